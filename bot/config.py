@@ -1,0 +1,79 @@
+"""Settings, read from the environment (prefix ORDERBOT_) and an optional .env file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+from bot.domain.policy import Policy
+
+IdList = Annotated[tuple[int, ...], NoDecode]
+HourList = Annotated[tuple[float, ...], NoDecode]
+
+
+def _split_numbers(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    if isinstance(value, int | float):
+        return (value,)
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ORDERBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: str = ""
+    framework: Literal["aiogram", "ptb"] = "aiogram"
+    api_base_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///orderbot.db"
+    redis_url: str | None = None
+    default_language: Literal["en", "es", "pt", "ar"] = "es"
+    timezone: str = "Europe/Madrid"
+    moderator_ids: IdList = ()
+
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    metrics_port: int | None = None
+
+    reminder_hours: HourList = (24.0, 48.0, 72.0, 168.0)
+    reminder_repeat_hours: float = Field(168.0, gt=0)
+    rating_window_days: int = Field(90, gt=0)
+    checkin_min_hours: float = Field(24.0, ge=0)
+    checkin_max_days: float = Field(7.0, gt=0)
+    refund_wait_hours: float = Field(48.0, gt=0)
+    included_revisions: int = Field(2, ge=0)
+    note_max_length: int = Field(1000, gt=0, le=3000)
+    comment_max_length: int = Field(1000, gt=0, le=3000)
+
+    @field_validator("moderator_ids", "reminder_hours", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split_numbers(value)
+
+    @field_validator("reminder_hours")
+    @classmethod
+    def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)) or any(v <= 0 for v in value):
+            raise ValueError("reminder hours must be positive and increasing")
+        return value
+
+    def policy(self) -> Policy:
+        return Policy(
+            reminder_offsets=tuple(timedelta(hours=h) for h in self.reminder_hours),
+            reminder_repeat=timedelta(hours=self.reminder_repeat_hours),
+            rating_window=timedelta(days=self.rating_window_days),
+            checkin_min=timedelta(hours=self.checkin_min_hours),
+            checkin_max=timedelta(days=self.checkin_max_days),
+            refund_wait=timedelta(hours=self.refund_wait_hours),
+            included_revisions=self.included_revisions,
+            note_max_length=self.note_max_length,
+            comment_max_length=self.comment_max_length,
+        )

@@ -1,0 +1,201 @@
+"""Review requests and ratings (seeds 000, 001, 004)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.policy import Policy
+
+
+class RequestMode(StrEnum):
+    NOW = "now"
+    ON_DATE = "on_date"
+    LATER = "later"
+
+
+class RequestState(StrEnum):
+    DRAFT = "draft"  # waiting for the pro's note
+    SCHEDULED = "scheduled"  # the note is posted at due_at
+    POSTED = "posted"  # the note and the stars are in the chat
+    RATED = "rated"
+    CLOSED = "closed"  # the rating window closed unrated
+    CANCELLED = "cancelled"
+
+
+ACTIVE_REQUEST_STATES = frozenset({RequestState.DRAFT, RequestState.SCHEDULED, RequestState.POSTED})
+ASPECTS = ("on_time", "quality", "communication")
+
+
+@dataclass
+class ReviewRequest:
+    order_id: int
+    mode: RequestMode
+    created_by: int
+    created_at: datetime
+    state: RequestState = RequestState.DRAFT
+    note: str | None = None
+    due_at: datetime | None = None
+    posted_at: datetime | None = None
+    reminders_sent: int = 0
+    next_reminder_at: datetime | None = None
+    frozen_at: datetime | None = None
+    id: int | None = None
+    version: int = 0
+
+    def set_note(self, note: str, policy: Policy) -> None:
+        text = note.strip()
+        if not text:
+            raise InvalidInput("empty note", field="note")
+        if len(text) > policy.note_max_length:
+            raise InvalidInput("note too long", field="note", limit=policy.note_max_length)
+        if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
+            raise AlreadyDone("the request was already sent")
+        self.note = text
+
+    def schedule(self, due_at: datetime) -> None:
+        if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
+            raise AlreadyDone("the request was already sent")
+        self.state = RequestState.SCHEDULED
+        self.due_at = due_at
+
+    def mark_posted(self, now: datetime, policy: Policy, window_closes_at: datetime) -> None:
+        if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
+            raise AlreadyDone("the request was already sent")
+        self.state = RequestState.POSTED
+        self.posted_at = now
+        self.next_reminder_at = policy.next_reminder(now, 0, window_closes_at)
+
+    def record_reminder(self, policy: Policy, window_closes_at: datetime) -> None:
+        if self.state != RequestState.POSTED or self.posted_at is None:
+            raise InvalidTransition("no posted request to remind of")
+        self.reminders_sent += 1
+        self.next_reminder_at = policy.next_reminder(
+            self.posted_at, self.reminders_sent, window_closes_at
+        )
+
+    def freeze(self, now: datetime) -> None:
+        if self.frozen_at is None and self.state in ACTIVE_REQUEST_STATES:
+            self.frozen_at = now
+
+    def resume(self, now: datetime) -> None:
+        """The schedule continues from now: everything due is pushed back by the frozen time."""
+        if self.frozen_at is None:
+            return
+        paused = now - self.frozen_at
+        if self.next_reminder_at is not None:
+            self.next_reminder_at += paused
+        if self.posted_at is not None:
+            self.posted_at += paused
+        if self.state == RequestState.SCHEDULED and self.due_at is not None:
+            self.due_at = max(self.due_at, now)
+        self.frozen_at = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_REQUEST_STATES
+
+
+def check_stars(value: int) -> int:
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise InvalidInput("stars are 1 to 5", field="stars")
+    return value
+
+
+@dataclass
+class Rating:
+    order_id: int
+    client_id: int
+    pro_id: int
+    stars: int
+    created_at: datetime
+    updated_at: datetime
+    on_time: int | None = None
+    quality: int | None = None
+    communication: int | None = None
+    comment: str | None = None
+    reply: str | None = None
+    reply_at: datetime | None = None
+    hidden: bool = False
+    hidden_reason: str | None = None
+    hidden_by: int | None = None
+    id: int | None = None
+    version: int = 0
+    edits: list[RatingEdit] = field(default_factory=list, repr=False, compare=False)
+
+    def snapshot(self, at: datetime, by: int) -> RatingEdit:
+        edit = RatingEdit(self._id(), by, at, self.stars, self.on_time, self.quality,
+                          self.communication, self.comment)
+        self.edits.append(edit)
+        return edit
+
+    def change_stars(self, stars: int, by: int, now: datetime) -> None:
+        self.stars = check_stars(stars)
+        self._touch(by, now)
+
+    def set_aspect(self, aspect: str, value: int | None, by: int, now: datetime) -> None:
+        if aspect not in ASPECTS:
+            raise InvalidInput("unknown aspect", field="aspect")
+        setattr(self, aspect, None if value is None else check_stars(value))
+        self._touch(by, now)
+
+    def set_comment(self, text: str | None, by: int, now: datetime, policy: Policy) -> None:
+        cleaned = (text or "").strip() or None
+        if cleaned is not None and len(cleaned) > policy.comment_max_length:
+            raise InvalidInput("comment too long", field="comment",
+                               limit=policy.comment_max_length)
+        self.comment = cleaned
+        self._touch(by, now)
+
+    def add_reply(self, by: int, text: str, now: datetime, policy: Policy) -> None:
+        if by != self.pro_id:
+            raise NotAllowed("only the professional replies")
+        if self.reply is not None:
+            raise AlreadyDone("the professional already replied")
+        cleaned = text.strip()
+        if not cleaned:
+            raise InvalidInput("empty reply", field="reply")
+        if len(cleaned) > policy.comment_max_length:
+            raise InvalidInput("reply too long", field="reply", limit=policy.comment_max_length)
+        self.reply = cleaned
+        self.reply_at = now
+
+    def hide(self, by: int, reason: str) -> None:
+        if self.hidden:
+            raise AlreadyDone("already hidden")
+        self.hidden, self.hidden_reason, self.hidden_by = True, reason, by
+
+    def restore(self) -> None:
+        if not self.hidden:
+            raise AlreadyDone("not hidden")
+        self.hidden, self.hidden_reason, self.hidden_by = False, None, None
+
+    def aspects(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in ASPECTS}
+
+    def _touch(self, by: int, now: datetime) -> None:
+        if by != self.client_id:
+            raise NotAllowed("only the client rates")
+        self.updated_at = now
+
+    def _id(self) -> int:
+        if self.id is None:
+            raise ValueError("the rating has not been stored yet")
+        return self.id
+
+
+@dataclass
+class RatingEdit:
+    """The rating as it was before a change: the history is kept."""
+
+    rating_id: int
+    by_user_id: int
+    at: datetime
+    stars: int
+    on_time: int | None
+    quality: int | None
+    communication: int | None
+    comment: str | None
+    id: int | None = None

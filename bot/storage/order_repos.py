@@ -1,0 +1,144 @@
+"""Repositories of the order and what hangs from it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, select
+
+from bot.domain.order import Order, Status, StatusChange
+from bot.domain.prompts import Prompt
+from bot.domain.reviews import ACTIVE_REQUEST_STATES, Rating, RatingEdit, RequestState
+from bot.domain.reviews import ReviewRequest
+from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
+from bot.storage.mapping import to_domain
+from bot.storage.models import MessageRefRow, OrderRow, PromptRow, RatingEditRow, RatingRow
+from bot.storage.models import ReviewRequestRow, StatusChangeRow
+from bot.storage.repositories import TableRepository
+
+
+class OrderRepository(TableRepository[Order]):
+    async def by_chat(self, chat_id: int) -> Order | None:
+        """The chat's current order: the latest one bound to it."""
+        rows = await self.find(self.table.c.chat_id == chat_id,
+                               order_by=self.table.c.id.desc(), limit=1)
+        return rows[0] if rows else None
+
+    async def by_token(self, token: str) -> Order | None:
+        rows = await self.find(self.table.c.bind_token == token)
+        return rows[0] if rows else None
+
+    async def save(self, obj: Order) -> Order:
+        await super().save(obj)
+        changes = TableRepository(self.conn, StatusChangeRow.__table__, StatusChange)
+        for change in obj.pending:
+            await changes.add(change)
+        obj.pending.clear()
+        return obj
+
+    async def add(self, obj: Order) -> Order:
+        await super().add(obj)
+        return obj
+
+    async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
+        where: list[ColumnElement[bool]] = []
+        if status is not None:
+            where.append(OrderRow.__table__.c.status == status)
+        return await self.find(*where, order_by=self.table.c.id.desc(), limit=limit,
+                               offset=offset)
+
+    async def counts_by_status(self) -> dict[Status, int]:
+        table = self.table
+        result = await self.conn.execute(
+            select(table.c.status, func.count()).group_by(table.c.status))
+        return {Status(status): int(n) for status, n in result.all()}
+
+    async def history(self, order_id: int) -> list[StatusChange]:
+        repo = TableRepository(self.conn, StatusChangeRow.__table__, StatusChange)
+        return await repo.find(StatusChangeRow.__table__.c.order_id == order_id)
+
+    async def refund_due(self, before: datetime, limit: int) -> list[Order]:
+        c = self.table.c
+        return await self.find(c.refund_wait_started_at.is_not(None),
+                               c.refund_wait_started_at <= before, c.refund_eligible_at.is_(None),
+                               c.status == Status.NOT_GOING_AHEAD,
+                               order_by=c.refund_wait_started_at, limit=limit)
+
+
+class RequestRepository(TableRepository[ReviewRequest]):
+    async def active_for(self, order_id: int) -> ReviewRequest | None:
+        c = self.table.c
+        rows = await self.find(c.order_id == order_id, c.state.in_(list(ACTIVE_REQUEST_STATES)),
+                               order_by=c.id.desc(), limit=1)
+        return rows[0] if rows else None
+
+    async def latest_for(self, order_id: int) -> ReviewRequest | None:
+        rows = await self.find(self.table.c.order_id == order_id,
+                               order_by=self.table.c.id.desc(), limit=1)
+        return rows[0] if rows else None
+
+    async def due_notes(self, now: datetime, limit: int) -> list[ReviewRequest]:
+        c = self.table.c
+        return await self.find(c.state == RequestState.SCHEDULED, c.due_at <= now,
+                               c.frozen_at.is_(None), order_by=c.due_at, limit=limit)
+
+    async def due_reminders(self, now: datetime, limit: int) -> list[ReviewRequest]:
+        c = self.table.c
+        return await self.find(c.state == RequestState.POSTED, c.next_reminder_at <= now,
+                               c.frozen_at.is_(None), order_by=c.next_reminder_at, limit=limit)
+
+    async def next_due(self, after_id: int, limit: int) -> list[ReviewRequest]:
+        """Pending work, in pages, for the scheduler's reconciliation."""
+        c = self.table.c
+        return await self.find(c.id > after_id,
+                               c.state.in_([RequestState.SCHEDULED, RequestState.POSTED]),
+                               c.frozen_at.is_(None), order_by=c.id, limit=limit)
+
+
+class RatingRepository(TableRepository[Rating]):
+    async def for_order(self, order_id: int) -> Rating | None:
+        rows = await self.find(self.table.c.order_id == order_id)
+        return rows[0] if rows else None
+
+    async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:
+        c = self.table.c
+        where = [c.pro_id == pro_id] + ([] if include_hidden else [c.hidden.is_(False)])
+        return await self.find(*where, order_by=c.updated_at.desc())
+
+    async def save(self, obj: Rating) -> Rating:
+        await super().save(obj)
+        edits = TableRepository(self.conn, RatingEditRow.__table__, RatingEdit)
+        for edit in obj.edits:
+            if edit.id is None:
+                await edits.add(edit)
+        obj.edits.clear()
+        return obj
+
+    async def history(self, rating_id: int) -> list[RatingEdit]:
+        edits = TableRepository(self.conn, RatingEditRow.__table__, RatingEdit)
+        return await edits.find(RatingEditRow.__table__.c.rating_id == rating_id)
+
+    async def all_visible(self) -> list[Rating]:
+        return await self.find(RatingRow.__table__.c.hidden.is_(False))
+
+
+class PromptRepository(TableRepository[Prompt]):
+    async def by_message(self, chat_id: int, message_id: int) -> Prompt | None:
+        refs = MessageRefRow.__table__
+        query = select(PromptRow.__table__).join(
+            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == PromptRow.__table__.c.id)
+        ).where(refs.c.chat_id == chat_id, refs.c.message_id == message_id)
+        row = (await self.conn.execute(query)).mappings().first()
+        return to_domain(Prompt, row) if row else None
+
+
+class RevisionRepository(TableRepository[Revision]):
+    async def for_order(self, order_id: int) -> list[Revision]:
+        return await self.find(self.table.c.order_id == order_id)
+
+
+class ProposalRepository(TableRepository[DeliveryProposal]):
+    async def pending_for(self, order_id: int) -> list[DeliveryProposal]:
+        c = self.table.c
+        return await self.find(c.order_id == order_id, c.state == ProposalState.PENDING)
+

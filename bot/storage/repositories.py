@@ -1,0 +1,74 @@
+"""Repositories: load and store domain objects. They never commit; the unit of work does."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.errors import Conflict
+from bot.storage.mapping import to_domain, to_values
+
+T = TypeVar("T")
+
+
+class TableRepository(Generic[T]):
+    """Plain CRUD for one table and one dataclass with an `id` (and maybe a `version`)."""
+
+    def __init__(self, conn: AsyncConnection, table: Table, cls: type[T]) -> None:
+        self.conn = conn
+        self.table = table
+        self.cls = cls
+        self._versioned = "version" in table.c
+
+    async def get(self, id_: int) -> T | None:
+        rows = await self.find(self.table.c.id == id_)
+        return rows[0] if rows else None
+
+    async def find(
+        self, *where: ColumnElement[bool], order_by: Any = None, limit: int | None = None,
+        offset: int | None = None,
+    ) -> list[T]:
+        query = select(self.table).where(*where)
+        query = query.order_by(order_by if order_by is not None else self.table.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        result = await self.conn.execute(query)
+        return [to_domain(self.cls, row) for row in result.mappings()]
+
+    async def add(self, obj: T) -> T:
+        values = to_values(obj, self.table)
+        if self._versioned:
+            values["version"] = 0
+        if getattr(obj, "id", None) is not None:
+            values["id"] = obj.id  # type: ignore[attr-defined]
+        result = await self.conn.execute(insert(self.table).values(**values))
+        if getattr(obj, "id", None) is None and "id" in self.table.c:
+            obj.id = result.inserted_primary_key[0]  # type: ignore[attr-defined,index]
+        return obj
+
+    async def save(self, obj: T) -> T:
+        """Store a loaded object; refused if someone changed the row since it was loaded."""
+        id_ = obj.id  # type: ignore[attr-defined]
+        values = to_values(obj, self.table)
+        condition = [self.table.c.id == id_]
+        if self._versioned:
+            version = obj.version  # type: ignore[attr-defined]
+            condition.append(self.table.c.version == version)
+            values["version"] = version + 1
+        result = await self.conn.execute(update(self.table).where(*condition).values(**values))
+        if result.rowcount != 1:
+            raise Conflict("the row changed meanwhile", table=self.table.name, id=id_)
+        if self._versioned:
+            obj.version = version + 1  # type: ignore[attr-defined]
+        return obj
+
+    async def count(self, *where: ColumnElement[bool]) -> int:
+        from sqlalchemy import func
+
+        result = await self.conn.execute(
+            select(func.count()).select_from(self.table).where(*where))
+        return int(result.scalar_one())

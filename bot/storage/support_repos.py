@@ -1,0 +1,209 @@
+"""People, moderators, the audit trail, chats, the inbox, the outbox and message refs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.delivery import codec
+from bot.storage.models import AuditRow, ChatRow, InboxRow, MessageRefRow, ModeratorRow
+from bot.storage.models import OutboxRow, PersonRow
+from bot.storage.upsert import insert_ignore, upsert
+from handlers.events import Effect, Ref
+
+
+@dataclass
+class PersonInfo:
+    id: int
+    name: str
+    chosen_language: str | None
+    telegram_language: str | None
+
+
+@dataclass
+class AuditEntry:
+    at: datetime
+    actor_id: int
+    action: str
+    order_id: int | None
+    detail: str | None
+    id: int | None = None
+
+
+class PeopleRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = PersonRow.__table__
+
+    async def seen(self, id_: int, name: str, telegram_language: str | None, now: datetime) -> None:
+        values = {"id": id_, "name": name[:200], "telegram_language": telegram_language,
+                  "updated_at": now, "chosen_language": None}
+        await upsert(self.conn, self.table, values, ["id"],
+                     ["name", "telegram_language", "updated_at"])
+
+    async def get(self, id_: int) -> PersonInfo | None:
+        row = (await self.conn.execute(
+            select(self.table).where(self.table.c.id == id_))).mappings().first()
+        if row is None:
+            return None
+        return PersonInfo(row["id"], row["name"], row["chosen_language"], row["telegram_language"])
+
+    async def choose_language(self, id_: int, language: str, now: datetime) -> None:
+        await self.conn.execute(update(self.table).where(self.table.c.id == id_)
+                                .values(chosen_language=language, updated_at=now))
+
+    async def names(self, ids: list[int]) -> dict[int, str]:
+        rows = await self.conn.execute(
+            select(self.table.c.id, self.table.c.name).where(self.table.c.id.in_(ids)))
+        return {id_: name for id_, name in rows.all()}
+
+
+class ModeratorRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = ModeratorRow.__table__
+
+    async def ids(self) -> set[int]:
+        rows = await self.conn.execute(select(self.table.c.user_id))
+        return {int(r) for r in rows.scalars()}
+
+    async def add(self, user_id: int, by: int, now: datetime) -> bool:
+        return await insert_ignore(self.conn, self.table,
+                                   {"user_id": user_id, "added_by": by, "added_at": now})
+
+    async def remove(self, user_id: int) -> bool:
+        result = await self.conn.execute(delete(self.table).where(self.table.c.user_id == user_id))
+        return result.rowcount == 1
+
+
+class AuditRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = AuditRow.__table__
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self.conn.execute(insert(self.table).values(
+            at=entry.at, actor_id=entry.actor_id, action=entry.action,
+            order_id=entry.order_id, detail=entry.detail))
+
+    async def for_order(self, order_id: int) -> list[AuditEntry]:
+        rows = await self.conn.execute(select(self.table).where(
+            self.table.c.order_id == order_id).order_by(self.table.c.id))
+        return [AuditEntry(**dict(r)) for r in rows.mappings()]
+
+    async def all(self) -> list[AuditEntry]:
+        rows = await self.conn.execute(select(self.table).order_by(self.table.c.id))
+        return [AuditEntry(**dict(r)) for r in rows.mappings()]
+
+    async def count(self, action: str) -> int:
+        from sqlalchemy import func
+
+        result = await self.conn.execute(select(func.count()).select_from(self.table)
+                                         .where(self.table.c.action == action))
+        return int(result.scalar_one())
+
+
+class ChatRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = ChatRow.__table__
+
+    async def set_active(self, chat_id: int, active: bool, reason: str | None,
+                         now: datetime) -> None:
+        values = {"id": chat_id, "active": active, "inactive_reason": reason,
+                  "updated_at": now, "migrated_to": None}
+        await upsert(self.conn, self.table, values, ["id"],
+                     ["active", "inactive_reason", "updated_at"])
+
+    async def is_active(self, chat_id: int) -> bool:
+        row = (await self.conn.execute(select(self.table.c.active).where(
+            self.table.c.id == chat_id))).first()
+        return True if row is None else bool(row[0])
+
+    async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
+        values = {"id": old_id, "active": False, "inactive_reason": "migrated",
+                  "updated_at": now, "migrated_to": new_id}
+        await upsert(self.conn, self.table, values, ["id"],
+                     ["active", "inactive_reason", "updated_at", "migrated_to"])
+
+
+class InboxRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = InboxRow.__table__
+
+    async def record(self, update_id: int, now: datetime, payload: str | None = None) -> bool:
+        """True the first time an update id is seen, False for a repeat."""
+        return await insert_ignore(self.conn, self.table, {
+            "update_id": update_id, "received_at": now, "payload": payload})
+
+    async def mark_handled(self, update_id: int, now: datetime) -> bool:
+        result = await self.conn.execute(update(self.table).where(
+            self.table.c.update_id == update_id, self.table.c.handled_at.is_(None)
+        ).values(handled_at=now))
+        return result.rowcount == 1
+
+    async def unhandled(self, limit: int) -> list[tuple[int, str]]:
+        rows = await self.conn.execute(select(self.table.c.update_id, self.table.c.payload).where(
+            self.table.c.handled_at.is_(None), self.table.c.payload.is_not(None)
+        ).order_by(self.table.c.update_id).limit(limit))
+        return [(int(u), str(p)) for u, p in rows.all()]
+
+    async def prune(self, before: datetime) -> int:
+        result = await self.conn.execute(delete(self.table).where(
+            self.table.c.received_at < before, self.table.c.handled_at.is_not(None)))
+        return int(result.rowcount)
+
+
+class OutboxRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = OutboxRow.__table__
+
+    async def add(self, effect: Effect, now: datetime) -> int:
+        ref: Ref | None = getattr(effect, "ref", None)
+        values = {
+            "chat_id": effect.chat_id,  # type: ignore[union-attr]
+            "kind": codec.kind_of(effect), "payload": codec.dumps(effect),
+            "ref_kind": ref.kind if ref else None, "ref_id": ref.id if ref else None,
+            "order_id": getattr(effect, "order_id", None), "created_at": now,
+            "state": "pending", "attempts": 0, "next_attempt_at": now,
+        }
+        result = await self.conn.execute(insert(self.table).values(**values))
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    async def pending_count(self) -> int:
+        from sqlalchemy import func
+
+        result = await self.conn.execute(select(func.count()).select_from(self.table).where(
+            self.table.c.state == "pending"))
+        return int(result.scalar_one())
+
+
+class MessageRefRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = MessageRefRow.__table__
+
+    async def record(self, chat_id: int, message_id: int, ref: Ref, now: datetime) -> None:
+        await insert_ignore(self.conn, self.table, {
+            "chat_id": chat_id, "message_id": message_id, "ref_kind": ref.kind,
+            "ref_id": ref.id, "created_at": now})
+
+    async def latest(self, ref: Ref) -> tuple[int, int] | None:
+        row = (await self.conn.execute(select(self.table.c.chat_id, self.table.c.message_id).where(
+            self.table.c.ref_kind == ref.kind, self.table.c.ref_id == ref.id
+        ).order_by(self.table.c.created_at.desc(), self.table.c.message_id.desc()).limit(1))).first()
+        return (int(row[0]), int(row[1])) if row else None
+
+    async def lookup(self, chat_id: int, message_id: int) -> Ref | None:
+        row = (await self.conn.execute(select(self.table.c.ref_kind, self.table.c.ref_id).where(
+            self.table.c.chat_id == chat_id, self.table.c.message_id == message_id))).first()
+        return Ref(str(row[0]), int(row[1])) if row else None
+
+    async def move_chat(self, old_id: int, new_id: int) -> None:
+        await self.conn.execute(update(self.table).where(self.table.c.chat_id == old_id)
+                                .values(chat_id=new_id))

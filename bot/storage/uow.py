@@ -1,0 +1,120 @@
+"""The unit of work: one transaction, the repositories on it, commit once or roll back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.domain.order import Order
+from bot.domain.prompts import Prompt
+from bot.domain.reviews import Rating, ReviewRequest
+from bot.domain.revisions import DeliveryProposal, Revision
+from bot.storage.db import is_sqlite
+from bot.storage.models import DeliveryProposalRow, OrderRow, PromptRow, RatingRow
+from bot.storage.models import ReviewRequestRow, RevisionRow
+from bot.storage.order_repos import OrderRepository, PromptRepository, ProposalRepository
+from bot.storage.order_repos import RatingRepository, RequestRepository, RevisionRepository
+from bot.storage.support_repos import AuditRepository, ChatRepository, InboxRepository
+from bot.storage.support_repos import MessageRefRepository, ModeratorRepository
+from bot.storage.support_repos import OutboxRepository, PeopleRepository
+
+
+class UnitOfWork:
+    orders: OrderRepository
+    requests: RequestRepository
+    ratings: RatingRepository
+    revisions: RevisionRepository
+    proposals: ProposalRepository
+    prompts: PromptRepository
+    people: PeopleRepository
+    moderators: ModeratorRepository
+    audit: AuditRepository
+    chats: ChatRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+    refs: MessageRefRepository
+
+    def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None) -> None:
+        self._engine = engine
+        self._lock = lock
+        self._conn: AsyncConnection | None = None
+        self._after_commit: list[Callable[[], None]] = []
+        self.committed = False
+
+    @property
+    def conn(self) -> AsyncConnection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._conn
+
+    async def __aenter__(self) -> UnitOfWork:
+        if self._lock is not None:
+            await self._lock.acquire()
+        try:
+            self._conn = await self._engine.connect()
+            await self._conn.begin()
+        except BaseException:
+            await self._release()
+            raise
+        self._bind(self._conn)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._conn is not None and self._conn.in_transaction():
+                await self._conn.rollback()
+        finally:
+            await self._release()
+        if self.committed and exc is None:
+            for callback in self._after_commit:
+                callback()
+
+    async def commit(self) -> None:
+        await self.conn.commit()
+        self.committed = True
+
+    async def rollback(self) -> None:
+        await self.conn.rollback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction is committed (to wake the sender, say)."""
+        self._after_commit.append(callback)
+
+    async def _release(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+        if self._lock is not None and self._lock.locked():
+            self._lock.release()
+
+    def _bind(self, conn: AsyncConnection) -> None:
+        self.orders = OrderRepository(conn, OrderRow.__table__, Order)
+        self.requests = RequestRepository(conn, ReviewRequestRow.__table__, ReviewRequest)
+        self.ratings = RatingRepository(conn, RatingRow.__table__, Rating)
+        self.revisions = RevisionRepository(conn, RevisionRow.__table__, Revision)
+        self.proposals = ProposalRepository(conn, DeliveryProposalRow.__table__, DeliveryProposal)
+        self.prompts = PromptRepository(conn, PromptRow.__table__, Prompt)
+        self.people = PeopleRepository(conn)
+        self.moderators = ModeratorRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.chats = ChatRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.outbox = OutboxRepository(conn)
+        self.refs = MessageRefRepository(conn)
+
+
+class UnitOfWorkFactory:
+    """Makes units of work. On SQLite, writers in one process take turns (one writer)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self._lock)

@@ -1,0 +1,273 @@
+"""Guards of the real catalogs (locales/): complete, consistent, up to date with the code.
+
+When one fails after adding texts: `scripts/i18n.sh extract && scripts/i18n.sh update`,
+translate the new entries in es, pt and ar, then `scripts/i18n.sh check`.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import string
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCALES = ROOT / "locales"
+POT = LOCALES / "bot.pot"
+TRANSLATED = ("es", "pt", "ar")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as in scripts/i18n.sh
+PLURAL_FORMS = {
+    "es": "nplurals=2; plural=(n != 1);",
+    "pt": "nplurals=2; plural=(n != 1);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+    "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+}
+MsgKey = tuple[str, str | None]  # (msgid, msgid_plural)
+
+
+def read_catalog(path: Path) -> Catalog:
+    with path.open("rb") as po_file:
+        return read_po(po_file)
+
+
+def po_path(language: str) -> Path:
+    return LOCALES / language / "LC_MESSAGES" / "bot.po"
+
+
+def key_of(msgid: str | tuple[str, ...]) -> MsgKey:
+    if isinstance(msgid, str):
+        return (msgid, None)
+    return (msgid[0], msgid[1])
+
+
+def entries(catalog: Catalog) -> list[Message]:
+    return [message for message in catalog if message.id]
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{named}` fields of a str.format text (attribute/index access reduced to the name)."""
+    fields = (field for _, field, _, _ in string.Formatter().parse(text) if field is not None)
+    return {field.split(".")[0].split("[")[0] for field in fields}
+
+
+def forms(message: Message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+
+
+def source_placeholders(message: Message) -> set[str]:
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    return set().union(*(placeholders(text) for text in ids))
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    return read_catalog(POT)
+
+
+@pytest.fixture(scope="module", params=TRANSLATED)
+def catalog(request: pytest.FixtureRequest) -> Catalog:
+    return read_catalog(po_path(request.param))
+
+
+def test_headers(catalog: Catalog) -> None:
+    language = str(catalog.locale)
+    assert language in TRANSLATED
+    assert catalog.plural_forms == PLURAL_FORMS[language]
+    assert catalog.charset.lower() == "utf-8"
+
+
+def test_every_msgid_is_translated(template: Catalog, catalog: Catalog) -> None:
+    translated = {key_of(m.id): m for m in entries(catalog)}
+    problems = []
+    for message in entries(template):
+        found = translated.get(key_of(message.id))
+        if found is None:
+            problems.append(f"missing: {message.id!r}")
+        elif found.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        elif not all(forms(found)):
+            problems.append(f"untranslated: {message.id!r}")
+    assert not problems, f"{catalog.locale}:\n" + "\n".join(problems)
+
+
+def test_plural_entries_have_every_form(catalog: Catalog) -> None:
+    wrong = [
+        message.id
+        for message in entries(catalog)
+        if message.pluralizable and len(forms(message)) != catalog.num_plurals
+    ]
+    assert not wrong, f"{catalog.locale}: not {catalog.num_plurals} forms: {wrong}"
+
+
+def test_same_placeholders_in_every_form(catalog: Catalog) -> None:
+    problems = []
+    for message in entries(catalog):
+        expected = source_placeholders(message)
+        for index, text in enumerate(forms(message)):
+            if text and placeholders(text) != expected:
+                got = sorted(placeholders(text))
+                problems.append(f"{message.id!r} [{index}]: {got} != {sorted(expected)}")
+    assert not problems, f"{catalog.locale}:\n" + "\n".join(problems)
+
+
+def test_msgids_use_named_placeholders(template: Catalog) -> None:
+    positional = [m.id for m in entries(template) if any(p in {"", "0", "1", "2"} or p.isdigit()
+                                                         for p in source_placeholders(m))]
+    assert not positional, f"use {{named}} placeholders: {positional}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_msgfmt_check(language: str) -> None:
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("GNU gettext's msgfmt is not installed: catalogs not checked by msgfmt")
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", "/dev/null", str(po_path(language))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# --- the template is up to date with the code ---------------------------------------------------
+
+
+def extracted_from_code() -> set[MsgKey]:
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    found = extract_from_dir(ROOT, method_map, options_map, keywords=KEYWORDS)
+    return {key_of(message) for _, _, message, _, _ in found if message and key_of(message)[0]}
+
+
+@pytest.fixture(scope="module")
+def code_msgids() -> set[MsgKey]:
+    return extracted_from_code()
+
+
+def test_every_msgid_in_code_is_in_the_template(
+    template: Catalog, code_msgids: set[MsgKey]
+) -> None:
+    missing = code_msgids - {key_of(m.id) for m in entries(template)}
+    assert not missing, f"run scripts/i18n.sh extract && update; missing: {sorted(missing)}"
+
+
+def test_template_has_no_stale_msgids(template: Catalog, code_msgids: set[MsgKey]) -> None:
+    stale = {key_of(m.id) for m in entries(template)} - code_msgids
+    assert not stale, f"run scripts/i18n.sh extract && update; stale: {sorted(stale)}"
+
+
+def test_extraction_finds_attribute_calls(tmp_path: Path) -> None:
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "sample.py").write_text(
+        'def f(t, n):\n'
+        '    t._("Order {order}").format(order=1)\n'
+        '    t.ngettext("{count} star", "{count} stars", n)\n'
+        '    N_("pending")\n',
+        encoding="utf-8",
+    )
+    found = extract_from_dir(tmp_path, [("bot/**.py", "python")], keywords=KEYWORDS)
+    assert {key_of(message) for _, _, message, _, _ in found} == {
+        ("Order {order}", None),
+        ("{count} star", "{count} stars"),
+        ("pending", None),
+    }
+
+
+# --- no untranslated literals in what people see --------------------------------------------------
+
+LINTED_DIRS = ("handlers", "bot/services", "scheduler")
+TEXT_POSITION = {"SendMessage": 1, "EditMessage": 1, "AnswerCallback": 1, "Button": 0,
+                 "ForceReply": 0}
+TEXT_KEYWORDS = ("text", "placeholder")
+
+
+def is_prose(text: str) -> bool:
+    """Letters need translating; "", "⭐", "«", "1" and the like do not."""
+    return any(char.isalpha() for char in text)
+
+
+def is_literal_text(node: ast.expr) -> bool:
+    """A literal (or f-string, concatenation, "...".format()) with words in it."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and is_prose(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(is_literal_text(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return is_literal_text(node.left) or is_literal_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return is_literal_text(node.body) or is_literal_text(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "format" and is_literal_text(node.func.value)
+    return False
+
+
+def callee_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
+
+
+def text_arguments(call: ast.Call) -> Iterator[ast.expr]:
+    name = callee_name(call)
+    if name not in TEXT_POSITION:
+        return
+    position = TEXT_POSITION[name]
+    if len(call.args) > position:
+        yield call.args[position]
+    yield from (kw.value for kw in call.keywords if kw.arg in TEXT_KEYWORDS)
+
+
+def literal_texts(source: str, filename: str) -> list[str]:
+    tree = ast.parse(source, filename)
+    return [
+        f"{filename}:{node.lineno}: {callee_name(node)}(...) shows an untranslated literal"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and any(is_literal_text(arg) for arg in text_arguments(node))
+    ]
+
+
+def python_files() -> Iterator[Path]:
+    for directory in LINTED_DIRS:
+        yield from sorted((ROOT / directory).rglob("*.py"))
+
+
+def test_no_untranslated_literals_are_shown() -> None:
+    problems = [
+        problem
+        for path in python_files()
+        for problem in literal_texts(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
+    assert not problems, "wrap texts in t._(...):\n" + "\n".join(problems)
+
+
+def test_the_lint_catches_literals_and_allows_symbols() -> None:
+    bad = (
+        'SendMessage(1, "Hello")\n'
+        'SendMessage(chat_id=1, text=f"Order {n}")\n'
+        'effects.EditMessage(1, "Done " + name)\n'
+        'AnswerCallback("id", text="Not allowed")\n'
+        'Button("Rate")\n'
+        'ForceReply(placeholder="Your note")\n'
+        'Button(text="Order {n}".format(n=1))\n'
+    )
+    good = (
+        'SendMessage(1, t._("Hello"))\n'
+        'Button("⭐")\nButton("«")\nButton("1")\nButton(text=f"{n} ⭐")\n'
+        'AnswerCallback("callback-id")\nAnswerCallback("id", text="")\n'
+        'ForceReply(placeholder=t._("Your note"))\n'
+        'EditMessage(1, t._("Order {order}").format(order=t.isolate(7)))\n'
+    )
+    assert len(literal_texts(bad, "bad.py")) == 7
+    assert literal_texts(good, "good.py") == []
