@@ -32,7 +32,7 @@ FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(msgid: str) -> str:
     """Mark a constant msgid for extraction; it is translated where it is shown."""
     return msgid
 
@@ -118,12 +118,10 @@ class Translator:
         text = format_decimal(n, pattern, locale=self.locale, numbering_system="default")
         return self._digits(text)
 
-    def date(self, d: dt.date, format: str = "medium") -> str:  # noqa: A002 - Babel's name
+    def date(self, d: dt.date, format: str = "medium") -> str:
         return self._digits(format_date(d, format, locale=self.locale))
 
-    def datetime(
-        self, moment: dt.datetime, tz: str | ZoneInfo, format: str = "medium"  # noqa: A002
-    ) -> str:
+    def datetime(self, moment: dt.datetime, tz: str | ZoneInfo, format: str = "medium") -> str:
         """An aware datetime shown in the given (the order's) time zone."""
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError("datetime must be timezone-aware")

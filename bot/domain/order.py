@@ -71,6 +71,8 @@ class Order:
     included_revisions: int
     status: Status = Status.NOT_HIRED
     client_id: int | None = None
+    pro_name: str = ""
+    client_name: str = ""
     id: int | None = None
     thread_id: int | None = None
     done_at: datetime | None = None
@@ -99,13 +101,14 @@ class Order:
             return Role.CLIENT
         return Role.MODERATOR if moderator else Role.STRANGER
 
-    def claim_client(self, user_id: int) -> None:
+    def claim_client(self, user_id: int, name: str) -> None:
         """The first other member who taps "I am the client" becomes the client."""
         if user_id == self.pro_id:
             raise NotAllowed("the professional cannot be the client")
         if self.client_id is not None:
             raise AlreadyDone("the order already has a client")
         self.client_id = user_id
+        self.client_name = name
 
     def change_status(
         self, to: Status, by: int, role: Role, now: datetime, reason: str | None = None

@@ -32,7 +32,7 @@ def sees_message(bot: BotAccount, chat: Chat, message: Message) -> bool:
     if message.from_bot and message.from_id == bot.id:
         return False
     if chat.type == "private":
-        return bot.id not in _blockers(chat)
+        return True
     if chat.bot_status(bot.id) not in PRESENT:
         return False
     if message.service:
@@ -40,10 +40,6 @@ def sees_message(bot: BotAccount, chat: Chat, message: Message) -> bool:
     if not bot.privacy or chat.bot_status(bot.id) == "administrator":
         return True
     return _privacy_allows(bot, chat, message)
-
-
-def _blockers(chat: Chat) -> set[int]:
-    return set()
 
 
 def _privacy_allows(bot: BotAccount, chat: Chat, message: Message) -> bool:

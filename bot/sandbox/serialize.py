@@ -8,9 +8,17 @@ from bot.sandbox.models import BotAccount, Button, Chat, Message, User
 from bot.sandbox.state import SandboxState
 
 ADMIN_RIGHTS = (
-    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
-    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
-    "can_edit_stories", "can_delete_stories", "can_send_welcome_messages",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_send_welcome_messages",
 )
 
 
@@ -58,8 +66,13 @@ def chat_dict(state: SandboxState, chat: Chat) -> dict[str, Any]:
 
 def chat_full_info(state: SandboxState, chat: Chat) -> dict[str, Any]:
     gifts = dict.fromkeys(
-        ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-         "gifts_from_channels"),
+        (
+            "unlimited_gifts",
+            "limited_gifts",
+            "unique_gifts",
+            "premium_subscription",
+            "gifts_from_channels",
+        ),
         False,
     )
     return chat_dict(state, chat) | {
@@ -126,12 +139,14 @@ def _add_content(state: SandboxState, message: Message, out: dict[str, Any]) -> 
             out["entities"] = message.entities
     if message.document is not None:
         doc = message.document
-        out["document"] = {
-            "file_id": doc.file_id,
-            "file_unique_id": doc.file_unique_id,
-            "file_size": len(doc.content),
-        } | ({"file_name": doc.file_name} if doc.file_name else {}) | (
-            {"mime_type": doc.mime_type} if doc.mime_type else {}
+        out["document"] = (
+            {
+                "file_id": doc.file_id,
+                "file_unique_id": doc.file_unique_id,
+                "file_size": len(doc.content),
+            }
+            | ({"file_name": doc.file_name} if doc.file_name else {})
+            | ({"mime_type": doc.mime_type} if doc.mime_type else {})
         )
         if message.caption is not None:
             out["caption"] = message.caption

@@ -48,6 +48,16 @@ class SandboxState:
         self._supergroup_ids = itertools.count(FIRST_SUPERGROUP_ID, -1)
         self._callback_ids = itertools.count(5_000_000_001)
 
+    def reset(self) -> None:
+        """Forget people, chats, the transcript and the switches; bots stay registered."""
+        bots = self.bots
+        self.__init__(self.clock, self.wall_clock)  # type: ignore[misc]
+        for bot in bots.values():
+            bot.updates.clear()
+            bot.commands.clear()
+            bot.privacy = True
+            self.bots[bot.id] = bot
+
     # --- bots ---------------------------------------------------------------
     def register_bot(self, token: str) -> BotAccount:
         bot_id = int(token.split(":", 1)[0])
@@ -76,7 +86,7 @@ class SandboxState:
 
     def new_chat(self, chat_type: str, title: str) -> Chat:
         if chat_type not in ("group", "supergroup"):
-            raise ControlError(f"cannot create a {chat_type!r} chat (private chats come with users)")
+            raise ControlError(f"cannot create a {chat_type!r} chat: private chats come with users")
         ids = self._group_ids if chat_type == "group" else self._supergroup_ids
         chat = Chat(id=next(ids), type=chat_type, title=title)
         self.chats[chat.id] = chat

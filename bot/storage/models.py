@@ -39,6 +39,8 @@ class OrderRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     pro_id: Mapped[int] = mapped_column(BigInteger, index=True)
     client_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    pro_name: Mapped[str] = mapped_column(String(200), default="")
+    client_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[Status] = mapped_column(StrEnumType(Status), index=True)
@@ -198,6 +200,7 @@ class ChatRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(Text)
     migrated_to: Mapped[int | None] = mapped_column(BigInteger)
+    bot_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

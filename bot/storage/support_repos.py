@@ -114,7 +114,7 @@ class ChatRepository:
     async def set_active(self, chat_id: int, active: bool, reason: str | None,
                          now: datetime) -> None:
         values = {"id": chat_id, "active": active, "inactive_reason": reason,
-                  "updated_at": now, "migrated_to": None}
+                  "updated_at": now, "migrated_to": None, "bot_admin": False}
         await upsert(self.conn, self.table, values, ["id"],
                      ["active", "inactive_reason", "updated_at"])
 
@@ -123,9 +123,19 @@ class ChatRepository:
             self.table.c.id == chat_id))).first()
         return True if row is None else bool(row[0])
 
+    async def set_admin(self, chat_id: int, admin: bool, now: datetime) -> None:
+        values = {"id": chat_id, "active": True, "inactive_reason": None, "updated_at": now,
+                  "migrated_to": None, "bot_admin": admin}
+        await upsert(self.conn, self.table, values, ["id"], ["bot_admin", "updated_at"])
+
+    async def is_admin(self, chat_id: int) -> bool:
+        row = (await self.conn.execute(select(self.table.c.bot_admin).where(
+            self.table.c.id == chat_id))).first()
+        return bool(row[0]) if row else False
+
     async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
         values = {"id": old_id, "active": False, "inactive_reason": "migrated",
-                  "updated_at": now, "migrated_to": new_id}
+                  "updated_at": now, "migrated_to": new_id, "bot_admin": False}
         await upsert(self.conn, self.table, values, ["id"],
                      ["active", "inactive_reason", "updated_at", "migrated_to"])
 
@@ -139,6 +149,16 @@ class InboxRepository:
         """True the first time an update id is seen, False for a repeat."""
         return await insert_ignore(self.conn, self.table, {
             "update_id": update_id, "received_at": now, "payload": payload})
+
+    async def claim(self, update_id: int, now: datetime) -> bool:
+        """True if this update is to be handled now: new, or stored (webhook) but unhandled."""
+        if await self.record(update_id, now):
+            return True
+        query = select(self.table.c.handled_at).where(self.table.c.update_id == update_id)
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = (await self.conn.execute(query)).first()
+        return row is not None and row[0] is None
 
     async def mark_handled(self, update_id: int, now: datetime) -> bool:
         result = await self.conn.execute(update(self.table).where(

@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('inactive_reason', sa.Text(), nullable=True),
     sa.Column('migrated_to', sa.BigInteger(), nullable=True),
+    sa.Column('bot_admin', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chats'))
     )
@@ -74,6 +75,8 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('pro_id', sa.BigInteger(), nullable=False),
     sa.Column('client_id', sa.BigInteger(), nullable=True),
+    sa.Column('pro_name', sa.String(length=200), nullable=False),
+    sa.Column('client_name', sa.String(length=200), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('timezone', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),

@@ -154,8 +154,19 @@ def test_missing_catalog_fails_at_start_up(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("n", "form"),
-    [(0, "zero"), (1, "one"), (2, "two"), (3, "few"), (10, "few"), (11, "many"), (99, "many"),
-     (100, "other"), (102, "other"), (103, "few"), (111, "many")],
+    [
+        (0, "zero"),
+        (1, "one"),
+        (2, "two"),
+        (3, "few"),
+        (10, "few"),
+        (11, "many"),
+        (99, "many"),
+        (100, "other"),
+        (102, "other"),
+        (103, "few"),
+        (111, "many"),
+    ],
 )
 def test_arabic_has_six_plural_forms(small_translations: Translations, n: int, form: str) -> None:
     text = small_translations.get("ar").ngettext("{count} order", "{count} orders", n)

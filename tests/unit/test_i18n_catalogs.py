@@ -10,7 +10,7 @@ import ast
 import shutil
 import string
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -42,10 +42,10 @@ def po_path(language: str) -> Path:
     return LOCALES / language / "LC_MESSAGES" / "bot.po"
 
 
-def key_of(msgid: str | tuple[str, ...]) -> MsgKey:
+def key_of(msgid: str | Sequence[str]) -> MsgKey:
     if isinstance(msgid, str):
         return (msgid, None)
-    return (msgid[0], msgid[1])
+    return (msgid[0], msgid[1] if len(msgid) > 1 else None)
 
 
 def entries(catalog: Catalog) -> list[Message]:
@@ -59,11 +59,13 @@ def placeholders(text: str) -> set[str]:
 
 
 def forms(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, tuple) else [message.string]
+    if isinstance(message.string, str):
+        return [message.string]
+    return [text or "" for text in message.string or ()]
 
 
 def source_placeholders(message: Message) -> set[str]:
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    ids = [message.id] if isinstance(message.id, str) else list(message.id)
     return set().union(*(placeholders(text) for text in ids))
 
 
@@ -98,13 +100,23 @@ def test_every_msgid_is_translated(template: Catalog, catalog: Catalog) -> None:
     assert not problems, f"{catalog.locale}:\n" + "\n".join(problems)
 
 
+def plural_form_counts(path: Path) -> dict[str, int]:
+    """msgstr[i] lines per plural entry, read from the file itself (Babel pads missing forms)."""
+    counts = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.splitlines()
+        plural = [line for line in lines if line.startswith("msgid_plural ")]
+        if plural:
+            counts[plural[0]] = sum(line.startswith("msgstr[") for line in lines)
+    return counts
+
+
 def test_plural_entries_have_every_form(catalog: Catalog) -> None:
-    wrong = [
-        message.id
-        for message in entries(catalog)
-        if message.pluralizable and len(forms(message)) != catalog.num_plurals
-    ]
+    counts = plural_form_counts(po_path(str(catalog.locale)))
+    wrong = {entry: n for entry, n in counts.items() if n != catalog.num_plurals}
     assert not wrong, f"{catalog.locale}: not {catalog.num_plurals} forms: {wrong}"
+    empty = [m.id for m in entries(catalog) if m.pluralizable and not all(forms(m))]
+    assert not empty, f"{catalog.locale}: empty plural forms: {empty}"
 
 
 def test_same_placeholders_in_every_form(catalog: Catalog) -> None:
@@ -119,8 +131,11 @@ def test_same_placeholders_in_every_form(catalog: Catalog) -> None:
 
 
 def test_msgids_use_named_placeholders(template: Catalog) -> None:
-    positional = [m.id for m in entries(template) if any(p in {"", "0", "1", "2"} or p.isdigit()
-                                                         for p in source_placeholders(m))]
+    positional = [
+        m.id
+        for m in entries(template)
+        if any(p == "" or p.isdigit() for p in source_placeholders(m))
+    ]
     assert not positional, f"use {{named}} placeholders: {positional}"
 
 
@@ -168,7 +183,7 @@ def test_template_has_no_stale_msgids(template: Catalog, code_msgids: set[MsgKey
 def test_extraction_finds_attribute_calls(tmp_path: Path) -> None:
     (tmp_path / "bot").mkdir()
     (tmp_path / "bot" / "sample.py").write_text(
-        'def f(t, n):\n'
+        "def f(t, n):\n"
         '    t._("Order {order}").format(order=1)\n'
         '    t.ngettext("{count} star", "{count} stars", n)\n'
         '    N_("pending")\n',
@@ -185,8 +200,13 @@ def test_extraction_finds_attribute_calls(tmp_path: Path) -> None:
 # --- no untranslated literals in what people see --------------------------------------------------
 
 LINTED_DIRS = ("handlers", "bot/services", "scheduler")
-TEXT_POSITION = {"SendMessage": 1, "EditMessage": 1, "AnswerCallback": 1, "Button": 0,
-                 "ForceReply": 0}
+TEXT_POSITION = {
+    "SendMessage": 1,
+    "EditMessage": 1,
+    "AnswerCallback": 1,
+    "Button": 0,
+    "ForceReply": 0,
+}
 TEXT_KEYWORDS = ("text", "placeholder")
 
 
@@ -233,8 +253,7 @@ def literal_texts(source: str, filename: str) -> list[str]:
     return [
         f"{filename}:{node.lineno}: {callee_name(node)}(...) shows an untranslated literal"
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and any(is_literal_text(arg) for arg in text_arguments(node))
+        if isinstance(node, ast.Call) and any(is_literal_text(arg) for arg in text_arguments(node))
     ]
 
 

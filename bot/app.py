@@ -1,0 +1,72 @@
+"""The composition root: everything is built here from Settings, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.delivery.sender import OutboxSender
+from bot.delivery.transport import Transport
+from bot.domain.note_check import NoteChecker
+from bot.i18n import Translations
+from bot.pipeline import Pipeline
+from bot.storage.db import create_engine
+from bot.storage.migrate import check_schema
+from bot.storage.uow import UnitOfWorkFactory
+from handlers import build_router
+from handlers.events import AnswerCallback, ChatEvent
+from scheduler.setup import ReviewScheduler
+
+log = logging.getLogger("orderbot")
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    uow_factory: UnitOfWorkFactory
+    translations: Translations
+    pipeline: Pipeline
+    scheduler: ReviewScheduler
+    sender: OutboxSender | None = None
+    started: bool = field(default=False)
+
+    async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
+        return await self.pipeline.handle(event)
+
+    async def start(self, transport: Transport, bot_username: str = "",
+                    run_scheduler: bool = True, bot_reads_all: bool = False) -> None:
+        """Check the schema, then start delivering and scheduling through `transport`.
+
+        `bot_reads_all` is getMe's can_read_all_group_messages (privacy mode off)."""
+        await check_schema(self.settings.database_url)
+        self.pipeline.bot_username = bot_username
+        self.pipeline.bot_reads_all = bot_reads_all
+        self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings)
+        self.pipeline.wake_sender = self.sender.wake
+        self.scheduler.wake_sender = self.sender.wake
+        await self.sender.start()
+        if run_scheduler:
+            await self.scheduler.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        if self.started:
+            await self.scheduler.stop()
+            if self.sender is not None:
+                await self.sender.stop()
+        await self.uow_factory.engine.dispose()
+        self.started = False
+
+
+def build_app(settings: Settings, clock: Clock | None = None) -> App:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url)
+    uow_factory = UnitOfWorkFactory(engine)
+    translations = Translations(default=settings.default_language)
+    checker = NoteChecker()
+    pipeline = Pipeline(uow_factory, build_router(), clock, settings, translations, checker)
+    scheduler = ReviewScheduler(uow_factory, clock, settings, translations)
+    return App(settings, clock, uow_factory, translations, pipeline, scheduler)

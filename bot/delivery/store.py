@@ -1,0 +1,154 @@
+"""The outbox queries of the sender, written once for SQLite and PostgreSQL.
+
+Every function runs on the connection of a short unit of work (never across a network call).
+Rows go pending -> sending (claimed, with a lease) -> sent | failed; a retry or a pause puts a
+row back to pending with a later `next_attempt_at`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Table, and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.models import ChatRow, OutboxRow
+
+OPEN_STATES = ("pending", "sending")
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    chat_id: int
+    kind: str
+    payload: str
+    ref_kind: str | None
+    ref_id: int | None
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ChatState:
+    active: bool
+    reason: str | None
+    migrated_to: int | None
+
+
+def _outbox() -> Table:
+    return cast(Table, OutboxRow.__table__)
+
+
+async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
+    """Claim the first open row of up to `limit` chats, if it is ready (or its lease expired).
+
+    A chat's later rows wait while an earlier one is open, so edits never overtake sends.
+    On PostgreSQL, `FOR UPDATE SKIP LOCKED` keeps two processes from claiming the same row.
+    """
+    if limit <= 0:
+        return []
+    o = _outbox()
+    earlier = o.alias("earlier")
+    ready = or_(and_(o.c.state == "pending", o.c.next_attempt_at <= now),
+                and_(o.c.state == "sending", o.c.claimed_until <= now))
+    blocked = exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
+                             earlier.c.state.in_(OPEN_STATES))
+    query = select(o).where(ready, ~blocked).order_by(o.c.id).limit(limit)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=o)
+    rows = (await conn.execute(query)).mappings().all()
+    if not rows:
+        return []
+    await conn.execute(update(o).where(o.c.id.in_([r["id"] for r in rows]))
+                       .values(state="sending", claimed_until=now + lease))
+    return [Claimed(r["id"], r["chat_id"], r["kind"], r["payload"], r["ref_kind"], r["ref_id"],
+                    r["attempts"], r["created_at"]) for r in rows]
+
+
+async def mark_sent(conn: AsyncConnection, row_id: int, message_id: int | None,
+                    now: datetime) -> None:
+    o = _outbox()
+    await conn.execute(update(o).where(o.c.id == row_id).values(
+        state="sent", sent_at=now, sent_message_id=message_id, claimed_until=None,
+        outcome_reason=None))
+
+
+async def mark_failed(conn: AsyncConnection, row_id: int, reason: str, now: datetime) -> None:
+    o = _outbox()
+    await conn.execute(update(o).where(o.c.id == row_id).values(
+        state="failed", sent_at=None, claimed_until=None, outcome_reason=reason[:1000],
+        next_attempt_at=now))
+
+
+async def retry_later(conn: AsyncConnection, row_id: int, at: datetime, reason: str,
+                      count_attempt: bool) -> None:
+    """Back to pending until `at`; a 429 or a rate-limit deferral does not count an attempt."""
+    o = _outbox()
+    values: dict[str, object] = {"state": "pending", "next_attempt_at": at,
+                                 "claimed_until": None, "outcome_reason": reason[:1000]}
+    if count_attempt:
+        values["attempts"] = o.c.attempts + 1
+    await conn.execute(update(o).where(o.c.id == row_id).values(**values))
+
+
+async def move_chat(conn: AsyncConnection, old_id: int, new_id: int) -> int:
+    """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
+    o = _outbox()
+    result = await conn.execute(update(o).where(
+        o.c.chat_id == old_id, o.c.state.in_(OPEN_STATES)).values(chat_id=new_id))
+    return int(result.rowcount)
+
+
+async def give_up_chat(conn: AsyncConnection, chat_id: int, reason: str, now: datetime) -> int:
+    """Give up every open row of a chat (403: nothing more can be delivered there)."""
+    o = _outbox()
+    result = await conn.execute(update(o).where(
+        o.c.chat_id == chat_id, o.c.state.in_(OPEN_STATES)).values(
+        state="failed", claimed_until=None, outcome_reason=reason[:1000], next_attempt_at=now))
+    return int(result.rowcount)
+
+
+async def ref_pending(conn: AsyncConnection, ref_kind: str, ref_id: int, before_id: int) -> bool:
+    """True if a send carrying this ref is still open (the edit must wait for its id)."""
+    o = _outbox()
+    query = select(o.c.id).where(o.c.ref_kind == ref_kind, o.c.ref_id == ref_id,
+                                 o.c.kind.in_(("send", "document")), o.c.id < before_id,
+                                 o.c.state.in_(OPEN_STATES)).limit(1)
+    return (await conn.execute(query)).first() is not None
+
+
+async def chat_state(conn: AsyncConnection, chat_id: int) -> ChatState:
+    c = ChatRow.__table__
+    row = (await conn.execute(select(c.c.active, c.c.inactive_reason, c.c.migrated_to)
+                              .where(c.c.id == chat_id))).first()
+    if row is None:
+        return ChatState(True, None, None)
+    return ChatState(bool(row[0]), row[1], row[2])
+
+
+async def open_count(conn: AsyncConnection) -> int:
+    o = _outbox()
+    result = await conn.execute(select(func.count()).select_from(o)
+                                .where(o.c.state.in_(OPEN_STATES)))
+    return int(result.scalar_one())
+
+
+async def oldest_open(conn: AsyncConnection) -> datetime | None:
+    o = _outbox()
+    result = await conn.execute(select(func.min(o.c.created_at))
+                                .where(o.c.state.in_(OPEN_STATES)))
+    value: datetime | None = result.scalar_one()
+    return value
+
+
+async def next_due(conn: AsyncConnection) -> datetime | None:
+    """When the next open row becomes claimable (a pending retry or an expiring lease)."""
+    o = _outbox()
+    pending = select(func.min(o.c.next_attempt_at)).where(o.c.state == "pending")
+    leased = select(func.min(o.c.claimed_until)).where(o.c.state == "sending")
+    times = [(await conn.execute(q)).scalar_one() for q in (pending, leased)]
+    present = [t for t in times if t is not None]
+    return min(present) if present else None

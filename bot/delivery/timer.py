@@ -1,0 +1,26 @@
+"""Monotonic time and sleeping, injected so that tests wait out 30 s in no real time."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+
+class Timer(Protocol):
+    def monotonic(self) -> float:
+        """Seconds on a clock that never goes back (only differences matter)."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` (at least yield to the loop)."""
+        ...
+
+
+class LoopTimer:
+    """The running event loop's clock, the one asyncio and aiolimiter use."""
+
+    def monotonic(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))

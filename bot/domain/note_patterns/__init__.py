@@ -1,0 +1,1 @@
+"""Data only: the note check patterns, one `{language}.txt` per language."""

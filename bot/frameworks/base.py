@@ -1,0 +1,102 @@
+"""What every framework adapter shares: the core's interface, command parsing, error wording.
+
+Nothing here imports a framework; `aiogram.py` and `ptb.py` build on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.clock import Clock
+from bot.delivery.transport import BadRequest, DeliveryError, NotModified, Transport
+from bot.storage.uow import UnitOfWorkFactory
+from handlers.events import AnswerCallback, ChatEvent
+
+log = logging.getLogger("orderbot.frameworks")
+
+Handle = Callable[[ChatEvent], Awaitable[list[AnswerCallback]]]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+NOT_MODIFIED = "message is not modified"
+
+
+class Core(Protocol):
+    """What the adapters and the runner need from `bot.app.App`."""
+
+    clock: Clock
+    uow_factory: UnitOfWorkFactory
+
+    async def handle(self, event: ChatEvent) -> list[AnswerCallback]: ...
+
+    async def start(self, transport: Transport, bot_username: str = "",
+                    run_scheduler: bool = True) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class Adapter(Protocol):
+    """One framework: its Bot (the transport), its polling loop, its Update parser."""
+
+    transport: Transport
+
+    async def open(self) -> str:
+        """Create the framework's bot and ask Telegram who it is; return its username."""
+        ...
+
+    async def start_polling(self, handle: Handle) -> None:
+        """Start the framework's long-polling loop in the background and return."""
+        ...
+
+    async def stop_polling(self) -> None: ...
+
+    async def process(self, payload: dict[str, Any], handle: Handle) -> None:
+        """Handle one raw update (a webhook body) through the same translation as polling."""
+        ...
+
+    async def set_webhook(self, url: str, secret: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CommandText:
+    name: str
+    args: str
+    foreign: bool  # addressed to another bot: "/help@otherbot"
+
+
+def split_command(text: str, bot_username: str) -> CommandText | None:
+    """"/Help@MyBot  a b" -> CommandText("help", "a b", False); None if not a command."""
+    if not text.startswith("/"):
+        return None
+    head, *rest = text.split(maxsplit=1)
+    name, _, target = head[1:].partition("@")
+    if not name:
+        return None
+    foreign = bool(target) and target.lower() != bot_username.lower().lstrip("@")
+    return CommandText(name.lower(), rest[0].strip() if rest else "", foreign)
+
+
+def full_name(first: str | None, last: str | None) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
+def bad_request(description: str) -> DeliveryError:
+    """A 400: "message is not modified" is its own outcome, the rest will not mend."""
+    if NOT_MODIFIED in description.lower():
+        return NotModified(description)
+    return BadRequest(description)
+
+
+async def handle_event(event: ChatEvent | None, handle: Handle, transport: Transport) -> None:
+    """Give the event to the core and perform its callback answers at once."""
+    if event is None:
+        return
+    for answer in await handle(event):
+        try:
+            await transport.perform(answer)
+        except DeliveryError as error:  # an answer is ephemeral: a late one is simply lost
+            log.warning("callback answer failed: %s", error,
+                        extra={"update_id": event.update_id})

@@ -1,0 +1,83 @@
+"""One update, one transaction: dedupe it, route it, queue its messages, commit.
+
+The state change, the inbox record and the outgoing messages commit together (outbox);
+callback answers are ephemeral and returned for the adapter to perform at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.domain.note_check import NoteChecker
+from bot.i18n import Translations
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from handlers.context import Context
+from handlers.errors import error_effects
+from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind
+from handlers.router import Router
+
+log = logging.getLogger("orderbot.pipeline")
+
+
+@dataclass
+class Pipeline:
+    uow_factory: UnitOfWorkFactory
+    router: Router
+    clock: Clock
+    settings: Settings
+    translations: Translations
+    checker: NoteChecker
+    wake_sender: Callable[[], None] = lambda: None
+    bot_username: str = ""
+    bot_reads_all: bool = False
+
+    async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
+        """Handle one update exactly once; return the callback answers to send now."""
+        async with self.uow_factory() as uow:
+            now = self.clock.now()
+            if not await uow.inbox.claim(event.update_id, now):
+                log.info("duplicate update ignored", extra={"update_id": event.update_id})
+                return []
+            ctx = await self._context(uow, event)
+            effects = await self._run(event, ctx)
+            immediate = [e for e in effects if isinstance(e, AnswerCallback)]
+            for effect in effects:
+                if not isinstance(effect, AnswerCallback):
+                    await uow.outbox.add(effect, now)
+            await uow.inbox.mark_handled(event.update_id, now)
+            uow.after_commit(self.wake_sender)
+            await uow.commit()
+        if event.kind == EventKind.CALLBACK and event.callback_id and not immediate:
+            immediate.append(AnswerCallback(event.callback_id))  # every tap is answered
+        return immediate
+
+    async def _run(self, event: ChatEvent, ctx: Context) -> list[Effect]:
+        savepoint = await ctx.uow.conn.begin_nested()
+        try:
+            effects = await self.router.dispatch(event, ctx)
+        except DomainError as error:
+            await savepoint.rollback()
+            log.info("refused: %s", error, extra={"update_id": event.update_id})
+            return error_effects(event, ctx.t_person(event), error)
+        await savepoint.commit()
+        return effects
+
+    async def _context(self, uow: UnitOfWork, event: ChatEvent) -> Context:
+        now = self.clock.now()
+        user = event.user
+        chosen = None
+        if not user.is_bot and user.id:
+            await uow.people.seen(user.id, user.name, user.language, now)
+            person = await uow.people.get(user.id)
+            chosen = person.chosen_language if person else None
+        moderators = frozenset(self.settings.moderator_ids) | await uow.moderators.ids()
+        return Context(uow=uow, now=now, settings=self.settings, policy=self.settings.policy(),
+                       translations=self.translations, checker=self.checker,
+                       moderators=moderators, bot_username=self.bot_username,
+                       bot_reads_all=self.bot_reads_all,
+                       chosen_language=chosen)

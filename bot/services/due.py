@@ -1,0 +1,223 @@
+"""Due work: the use cases the scheduler runs when the tables say something is due.
+
+One function per kind of due work, each in its own unit of work. Each loads its row, does the
+work only if the row still says it is due (state, frozen, time), changes it with the domain's
+methods and saves it; `save()` is version-checked, so a run that fires twice (two sweeps, two
+processes) finds `Conflict` or a row that is no longer due and does nothing. The messages are
+queued in the outbox in the same transaction, and the sender is woken after the commit.
+
+Each function returns True when it changed something (a message was queued or a request was
+frozen or closed), False when there was nothing (any more) to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.domain.errors import Conflict
+from bot.domain.order import Order, Status
+from bot.domain.policy import Policy
+from bot.domain.reviews import RequestState, ReviewRequest
+from bot.i18n import Translations, Translator, resolve_language
+from bot.storage.uow import UnitOfWork
+from handlers.events import Effect
+
+log = logging.getLogger("orderbot.due")
+
+
+class Renderer(Protocol):
+    """What the due work posts; `handlers.render` implements it (the lead's module)."""
+
+    def rating_request(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+        ...
+
+    def reminder(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+        ...
+
+    def rating_closed(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+        ...
+
+    def refund_eligible(self, order: Order, t_chat: Translator, moderator_ids: list[int],
+                        t_for: Callable[[int], Translator]) -> list[Effect]:
+        ...
+
+
+@dataclass(frozen=True)
+class DueContext:
+    """Everything a due-work function needs; built once by the scheduler."""
+
+    uow_factory: Callable[[], UnitOfWork]
+    clock: Clock
+    policy: Policy
+    translations: Translations
+    renderer: Renderer
+    moderator_ids: tuple[int, ...] = ()
+    wake_sender: Callable[[], None] | None = None
+
+
+async def post_note(ctx: DueContext, request_id: int) -> bool:
+    """Post a scheduled note with its stars, unless frozen, closed or no longer scheduled."""
+    async with ctx.uow_factory() as uow:
+        now = ctx.clock.now()
+        loaded = await _load_request(uow, request_id)
+        if loaded is None:
+            return False
+        request, order = loaded
+        if not _note_due(request, now):
+            return False
+        if order.reviews_frozen:
+            request.freeze(now)
+            return await _save(uow, ctx, request, [])
+        if order.done_at is None or order.status != Status.DONE:
+            return False  # not (or no longer) done: the status change decides; nothing to post
+        closes = ctx.policy.rating_closes_at(order.done_at)
+        if now >= closes:
+            return await _close(uow, ctx, request, order)
+        request.mark_posted(now, ctx.policy, closes)
+        t = ctx.translations.get(order.language)
+        return await _save(uow, ctx, request, ctx.renderer.rating_request(order, request, t))
+
+
+async def send_reminder(ctx: DueContext, request_id: int) -> bool:
+    """One reminder for a posted, unrated request; frozen instead while disputed/cancelled."""
+    async with ctx.uow_factory() as uow:
+        now = ctx.clock.now()
+        loaded = await _load_request(uow, request_id)
+        if loaded is None:
+            return False
+        request, order = loaded
+        if not _reminder_due(request, now):
+            return False
+        if order.reviews_frozen:
+            request.freeze(now)
+            return await _save(uow, ctx, request, [])
+        if order.done_at is None:
+            return False
+        closes = ctx.policy.rating_closes_at(order.done_at)
+        if now >= closes:
+            return await _close(uow, ctx, request, order)
+        t = ctx.translations.get(order.language)
+        effects = ctx.renderer.reminder(order, request, t)
+        _record_reminder(request, ctx.policy, closes, now)
+        return await _save(uow, ctx, request, effects)
+
+
+async def close_rating(ctx: DueContext, request_id: int) -> bool:
+    """The rating window closed: the request is closed and its stars say so."""
+    async with ctx.uow_factory() as uow:
+        now = ctx.clock.now()
+        loaded = await _load_request(uow, request_id)
+        if loaded is None:
+            return False
+        request, order = loaded
+        if request.state not in (RequestState.SCHEDULED, RequestState.POSTED):
+            return False
+        if order.done_at is None or now < ctx.policy.rating_closes_at(order.done_at):
+            return False
+        return await _close(uow, ctx, request, order)
+
+
+async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
+    """The refund wait is over: the order becomes eligible and the moderators are told, once."""
+    async with ctx.uow_factory() as uow:
+        now = ctx.clock.now()
+        order = await uow.orders.get(order_id)
+        if order is None or not _refund_due(order, ctx.policy, now):
+            return False
+        order.refund_eligible_at = now
+        moderators = sorted(set(ctx.moderator_ids) | await uow.moderators.ids())
+        languages = await _languages(uow, moderators, order.language, ctx.translations.default)
+        effects = ctx.renderer.refund_eligible(
+            order, ctx.translations.get(order.language), moderators,
+            lambda user_id: ctx.translations.get(languages.get(user_id)))
+        try:
+            await uow.orders.save(order)
+        except Conflict:
+            return False
+        return await _queue_and_commit(uow, ctx, effects)
+
+
+def _note_due(request: ReviewRequest, now: datetime) -> bool:
+    return (request.state == RequestState.SCHEDULED and request.frozen_at is None
+            and request.due_at is not None and request.due_at <= now)
+
+
+def _reminder_due(request: ReviewRequest, now: datetime) -> bool:
+    return (request.state == RequestState.POSTED and request.frozen_at is None
+            and request.next_reminder_at is not None and request.next_reminder_at <= now)
+
+
+def _refund_due(order: Order, policy: Policy, now: datetime) -> bool:
+    started = order.refund_wait_started_at
+    return (order.status == Status.NOT_GOING_AHEAD and order.refund_eligible_at is None
+            and started is not None and policy.refund_due_at(started) <= now)
+
+
+def _record_reminder(request: ReviewRequest, policy: Policy, closes: datetime,
+                     now: datetime) -> None:
+    """Count the reminder. After a downtime that skipped several, one is sent, not a burst:
+    the cadence continues from this reminder, as after a freeze (`resume`)."""
+    due = request.next_reminder_at
+    request.record_reminder(policy, closes)
+    late = request.next_reminder_at is not None and request.next_reminder_at <= now
+    if late and due is not None and request.posted_at is not None:
+        request.posted_at += now - due
+        request.next_reminder_at = policy.next_reminder(
+            request.posted_at, request.reminders_sent, closes)
+
+
+async def _close(uow: UnitOfWork, ctx: DueContext, request: ReviewRequest, order: Order) -> bool:
+    was_posted = request.state == RequestState.POSTED
+    request.state = RequestState.CLOSED
+    request.next_reminder_at = None
+    effects: list[Effect] = []
+    if was_posted:
+        effects = ctx.renderer.rating_closed(order, request, ctx.translations.get(order.language))
+    return await _save(uow, ctx, request, effects)
+
+
+async def _load_request(uow: UnitOfWork, request_id: int
+                        ) -> tuple[ReviewRequest, Order] | None:
+    request = await uow.requests.get(request_id)
+    if request is None:
+        return None
+    order = await uow.orders.get(request.order_id)
+    return None if order is None else (request, order)
+
+
+async def _save(uow: UnitOfWork, ctx: DueContext, request: ReviewRequest,
+                effects: Iterable[Effect]) -> bool:
+    try:
+        await uow.requests.save(request)
+    except Conflict:
+        log.info("request %s changed meanwhile: done elsewhere", request.id)
+        return False
+    return await _queue_and_commit(uow, ctx, effects)
+
+
+async def _queue_and_commit(uow: UnitOfWork, ctx: DueContext, effects: Iterable[Effect]) -> bool:
+    now = ctx.clock.now()
+    queued = 0
+    for effect in effects:
+        await uow.outbox.add(effect, now)
+        queued += 1
+    if queued and ctx.wake_sender is not None:
+        uow.after_commit(ctx.wake_sender)
+    await uow.commit()
+    return True
+
+
+async def _languages(uow: UnitOfWork, user_ids: list[int], order_language: str,
+                     default: str) -> dict[int, str]:
+    languages: dict[int, str] = {}
+    for user_id in user_ids:
+        person = await uow.people.get(user_id)
+        chosen = person.chosen_language if person else None
+        telegram = person.telegram_language if person else None
+        languages[user_id] = resolve_language(chosen, telegram, order_language, default)
+    return languages

@@ -1,0 +1,100 @@
+"""Use cases of the order: bind, claim, change status, confirm the hire, not going ahead.
+
+Each takes the open unit of work; the caller (the pipeline or a job) commits once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.order import NotGoingAheadReason, Order, Role, Status
+from bot.domain.policy import Policy
+from bot.storage.support_repos import AuditEntry
+from bot.storage.uow import UnitOfWork
+
+TITLE_MAX = 120
+
+
+async def create_order(
+    uow: UnitOfWork, *, chat_id: int, thread_id: int | None, title: str, pro_id: int,
+    pro_name: str, language: str, timezone: str, now: datetime, policy: Policy,
+    can_read_all: bool, bind_token: str | None = None,
+) -> Order:
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("missing title", field="title")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput("title too long", field="title", limit=TITLE_MAX)
+    order = Order(chat_id=chat_id, thread_id=thread_id, title=title, pro_id=pro_id,
+                  pro_name=pro_name, language=language, timezone=timezone, created_at=now,
+                  included_revisions=policy.included_revisions, can_read_all=can_read_all,
+                  bind_token=bind_token, last_pro_message_at=now)
+    await uow.orders.add(order)
+    await uow.audit.add(AuditEntry(now, pro_id, "order_created", order.id, title))
+    return order
+
+
+def new_bind_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+async def order_in_chat(uow: UnitOfWork, chat_id: int) -> Order:
+    order = await uow.orders.by_chat(chat_id)
+    if order is None:
+        raise NotFound("no order in this chat")
+    return order
+
+
+async def get_order(uow: UnitOfWork, order_id: int) -> Order:
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise NotFound("no such order", order_id=order_id)
+    return order
+
+
+async def order_for_tap(uow: UnitOfWork, order_id: int, chat_id: int) -> Order:
+    """The order a button names, which must be the order of the chat it was tapped in."""
+    order = await get_order(uow, order_id)
+    if order.chat_id != chat_id:
+        raise NotAllowed("the button belongs to another chat")
+    return order
+
+
+async def claim_client(uow: UnitOfWork, order: Order, user_id: int, name: str,
+                       now: datetime) -> Order:
+    order.claim_client(user_id, name)
+    order.last_client_message_at = now
+    await uow.orders.save(order)
+    await uow.audit.add(AuditEntry(now, user_id, "client_claimed", order.id, None))
+    return order
+
+
+async def change_status(uow: UnitOfWork, order: Order, to: Status, by: int, role: Role,
+                        now: datetime, reason: NotGoingAheadReason | None = None) -> Order:
+    order.change_status(to, by, role, now, reason.value if reason else None)
+    await uow.orders.save(order)
+    return order
+
+
+async def confirm_hire(uow: UnitOfWork, order: Order, by: int, now: datetime) -> Order:
+    order.confirm_hire(by, now)
+    await uow.orders.save(order)
+    await uow.audit.add(AuditEntry(now, by, "hire_confirmed", order.id, None))
+    return order
+
+
+async def set_revisions(uow: UnitOfWork, order: Order, by: int, role: Role, n: int) -> Order:
+    if role not in (Role.PRO, Role.MODERATOR):
+        raise NotAllowed("only the professional sets the revisions")
+    if not 0 <= n <= 20 or n < order.revisions_used:
+        raise InvalidInput("bad number of revisions", field="revisions")
+    order.included_revisions = n
+    await uow.orders.save(order)
+    return order
+
+
+def check_move(order: Order, to: Status, role: Role) -> None:
+    """Refuse a move before asking for more (the reason) when it cannot happen anyway."""
+    order._check_move(to, role)

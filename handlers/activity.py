@@ -1,0 +1,48 @@
+"""What the bot sees people do in the order chat: the pro's last message (check-in window),
+the client's last message (stops the refund wait). In privacy mode only commands, taps and
+replies arrive, and they count instead (PRODUCT.md section 9)."""
+
+from __future__ import annotations
+
+from bot.domain.order import Order, Role
+from handlers.context import Context
+from handlers.events import ChatEvent, Effect, EventKind
+from handlers.labels import order_ref
+from handlers.render import card, say
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    router.watchers.append(track_activity)
+
+
+async def track_activity(event: ChatEvent, ctx: Context) -> list[Effect]:
+    if event.chat_type == "private" or event.user.is_bot:
+        return []
+    if event.kind not in (EventKind.TEXT, EventKind.COMMAND, EventKind.CALLBACK):
+        return []
+    order = await ctx.uow.orders.by_chat(event.chat_id)
+    if order is None:
+        return []
+    role = order.role_of(event.user.id)
+    if role == Role.PRO and event.kind != EventKind.CALLBACK:
+        order.last_pro_message_at = ctx.now
+    elif role == Role.CLIENT:
+        order.last_client_message_at = ctx.now
+        if order.refund_wait_started_at is not None and order.refund_eligible_at is None:
+            return await _stop_refund_wait(ctx, order)
+    else:
+        return []
+    await ctx.uow.orders.save(order)
+    return []
+
+
+async def _stop_refund_wait(ctx: Context, order: Order) -> list[Effect]:
+    order.refund_wait_started_at = None
+    await ctx.uow.orders.save(order)
+    t = ctx.t_order(order)
+    text = t._("The client wrote: the refund wait of {order} is stopped.").format(
+        order=order_ref(t, order.id, order.title))
+    return [say(order, text), card(order, t)]
+
+

@@ -1,0 +1,47 @@
+"""Domain errors to short localized answers, in one place."""
+
+from __future__ import annotations
+
+from bot.domain.errors import DomainError, InvalidInput
+from bot.i18n import Translator
+from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
+
+
+def error_text(t: Translator, error: DomainError) -> str:
+    if isinstance(error, InvalidInput):
+        return _input_text(t, error)
+    texts = {
+        "not_allowed": t._("This button is not for you."),
+        "invalid_transition": t._("That is not possible at this stage of the order."),
+        "window_closed": t._("The rating window for this order has closed."),
+        "already_done": t._("That was already done."),
+        "exhausted": t._("All included revisions have been used."),
+        "not_found": t._("That is no longer available."),
+        "frozen": t._("Reviews are paused while this order is disputed or cancelled."),
+        "conflict": t._("Someone else changed this order just now. Please look again."),
+    }
+    return texts.get(error.code, t._("Something went wrong. Please try again."))
+
+
+def _input_text(t: Translator, error: InvalidInput) -> str:
+    field = error.context.get("field")
+    limit = error.context.get("limit")
+    if field == "callback":
+        return t._("This button is not valid.")
+    if isinstance(limit, int):
+        return t.ngettext("That text is too long: at most {n} character.",
+                          "That text is too long: at most {n} characters.", limit
+                          ).format(n=t.number(limit))
+    if field == "date":
+        return t._("Please choose a date that is not in the past.")
+    if field in ("note", "reply", "comment", "revision"):
+        return t._("Please write some text.")
+    return t._("That input is not valid.")
+
+
+def error_effects(event: ChatEvent, t: Translator, error: DomainError) -> list[Effect]:
+    text = error_text(t, error)
+    if event.kind == EventKind.CALLBACK and event.callback_id:
+        return [AnswerCallback(event.callback_id, text, alert=True)]
+    return [SendMessage(event.chat_id, text, reply_to_message_id=event.message_id,
+                        thread_id=event.thread_id)]

@@ -1,0 +1,39 @@
+"""/lang: each person chooses their own language (PRODUCT.md section 8)."""
+
+from __future__ import annotations
+
+from bot.domain.errors import InvalidInput
+from bot.i18n import SUPPORTED
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
+from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
+from handlers.router import Router
+
+# Each language's name in itself, so anyone can find their own.
+NATIVE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "ar": "العربية"}
+
+
+def register(router: Router) -> None:
+    router.command("lang", "language")(choose_language)
+    router.callback("lang")(language_tap)
+
+
+async def choose_language(event: ChatEvent, ctx: Context) -> list[Effect]:
+    t = ctx.t_person(event)
+    rows = tuple((Button(NATIVE_NAMES[code], cb("lang", code)),) for code in SUPPORTED)
+    return [SendMessage(event.chat_id, t._("Choose your language:"), rows,
+                        reply_to_message_id=event.message_id, thread_id=event.thread_id)]
+
+
+async def language_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    code = callback.word(0)
+    if code not in SUPPORTED:
+        raise InvalidInput("unknown language", field="callback")
+    await ctx.uow.people.choose_language(event.user.id, code, ctx.now)
+    t = ctx.translations.get(code)
+    done = t._("From now on I will write to you in {language}.").format(
+        language=NATIVE_NAMES[code])
+    effects: list[Effect] = [AnswerCallback(event.callback_id or "", done)]
+    if event.chat_type == "private" and event.message_id:
+        effects.append(EditMessage(event.chat_id, done, None, message_id=event.message_id))
+    return effects

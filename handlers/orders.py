@@ -1,0 +1,133 @@
+"""Binding a group to an order, the card, "I am the client", help (PRODUCT.md section 1)."""
+
+from __future__ import annotations
+
+from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.order import Order, Role
+from bot.i18n import Translator
+from bot.services import orders as order_service
+from handlers.callbacks import Callback
+from handlers.context import Context
+from handlers.events import AnswerCallback, ChatEvent, Effect, SendMessage
+from handlers.render import card, new_card, say
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    router.command("neworder")(new_order)
+    router.command("start")(start)
+    router.command("help")(help_command)
+    router.callback("claim")(claim)
+    router.callback("card")(refresh_card)
+    router.callback("noop")(noop)
+
+
+def _reply(event: ChatEvent, text: str) -> SendMessage:
+    return SendMessage(event.chat_id, text, reply_to_message_id=event.message_id,
+                       thread_id=event.thread_id)
+
+
+async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
+    """/neworder <title>: the pro (or a moderator) binds this group to a new order."""
+    t = ctx.t_person(event)
+    if event.chat_type == "private":
+        return [_reply(event, t._("Use /neworder in the order's group, with the client in it."))]
+    title = event.args.strip()
+    if not title:
+        return [_reply(event, t._("Usage: /neworder <title of the job>"))]
+    existing = await ctx.uow.orders.by_chat(event.chat_id)
+    if existing is not None and existing.status.value != "cancelled":
+        raise NotAllowed("this chat already has an order")
+    language = ctx.t_person(event).language
+    reads_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
+    order = await order_service.create_order(
+        ctx.uow, chat_id=event.chat_id, thread_id=event.thread_id, title=title,
+        pro_id=event.user.id, pro_name=event.user.name, language=language,
+        timezone=ctx.settings.timezone, now=ctx.now, policy=ctx.policy, can_read_all=reads_all)
+    t_chat = ctx.t_order(order)
+    effects: list[Effect] = [new_card(order, t_chat)]
+    if not reads_all:
+        effects += privacy_notice(order, t_chat, ctx)
+    return effects
+
+
+def privacy_notice(order: Order, t: Translator, ctx: Context) -> list[Effect]:
+    """Say what privacy mode costs, to the chat and to the moderators, in their languages."""
+    text = t._(
+        "Note: I can only see commands, taps and replies to my messages here. To stop the "
+        "refund wait when the client writes, and to measure the check-in window from the "
+        "professional's last message, make me an administrator of this group or turn off my "
+        "privacy mode with @BotFather. Until then I count only taps and replies.")
+    effects: list[Effect] = [say(order, text)]
+    for moderator in sorted(ctx.moderators):
+        effects.append(SendMessage(moderator, t._(
+            "Privacy mode is on in the chat of order #{id}: I cannot see ordinary messages "
+            "there.").format(id=t.isolate(order.id))))
+    return effects
+
+
+async def start(event: ChatEvent, ctx: Context) -> list[Effect]:
+    """/start: help in private; /start <token> in a group binds a backend-created order."""
+    token = event.args.strip()
+    if not token or event.chat_type == "private":
+        return await help_command(event, ctx)
+    order = await ctx.uow.orders.by_token(token)
+    if order is None:
+        raise NotFound("unknown link")
+    if order.chat_id not in (0, event.chat_id):
+        raise NotAllowed("the order is bound to another chat")
+    order.chat_id, order.thread_id = event.chat_id, event.thread_id
+    order.can_read_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
+    await ctx.uow.orders.save(order)
+    t_chat = ctx.t_order(order)
+    effects: list[Effect] = [new_card(order, t_chat)]
+    if not order.can_read_all:
+        effects += privacy_notice(order, t_chat, ctx)
+    return effects
+
+
+async def help_command(event: ChatEvent, ctx: Context) -> list[Effect]:
+    t = ctx.t_person(event)
+    lines = [
+        t._("I keep the order thread of a marketplace job: its status, the review request "
+            "and the client's rating."),
+        t._("In the order's group, the professional starts with /neworder <title>; the client "
+            "taps \"I am the client\" on the card."),
+        t._("/profile shows a professional's reviews; /lang changes your language."),
+    ]
+    if ctx.is_moderator(event.user.id):
+        lines.append(t._("Moderators: /orders, /order <id>, /remind <id>, /hide_review <id> "
+                         "<reason>, /restore_review <id>, /cancel <id> <reason>, /refund <id>, "
+                         "/disputes, /stats, /export, /mod_add <user id>, /mod_remove <user id>."))
+    return [_reply(event, "\n\n".join(lines))]
+
+
+async def claim(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    if ctx.role(order, event.user.id) == Role.PRO:
+        raise NotAllowed("the professional cannot be the client")
+    await order_service.claim_client(ctx.uow, order, event.user.id, event.user.name, ctx.now)
+    t_chat = ctx.t_order(order)
+    return [AnswerCallback(event.callback_id or "", ctx.t_person(event, order)._(
+                "You are the client of this order.")),
+            card(order, t_chat),
+            say(order, t_chat._("{client} is the client of {order}.").format(
+                client=t_chat.isolate(order.client_name),
+                order=t_chat._("order #{id}").format(id=t_chat.isolate(order.id))))]
+
+
+async def refresh_card(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    return [await current_card(ctx, order)]
+
+
+async def current_card(ctx: Context, order: Order) -> Effect:
+    request = await ctx.uow.requests.latest_for(order.id or 0)
+    rating = await ctx.uow.ratings.for_order(order.id or 0)
+    return card(order, ctx.t_order(order), request, rating)
+
+
+async def noop(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    return []
+
+

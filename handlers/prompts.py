@@ -1,0 +1,42 @@
+"""Asking someone to type: a ForceReply on a message that names the order.
+
+The answer is matched by the replied-to message (privacy mode lets the bot see replies to
+its own messages), never by "the last thing that person typed".
+"""
+
+from __future__ import annotations
+
+from bot.domain.order import Order
+from bot.domain.prompts import Prompt, PromptState, PromptStep
+from handlers.context import Context
+from handlers.events import ChatEvent, Effect, ForceReply, Ref, SendMessage
+
+
+async def ask(ctx: Context, order: Order, user_id: int, username: str | None, step: PromptStep,
+              text: str, placeholder: str, target_id: int | None = None) -> SendMessage:
+    prompt = Prompt(order_id=order.id or 0, chat_id=order.chat_id, user_id=user_id, step=step,
+                    created_at=ctx.now, target_id=target_id)
+    await ctx.uow.prompts.add(prompt)
+    # Selective: only the person asked gets the reply box (they are @mentioned).
+    mention = f"@{username} " if username else ""
+    return SendMessage(order.chat_id, mention + text,
+                       force_reply=ForceReply(placeholder[:64], selective=bool(username)),
+                       thread_id=order.thread_id, ref=Ref("prompt", prompt.id or 0),
+                       order_id=order.id)
+
+
+async def close(ctx: Context, prompt: Prompt) -> None:
+    prompt.state = PromptState.ANSWERED
+    await ctx.uow.prompts.save(prompt)
+
+
+def not_yours(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Effect] | None:
+    """A reply by someone else than the person asked, or to an answered prompt."""
+    t = ctx.t_person(event)
+    if event.user.id != prompt.user_id:
+        return [SendMessage(event.chat_id, t._("That question was for someone else."),
+                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
+    if prompt.state != PromptState.OPEN:
+        return [SendMessage(event.chat_id, t._("That question was already answered."),
+                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
+    return None

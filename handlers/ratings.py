@@ -1,0 +1,131 @@
+"""Stars inline, the aspects and the comment (seed 004; PRODUCT.md section 5)."""
+
+from __future__ import annotations
+
+from bot.domain.errors import InvalidInput
+from bot.domain.order import Order
+from bot.domain.prompts import Prompt, PromptStep
+from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
+from bot.i18n import Translator
+from bot.services import ratings as rating_service
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
+from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
+from handlers.keyboards import aspect_row, comment_menu
+from handlers.labels import aspect_name, order_ref, stars
+from handlers.orders import current_card
+from handlers.prompts import ask, close, not_yours
+from handlers.render import request_text, say
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    router.callback("star")(star_tap)
+    router.callback("asp")(aspect_tap)
+    router.callback("cmt")(comment_choice)
+    router.prompt(PromptStep.COMMENT)(comment_reply)
+
+
+async def star_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    request, order = await rating_service.request_and_order(ctx.uow, callback.int(0),
+                                                            event.chat_id)
+    value = callback.int(1)
+    if not 1 <= value <= 5:
+        raise InvalidInput("stars are 1 to 5", field="callback")
+    rating = await rating_service.rate(ctx.uow, request, order, event.user.id, value, ctx.now,
+                                       ctx.policy)
+    t = ctx.t_order(order)
+    rated = t._("{client} rated: {stars}").format(client=t.isolate(order.client_name),
+                                                  stars=stars(rating.stars))
+    shown = EditMessage(event.chat_id, request_text(order, request, t) + "\n\n" + rated,
+                        None, message_id=event.message_id)
+    alert = ctx.t_person(event, order)._("Thank you! Now a few optional details.")
+    return [AnswerCallback(event.callback_id or "", alert), shown,
+            _aspect_question(order, request, t, ASPECTS[0]), await current_card(ctx, order)]
+
+
+def _aspect_question(order: Order, request: ReviewRequest, t: Translator,
+                     aspect: str) -> SendMessage:
+    text = t._("Optional: how would you rate this aspect, from 1 to 5?") + "\n" + \
+        aspect_name(t, aspect)
+    return say(order, text, keyboard=aspect_row(request.id or 0, aspect, t))
+
+
+async def aspect_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    request, order = await rating_service.request_and_order(ctx.uow, callback.int(0),
+                                                            event.chat_id)
+    aspect, value = callback.word(1), callback.int(2)
+    if aspect not in ASPECTS or not 0 <= value <= 5:
+        raise InvalidInput("bad aspect", field="callback")
+    rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
+                                             ctx.policy, request)
+    await rating_service.set_aspect(ctx.uow, rating, aspect, value or None, event.user.id,
+                                    ctx.now)
+    t = ctx.t_order(order)
+    following = ASPECTS.index(aspect) + 1
+    if following < len(ASPECTS):
+        next_aspect = ASPECTS[following]
+        question = _aspect_question(order, request, t, next_aspect)
+        return [EditMessage(event.chat_id, question.text, question.keyboard,
+                            message_id=event.message_id)]
+    text = t._("Would you like to add a written comment?")
+    return [EditMessage(event.chat_id, text, comment_menu(request.id or 0, t),
+                        message_id=event.message_id)]
+
+
+async def comment_choice(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    request, order = await rating_service.request_and_order(ctx.uow, callback.int(0),
+                                                            event.chat_id)
+    rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
+                                             ctx.policy, request)
+    t = ctx.t_order(order)
+    if callback.word(1) == "skip":
+        return [EditMessage(event.chat_id, thank_you(order, rating, t), result_keyboard(rating, t),
+                            message_id=event.message_id)]
+    limit = ctx.policy.comment_max_length
+    text = t.ngettext(
+        "Write your comment about {order} as a reply to this message (at most {n} character).",
+        "Write your comment about {order} as a reply to this message (at most {n} characters).",
+        limit).format(order=order_ref(t, order.id, order.title), n=t.number(limit))
+    prompt = await ask(ctx, order, event.user.id, event.user.username, PromptStep.COMMENT,
+                       text, t._("Your comment"), rating.id)
+    return [EditMessage(event.chat_id, t._("Waiting for your comment…"), None,
+                        message_id=event.message_id), prompt]
+
+
+async def comment_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Effect]:
+    refused = not_yours(event, ctx, prompt)
+    if refused is not None:
+        return refused
+    rating = await ctx.uow.ratings.get(prompt.target_id or 0)
+    order = await ctx.uow.orders.get(prompt.order_id)
+    request = await ctx.uow.requests.latest_for(prompt.order_id)
+    if rating is None or order is None or request is None:
+        return []
+    rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
+                                             ctx.policy, request)
+    await rating_service.set_comment(ctx.uow, rating, event.text, event.user.id, ctx.now,
+                                     ctx.policy)
+    await close(ctx, prompt)
+    t = ctx.t_order(order)
+    return [say(order, thank_you(order, rating, t), keyboard=result_keyboard(rating, t)),
+            await current_card(ctx, order)]
+
+
+def thank_you(order: Order, rating: Rating, t: Translator) -> str:
+    lines = [t._("Thank you, {client}! Your review of {order}:").format(
+        client=t.isolate(order.client_name), order=order_ref(t, order.id, order.title)),
+        f"{stars(rating.stars)} ({t.number(rating.stars)}/5)"]
+    for aspect in ASPECTS:
+        value = getattr(rating, aspect)
+        shown = stars(value) if value else t._("not rated")
+        lines.append(f"{aspect_name(t, aspect)}: {shown}")
+    if rating.comment:
+        lines.append(t._("Comment: {text}").format(text=rating.comment))
+    return "\n".join(lines)
+
+
+def result_keyboard(rating: Rating, t: Translator) -> tuple[tuple[Button, ...], ...]:
+    rid = rating.id or 0
+    return ((Button(t._("Change my rating"), cb("edit", rid)),
+             Button(t._("Reply to the review"), cb("rply", rid))),)

@@ -1,0 +1,146 @@
+"""Messages shown to the whole chat, in the order's language: the card, the rating request,
+reminders and notices. Used by the handlers and by the scheduler's jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.domain.order import Order, Status
+from bot.domain.reviews import Rating, ReviewRequest
+from bot.i18n import Translator
+from handlers.events import EditKeyboard, EditMessage, Effect, Ref, SendMessage
+from handlers.keyboards import card_keyboard, label_row, stars_row
+from handlers.labels import order_ref, reason_name, stars, status_name
+
+
+def _oid(order: Order) -> int:
+    if order.id is None:
+        raise ValueError("order not stored")
+    return order.id
+
+
+def card_text(order: Order, t: Translator, request: ReviewRequest | None = None,
+              rating: Rating | None = None) -> str:
+    lines = [t._("📋 Order #{id}: {title}").format(id=t.isolate(order.id),
+                                                    title=t.isolate(order.title)),
+             t._("Status: {status}").format(status=status_name(t, order.status))]
+    if order.status == Status.NOT_GOING_AHEAD and order.not_going_ahead_reason:
+        lines.append(t._("Reason: {reason}").format(
+            reason=reason_name(t, order.not_going_ahead_reason)))
+    lines.append(t._("Professional: {name}").format(name=t.isolate(order.pro_name)))
+    client = order.client_name or t._("not yet known")
+    lines.append(t._("Client: {name}").format(name=t.isolate(client)))
+    if order.delivery_date:
+        lines.append(t._("Delivery date: {date}").format(date=t.date(order.delivery_date)))
+    lines.append(t.ngettext("Revisions: {used} of {n} used", "Revisions: {used} of {n} used",
+                            order.included_revisions).format(
+        used=t.number(order.revisions_used), n=t.number(order.included_revisions)))
+    lines += _review_lines(order, t, request, rating)
+    return "\n".join(lines)
+
+
+def _review_lines(order: Order, t: Translator, request: ReviewRequest | None,
+                  rating: Rating | None) -> list[str]:
+    lines = []
+    if rating is not None and not rating.hidden:
+        lines.append(t._("Rating: {stars} ({value}/5)").format(
+            stars=stars(rating.stars), value=t.number(rating.stars)))
+    elif request is not None and request.due_at and request.state.value == "scheduled":
+        lines.append(t._("Review requested for {date}").format(
+            date=t.datetime(request.due_at, order.timezone, "short")))
+    sent = request.reminders_sent if request else 0
+    lines.append(t.ngettext("Reminders sent: {n}", "Reminders sent: {n}", sent)
+                 .format(n=t.number(sent)))
+    used = t._("used") if order.checkin_used_at else t._("not used")
+    lines.append(t._("Check-in: {state}").format(state=used))
+    return lines
+
+
+def card(order: Order, t: Translator, request: ReviewRequest | None = None,
+         rating: Rating | None = None) -> EditMessage:
+    """The card's new content; the sender finds the card's message by its ref."""
+    return EditMessage(order.chat_id, card_text(order, t, request, rating),
+                       card_keyboard(order, t), ref=Ref("card", _oid(order)),
+                       order_id=order.id)
+
+
+def new_card(order: Order, t: Translator) -> SendMessage:
+    return SendMessage(order.chat_id, card_text(order, t), card_keyboard(order, t),
+                       thread_id=order.thread_id, ref=Ref("card", _oid(order)),
+                       order_id=order.id)
+
+
+def say(order: Order, text: str, **kwargs: object) -> SendMessage:
+    """A plain message into the order's chat."""
+    return SendMessage(order.chat_id, text, thread_id=order.thread_id, order_id=order.id,
+                       **kwargs)  # type: ignore[arg-type]
+
+
+def request_text(order: Order, request: ReviewRequest, t: Translator) -> str:
+    note = request.note or default_note(order, t)
+    footer = t._("— {pro}, {order}").format(pro=t.isolate(order.pro_name),
+                                            order=order_ref(t, order.id, order.title))
+    ask = t._("{client}, how would you rate the service? Tap the stars.").format(
+        client=t.isolate(order.client_name or t._("Client")))
+    return f"{note}\n\n{footer}\n{ask}"
+
+
+def default_note(order: Order, t: Translator) -> str:
+    return t._("Hello! Thank you for trusting me with this job. Your opinion helps me improve "
+               "and helps other clients choose. Could you rate the service?")
+
+
+def rating_request(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    """The note and one row of stars, one message (seed 001: never several)."""
+    rid = _rid(request)
+    message = say(order, request_text(order, request, t), keyboard=stars_row(rid),
+                  ref=Ref("request", rid))
+    return [message, card(order, t, request)]
+
+
+def reminder(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    text = t._("{client}, a friendly reminder: you can still rate {order}. "
+               "The stars are on the request above.").format(
+        client=t.isolate(order.client_name or t._("Client")),
+        order=order_ref(t, order.id, order.title))
+    return [say(order, text), card(order, t, request)]
+
+
+def rating_closed(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    closed = EditKeyboard(order.chat_id, label_row(t._("The rating window has closed")),
+                          ref=Ref("request", _rid(request)), order_id=order.id)
+    return [closed, card(order, t, request)]
+
+
+def rating_paused(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    paused = EditKeyboard(order.chat_id, label_row(t._("Rating paused: the order is in dispute")
+                                                   if order.status == Status.DISPUTED else
+                                                   t._("Rating closed: the order was cancelled")),
+                          ref=Ref("request", _rid(request)), order_id=order.id)
+    return [paused]
+
+
+def rating_resumed(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    return [EditKeyboard(order.chat_id, stars_row(_rid(request)),
+                         ref=Ref("request", _rid(request)), order_id=order.id)]
+
+
+def refund_eligible(order: Order, t_chat: Translator, moderator_ids: list[int],
+                    t_for: Callable[[int], Translator]) -> list[Effect]:
+    effects: list[Effect] = [say(order, t_chat._(
+        "The client did not answer in time: {order} is now eligible for the credit refund. "
+        "A moderator will review it.").format(order=order_ref(t_chat, order.id, order.title)))]
+    for moderator in moderator_ids:
+        t = t_for(moderator)
+        effects.append(SendMessage(moderator, t._(
+            "Refund: {order} is eligible for the credit refund (the client did not answer). "
+            "Use /refund {id} to record the decision.").format(
+            order=order_ref(t, order.id, order.title), id=order.id)))
+    effects.append(card(order, t_chat))
+    return effects
+
+
+def _rid(request: ReviewRequest) -> int:
+    if request.id is None:
+        raise ValueError("request not stored")
+    return request.id

@@ -1,0 +1,179 @@
+"""When to ask for the review (now / on a date / later), the personal note and its check
+(seeds 000, 001; PRODUCT.md section 10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import AlreadyDone, NotAllowed
+from bot.domain.note_check import NoteProblem
+from bot.domain.order import Order, Role
+from bot.domain.prompts import Prompt, PromptStep
+from bot.domain.reviews import RequestMode, ReviewRequest
+from bot.i18n import N_, Translator
+from bot.services import orders as order_service
+from bot.services import reviews as review_service
+from handlers.callbacks import Callback
+from handlers.context import Context
+from handlers.events import ChatEvent, EditMessage, Effect, Keyboard, SendMessage
+from handlers.keyboards import calendar_keyboard, note_menu
+from handlers.labels import order_ref
+from handlers.orders import current_card
+from handlers.prompts import ask, close, not_yours
+from handlers.render import default_note, rating_request
+from handlers.router import Router
+
+MODES = {"now": RequestMode.NOW, "date": RequestMode.ON_DATE, "later": RequestMode.LATER}
+
+
+def register(router: Router) -> None:
+    router.callback("ask")(choose_when)
+    router.callback("cal", "calm")(calendar_tap)
+    router.callback("note")(note_choice)
+    router.prompt(PromptStep.NOTE)(note_reply)
+
+
+async def _pro_order(event: ChatEvent, ctx: Context, callback: Callback) -> tuple[Order, Role]:
+    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    role = ctx.role(order, event.user.id)
+    if role not in (Role.PRO, Role.MODERATOR):
+        raise NotAllowed("only the professional asks for the review")
+    return order, role
+
+
+def _edit(event: ChatEvent, text: str, keyboard: Keyboard | None = None) -> EditMessage:
+    return EditMessage(event.chat_id, text, keyboard, message_id=event.message_id)
+
+
+async def choose_when(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order, role = await _pro_order(event, ctx, callback)
+    mode = MODES.get(callback.word(1))
+    if mode is None:
+        raise NotAllowed("unknown choice")
+    t = ctx.t_order(order)
+    request = await review_service.start_request(ctx.uow, order, event.user.id, role, mode,
+                                                 ctx.now, ctx.policy)
+    if request is None:
+        return [_edit(event, t._("OK, nothing was sent. Tap Update on the card when you want "
+                                 "to ask for the review."))]
+    if mode == RequestMode.ON_DATE:
+        return [_calendar(event, ctx, order, t, None)]
+    return [_note_choice_panel(event, order, t, None)]
+
+
+def _calendar(event: ChatEvent, ctx: Context, order: Order, t: Translator,
+              month: date | None) -> EditMessage:
+    first = ctx.now.astimezone(_zone(order)).date()
+    last = ctx.policy.last_review_day(order.timezone, ctx.now, order.done_at)
+    shown = month or first
+    text = t._("Choose the day to ask for the review (until {last}):").format(
+        last=t.date(last))
+    return _edit(event, text, calendar_keyboard("cal", order.id or 0, shown, first, last, t))
+
+
+def _zone(order: Order) -> ZoneInfo:
+    return ZoneInfo(order.timezone)
+
+
+def _note_choice_panel(event: ChatEvent, order: Order, t: Translator,
+                       request: ReviewRequest | None) -> EditMessage:
+    when = ""
+    if request is not None and request.due_at is not None:
+        when = t._("The review will be requested on {date}.").format(
+            date=t.datetime(request.due_at, order.timezone, "short")) + "\n"
+    text = when + t._("This is the text the client will see with the stars. Send it as it is, "
+                      "or write your own personal note:") + "\n\n" + default_note(order, t)
+    return _edit(event, text, note_menu(order, t))
+
+
+async def calendar_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order, _role = await _pro_order(event, ctx, callback)
+    t = ctx.t_order(order)
+    if callback.prefix == "calm":
+        return [_calendar(event, ctx, order, t, callback.date(1))]
+    request = await review_service.draft_for(ctx.uow, order)
+    await review_service.choose_day(ctx.uow, order, request, callback.date(1), ctx.now,
+                                    ctx.policy)
+    return [_note_choice_panel(event, order, t, request)]
+
+
+async def note_choice(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order, _role = await _pro_order(event, ctx, callback)
+    t = ctx.t_order(order)
+    request = await review_service.draft_for(ctx.uow, order)
+    if callback.word(1) == "default":
+        return await _accept(ctx, order, request, default_note(order, t), event.message_id)
+    text = t._("Write your personal note for {order}, as a reply to this message. It is "
+               "posted with the rating buttons.").format(order=order_ref(t, order.id,
+                                                                         order.title))
+    prompt = await ask(ctx, order, event.user.id, event.user.username, PromptStep.NOTE, text,
+                       t._("Your personal note"), request.id)
+    return [_edit(event, t._("Waiting for your note…")), prompt]
+
+
+async def _accept(ctx: Context, order: Order, request: ReviewRequest, note: str,
+                  panel_id: int | None) -> list[Effect]:
+    t = ctx.t_order(order)
+    posted = await review_service.accept_note(ctx.uow, order, request, note, ctx.now,
+                                              ctx.policy, ctx.checker)
+    if posted:
+        done = t._("The review request was sent to the client.")
+        effects = rating_request(order, request, t)
+    else:
+        done = t._("Scheduled: on {date} your note is posted here with the rating "
+                   "buttons.").format(date=t.datetime(request.due_at or ctx.now,
+                                                      order.timezone, "short"))
+        effects = [await current_card(ctx, order)]
+    panel: list[Effect] = [EditMessage(order.chat_id, done, None, message_id=panel_id)] \
+        if panel_id else [SendMessage(order.chat_id, done, thread_id=order.thread_id)]
+    return panel + effects
+
+
+async def note_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Effect]:
+    refused = not_yours(event, ctx, prompt)
+    if refused is not None:
+        return refused
+    order = await order_service.get_order(ctx.uow, prompt.order_id)
+    await close(ctx, prompt)
+    try:
+        request = await review_service.draft_for(ctx.uow, order)
+    except AlreadyDone:
+        t = ctx.t_person(event, order)
+        return [SendMessage(event.chat_id, t._("The review request of this order was already "
+                                               "sent; this note was not used."),
+                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
+    try:
+        return await _accept(ctx, order, request, event.text, None)
+    except review_service.NoteRefused as refusal:
+        return await _refused(event, ctx, order, request, refusal)
+
+
+REFUSALS = {
+    NoteProblem.ASKS_FOR_RATING: N_(
+        "Your note asks for a given rating («{fragment}»). The client must be free to choose "
+        "the stars: please take that out."),
+    NoteProblem.OFFERS_INCENTIVE: N_(
+        "Your note offers something in exchange for a rating («{fragment}»). Reviews cannot be "
+        "rewarded: please take that out."),
+    NoteProblem.STEERS_UNHAPPY: N_(
+        "Your note asks only happy clients to rate, or unhappy ones to talk to you first "
+        "(«{fragment}»). Every client must be asked the same way: please take that out."),
+}
+
+
+def refusal_text(t: Translator, refusal: review_service.NoteRefused) -> str:
+    reason = t._(REFUSALS[refusal.finding.problem])
+    return reason.format(fragment=t.isolate(refusal.finding.matched))
+
+
+async def _refused(event: ChatEvent, ctx: Context, order: Order, request: ReviewRequest,
+                   refusal: review_service.NoteRefused) -> list[Effect]:
+    t = ctx.t_order(order)
+    text = refusal_text(t, refusal) + "\n\n" + t._(
+        "Your note, to copy and edit:") + "\n" + refusal.note
+    again = await ask(ctx, order, event.user.id, event.user.username, PromptStep.NOTE,
+                      t._("Write the corrected note as a reply to this message."),
+                      t._("Your personal note"), request.id)
+    return [SendMessage(event.chat_id, text[:4000], reply_to_message_id=event.message_id,
+                        thread_id=event.thread_id), again]

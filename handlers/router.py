@@ -1,0 +1,85 @@
+"""Routes a neutral event to its handler: commands, button taps, replies to prompts, the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.domain.errors import NotFound
+from bot.domain.prompts import Prompt, PromptStep
+from handlers.callbacks import Callback, parse
+from handlers.context import Context
+from handlers.events import ChatEvent, Effect, EventKind
+
+CommandHandler = Callable[[ChatEvent, Context], Awaitable[list[Effect]]]
+CallbackHandler = Callable[[ChatEvent, Context, Callback], Awaitable[list[Effect]]]
+PromptHandler = Callable[[ChatEvent, Context, Prompt], Awaitable[list[Effect]]]
+EventHandler = Callable[[ChatEvent, Context], Awaitable[list[Effect]]]
+
+
+class Router:
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandHandler] = {}
+        self.callbacks: dict[str, CallbackHandler] = {}
+        self.prompts: dict[PromptStep, PromptHandler] = {}
+        self.watchers: list[EventHandler] = []  # see every message (activity, refund wait)
+        self.events: dict[EventKind, EventHandler] = {}
+        self.unknown_command: CommandHandler | None = None
+        self.stray_reply: EventHandler | None = None
+
+    def command(self, *names: str) -> Callable[[CommandHandler], CommandHandler]:
+        def register(handler: CommandHandler) -> CommandHandler:
+            for name in names:
+                self.commands[name] = handler
+            return handler
+        return register
+
+    def callback(self, *prefixes: str) -> Callable[[CallbackHandler], CallbackHandler]:
+        def register(handler: CallbackHandler) -> CallbackHandler:
+            for prefix in prefixes:
+                self.callbacks[prefix] = handler
+            return handler
+        return register
+
+    def prompt(self, *steps: PromptStep) -> Callable[[PromptHandler], PromptHandler]:
+        def register(handler: PromptHandler) -> PromptHandler:
+            for step in steps:
+                self.prompts[step] = handler
+            return handler
+        return register
+
+    def on(self, kind: EventKind) -> Callable[[EventHandler], EventHandler]:
+        def register(handler: EventHandler) -> EventHandler:
+            self.events[kind] = handler
+            return handler
+        return register
+
+    async def dispatch(self, event: ChatEvent, ctx: Context) -> list[Effect]:
+        effects: list[Effect] = []
+        if event.kind in (EventKind.COMMAND, EventKind.TEXT, EventKind.CALLBACK):
+            for watcher in self.watchers:
+                effects += await watcher(event, ctx)
+        return effects + await self._route(event, ctx)
+
+    async def _route(self, event: ChatEvent, ctx: Context) -> list[Effect]:
+        if event.kind == EventKind.CALLBACK:
+            callback = parse(event.callback_data)
+            handler = self.callbacks.get(callback.prefix)
+            if handler is None:
+                raise NotFound("no handler", prefix=callback.prefix)
+            return await handler(event, ctx, callback)
+        if event.kind == EventKind.COMMAND:
+            command = self.commands.get(event.command or "") or self.unknown_command
+            return await command(event, ctx) if command else []
+        if event.kind == EventKind.TEXT:
+            return await self._route_text(event, ctx)
+        handler_for_kind = self.events.get(event.kind)
+        return await handler_for_kind(event, ctx) if handler_for_kind else []
+
+    async def _route_text(self, event: ChatEvent, ctx: Context) -> list[Effect]:
+        if event.reply_to_message_id is None:
+            return []
+        prompt = await ctx.uow.prompts.by_message(event.chat_id, event.reply_to_message_id)
+        if prompt is None:
+            return []
+        handler = self.prompts.get(prompt.step)
+        return await handler(event, ctx, prompt) if handler else []

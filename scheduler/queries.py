@@ -1,0 +1,106 @@
+"""What is due, read from the domain tables: indexed, in due order, in pages (keyset cursors).
+
+Four kinds of due work, each with its own ordered query, so the sweep can merge them into one
+stream in due order without loading a million rows:
+- note:     review_requests state=scheduled, not frozen, due_at            (ix state, due_at)
+- reminder: review_requests state=posted, not frozen, next_reminder_at     (ix state, next_reminder_at)
+- close:    requests scheduled/posted of an order whose done_at + rating_window has passed
+- refund:   orders not_going_ahead, not yet eligible, refund_wait_started_at + refund_wait passed
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.domain.order import Status
+from bot.domain.policy import Policy
+from bot.domain.reviews import RequestState
+from bot.storage.models import OrderRow, ReviewRequestRow
+from bot.storage.types import UTCDateTime
+
+
+class Kind(IntEnum):
+    """The kinds of due work; at the same due time they run in this order."""
+
+    NOTE = 0
+    REMINDER = 1
+    CLOSE = 2
+    REFUND = 3
+
+
+@dataclass(frozen=True, order=True)
+class DueItem:
+    due_at: datetime
+    kind: Kind
+    id: int
+    key: datetime  # the indexed column the cursor follows (due_at minus a constant)
+
+
+Cursor = tuple[datetime, int] | None
+
+_requests = ReviewRequestRow.__table__
+_orders = OrderRow.__table__
+_OPEN = [RequestState.SCHEDULED, RequestState.POSTED]
+
+
+def _after(column: ColumnElement[datetime], id_column: ColumnElement[int],
+           cursor: Cursor) -> list[ColumnElement[bool]]:
+    if cursor is None:
+        return []
+    key, id_ = cursor
+    return [or_(column > key, and_(column == key, id_column > id_))]
+
+
+def _key_and_offset(kind: Kind, policy: Policy) -> tuple[Select[tuple[int, datetime]], timedelta]:
+    r, o = _requests.c, _orders.c
+    if kind is Kind.NOTE:
+        return (select(r.id, r.due_at).where(r.state == RequestState.SCHEDULED,
+                                             r.frozen_at.is_(None)), timedelta(0))
+    if kind is Kind.REMINDER:
+        return (select(r.id, r.next_reminder_at).where(r.state == RequestState.POSTED,
+                                                       r.frozen_at.is_(None)), timedelta(0))
+    if kind is Kind.CLOSE:
+        joined = _requests.join(_orders, o.id == r.order_id)
+        return (select(r.id, o.done_at).select_from(joined).where(r.state.in_(_OPEN)),
+                policy.rating_window)
+    return (select(o.id, o.refund_wait_started_at).where(
+        o.status == Status.NOT_GOING_AHEAD, o.refund_eligible_at.is_(None)), policy.refund_wait)
+
+
+async def due_page(conn: AsyncConnection, kind: Kind, policy: Policy, now: datetime,
+                   cursor: Cursor, limit: int) -> list[DueItem]:
+    """Up to `limit` items of one kind due at `now`, after `cursor`, in due order."""
+    query, offset = _key_and_offset(kind, policy)
+    id_col, key_col = query.selected_columns[0], query.selected_columns[1]
+    query = query.where(key_col.is_not(None), key_col <= now - offset,
+                        *_after(key_col, id_col, cursor))
+    query = query.order_by(key_col, id_col).limit(limit)
+    rows = (await conn.execute(query)).all()
+    return [DueItem(_utc(key) + offset, kind, int(id_), _utc(key)) for id_, key in rows]
+
+
+async def earliest_due(conn: AsyncConnection, policy: Policy, after: datetime
+                       ) -> datetime | None:
+    """The earliest due time strictly after `after`, over every kind (for the wake-up job)."""
+    found: list[datetime] = []
+    for kind in Kind:
+        query, offset = _key_and_offset(kind, policy)
+        key_col = query.selected_columns[1]
+        query = query.with_only_columns(func.min(key_col)).where(key_col > after - offset)
+        value = (await conn.execute(query)).scalar_one_or_none()
+        if value is not None:
+            found.append(_utc(value) + offset)
+    return min(found, default=None)
+
+
+def _utc(value: datetime | str) -> datetime:
+    """Read a timestamp column back aware, also from an aggregate (SQLite gives a string)."""
+    converted = UTCDateTime().process_result_value(
+        datetime.fromisoformat(value) if isinstance(value, str) else value, None)  # type: ignore[arg-type]
+    assert converted is not None
+    return converted
