@@ -104,7 +104,7 @@ class PostgresLeader:
         self._engine = self._engine or create_async_engine(self.url, poolclass=NullPool)
         try:
             conn = await asyncio.wait_for(self._connect(self._engine), self.timeout)
-        except (OSError, TimeoutError, Exception) as error:  # noqa: B014 - any failure: standby
+        except Exception as error:
             log.warning("scheduler lock: database unreachable (%s)", error)
             return False
         held = await conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key})

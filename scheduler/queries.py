@@ -3,7 +3,7 @@
 Four kinds of due work, each with its own ordered query, so the sweep can merge them into one
 stream in due order without loading a million rows:
 - note:     review_requests state=scheduled, not frozen, due_at            (ix state, due_at)
-- reminder: review_requests state=posted, not frozen, next_reminder_at     (ix state, next_reminder_at)
+- reminder: review_requests state=posted, not frozen, next_reminder_at (ix state, next_reminder_at)
 - close:    requests scheduled/posted of an order whose done_at + rating_window has passed
 - refund:   orders not_going_ahead, not yet eligible, refund_wait_started_at + refund_wait passed
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -56,7 +57,7 @@ def _after(column: ColumnElement[datetime], id_column: ColumnElement[int],
     return [or_(column > key, and_(column == key, id_column > id_))]
 
 
-def _key_and_offset(kind: Kind, policy: Policy) -> tuple[Select[tuple[int, datetime]], timedelta]:
+def _key_and_offset(kind: Kind, policy: Policy) -> tuple[Select[Any], timedelta]:
     r, o = _requests.c, _orders.c
     if kind is Kind.NOTE:
         return (select(r.id, r.due_at).where(r.state == RequestState.SCHEDULED,

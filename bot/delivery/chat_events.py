@@ -6,14 +6,36 @@ the service updates). Both functions are idempotent and run inside the caller's 
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import cast
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, update
 
+from bot.clock import Clock
 from bot.delivery import store
+from bot.delivery.store import Claimed, QueuedEffect
+from bot.delivery.transport import (
+    BadRequest,
+    ChatMigrated,
+    DeliveryError,
+    Forbidden,
+    NotModified,
+    RetryAfter,
+)
+from bot.metrics import Metrics
 from bot.storage.models import OrderRow
-from bot.storage.uow import UnitOfWork
+from handlers.events import Ref
+
+if TYPE_CHECKING:
+    from bot.delivery.sender import DeliveryConfig
+    from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("orderbot.delivery")
+
+ChatLost = Callable[[int, str], Awaitable[None]]
 
 
 def _orders() -> Table:
@@ -53,3 +75,96 @@ async def lose_chat(uow: UnitOfWork, chat_id: int, reason: str, now: datetime) -
                            .values(chat_active=False))
     await store.give_up_chat(uow.conn, chat_id, reason, now)
     return True
+
+
+class Outcomes:
+    """Records what became of a claimed row, each in its own short unit of work."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, cfg: DeliveryConfig,
+                 metrics: Metrics, on_chat_lost: ChatLost | None, rng: random.Random) -> None:
+        self._uow = uow_factory
+        self._clock = clock
+        self._cfg = cfg
+        self._metrics = metrics
+        self._on_chat_lost = on_chat_lost
+        self._rng = rng
+
+    async def sent(self, row: Claimed, effect: QueuedEffect, message_id: int | None) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await store.mark_sent(uow.conn, row.id, message_id, now)
+            if message_id is not None and row.ref_kind and row.ref_id is not None \
+                    and row.kind in ("send", "document"):
+                await uow.refs.record(effect.chat_id, message_id,
+                                      Ref(row.ref_kind, row.ref_id), now)
+            await uow.commit()
+        self._metrics.messages_sent.inc()
+
+    async def give_up(self, row: Claimed, reason: str) -> None:
+        async with self._uow() as uow:
+            await store.mark_failed(uow.conn, row.id, reason, self._clock.now())
+            await uow.commit()
+        self._metrics.messages_failed.inc()
+        log.warning("outbox row %s to chat %s given up: %s", row.id, row.chat_id, reason)
+
+    async def defer(self, row: Claimed, seconds: float, reason: str) -> None:
+        """Back to pending for `seconds`, without counting an attempt (429, rate limits)."""
+        at = self._clock.now() + timedelta(seconds=seconds)
+        async with self._uow() as uow:
+            await store.retry_later(uow.conn, row.id, at, reason, count_attempt=False)
+            await uow.commit()
+
+    async def transient(self, row: Claimed, reason: str) -> None:
+        """5xx or network: retry with capped exponential backoff and jitter, then give up."""
+        attempts = row.attempts + 1
+        age = (self._clock.now() - row.created_at).total_seconds()
+        if attempts >= self._cfg.max_attempts or age >= self._cfg.max_age:
+            await self.give_up(row, f"gave up after {attempts} attempts: {reason}")
+            return
+        delay = min(self._cfg.backoff_max, self._cfg.backoff_base * 2 ** (attempts - 1))
+        delay *= self._rng.uniform(0.8, 1.2)
+        at = self._clock.now() + timedelta(seconds=delay)
+        async with self._uow() as uow:
+            await store.retry_later(uow.conn, row.id, at, reason, count_attempt=True)
+            await uow.commit()
+        self._metrics.messages_retried.inc()
+
+    async def failure(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> float:
+        """Record a failed perform; return how long the whole sender must pause (bot-wide 429)."""
+        if isinstance(exc, NotModified):
+            await self.sent(row, effect, getattr(effect, "message_id", None))
+        elif isinstance(exc, RetryAfter):
+            self._metrics.responses_429.inc()
+            await self.defer(row, exc.seconds, f"429: retry after {exc.seconds} s")
+            return 0.0 if exc.chat_wide else exc.seconds
+        elif isinstance(exc, ChatMigrated):
+            await self.migrated(row, exc.new_chat_id)
+        elif isinstance(exc, Forbidden):
+            await self.lost(row.chat_id, f"forbidden: {exc}")
+        elif isinstance(exc, BadRequest):
+            await self.give_up(row, f"bad request: {exc}")
+        else:
+            await self.transient(row, f"{type(exc).__name__}: {exc}")
+        return 0.0
+
+    async def migrated(self, row: Claimed, new_id: int) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await migrate_chat(uow, row.chat_id, new_id, now)
+            await store.move_chat(uow.conn, row.chat_id, new_id)
+            await store.retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
+                                    count_attempt=False)
+            await uow.commit()
+        log.info("chat %s migrated to %s; its rows follow", row.chat_id, new_id)
+
+    async def lost(self, chat_id: int, reason: str) -> None:
+        async with self._uow() as uow:
+            first = await lose_chat(uow, chat_id, reason, self._clock.now())
+            await uow.commit()
+        self._metrics.messages_failed.inc()
+        log.warning("chat %s lost: %s", chat_id, reason)
+        if first and self._on_chat_lost is not None:
+            try:
+                await self._on_chat_lost(chat_id, reason)
+            except Exception:
+                log.exception("on_chat_lost failed for chat %s", chat_id)

@@ -7,14 +7,21 @@ row back to pending with a later `next_attempt_at`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.delivery import codec
 from bot.storage.models import ChatRow, OutboxRow
+from handlers.events import DeleteMessage, EditKeyboard, EditMessage, Ref, SendDocument, SendMessage
+
+if TYPE_CHECKING:
+    from bot.storage.uow import UnitOfWork
+
+QueuedEffect = SendMessage | EditMessage | EditKeyboard | DeleteMessage | SendDocument
 
 OPEN_STATES = ("pending", "sending")
 
@@ -42,7 +49,8 @@ def _outbox() -> Table:
     return cast(Table, OutboxRow.__table__)
 
 
-async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: int) -> list[Claimed]:
+async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
+                limit: int) -> list[Claimed]:
     """Claim the first open row of up to `limit` chats, if it is ready (or its lease expired).
 
     A chat's later rows wait while an earlier one is open, so edits never overtake sends.
@@ -152,3 +160,42 @@ async def next_due(conn: AsyncConnection) -> datetime | None:
     times = [(await conn.execute(q)).scalar_one() for q in (pending, leased)]
     present = [t for t in times if t is not None]
     return min(present) if present else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What to do with a claimed row: perform `effect`, give up, or put it back for `wait` s."""
+
+    effect: QueuedEffect | None = None
+    give_up: str | None = None
+    wait: float | None = None
+    reason: str = ""
+
+
+async def prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
+    """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
+    state = await chat_state(uow.conn, row.chat_id)
+    if state.migrated_to is not None:
+        await move_chat(uow.conn, row.chat_id, state.migrated_to)
+        return Verdict(wait=0.0, reason=f"chat migrated to {state.migrated_to}")
+    if not state.active:
+        return Verdict(give_up=f"chat inactive: {state.reason or 'unknown'}")
+    effect = codec.loads(row.kind, row.payload)
+    if not isinstance(effect, QueuedEffect):
+        return Verdict(give_up=f"{row.kind} is not deliverable")
+    effect = replace(effect, chat_id=row.chat_id)
+    if not isinstance(effect, EditMessage | EditKeyboard) or effect.message_id is not None:
+        return Verdict(effect=effect)
+    if effect.ref is None:
+        return Verdict(give_up="edit without a message id or a ref")
+    return await _resolve(uow, row, effect, effect.ref, ref_wait)
+
+
+async def _resolve(uow: UnitOfWork, row: Claimed, effect: EditMessage | EditKeyboard, ref: Ref,
+                   ref_wait: float) -> Verdict:
+    found = await uow.refs.latest(ref)
+    if found is not None:
+        return Verdict(effect=replace(effect, chat_id=found[0], message_id=found[1]))
+    if await ref_pending(uow.conn, ref.kind, ref.id, row.id):
+        return Verdict(wait=ref_wait, reason=f"waiting for the message {ref.kind}:{ref.id}")
+    return Verdict(give_up=f"no message for {ref.kind}:{ref.id} (never sent or given up)")

@@ -1,0 +1,247 @@
+"""The outbox sender: delivers queued effects in order per chat, within Telegram's limits.
+
+Each row is claimed (state `sending`, with a lease) in a short unit of work, performed through
+the transport with no transaction open, then recorded in another short unit of work. A chat has
+at most one row in flight (its first open row), so its edits never overtake its sends; different
+chats proceed concurrently, up to `outbox_concurrency`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.delivery import store
+from bot.delivery.chat_events import ChatLost, Outcomes
+from bot.delivery.limits import ChatLimits, GlobalLimiter, LocalGlobalLimiter
+from bot.delivery.store import Claimed, QueuedEffect
+from bot.delivery.timer import LoopTimer, Timer
+from bot.delivery.transport import DeliveryError, Transport
+from bot.metrics import Metrics
+from bot.storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger("orderbot.delivery")
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """The sender's settings (read with defaults until they are all in `Settings`)."""
+
+    concurrency: int = 8
+    lease: float = 60.0
+    max_attempts: int = 8
+    max_age: float = 3600.0
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    poll: float = 5.0
+    defer_threshold: float = 2.0
+    ref_wait: float = 1.0
+    global_per_second: float = 30.0
+    private_per_second: float = 1.0
+    group_per_minute: int = 20
+    chat_limiters_max: int = 10_000
+
+    @classmethod
+    def from_settings(cls, settings: object) -> DeliveryConfig:
+        names = {
+            "concurrency": "outbox_concurrency", "lease": "outbox_lease_seconds",
+            "max_attempts": "outbox_max_attempts", "max_age": "outbox_max_age_seconds",
+            "backoff_base": "outbox_backoff_base_seconds",
+            "backoff_max": "outbox_backoff_max_seconds", "poll": "outbox_poll_seconds",
+            "defer_threshold": "outbox_defer_threshold_seconds",
+            "ref_wait": "outbox_ref_wait_seconds",
+            "global_per_second": "rate_global_per_second",
+            "private_per_second": "rate_private_per_second",
+            "group_per_minute": "rate_group_per_minute",
+            "chat_limiters_max": "rate_chat_limiters_max",
+        }
+        defaults = cls()
+        return cls(**{field: getattr(settings, name, getattr(defaults, field))
+                      for field, name in names.items()})
+
+
+class OutboxSender:
+    def __init__(self, uow_factory: UnitOfWorkFactory, transport: Transport, clock: Clock,
+                 settings: object, *, timer: Timer | None = None,
+                 metrics: Metrics | None = None, on_chat_lost: ChatLost | None = None,
+                 global_limiter: GlobalLimiter | None = None,
+                 rng: random.Random | None = None) -> None:
+        self._uow = uow_factory
+        self._transport = transport
+        self._clock = clock
+        self._cfg = DeliveryConfig.from_settings(settings)
+        self._timer = timer or LoopTimer()
+        self.metrics = metrics or Metrics()
+        self._chats = ChatLimits(self._timer, self._cfg.private_per_second,
+                                 self._cfg.group_per_minute, self._cfg.chat_limiters_max)
+        self._global = global_limiter or LocalGlobalLimiter(self._timer,
+                                                            self._cfg.global_per_second)
+        self._outcomes = Outcomes(uow_factory, clock, self._cfg, self.metrics,
+                                  on_chat_lost, rng or random.Random())
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Deliver at once (call after committing outbox rows)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Finish the sends in flight; leave the rest pending for the next start."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            task, self._task = self._task, None
+            await task
+
+    async def flush(self, timeout: float = 10.0) -> None:
+        """Wait (at most `timeout` real seconds) until no outbox row is open."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if self._task is None:
+                await self.drain()
+            else:
+                self.wake()
+            count, wait = await self._open_and_wait()
+            if count == 0:
+                return
+            if loop.time() >= deadline:
+                raise TimeoutError(f"{count} outbox rows are still open after {timeout} s")
+            if self._task is not None:
+                wait = min(wait, 0.02)
+            await self._timer.sleep(max(wait, 0.001))
+
+    # -- draining --------------------------------------------------------------------------
+
+    async def drain(self, until_empty: bool = True) -> int:
+        """Deliver the ready rows now; return how many rows were handled."""
+        handled = 0
+        tasks: set[asyncio.Task[None]] = set()
+        claiming = True
+        while True:
+            free = self._cfg.concurrency - len(tasks)
+            if claiming and free > 0 and not self._stopping and self._pause_left() <= 0:
+                for row in await self._claim(free):
+                    tasks.add(asyncio.create_task(self._deliver(row)))
+                claiming = until_empty
+            if not tasks:
+                break
+            finished, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            handled += len(finished)
+            for task in finished:
+                if task.exception() is not None:
+                    log.error("delivery failed unexpectedly", exc_info=task.exception())
+        await self._update_gauges()
+        return handled
+
+    async def _claim(self, limit: int) -> list[Claimed]:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            rows = await store.claim(uow.conn, now, timedelta(seconds=self._cfg.lease), limit)
+            await uow.commit()
+        return rows
+
+    async def _deliver(self, row: Claimed) -> None:
+        effect = await self._prepare(row)
+        if effect is None or not await self._within_limits(row):
+            return
+        try:
+            message_id = await self._transport.perform(effect)
+        except DeliveryError as exc:
+            await self._on_error(row, effect, exc)
+            return
+        except Exception as exc:  # an adapter bug or an unmapped error: retry, then give up
+            log.exception("transport raised an unexpected error")
+            await self._outcomes.transient(row, f"unexpected: {exc!r}")
+            return
+        await self._outcomes.sent(row, effect, message_id)
+
+    async def _prepare(self, row: Claimed) -> QueuedEffect | None:
+        async with self._uow() as uow:
+            verdict = await store.prepare(uow, row, self._cfg.ref_wait)
+            await uow.commit()
+        if verdict.give_up is not None:
+            await self._outcomes.give_up(row, verdict.give_up)
+        elif verdict.wait is not None:
+            await self._outcomes.defer(row, verdict.wait, verdict.reason)
+        return verdict.effect
+
+    async def _on_error(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> None:
+        pause = await self._outcomes.failure(row, effect, exc)
+        if pause > 0:
+            self._paused_until = max(self._paused_until, self._timer.monotonic() + pause)
+
+    async def _within_limits(self, row: Claimed) -> bool:
+        """Wait for the chat's and the bot's limits; defer the row if the wait would be long."""
+        chat = self._chats.for_chat(row.chat_id)  # the row's chat (a ref may point elsewhere)
+        while (wait := max(chat.delay(), self._pause_left())) > 0:
+            if wait > self._cfg.defer_threshold:
+                await self._outcomes.defer(row, wait, "waiting for the rate limit")
+                return False
+            await self._timer.sleep(wait)
+        chat.take()
+        await self._global.acquire()
+        return True
+
+    _paused_until: float = 0.0
+
+    def _pause_left(self) -> float:
+        return self._paused_until - self._timer.monotonic()
+
+    # -- the background loop -----------------------------------------------------------------
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("the outbox drain failed; retrying")
+            if self._stopping or self._wake.is_set():
+                continue
+            await self._idle()
+
+    async def _idle(self) -> None:
+        try:
+            _, wait = await self._open_and_wait()
+        except Exception:
+            log.exception("could not read the outbox")
+            wait = self._cfg.poll
+        wait = max(min(wait, self._cfg.poll), self._pause_left(), 0.001)
+        sleeper = asyncio.create_task(self._timer.sleep(wait))
+        waker = asyncio.create_task(self._wake.wait())
+        await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (sleeper, waker):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _open_and_wait(self) -> tuple[int, float]:
+        """How many rows are open, and how long until the next becomes claimable."""
+        async with self._uow() as uow:
+            count = await store.open_count(uow.conn)
+            due = await store.next_due(uow.conn)
+        if count == 0 or due is None:
+            return count, self._cfg.poll
+        return count, max(0.0, (due - self._clock.now()).total_seconds())
+
+    async def _update_gauges(self) -> None:
+        async with self._uow() as uow:
+            count = await store.open_count(uow.conn)
+            oldest = await store.oldest_open(uow.conn)
+        self.metrics.outbox_depth.set(count)
+        age = (self._clock.now() - oldest).total_seconds() if oldest else 0.0
+        self.metrics.outbox_oldest_age_seconds.set(max(0.0, age))

@@ -1,0 +1,101 @@
+"""The aiogram 3 adapter: its Bot is the transport, its Dispatcher does the long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import TelegramObject, Update
+
+from bot.config import Settings
+from bot.frameworks.aiogram_events import event_from_update
+from bot.frameworks.aiogram_transport import AiogramTransport
+from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
+
+log = logging.getLogger("orderbot.aiogram")
+POLLING_TIMEOUT = 10
+
+Next = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class AiogramAdapter:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.username = ""
+        self._bot: Bot | None = None
+        self._transport: AiogramTransport | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            raise RuntimeError("the aiogram adapter is not open")
+        return self._bot
+
+    @property
+    def transport(self) -> AiogramTransport:
+        if self._transport is None:
+            raise RuntimeError("the aiogram adapter is not open")
+        return self._transport
+
+    async def open(self) -> str:
+        server = TelegramAPIServer.from_base(self.settings.api_base_url.rstrip("/"))
+        self._bot = Bot(self.settings.bot_token, session=AiohttpSession(api=server))
+        self._transport = AiogramTransport(self._bot)
+        me = await self._bot.get_me()
+        self.username = me.username or ""
+        return self.username
+
+    async def process(self, payload: dict[str, Any], handle: Handle) -> None:
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        await self._dispatch(update, handle)
+
+    async def _dispatch(self, update: Update, handle: Handle) -> None:
+        event = event_from_update(update, self.username)
+        await handle_event(event, handle, self.transport)
+
+    async def start_polling(self, handle: Handle) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        dispatcher = Dispatcher()
+
+        async def on_update(_next: Next, update: TelegramObject, _data: dict[str, Any]) -> None:
+            if not isinstance(update, Update):
+                return
+            try:
+                await self._dispatch(update, handle)
+            except Exception:
+                log.exception("update failed", extra={"update_id": update.update_id})
+
+        dispatcher.update.outer_middleware(on_update)
+        self._dispatcher = dispatcher
+        self._polling = asyncio.create_task(dispatcher.start_polling(
+            self.bot, polling_timeout=POLLING_TIMEOUT, handle_as_tasks=False,
+            allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=False))
+
+    async def stop_polling(self) -> None:
+        task, dispatcher = self._polling, self._dispatcher
+        self._polling = self._dispatcher = None
+        if task is None or dispatcher is None or task.done():
+            return
+        try:
+            await asyncio.wait_for(dispatcher.stop_polling(), timeout=POLLING_TIMEOUT)
+        except (RuntimeError, TimeoutError):  # not running yet, or stuck: cancel it
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    async def close(self) -> None:
+        await self.stop_polling()
+        if self._bot is not None:
+            await self._bot.session.close()
+            self._bot = None

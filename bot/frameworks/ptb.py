@@ -1,0 +1,93 @@
+"""The python-telegram-bot 22 adapter: its Bot is the transport, its Updater does the polling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.config import Settings
+from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
+from bot.frameworks.ptb_events import event_from_update
+from bot.frameworks.ptb_transport import PtbTransport
+
+log = logging.getLogger("orderbot.ptb")
+POLLING_TIMEOUT = 10
+
+PtbApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+class PtbAdapter:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.username = ""
+        self._application: PtbApplication | None = None
+        self._transport: PtbTransport | None = None
+        self._handle: Handle | None = None
+
+    @property
+    def application(self) -> PtbApplication:
+        if self._application is None:
+            raise RuntimeError("the python-telegram-bot adapter is not open")
+        return self._application
+
+    @property
+    def transport(self) -> PtbTransport:
+        if self._transport is None:
+            raise RuntimeError("the python-telegram-bot adapter is not open")
+        return self._transport
+
+    async def open(self) -> str:
+        base = self.settings.api_base_url.rstrip("/")
+        application = (Application.builder().token(self.settings.bot_token)
+                       .base_url(base + "/bot").base_file_url(base + "/file/bot")
+                       .get_updates_read_timeout(POLLING_TIMEOUT + 5).build())
+        application.add_handler(TypeHandler(Update, self._on_update))
+        self._application = application
+        self._transport = PtbTransport(application.bot)
+        await application.initialize()  # getMe
+        await application.start()
+        self.username = application.bot.username or ""
+        return self.username
+
+    async def process(self, payload: dict[str, Any], handle: Handle) -> None:
+        update = Update.de_json(payload, self.application.bot)
+        await handle_event(event_from_update(update, self.username), handle, self.transport)
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self._handle is None:
+            return
+        try:
+            event = event_from_update(update, self.username)
+            await handle_event(event, self._handle, self.transport)
+        except Exception:
+            log.exception("update failed", extra={"update_id": update.update_id})
+
+    async def start_polling(self, handle: Handle) -> None:
+        updater = self.application.updater
+        if updater is None:
+            raise RuntimeError("python-telegram-bot was built without an updater")
+        self._handle = handle
+        await updater.start_polling(poll_interval=0.0, timeout=POLLING_TIMEOUT,
+                                    allowed_updates=ALLOWED_UPDATES)
+
+    async def stop_polling(self) -> None:
+        updater = self._application.updater if self._application else None
+        if updater is not None and updater.running:
+            await updater.stop()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.application.bot.set_webhook(url=url, secret_token=secret,
+                                               allowed_updates=ALLOWED_UPDATES)
+
+    async def close(self) -> None:
+        application, self._application = self._application, None
+        if application is None:
+            return
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

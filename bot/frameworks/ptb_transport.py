@@ -1,0 +1,113 @@
+"""Neutral effects -> python-telegram-bot calls; its exceptions -> the neutral delivery errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import ReplyParameters
+from telegram import error as tg
+
+from bot.delivery.transport import BadRequest, ChatMigrated, DeliveryError, Forbidden
+from bot.delivery.transport import RetryAfter, TransientError
+from bot.frameworks.base import bad_request
+from handlers.events import AnswerCallback, DeleteMessage, EditKeyboard, EditMessage, Effect
+from handlers.events import Keyboard, SendDocument, SendMessage
+
+Markup = InlineKeyboardMarkup | ForceReply
+
+
+def retry_seconds(error: tg.RetryAfter) -> float:
+    raw = getattr(error, "_retry_after", None)  # the public property warns in PTB 22
+    if raw is None:
+        raw = error.retry_after
+    return raw.total_seconds() if isinstance(raw, timedelta) else float(raw)
+
+
+def neutral_error(error: Exception) -> DeliveryError:
+    if isinstance(error, tg.RetryAfter):
+        return RetryAfter(retry_seconds(error))
+    if isinstance(error, tg.ChatMigrated):
+        return ChatMigrated(error.new_chat_id)
+    if isinstance(error, tg.Forbidden):
+        return Forbidden(error.message)
+    if isinstance(error, tg.BadRequest):
+        return bad_request(error.message)
+    if isinstance(error, tg.NetworkError):  # TimedOut included; 5xx arrive as NetworkError
+        return TransientError(str(error))
+    if isinstance(error, tg.TelegramError):  # InvalidToken, Conflict, EndPointNotFound
+        return BadRequest(error.message)
+    return TransientError(f"{type(error).__name__}: {error}")
+
+
+def inline_keyboard(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if keyboard is None:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
+        for row in keyboard
+    ])
+
+
+def send_markup(effect: SendMessage) -> Markup | None:
+    if effect.force_reply is not None:
+        return ForceReply(selective=effect.force_reply.selective,
+                          input_field_placeholder=effect.force_reply.placeholder or None)
+    return inline_keyboard(effect.keyboard)
+
+
+def reply_to(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+class PtbTransport:
+    """The outbox sender's Transport, performed with a python-telegram-bot Bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def perform(self, effect: Effect) -> int | None:
+        try:
+            return await self._perform(effect)
+        except (tg.TelegramError, TimeoutError, OSError) as error:
+            raise neutral_error(error) from error
+
+    async def _perform(self, effect: Effect) -> int | None:
+        bot = self.bot
+        if isinstance(effect, SendMessage):
+            sent = await bot.send_message(
+                chat_id=effect.chat_id, text=effect.text, reply_markup=send_markup(effect),
+                reply_parameters=reply_to(effect.reply_to_message_id),
+                message_thread_id=effect.thread_id, parse_mode=None)
+            return sent.message_id
+        if isinstance(effect, EditMessage):
+            await bot.edit_message_text(
+                chat_id=effect.chat_id, message_id=_known(effect.message_id), text=effect.text,
+                reply_markup=inline_keyboard(effect.keyboard), parse_mode=None)
+            return None
+        if isinstance(effect, EditKeyboard):
+            await bot.edit_message_reply_markup(
+                chat_id=effect.chat_id, message_id=_known(effect.message_id),
+                reply_markup=inline_keyboard(effect.keyboard))
+            return None
+        if isinstance(effect, DeleteMessage):
+            await bot.delete_message(chat_id=effect.chat_id, message_id=effect.message_id)
+            return None
+        if isinstance(effect, SendDocument):
+            document = InputFile(effect.content, filename=effect.filename)
+            sent = await bot.send_document(chat_id=effect.chat_id, document=document,
+                                           caption=effect.caption, parse_mode=None)
+            return sent.message_id
+        if isinstance(effect, AnswerCallback):
+            await bot.answer_callback_query(callback_query_id=effect.callback_id,
+                                            text=effect.text, show_alert=effect.alert)
+            return None
+        raise TypeError(f"not an effect: {effect!r}")
+
+
+def _known(message_id: int | None) -> int:
+    if message_id is None:
+        raise BadRequest("the message to edit has no id yet (unresolved ref)")
+    return message_id

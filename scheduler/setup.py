@@ -1,0 +1,142 @@
+"""The review scheduler: APScheduler 3 wakes things up, the domain tables are the record.
+
+Why the job store is APScheduler's MemoryJobStore and not its SQLAlchemyJobStore:
+- the SQLAlchemy job store is synchronous: every add, update and lookup blocks the event loop
+  (and it cannot use our async engines);
+- a job store must not be shared by two schedulers (APScheduler 3 says so: both would run the
+  jobs); we run one scheduler per process and elect one active scheduler per database instead;
+- it pickles job references: a renamed or moved job function makes it log "Unable to restore
+  job" and delete the job, silently losing the work.
+None of that matters here because nothing is kept in the job store: the tables hold every due
+time, and the jobs (one wake-up date job at the earliest due time, one periodic sweep, one
+leadership check) are rebuilt from the tables at every start. A lost job loses nothing.
+
+APScheduler 3's traps, defused: no `misfire_grace_time` (None: a late wake-up still runs after
+a restart), `coalesce` and `max_instances=1`; a crash during a run leaves the row due and the
+next sweep does it; the work is idempotent (the row is re-checked and saved version-checked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import cast
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Translations
+from bot.services.due import DueContext, Renderer
+from bot.storage.uow import UnitOfWork
+from scheduler import reconcile
+from scheduler.jobs import sweep
+from scheduler.leader import Leadership, leadership_for
+
+log = logging.getLogger("orderbot.scheduler")
+
+
+def default_renderer() -> Renderer:
+    """The lead's `handlers.render`, looked up when first needed (not at import time)."""
+    return cast(Renderer, importlib.import_module("handlers.render"))
+
+
+class ReviewScheduler:
+    def __init__(
+        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings,
+        translations: Translations, *, renderer: Renderer | None = None, batch_size: int = 500,
+        sweep_interval: float = 60.0, leader_retry: float = 10.0,
+        leadership: Leadership | None = None,
+    ) -> None:
+        self.uow_factory, self.clock, self.settings = uow_factory, clock, settings
+        self.translations = translations
+        self.batch_size, self.sweep_interval, self.leader_retry = (
+            batch_size, sweep_interval, leader_retry)
+        self.wake_sender: Callable[[], None] | None = None
+        self.leadership = leadership or leadership_for(settings.database_url)
+        self.job_store = MemoryJobStore()
+        self.aps = AsyncIOScheduler(jobstores={"default": self.job_store},
+                                    job_defaults=reconcile.JOB_DEFAULTS, timezone="UTC")
+        self.active = False
+        self._renderer = renderer
+        self._policy = settings.policy()
+        self._sweep_lock = asyncio.Lock()
+        self._swept_until: datetime | None = None
+        self._backlog = False
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = default_renderer()
+        return self._renderer
+
+    def context(self) -> DueContext:
+        return DueContext(self.uow_factory, self.clock, self._policy, self.translations,
+                          self.renderer, tuple(self.settings.moderator_ids), self.wake_sender)
+
+    async def start(self) -> None:
+        """Start APScheduler, then become the active scheduler or stand by."""
+        if not self.aps.running:
+            self.aps.start()
+        reconcile.every(self.aps, self.check_leadership, reconcile.LEADER_JOB, self.leader_retry)
+        await self.check_leadership()
+
+    async def stop(self) -> None:
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+        async with self._sweep_lock:  # let a running sweep finish its item
+            self.active = False
+            await self.leadership.release()
+
+    async def check_leadership(self) -> None:
+        """Standby: try to take over. Active: make sure the lock is still held."""
+        if self.active and not await self.leadership.alive():
+            self._demote()
+        elif not self.active and await self.leadership.acquire():
+            self._promote()
+
+    async def run_due(self, limit: int | None = None) -> int:
+        """The sweep: everything due now, in due order, in pages; how many items were done."""
+        async with self._sweep_lock:
+            now = self.clock.now()
+            done = await sweep(self.context(), now, limit, self.batch_size)
+            self._swept_until = now
+            return done
+
+    def poke(self) -> None:
+        """Something was scheduled: recompute the next wake-up (soon, in the scheduler)."""
+        if self.active and self.aps.running:
+            reconcile.run_soon(self.aps, self._replan, reconcile.REPLAN_JOB)
+
+    def _promote(self) -> None:
+        log.info("scheduler active: sweeping what is due, then waking at the next due time")
+        self.active = True
+        self._swept_until = None
+        reconcile.every(self.aps, self._on_wake, reconcile.SWEEP_JOB, self.sweep_interval)
+        reconcile.run_soon(self.aps, self._on_wake, reconcile.WAKE_JOB)
+
+    def _demote(self) -> None:
+        log.warning("scheduler lock lost: standing by")
+        self.active = False
+        for job_id in (reconcile.SWEEP_JOB, reconcile.WAKE_JOB, reconcile.REPLAN_JOB):
+            reconcile.remove(self.aps, job_id)
+
+    async def _on_wake(self) -> None:
+        """The job: sweep one page of work, then set the next wake-up from the tables."""
+        if not self.active:
+            return
+        done = await self.run_due(limit=self.batch_size)
+        self._backlog = done >= self.batch_size  # a full page: there may be more due now
+        await self._replan()
+
+    async def _replan(self) -> None:
+        if not self.active:
+            return
+        due = (self.clock.now() if self._backlog else
+               await reconcile.next_due(self.uow_factory, self._policy, self._swept_until))
+        if self.active and self.aps.running:
+            reconcile.set_wake(self.aps, self._on_wake, due, self.clock)
