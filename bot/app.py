@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.delivery.sender import OutboxSender
+from bot.delivery.timer import Timer
 from bot.delivery.transport import Transport
 from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
@@ -31,6 +32,7 @@ class App:
     pipeline: Pipeline
     scheduler: ReviewScheduler
     sender: OutboxSender | None = None
+    timer: Timer | None = None
     started: bool = field(default=False)
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
@@ -44,7 +46,8 @@ class App:
         await check_schema(self.settings.database_url)
         self.pipeline.bot_username = bot_username
         self.pipeline.bot_reads_all = bot_reads_all
-        self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings)
+        self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings,
+                                   timer=self.timer)
         self.pipeline.wake_sender = self.sender.wake
         self.scheduler.wake_sender = self.sender.wake
         await self.sender.start()
@@ -61,7 +64,8 @@ class App:
         self.started = False
 
 
-def build_app(settings: Settings, clock: Clock | None = None) -> App:
+def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | None = None) -> App:
+    """`timer` paces deliveries (Telegram's limits); by default the event loop's clock."""
     clock = clock or SystemClock()
     engine = create_engine(settings.database_url)
     uow_factory = UnitOfWorkFactory(engine)
@@ -69,4 +73,4 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
     checker = NoteChecker()
     pipeline = Pipeline(uow_factory, build_router(), clock, settings, translations, checker)
     scheduler = ReviewScheduler(uow_factory, clock, settings, translations)
-    return App(settings, clock, uow_factory, translations, pipeline, scheduler)
+    return App(settings, clock, uow_factory, translations, pipeline, scheduler, timer=timer)

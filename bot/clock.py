@@ -32,3 +32,24 @@ class FakeClock:
 
     def set(self, moment: datetime) -> None:
         self._now = moment
+
+
+class ClockTimer:
+    """A delivery timer on a FakeClock: waiting moves the clock instead of real time.
+
+    The demo and end-to-end tests use it so that Telegram's limits (20 messages a minute
+    in a group) are respected in simulated time without slowing the run.
+    """
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+
+    def monotonic(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def sleep(self, seconds: float) -> None:
+        import asyncio
+
+        if seconds > 0:
+            self.clock.advance(timedelta(seconds=seconds))
+        await asyncio.sleep(0)

@@ -9,10 +9,23 @@ if TYPE_CHECKING:
 
 
 def build_router() -> Router:
-    from handlers import activity, chat, language, orders, ratings, review_request, status
+    from handlers import (
+        activity,
+        chat,
+        language,
+        orders,
+        profile,
+        rating_edit,
+        ratings,
+        review_reply,
+        review_request,
+        status,
+    )
     from handlers.router import Router
 
     router = Router()
     for module in (activity, orders, status, review_request, ratings, language, chat):
+        module.register(router)
+    for module in (rating_edit, review_reply, profile):
         module.register(router)
     return router

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import AlreadyDone, InvalidInput
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
@@ -10,7 +10,7 @@ from bot.i18n import Translator
 from bot.services import ratings as rating_service
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
-from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
+from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, Ref, SendMessage
 from handlers.keyboards import aspect_row, comment_menu
 from handlers.labels import aspect_name, order_ref, stars
 from handlers.orders import current_card
@@ -32,15 +32,27 @@ async def star_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[E
     value = callback.int(1)
     if not 1 <= value <= 5:
         raise InvalidInput("stars are 1 to 5", field="callback")
+    rating_service.check_can_rate(order, request, event.user.id, ctx.now, ctx.policy)
+    before = await ctx.uow.ratings.for_order(order.id or 0)
+    on_request = await ctx.uow.refs.lookup(event.chat_id, event.message_id or 0) == \
+        Ref("request", request.id or 0)
+    if before is not None and on_request and before.stars == value:
+        raise AlreadyDone("a double tap on the stars")
     rating = await rating_service.rate(ctx.uow, request, order, event.user.id, value, ctx.now,
                                        ctx.policy)
     t = ctx.t_order(order)
     rated = t._("{client} rated: {stars}").format(client=t.isolate(order.client_name),
                                                   stars=stars(rating.stars))
-    shown = EditMessage(event.chat_id, request_text(order, request, t) + "\n\n" + rated,
-                        None, message_id=event.message_id)
+    shown = request_text(order, request, t) + "\n\n" + rated
+    edits: list[Effect] = [EditMessage(event.chat_id, shown, None, message_id=event.message_id)]
+    if before is not None and not on_request:  # a "Change my rating" row: the request too
+        changed = t._("{client} changed the rating: {stars}").format(
+            client=t.isolate(order.client_name), stars=stars(rating.stars))
+        edits = [EditMessage(event.chat_id, changed, None, message_id=event.message_id),
+                 EditMessage(order.chat_id, shown, None, ref=Ref("request", request.id or 0),
+                             order_id=order.id)]
     alert = ctx.t_person(event, order)._("Thank you! Now a few optional details.")
-    return [AnswerCallback(event.callback_id or "", alert), shown,
+    return [AnswerCallback(event.callback_id or "", alert), *edits,
             _aspect_question(order, request, t, ASPECTS[0]), await current_card(ctx, order)]
 
 
@@ -59,8 +71,8 @@ async def aspect_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list
         raise InvalidInput("bad aspect", field="callback")
     rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
                                              ctx.policy, request)
-    await rating_service.set_aspect(ctx.uow, rating, aspect, value or None, event.user.id,
-                                    ctx.now)
+    if value:  # Skip (0) leaves the aspect as it is: unrated, or its value before an edit
+        await rating_service.set_aspect(ctx.uow, rating, aspect, value, event.user.id, ctx.now)
     t = ctx.t_order(order)
     following = ASPECTS.index(aspect) + 1
     if following < len(ASPECTS):
@@ -79,7 +91,13 @@ async def comment_choice(event: ChatEvent, ctx: Context, callback: Callback) -> 
     rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
                                              ctx.policy, request)
     t = ctx.t_order(order)
-    if callback.word(1) == "skip":
+    choice = callback.word(1)
+    if choice not in ("write", "skip"):
+        raise InvalidInput("bad comment choice", field="callback")
+    if choice == "skip":
+        if event.message_id is not None:  # the pro's reply will be shown on this message
+            await ctx.uow.refs.record(event.chat_id, event.message_id, review_ref(rating),
+                                      ctx.now)
         return [EditMessage(event.chat_id, thank_you(order, rating, t), result_keyboard(rating, t),
                             message_id=event.message_id)]
     limit = ctx.policy.comment_max_length
@@ -108,7 +126,8 @@ async def comment_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[
                                      ctx.policy)
     await close(ctx, prompt)
     t = ctx.t_order(order)
-    return [say(order, thank_you(order, rating, t), keyboard=result_keyboard(rating, t)),
+    return [say(order, thank_you(order, rating, t), keyboard=result_keyboard(rating, t),
+                ref=review_ref(rating)),
             await current_card(ctx, order)]
 
 
@@ -122,10 +141,21 @@ def thank_you(order: Order, rating: Rating, t: Translator) -> str:
         lines.append(f"{aspect_name(t, aspect)}: {shown}")
     if rating.comment:
         lines.append(t._("Comment: {text}").format(text=rating.comment))
+    if rating.reply:
+        lines.append(t._("Reply from {pro}: {text}").format(pro=t.isolate(order.pro_name),
+                                                            text=rating.reply))
     return "\n".join(lines)
 
 
 def result_keyboard(rating: Rating, t: Translator) -> tuple[tuple[Button, ...], ...]:
+    """Change my rating (the client) and, until the pro has replied, Reply (the pro)."""
     rid = rating.id or 0
-    return ((Button(t._("Change my rating"), cb("edit", rid)),
-             Button(t._("Reply to the review"), cb("rply", rid))),)
+    buttons = [Button(t._("Change my rating"), cb("edit", rid))]
+    if rating.reply is None:
+        buttons.append(Button(t._("Reply to the review"), cb("rply", rid)))
+    return (tuple(buttons),)
+
+
+def review_ref(rating: Rating) -> Ref:
+    """The latest message that shows the review (the thank-you), for the pro's reply."""
+    return Ref("review", rating.id or 0)

@@ -7,8 +7,13 @@ does to the wall clock. Only the review date chosen on the calendar is a local d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+
+def _utc(moment: datetime) -> datetime:
+    """Aware datetimes in UTC, so that adding a duration adds real time, not wall-clock time."""
+    return moment.astimezone(UTC) if moment.tzinfo is not None else moment
 
 
 def _default_offsets() -> tuple[timedelta, ...]:
@@ -33,9 +38,10 @@ class Policy:
         if index < 0:
             raise ValueError("reminder index must be >= 0")
         offsets = self.reminder_offsets
+        start = _utc(requested_at)
         if index < len(offsets):
-            return requested_at + offsets[index]
-        return requested_at + offsets[-1] + self.reminder_repeat * (index - len(offsets) + 1)
+            return start + offsets[index]
+        return start + offsets[-1] + self.reminder_repeat * (index - len(offsets) + 1)
 
     def next_reminder(
         self, requested_at: datetime, sent: int, window_closes_at: datetime | None
@@ -47,16 +53,16 @@ class Policy:
         return due
 
     def rating_closes_at(self, done_at: datetime) -> datetime:
-        return done_at + self.rating_window
+        return _utc(done_at) + self.rating_window
 
     def rating_open(self, done_at: datetime | None, now: datetime) -> bool:
         return done_at is not None and now < self.rating_closes_at(done_at)
 
     def checkin_opens_at(self, last_pro_message_at: datetime) -> datetime:
-        return last_pro_message_at + self.checkin_min
+        return _utc(last_pro_message_at) + self.checkin_min
 
     def checkin_closes_at(self, last_pro_message_at: datetime) -> datetime:
-        return last_pro_message_at + self.checkin_max
+        return _utc(last_pro_message_at) + self.checkin_max
 
     def in_checkin_window(self, last_pro_message_at: datetime, now: datetime) -> bool:
         """From 24 h to 7 days after the pro's last message, both ends included."""
@@ -64,7 +70,7 @@ class Policy:
         return opens <= now <= self.checkin_closes_at(last_pro_message_at)
 
     def refund_due_at(self, wait_started_at: datetime) -> datetime:
-        return wait_started_at + self.refund_wait
+        return _utc(wait_started_at) + self.refund_wait
 
     def review_due_at(self, day: date, tz: str) -> datetime:
         """The moment a note chosen for `day` is posted: note_hour, local time of the order."""

@@ -99,7 +99,7 @@ class ReviewRequest:
 
 
 def check_stars(value: int) -> int:
-    if not isinstance(value, int) or not 1 <= value <= 5:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise InvalidInput("stars are 1 to 5", field="stars")
     return value
 
@@ -132,16 +132,19 @@ class Rating:
         return edit
 
     def change_stars(self, stars: int, by: int, now: datetime) -> None:
+        self._check_client(by)
         self.stars = check_stars(stars)
         self._touch(by, now)
 
     def set_aspect(self, aspect: str, value: int | None, by: int, now: datetime) -> None:
         if aspect not in ASPECTS:
             raise InvalidInput("unknown aspect", field="aspect")
+        self._check_client(by)
         setattr(self, aspect, None if value is None else check_stars(value))
         self._touch(by, now)
 
     def set_comment(self, text: str | None, by: int, now: datetime, policy: Policy) -> None:
+        self._check_client(by)
         cleaned = (text or "").strip() or None
         if cleaned is not None and len(cleaned) > policy.comment_max_length:
             raise InvalidInput("comment too long", field="comment",
@@ -175,9 +178,13 @@ class Rating:
     def aspects(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in ASPECTS}
 
-    def _touch(self, by: int, now: datetime) -> None:
+    def _check_client(self, by: int) -> None:
+        """Checked before anything changes: a refused edit leaves the rating as it was."""
         if by != self.client_id:
             raise NotAllowed("only the client rates")
+
+    def _touch(self, by: int, now: datetime) -> None:
+        self._check_client(by)
         self.updated_at = now
 
     def _id(self) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -16,14 +14,33 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, ForceReply, InlineKeyboardButton
-from aiogram.types import InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import (
+    BufferedInputFile,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+)
 
-from bot.delivery.transport import BadRequest, ChatMigrated, DeliveryError, Forbidden
-from bot.delivery.transport import RetryAfter, TransientError
+from bot.delivery.transport import (
+    BadRequest,
+    ChatMigrated,
+    DeliveryError,
+    Forbidden,
+    RetryAfter,
+    TransientError,
+)
 from bot.frameworks.base import bad_request
-from handlers.events import AnswerCallback, DeleteMessage, EditKeyboard, EditMessage, Effect
-from handlers.events import Keyboard, SendDocument, SendMessage
+from handlers.events import (
+    AnswerCallback,
+    DeleteMessage,
+    EditKeyboard,
+    EditMessage,
+    Effect,
+    Keyboard,
+    SendDocument,
+    SendMessage,
+)
 
 Markup = InlineKeyboardMarkup | ForceReply
 
@@ -77,7 +94,7 @@ class AiogramTransport:
     async def perform(self, effect: Effect) -> int | None:
         try:
             return await self._perform(effect)
-        except (TelegramAPIError, aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+        except (TimeoutError, TelegramAPIError, aiohttp.ClientError, OSError) as error:
             raise neutral_error(error) from error
 
     async def _perform(self, effect: Effect) -> int | None:

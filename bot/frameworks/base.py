@@ -39,7 +39,8 @@ class Core(Protocol):
 class Adapter(Protocol):
     """One framework: its Bot (the transport), its polling loop, its Update parser."""
 
-    transport: Transport
+    @property
+    def transport(self) -> Transport: ...
 
     async def open(self) -> str:
         """Create the framework's bot and ask Telegram who it is; return its username."""

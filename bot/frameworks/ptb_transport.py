@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram import ReplyParameters
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    ReplyParameters,
+)
 from telegram import error as tg
 
-from bot.delivery.transport import BadRequest, ChatMigrated, DeliveryError, Forbidden
-from bot.delivery.transport import RetryAfter, TransientError
+from bot.delivery.transport import (
+    BadRequest,
+    ChatMigrated,
+    DeliveryError,
+    Forbidden,
+    RetryAfter,
+    TransientError,
+)
 from bot.frameworks.base import bad_request
-from handlers.events import AnswerCallback, DeleteMessage, EditKeyboard, EditMessage, Effect
-from handlers.events import Keyboard, SendDocument, SendMessage
+from handlers.events import (
+    AnswerCallback,
+    DeleteMessage,
+    EditKeyboard,
+    EditMessage,
+    Effect,
+    Keyboard,
+    SendDocument,
+    SendMessage,
+)
 
 Markup = InlineKeyboardMarkup | ForceReply
 

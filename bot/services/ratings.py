@@ -23,6 +23,34 @@ async def request_and_order(uow: UnitOfWork, request_id: int,
     return request, order
 
 
+async def rating_and_order(uow: UnitOfWork, rating_id: int, chat_id: int) -> tuple[Rating, Order]:
+    """The rating a button points at, refused if the button is from another chat."""
+    rating = await uow.ratings.get(rating_id)
+    if rating is None:
+        raise NotFound("no such rating")
+    order = await uow.orders.get(rating.order_id)
+    if order is None or order.chat_id != chat_id:
+        raise NotAllowed("the button belongs to another chat")
+    return rating, order
+
+
+def check_can_reply(rating: Rating, order: Order, user_id: int) -> None:
+    """Only the professional of that order, once, and not to a hidden review."""
+    if user_id != order.pro_id or user_id != rating.pro_id:
+        raise NotAllowed("only the professional replies")
+    if rating.hidden:
+        raise NotFound("the review is hidden")
+    if rating.reply is not None:
+        raise AlreadyDone("the professional already replied")
+
+
+async def reply(uow: UnitOfWork, rating: Rating, order: Order, user_id: int, text: str,
+                now: datetime, policy: Policy) -> Rating:
+    check_can_reply(rating, order, user_id)
+    rating.add_reply(user_id, text, now, policy)
+    return await uow.ratings.save(rating)
+
+
 def check_can_rate(order: Order, request: ReviewRequest, user_id: int, now: datetime,
                    policy: Policy) -> None:
     if user_id != order.client_id:
@@ -45,7 +73,7 @@ async def rate(uow: UnitOfWork, request: ReviewRequest, order: Order, user_id: i
         rating = Rating(order_id=order.id or 0, client_id=user_id, pro_id=order.pro_id,
                         stars=stars, created_at=now, updated_at=now)
         await uow.ratings.add(rating)
-    else:
+    elif rating.stars != stars:  # an edit: the rating as it was goes to the history
         rating.snapshot(now, user_id)
         rating.change_stars(stars, user_id, now)
         await uow.ratings.save(rating)

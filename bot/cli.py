@@ -1,0 +1,112 @@
+"""`orderbot`: run, webhook, migrate, demo, sandbox, create-order."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="orderbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("run", "run the bot with long polling"),
+                            ("webhook", "run the bot behind a webhook (aiohttp server)")):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--framework", choices=("aiogram", "ptb"))
+    commands.add_parser("migrate", help="create or upgrade the database schema")
+    demo = commands.add_parser("demo", help="play the whole story in the sandbox")
+    demo.add_argument("--lang", choices=("es", "pt", "ar", "en"), default="es")
+    demo.add_argument("--framework", choices=("aiogram", "ptb"), default="aiogram")
+    demo.add_argument("--json", action="store_true", help="one JSON object per line")
+    sandbox = commands.add_parser("sandbox", help="run the Telegram Bot API sandbox alone")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--no-privacy", action="store_true",
+                         help="let bots read every group message")
+    sandbox.add_argument("--limits", action="store_true", help="enforce Telegram's limits")
+    create = commands.add_parser("create-order",
+                                 help="create an order for a marketplace backend and print "
+                                      "the link that binds a group to it")
+    create.add_argument("--title", required=True)
+    create.add_argument("--pro-id", type=int, required=True)
+    create.add_argument("--pro-name", required=True)
+    create.add_argument("--language", choices=("es", "pt", "ar", "en"))
+    create.add_argument("--bot-username", required=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    quiet = args.command in ("demo", "migrate", "create-order")
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "sandbox":
+        from bot.sandbox.cli import run as run_sandbox
+
+        run_sandbox(args.host, args.port, privacy=not args.no_privacy, limits=args.limits)
+        return 0
+    if args.command == "demo":
+        from bot.demo.runner import run_demo
+
+        return asyncio.run(run_demo(language=args.lang, framework=args.framework,
+                                    as_json=args.json))
+    settings = Settings()
+    if args.command == "migrate":
+        from bot.storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print(f"schema up to date: {settings.database_url}")
+        return 0
+    if args.command == "create-order":
+        return asyncio.run(_create_order(settings, args))
+    if args.framework:
+        settings = settings.model_copy(update={"framework": args.framework})
+    return _run_bot(settings, "webhook" if args.command == "webhook" else "polling")
+
+
+def _run_bot(settings: Settings, mode: str) -> int:
+    from bot.runner import run
+    from bot.storage.migrate import SchemaOutdated
+
+    if not settings.bot_token:
+        print("ORDERBOT_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(run(settings, mode=mode))  # type: ignore[arg-type]
+    except SchemaOutdated as error:
+        print(f"orderbot: {error}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _create_order(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.services.orders import create_order, new_bind_token
+    from bot.storage.db import create_engine
+    from bot.storage.migrate import check_schema
+    from bot.storage.uow import UnitOfWorkFactory
+
+    await check_schema(settings.database_url)
+    engine = create_engine(settings.database_url)
+    token = new_bind_token()
+    async with UnitOfWorkFactory(engine)() as uow:
+        order = await create_order(
+            uow, chat_id=0, thread_id=None, title=args.title, pro_id=args.pro_id,
+            pro_name=args.pro_name, language=args.language or settings.default_language,
+            timezone=settings.timezone, now=SystemClock().now(), policy=settings.policy(),
+            can_read_all=False, bind_token=token)
+        await uow.commit()
+    await engine.dispose()
+    print(f"order {order.id}: https://t.me/{args.bot_username}?startgroup={token}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

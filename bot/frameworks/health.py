@@ -1,0 +1,86 @@
+"""/healthz and /metrics, on the webhook server or on their own port in polling mode."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger("orderbot.health")
+CHECK_TIMEOUT = 5.0
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+Render = Callable[[], bytes]
+
+
+def metrics_renderer(app: object) -> Render | None:
+    """The app's `metrics.render` if it has one (bot/metrics.py), else None: a clean hook."""
+    metrics = getattr(app, "metrics", None)
+    render = getattr(metrics, "render", None)
+    return render if callable(render) else None
+
+
+async def health_status(uow_factory: UnitOfWorkFactory) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body): is the database reachable, how deep is the outbox."""
+    async def probe() -> int:
+        async with uow_factory() as uow:
+            return await uow.outbox.pending_count()
+
+    try:
+        depth = await asyncio.wait_for(probe(), CHECK_TIMEOUT)
+    except Exception as error:
+        log.warning("health check failed: %s", error)
+        return 503, {"ok": False, "database": False, "outbox_pending": None}
+    return 200, {"ok": True, "database": True, "outbox_pending": depth}
+
+
+def add_health_routes(web_app: web.Application, uow_factory: UnitOfWorkFactory,
+                      metrics: Render | None) -> None:
+    async def healthz(_request: web.Request) -> web.Response:
+        status, body = await health_status(uow_factory)
+        return web.json_response(body, status=status)
+
+    async def metrics_page(_request: web.Request) -> web.Response:
+        if metrics is None:
+            return web.Response(status=404, text="metrics are not configured")
+        body = await asyncio.to_thread(metrics)
+        return web.Response(body=body, headers={"Content-Type": METRICS_TYPE})
+
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics_page)
+
+
+class HttpServer:
+    """An aiohttp application on host:port (0: any free port); `start` returns the bound port."""
+
+    def __init__(self, web_app: web.Application) -> None:
+        self.web_app = web_app
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, host: str, port: int) -> int:
+        self._runner = web.AppRunner(self.web_app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self.port = port
+        for address in self._runner.addresses:
+            self.port = int(address[1])
+            break
+        return self.port
+
+    async def stop(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+
+def health_server(uow_factory: UnitOfWorkFactory, metrics: Render | None) -> HttpServer:
+    web_app = web.Application()
+    add_health_routes(web_app, uow_factory, metrics)
+    return HttpServer(web_app)

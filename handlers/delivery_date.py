@@ -1,0 +1,144 @@
+"""The pro proposes a new delivery date on a calendar; the client accepts or refuses it
+(seed 003: extend the delivery date)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.order import Order, Role
+from bot.domain.revisions import DeliveryProposal, ProposalState
+from bot.i18n import Translator
+from bot.services import orders as order_service
+from bot.services import work
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
+from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect
+from handlers.events import Keyboard, Ref
+from handlers.keyboards import calendar_keyboard
+from handlers.labels import status_name
+from handlers.orders import current_card
+from handlers.render import say
+from handlers.router import Router
+
+HORIZON = timedelta(days=365)
+
+
+def register(router: Router) -> None:
+    router.callback("ddt")(open_calendar)
+    router.callback("ddm")(show_month)
+    router.callback("ddc")(choose_day)
+    router.callback("dda")(answer)
+
+
+def _days(ctx: Context, order: Order) -> tuple[date, date]:
+    first = ctx.now.astimezone(ZoneInfo(order.timezone)).date()
+    return first, first + HORIZON
+
+
+async def _pro_order(event: ChatEvent, ctx: Context, callback: Callback) -> Order:
+    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    if ctx.role(order, event.user.id) != Role.PRO:
+        raise NotAllowed("only the professional proposes a delivery date")
+    return order
+
+
+def _stage_alert(event: ChatEvent, ctx: Context, order: Order) -> AnswerCallback:
+    t = ctx.t_person(event, order)
+    text = t._("A new delivery date can be proposed only while the order is in progress or "
+               "done; it is now: {status}.").format(status=status_name(t, order.status))
+    return AnswerCallback(event.callback_id or "", text, True)
+
+
+def _calendar(ctx: Context, order: Order, t: Translator, month: date | None) -> tuple[str,
+                                                                                       Keyboard]:
+    first, last = _days(ctx, order)
+    text = t._("Choose the new delivery date for {pro}'s work:").format(
+        pro=t.isolate(order.pro_name))
+    return text, calendar_keyboard("ddc", order.id or 0, month or first, first, last, t)
+
+
+async def open_calendar(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order = await _pro_order(event, ctx, callback)
+    if order.status not in work.WORKING:
+        return [_stage_alert(event, ctx, order)]
+    text, keyboard = _calendar(ctx, order, ctx.t_order(order), None)
+    return [say(order, text, keyboard=keyboard)]
+
+
+async def show_month(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order = await _pro_order(event, ctx, callback)
+    first, last = _days(ctx, order)
+    month = callback.date(1)
+    if not first.replace(day=1) <= month <= last:
+        month = first
+    text, keyboard = _calendar(ctx, order, ctx.t_order(order), month)
+    return [EditMessage(event.chat_id, text, keyboard, message_id=event.message_id)]
+
+
+async def choose_day(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order = await _pro_order(event, ctx, callback)
+    if order.status not in work.WORKING:
+        return [_stage_alert(event, ctx, order)]
+    first, last = _days(ctx, order)
+    proposal, withdrawn = await work.propose_date(ctx.uow, order, event.user.id,
+                                                  callback.date(1), first, last, ctx.now)
+    t = ctx.t_order(order)
+    effects: list[Effect] = [EditMessage(event.chat_id, t._(
+        "Proposed: {date}. Waiting for the client's answer.").format(
+        date=t.date(proposal.proposed_date)), None, message_id=event.message_id)]
+    for old in withdrawn:
+        effects.append(EditMessage(order.chat_id, proposal_text(t, order, old) + "\n" + t._(
+            "Replaced by a newer proposal."), None, ref=Ref("proposal", old.id or 0),
+            order_id=order.id))
+    keyboard = ((Button(t._("Accept"), cb("dda", proposal.id or 0, "yes")),
+                 Button(t._("Refuse"), cb("dda", proposal.id or 0, "no"))),)
+    effects.append(say(order, proposal_text(t, order, proposal), keyboard=keyboard,
+                       ref=Ref("proposal", proposal.id or 0)))
+    return effects
+
+
+def proposal_text(t: Translator, order: Order, proposal: DeliveryProposal) -> str:
+    return t._("{pro} proposes a new delivery date: {date}. {client}, do you accept?").format(
+        pro=t.isolate(order.pro_name), date=t.date(proposal.proposed_date),
+        client=t.isolate(order.client_name or t._("Client")))
+
+
+async def answer(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    proposal = await ctx.uow.proposals.get(callback.int(0))
+    if proposal is None:
+        raise NotFound("no such proposal")
+    order = await order_service.order_for_tap(ctx.uow, proposal.order_id, event.chat_id)
+    if ctx.role(order, event.user.id) != Role.CLIENT:
+        raise NotAllowed("only the client answers a new delivery date")
+    word = callback.word(1)
+    if word not in ("yes", "no"):
+        raise NotFound("unknown answer")
+    if proposal.state != ProposalState.PENDING:
+        return [_stale(event, ctx, order, proposal)]
+    if order.status not in work.WORKING:
+        return [_stage_alert(event, ctx, order)]
+    await work.answer_proposal(ctx.uow, order, proposal, word == "yes", event.user.id, ctx.now)
+    t = ctx.t_order(order)
+    outcome = (t._("{client} accepted: the delivery date is now {date}.") if word == "yes" else
+               t._("{client} refused the new date.")).format(
+        client=t.isolate(order.client_name), date=t.date(proposal.proposed_date))
+    shown = EditMessage(event.chat_id, proposal_text(t, order, proposal) + "\n" + outcome, None,
+                        message_id=event.message_id)
+    effects: list[Effect] = [AnswerCallback(event.callback_id or "", ctx.t_person(
+        event, order)._("Your answer was saved.")), shown]
+    if word == "yes":
+        effects.append(await current_card(ctx, order))
+    return effects
+
+
+def _stale(event: ChatEvent, ctx: Context, order: Order,
+           proposal: DeliveryProposal) -> AnswerCallback:
+    t = ctx.t_person(event, order)
+    state = {ProposalState.ACCEPTED: t._("This proposal was already accepted."),
+             ProposalState.REFUSED: t._("This proposal was already refused."),
+             ProposalState.WITHDRAWN: t._("This proposal was replaced by a newer one.")}
+    now_true = (t._("The delivery date is {date}.").format(date=t.date(order.delivery_date))
+                if order.delivery_date else t._("No delivery date is set."))
+    return AnswerCallback(event.callback_id or "", f"{state[proposal.state]} {now_true}", True)

@@ -1,0 +1,37 @@
+"""Changing the rating while the window is open (seed 004; PRODUCT.md section 5).
+
+"Change my rating" posts a fresh row of stars for the same request; the usual flow follows
+(stars, aspects, comment). The rating as it was goes to the history (rating_edits).
+"""
+
+from __future__ import annotations
+
+from bot.domain.errors import NotFound
+from bot.services import ratings as rating_service
+from handlers.callbacks import Callback
+from handlers.context import Context
+from handlers.events import ChatEvent, Effect
+from handlers.keyboards import stars_row
+from handlers.labels import order_ref, stars
+from handlers.render import say
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    router.callback("edit")(edit_tap)
+
+
+async def edit_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    """Only the client of the order, while the rating window is open."""
+    rating, order = await rating_service.rating_and_order(ctx.uow, callback.int(0),
+                                                          event.chat_id)
+    request = await ctx.uow.requests.latest_for(order.id or 0)
+    if request is None or request.id is None:
+        raise NotFound("no review request for this rating")
+    rating_service.check_can_rate(order, request, event.user.id, ctx.now, ctx.policy)
+    t = ctx.t_order(order)
+    text = t._("{client}, your rating of {order} is {stars}. Choose the stars again; then you "
+               "can change the details and the comment too.").format(
+        client=t.isolate(order.client_name), order=order_ref(t, order.id, order.title),
+        stars=stars(rating.stars))
+    return [say(order, text, keyboard=stars_row(request.id))]

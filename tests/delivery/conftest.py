@@ -1,0 +1,134 @@
+"""A migrated database per test (SQLite file, and PostgreSQL when a server answers)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import asyncpg
+import pytest
+
+from bot.clock import FakeClock
+from bot.delivery.sender import OutboxSender
+from bot.metrics import Metrics
+from bot.storage.db import create_engine
+from bot.storage.migrate import upgrade
+from bot.storage.uow import UnitOfWorkFactory
+from tests.delivery.fakes import FakeTimer, FakeTransport
+
+PG_ADMIN = os.environ.get("ORDERBOT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+TABLES = "outbox, message_refs, chats, orders"
+
+
+async def _pg_answers() -> bool:
+    try:
+        conn = await asyncpg.connect(PG_ADMIN, timeout=3)
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("delivery") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str | None]:
+    """A database of our own, so parallel test runs of other suites do not interfere."""
+    if not asyncio.run(_pg_answers()):
+        yield None
+        return
+    name = f"delivery_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
+    yield url.replace("postgresql://", "postgresql+asyncpg://")
+    asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _execute(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+           pg_url: str | None) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "outbox.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    if pg_url is None:
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
+    asyncio.run(_truncate(pg_url))
+    return pg_url
+
+
+@pytest.fixture
+def postgres_url(pg_url: str | None) -> str:
+    if pg_url is None:
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
+    asyncio.run(_truncate(pg_url))
+    return pg_url
+
+
+async def _truncate(url: str) -> None:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def timer(clock: FakeClock) -> FakeTimer:
+    return FakeTimer(clock)
+
+
+@pytest.fixture
+def transport(timer: FakeTimer) -> FakeTransport:
+    return FakeTransport(timer)
+
+
+@pytest.fixture
+async def uow_factory(db_url: str) -> AsyncIterator[UnitOfWorkFactory]:
+    engine = create_engine(db_url)
+    yield UnitOfWorkFactory(engine)
+    await engine.dispose()
+
+
+def make_settings(**overrides: Any) -> SimpleNamespace:
+    return SimpleNamespace(redis_url=None, **overrides)
+
+
+@pytest.fixture
+def lost() -> list[tuple[int, str]]:
+    return []
+
+
+@pytest.fixture
+def sender(uow_factory: UnitOfWorkFactory, transport: FakeTransport, clock: FakeClock,
+           timer: FakeTimer, lost: list[tuple[int, str]]) -> OutboxSender:
+    async def on_chat_lost(chat_id: int, reason: str) -> None:
+        lost.append((chat_id, reason))
+
+    return OutboxSender(uow_factory, transport, clock, make_settings(), timer=timer,
+                        metrics=Metrics(), on_chat_lost=on_chat_lost)

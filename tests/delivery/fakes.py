@@ -1,0 +1,87 @@
+"""Fake time and a scripted fake transport for the sender's tests."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.clock import FakeClock
+from handlers.events import Effect, SendDocument, SendMessage
+
+
+class FakeTimer:
+    """Monotonic time that jumps when slept on, moving the shared FakeClock with it.
+
+    A sleeper moves time forward to its own wake-up time (never backwards), so concurrent
+    sleepers only ever over-wait, and a 30 s retry_after takes no real time.
+    """
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        target = self.now + max(0.0, seconds)
+        await asyncio.sleep(0)
+        self.advance_to(target)
+
+    def advance_to(self, target: float) -> None:
+        if target > self.now:
+            self.clock.advance(timedelta(seconds=target - self.now))
+            self.now = target
+
+
+@dataclass
+class Attempt:
+    at: float
+    effect: Effect
+    error: Exception | None
+
+
+@dataclass
+class FakeTransport:
+    """Records every attempt; `fail(chat_id, *errors)` scripts the next answers for a chat."""
+
+    timer: FakeTimer
+    attempts: list[Attempt] = field(default_factory=list)
+    script: dict[int, list[Exception]] = field(default_factory=dict)
+    next_id: int = 1000
+
+    def fail(self, chat_id: int, *errors: Exception) -> None:
+        self.script.setdefault(chat_id, []).extend(errors)
+
+    @property
+    def performed(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.error is None]
+
+    def sent_to(self, chat_id: int) -> list[Attempt]:
+        return [a for a in self.performed if getattr(a.effect, "chat_id", None) == chat_id]
+
+    async def perform(self, effect: Effect) -> int | None:
+        await asyncio.sleep(0)
+        chat_id = getattr(effect, "chat_id", 0)
+        queue = self.script.get(chat_id)
+        if queue:
+            error = queue.pop(0)
+            self.attempts.append(Attempt(self.timer.monotonic(), effect, error))
+            raise error
+        self.attempts.append(Attempt(self.timer.monotonic(), effect, None))
+        if isinstance(effect, SendMessage | SendDocument):
+            self.next_id += 1
+            return self.next_id
+        return None
+
+
+def max_in_window(times: list[float], window: float) -> int:
+    """The most events in any half-open window [t, t + window)."""
+    best, start = 0, 0
+    ordered = sorted(times)
+    for end, moment in enumerate(ordered):
+        while ordered[start] <= moment - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

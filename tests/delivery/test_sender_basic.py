@@ -1,0 +1,63 @@
+"""Order per chat, refs, outcomes recorded: the sender's everyday work."""
+
+from __future__ import annotations
+
+from bot.clock import FakeClock
+from bot.delivery.sender import OutboxSender
+from bot.storage.uow import UnitOfWorkFactory
+from handlers.events import EditKeyboard, EditMessage, Ref, SendMessage
+from tests.delivery.fakes import FakeTransport
+from tests.delivery.helpers import enqueue, rows
+
+GROUP, PRIVATE = -100, 42
+
+
+async def test_sends_in_order_and_marks_sent(
+        sender: OutboxSender, transport: FakeTransport, uow_factory: UnitOfWorkFactory,
+        clock: FakeClock) -> None:
+    await enqueue(uow_factory, clock, *[SendMessage(GROUP, f"g{i}") for i in range(3)],
+                  *[SendMessage(PRIVATE, f"p{i}") for i in range(3)])
+    assert await sender.drain() == 6
+    texts = [a.effect.text for a in transport.performed]  # type: ignore[union-attr]
+    assert [t for t in texts if t.startswith("g")] == ["g0", "g1", "g2"]
+    assert [t for t in texts if t.startswith("p")] == ["p0", "p1", "p2"]
+    outbox = await rows(uow_factory)
+    assert {r["state"] for r in outbox} == {"sent"}
+    assert all(r["sent_at"] is not None and r["sent_message_id"] for r in outbox)
+    assert sender.metrics.messages_sent._value.get() == 6
+
+
+async def test_edit_by_ref_waits_for_its_send(
+        sender: OutboxSender, transport: FakeTransport, uow_factory: UnitOfWorkFactory,
+        clock: FakeClock) -> None:
+    card = Ref("card", 7)
+    await enqueue(uow_factory, clock, SendMessage(GROUP, "card v1", ref=card),
+                  EditMessage(GROUP, "card v2", ref=card),
+                  EditKeyboard(GROUP, keyboard=None, ref=card))
+    await sender.drain()
+    sent_id = transport.performed[0].effect and (await rows(uow_factory))[0]["sent_message_id"]
+    edits = transport.performed[1:]
+    assert [type(a.effect) for a in edits] == [EditMessage, EditKeyboard]
+    assert all(a.effect.message_id == sent_id for a in edits)  # type: ignore[union-attr]
+    async with uow_factory() as uow:
+        assert await uow.refs.latest(card) == (GROUP, sent_id)
+
+
+async def test_edit_of_an_unknown_ref_is_given_up(
+        sender: OutboxSender, transport: FakeTransport, uow_factory: UnitOfWorkFactory,
+        clock: FakeClock) -> None:
+    await enqueue(uow_factory, clock, EditMessage(GROUP, "v2", ref=Ref("card", 99)))
+    await sender.drain()
+    assert transport.performed == []
+    [row] = await rows(uow_factory)
+    assert row["state"] == "failed"
+    assert "card:99" in row["outcome_reason"]
+
+
+async def test_flush_waits_until_nothing_is_open(
+        sender: OutboxSender, transport: FakeTransport, uow_factory: UnitOfWorkFactory,
+        clock: FakeClock) -> None:
+    await enqueue(uow_factory, clock, *[SendMessage(PRIVATE, str(i)) for i in range(5)])
+    await sender.flush()
+    assert len(transport.performed) == 5
+    assert {r["state"] for r in await rows(uow_factory)} == {"sent"}

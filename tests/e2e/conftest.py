@@ -1,0 +1,133 @@
+"""End-to-end harness: the sandbox, a migrated SQLite database, the bot through a framework.
+
+`world` is parametrized over the frameworks ("aiogram", "ptb"); the mode is "polling" unless a
+test parametrizes `mode` (`@pytest.mark.parametrize("mode", MODES)`). Override `app_factory`
+to run a stand-in core, `settings_overrides` to change settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.config import Settings
+from bot.sandbox.control import SandboxControl
+from bot.sandbox.server import SandboxServer
+from tests.e2e.world import World
+
+if TYPE_CHECKING:
+    from bot.runner import AppFactory, Running
+
+TOKEN = "123456:TEST"
+SECRET = "e2e-Secret_token"
+FRAMEWORKS = ("aiogram", "ptb")
+MODES = ("polling", "webhook")
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated database per session; each test gets a copy (migrating is the slow part)."""
+    from bot.storage.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("template") / "orderbot.db"
+    upgrade(sqlite_url(path))
+    return path
+
+
+@pytest.fixture
+def database_url(migrated_database: Path, tmp_path: Path) -> str:
+    target = tmp_path / "orderbot.db"
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{migrated_database}{suffix}")
+        if source.exists():
+            shutil.copy(source, f"{target}{suffix}")
+    return sqlite_url(target)
+
+
+@pytest.fixture(params=FRAMEWORKS)
+def framework(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def mode() -> str:
+    return "polling"
+
+
+@pytest.fixture
+def app_factory() -> AppFactory | None:
+    """None: the real core (`bot.app.build_app`)."""
+    return None
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[SandboxServer]:
+    server = SandboxServer(webhook_retry_delay=0.05, bot_token=TOKEN)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def settings(sandbox: SandboxServer, framework: str, database_url: str,
+             settings_overrides: dict[str, Any]) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": TOKEN, "framework": framework, "api_base_url": sandbox.base_url,
+        "database_url": database_url, "default_language": "en", "moderator_ids": (),
+        "webhook_secret": SECRET, "webhook_host": "127.0.0.1", "webhook_port": 0,
+        "webhook_url": None, "metrics_port": None,
+    }
+    return Settings(_env_file=None, **(values | settings_overrides))  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def world(sandbox: SandboxServer, settings: Settings, clock: FakeClock, mode: str,
+                app_factory: AppFactory | None) -> AsyncIterator[World]:
+    from bot.runner import run
+
+    stop = asyncio.Event()
+    started: asyncio.Future[Running] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run(settings, clock=clock, stop=stop, mode=mode,  # type: ignore[arg-type]
+                                   app_factory=app_factory, on_started=started.set_result))
+    running = await _started(task, started)
+    async with SandboxControl(sandbox.base_url) as control:
+        yield World(control, sandbox, running, clock, settings.framework, mode)
+    stop.set()
+    await asyncio.wait_for(task, STOP_TIMEOUT)
+
+
+async def _started(task: asyncio.Task[None], started: asyncio.Future[Running]) -> Running:
+    """The running bot, or the exception that ended `run` before it was up."""
+    done, _ = await asyncio.wait({task, started}, timeout=START_TIMEOUT,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if started in done:
+        return started.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    if task in done and task.exception() is not None:
+        raise task.exception()  # type: ignore[misc]
+    raise TimeoutError(f"the bot did not start within {START_TIMEOUT}s")

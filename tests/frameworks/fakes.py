@@ -1,0 +1,47 @@
+"""A stand-in core for adapter tests: dedupes on the real inbox, echoes commands at once."""
+
+from __future__ import annotations
+
+from bot.clock import Clock, FakeClock
+from bot.config import Settings
+from bot.delivery.transport import Transport
+from bot.storage.db import create_engine
+from bot.storage.uow import UnitOfWorkFactory
+from handlers.events import AnswerCallback, Button, ChatEvent, EventKind, ForceReply, SendMessage
+
+ECHO_KEYBOARD = ((Button("Yes", "y:1"), Button("No", "n:1")),)
+
+
+class EchoCore:
+    """`/cmd args` -> "echo cmd args" (with buttons); a tap -> an alert; the rest recorded."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.clock = clock or FakeClock()
+        self.uow_factory = UnitOfWorkFactory(create_engine(settings.database_url))
+        self.events: list[ChatEvent] = []
+        self.transport: Transport | None = None
+        self.username = ""
+
+    async def start(self, transport: Transport, bot_username: str = "",
+                    run_scheduler: bool = True) -> None:
+        self.transport, self.username = transport, bot_username
+
+    async def stop(self) -> None:
+        await self.uow_factory.engine.dispose()
+
+    async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
+        async with self.uow_factory() as uow:
+            if not await uow.inbox.claim(event.update_id, self.clock.now()):
+                return []
+            await uow.inbox.mark_handled(event.update_id, self.clock.now())
+            await uow.commit()
+        self.events.append(event)
+        if event.kind == EventKind.CALLBACK and event.callback_id:
+            return [AnswerCallback(event.callback_id, f"tapped {event.callback_data}", True)]
+        if event.kind == EventKind.COMMAND and self.transport is not None:
+            prompt = ForceReply("your note") if event.command == "note" else None
+            await self.transport.perform(SendMessage(
+                event.chat_id, f"echo {event.command} {event.args}".strip(),
+                keyboard=None if prompt else ECHO_KEYBOARD, force_reply=prompt,
+                reply_to_message_id=event.message_id))
+        return []

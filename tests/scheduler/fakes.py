@@ -1,0 +1,132 @@
+"""A renderer that says plainly what was posted, and helpers to build and read rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.delivery import codec
+from bot.domain.order import Order, Role, Status
+from bot.domain.policy import Policy
+from bot.domain.reviews import RequestMode, ReviewRequest
+from bot.i18n import Translator
+from bot.storage.models import OutboxRow
+from bot.storage.uow import UnitOfWork
+from handlers.events import EditKeyboard, Effect, Ref, SendMessage
+
+PRO, CLIENT = 1001, 2002
+T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+UowFactory = Callable[[], UnitOfWork]
+
+
+class FakeRenderer:
+    """Texts that name what was rendered: "note 3", "reminder 3 #1", "refund 5 mod 7 es"."""
+
+    def __init__(self, fail_times: int = 0) -> None:
+        self.fail_times = fail_times
+
+    def rating_request(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+        self._maybe_fail()
+        return [SendMessage(order.chat_id, f"note {request.id} {t.language}",
+                            ref=Ref("request", request.id or 0), order_id=order.id)]
+
+    def reminder(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+        return [SendMessage(order.chat_id, f"reminder {request.id} #{request.reminders_sent + 1}",
+                            order_id=order.id)]
+
+    def rating_closed(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+        return [EditKeyboard(order.chat_id, None, ref=Ref("request", request.id or 0),
+                             order_id=order.id)]
+
+    def refund_eligible(self, order: Order, t_chat: Translator, moderator_ids: list[int],
+                        t_for: Callable[[int], Translator]) -> list[Effect]:
+        chat: list[Effect] = [SendMessage(order.chat_id, f"refund {order.id}", order_id=order.id)]
+        return chat + [SendMessage(m, f"refund {order.id} mod {m} {t_for(m).language}")
+                       for m in moderator_ids]
+
+    def _maybe_fail(self) -> None:
+        if self.fail_times > 0:
+            self.fail_times -= 1
+            raise RuntimeError("crash while rendering")
+
+
+@dataclass(frozen=True)
+class Sent:
+    chat_id: int
+    kind: str
+    text: str
+
+
+async def outbox(uow_factory: UowFactory) -> list[Sent]:
+    """Every queued message, in the order it was queued."""
+    table = OutboxRow.__table__
+    async with uow_factory() as uow:
+        rows = (await uow.conn.execute(select(table.c.chat_id, table.c.kind, table.c.payload)
+                                       .order_by(table.c.id))).all()
+    return [Sent(int(chat), kind, getattr(codec.loads(kind, payload), "text", kind))
+            for chat, kind, payload in rows]
+
+
+async def texts(uow_factory: UowFactory) -> list[str]:
+    return [sent.text for sent in await outbox(uow_factory)]
+
+
+async def add_order(uow_factory: UowFactory, *, done_at: datetime | None = None,
+                    chat_id: int = -100, tz: str = "Europe/Madrid",
+                    language: str = "es") -> Order:
+    order = Order(chat_id=chat_id, title="Boiler repair", pro_id=PRO, language=language,
+                  timezone=tz, created_at=(done_at or T0) - timedelta(days=3),
+                  included_revisions=2, client_id=CLIENT)
+    if done_at is not None:
+        order.status, order.done_at = Status.DONE, done_at
+    async with uow_factory() as uow:
+        await uow.orders.add(order)
+        await uow.commit()
+    return order
+
+
+async def add_note(uow_factory: UowFactory, order: Order, due_at: datetime) -> ReviewRequest:
+    request = ReviewRequest(order.id or 0, RequestMode.ON_DATE, PRO, due_at - timedelta(days=1))
+    request.schedule(due_at)
+    request.note = "Thanks for trusting me with the boiler."
+    async with uow_factory() as uow:
+        await uow.requests.add(request)
+        await uow.commit()
+    return request
+
+
+async def add_posted(uow_factory: UowFactory, order: Order, posted_at: datetime,
+                     policy: Policy) -> ReviewRequest:
+    request = ReviewRequest(order.id or 0, RequestMode.NOW, PRO, posted_at)
+    assert order.done_at is not None
+    request.mark_posted(posted_at, policy, policy.rating_closes_at(order.done_at))
+    async with uow_factory() as uow:
+        await uow.requests.add(request)
+        await uow.commit()
+    return request
+
+
+async def get_request(uow_factory: UowFactory, request_id: int | None) -> ReviewRequest:
+    async with uow_factory() as uow:
+        request = await uow.requests.get(request_id or 0)
+    assert request is not None
+    return request
+
+
+async def get_order(uow_factory: UowFactory, order_id: int | None) -> Order:
+    async with uow_factory() as uow:
+        order = await uow.orders.get(order_id or 0)
+    assert order is not None
+    return order
+
+
+async def dispute(uow_factory: UowFactory, order_id: int | None, now: datetime) -> None:
+    async with uow_factory() as uow:
+        order = await uow.orders.get(order_id or 0)
+        assert order is not None
+        order.open_dispute(CLIENT, Role.CLIENT, now, "not fixed")
+        await uow.orders.save(order)
+        await uow.commit()
