@@ -21,11 +21,14 @@ def build_router() -> Router:
         review_request,
         status,
     )
+    from handlers import checkin, delivery_date, disputes, revisions
     from handlers.router import Router
 
     router = Router()
     for module in (activity, orders, status, review_request, ratings, language, chat):
         module.register(router)
     for module in (rating_edit, review_reply, profile):
+        module.register(router)
+    for module in (revisions, delivery_date, disputes, checkin):
         module.register(router)
     return router

@@ -14,8 +14,7 @@ from bot.services import orders as order_service
 from bot.services import work
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
-from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect
-from handlers.events import Keyboard, Ref
+from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, Keyboard, Ref
 from handlers.keyboards import calendar_keyboard
 from handlers.labels import status_name
 from handlers.orders import current_card

@@ -1,0 +1,201 @@
+"""Disputes (seed 003, resolution centre): either side opens one with a reason, reviews are
+paused, moderators are told privately with the order's history and resolve it (done / in
+progress / cancel); the opener may withdraw it (PRODUCT.md sections 6 and 10)."""
+
+from __future__ import annotations
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.order import Order, Role, Status, StatusChange
+from bot.domain.prompts import Prompt, PromptStep
+from bot.domain.reviews import ReviewRequest
+from bot.i18n import Translator, resolve_language
+from bot.services import orders as order_service
+from bot.services import work
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
+from handlers.events import (
+    AnswerCallback,
+    Button,
+    ChatEvent,
+    EditKeyboard,
+    EditMessage,
+    Effect,
+    Keyboard,
+    Ref,
+    SendMessage,
+)
+from handlers.labels import order_ref, status_name
+from handlers.orders import current_card
+from handlers.prompts import ask, close, not_yours
+from handlers.render import rating_paused, rating_resumed, say
+from handlers.router import Router
+
+WORDS = ("done", "in_progress", "cancel", "withdraw")
+
+
+def register(router: Router) -> None:
+    router.callback("dsp")(ask_reason)
+    router.prompt(PromptStep.DISPUTE)(reason_reply)
+    router.callback("dsr")(resolve)
+
+
+def _open_alert(t: Translator, order: Order) -> str | None:
+    if order.status == Status.DISPUTED:
+        return t._("A dispute is already open for this order; a moderator will look into it.")
+    if order.status not in work.WORKING:
+        return t._("A dispute can be opened only while the order is in progress or done; it is "
+                   "now: {status}.").format(status=status_name(t, order.status))
+    return None
+
+
+async def ask_reason(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    if ctx.role(order, event.user.id) not in (Role.PRO, Role.CLIENT):
+        raise NotAllowed("only the professional or the client opens a dispute")
+    refused = _open_alert(ctx.t_person(event, order), order)
+    if refused is not None:
+        return [AnswerCallback(event.callback_id or "", refused, True)]
+    t = ctx.t_order(order)
+    text = t._("Why are you opening a dispute about {order}? Reply to this message; the "
+               "moderators will read it.").format(order=order_ref(t, order.id, order.title))
+    return [await ask(ctx, order, event.user.id, event.user.username, PromptStep.DISPUTE, text,
+                      t._("The reason for the dispute"))]
+
+
+async def reason_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Effect]:
+    refused = not_yours(event, ctx, prompt)
+    if refused is not None:
+        return refused
+    order = await order_service.get_order(ctx.uow, prompt.order_id)
+    await close(ctx, prompt)
+    role = ctx.role(order, event.user.id)
+    already = _open_alert(ctx.t_person(event, order), order)
+    if already is not None:
+        return [SendMessage(event.chat_id, already, reply_to_message_id=event.message_id,
+                            thread_id=event.thread_id)]
+    request = await work.open_dispute(ctx.uow, order, event.user.id, role, event.text, ctx.now,
+                                      ctx.policy)
+    t = ctx.t_order(order)
+    reason = event.text.strip()
+    text = t._("{name} opened a dispute about {order}: «{reason}». A moderator will look into "
+               "it; the review reminders are paused meanwhile.").format(
+        name=t.isolate(event.user.name), order=order_ref(t, order.id, order.title),
+        reason=t.isolate(reason))
+    withdraw = ((Button(t._("Withdraw the dispute"), cb("dsr", order.id or 0, "withdraw")),),)
+    effects: list[Effect] = [say(order, text, keyboard=withdraw,
+                                 ref=Ref("dispute", order.id or 0))]
+    effects += _rating_buttons(order, request, t)
+    effects.append(await current_card(ctx, order))
+    return effects + await _notify_moderators(ctx, order, event.user.name, reason)
+
+
+def _rating_buttons(order: Order, request: ReviewRequest | None, t: Translator) -> list[Effect]:
+    """The stars on a posted request say why they stopped, or come back."""
+    if request is None or request.posted_at is None:
+        return []
+    if order.status in (Status.DISPUTED, Status.CANCELLED):
+        return rating_paused(order, request, t)
+    return rating_resumed(order, request, t)
+
+
+async def _moderator_t(ctx: Context, moderator: int) -> Translator:
+    person = await ctx.uow.people.get(moderator)
+    chosen, telegram = (person.chosen_language, person.telegram_language) if person else (None,
+                                                                                           None)
+    return ctx.translations.get(resolve_language(chosen, telegram, None,
+                                                 ctx.settings.default_language))
+
+
+async def _notify_moderators(ctx: Context, order: Order, opener: str,
+                             reason: str) -> list[Effect]:
+    history = await ctx.uow.orders.history(order.id or 0)
+    names = await _names(ctx, order, history)
+    effects: list[Effect] = []
+    for moderator in sorted(ctx.moderators):
+        t = await _moderator_t(ctx, moderator)
+        lines = [t._("Dispute opened on {order} by {name}.").format(
+            order=order_ref(t, order.id, order.title), name=t.isolate(opener)),
+            t._("Reason: {reason}").format(reason=t.isolate(reason)), "",
+            t._("History:")]
+        lines += [_history_line(t, order, change, names) for change in history]
+        effects.append(SendMessage(moderator, "\n".join(lines)[:4000],
+                                   _resolve_menu(order, t), order_id=order.id))
+    return effects
+
+
+async def _names(ctx: Context, order: Order, history: list[StatusChange]) -> dict[int, str]:
+    names = await ctx.uow.people.names(sorted({c.by_user_id for c in history}))
+    names[order.pro_id] = order.pro_name
+    if order.client_id is not None:
+        names[order.client_id] = order.client_name
+    return names
+
+
+def _history_line(t: Translator, order: Order, change: StatusChange,
+                  names: dict[int, str]) -> str:
+    before = status_name(t, change.from_status) if change.from_status else "—"
+    return t._("{when}: {before} → {after}, by {name}").format(
+        when=t.datetime(change.at, order.timezone, "short"), before=before,
+        after=status_name(t, change.to_status),
+        name=t.isolate(names.get(change.by_user_id, str(change.by_user_id))))
+
+
+def _resolve_menu(order: Order, t: Translator) -> Keyboard:
+    oid = order.id or 0
+    return ((Button(t._("Done"), cb("dsr", oid, "done")),
+             Button(t._("In progress"), cb("dsr", oid, "in_progress"))),
+            (Button(t._("Cancel the order"), cb("dsr", oid, "cancel")),))
+
+
+async def resolve(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    """A moderator's decision (in private or in the chat), or the opener's withdrawal."""
+    order = await order_service.get_order(ctx.uow, callback.int(0))
+    word = callback.word(1)
+    if word not in WORDS:
+        raise InvalidInput("unknown outcome", field="callback")
+    role = ctx.role(order, event.user.id)
+    if event.chat_id != order.chat_id and role != Role.MODERATOR:
+        raise NotAllowed("the button belongs to another chat")
+    if role not in ((Role.PRO, Role.CLIENT) if word == "withdraw" else (Role.MODERATOR,)):
+        raise NotAllowed("a moderator resolves the dispute; the opener may withdraw it")
+    if order.status != Status.DISPUTED:
+        return [_stale(event, ctx, order)]
+    if word == "withdraw" and event.user.id != order.dispute_opened_by:
+        raise NotAllowed("only the person who opened the dispute withdraws it")
+    request = await work.resolve_dispute(ctx.uow, order, word, event.user.id, role, ctx.now)
+    return await _resolved(event, ctx, order, request, word)
+
+
+def _stale(event: ChatEvent, ctx: Context, order: Order) -> AnswerCallback:
+    t = ctx.t_person(event, order)
+    text = t._("This dispute is already closed: the order is now {status}.").format(
+        status=status_name(t, order.status))
+    return AnswerCallback(event.callback_id or "", text, True)
+
+
+async def _resolved(event: ChatEvent, ctx: Context, order: Order,
+                    request: ReviewRequest | None, word: str) -> list[Effect]:
+    t = ctx.t_order(order)
+    status = status_name(t, order.status)
+    if word == "withdraw":
+        text = t._("{name} withdrew the dispute: the order is {status} again.").format(
+            name=t.isolate(event.user.name), status=status)
+    elif order.status == Status.CANCELLED:
+        text = t._("A moderator closed the dispute and cancelled {order}. No rating can be "
+                   "given for it.").format(order=order_ref(t, order.id, order.title))
+    else:
+        text = t._("A moderator closed the dispute: the order is {status}. The review "
+                   "reminders continue.").format(status=status)
+    effects: list[Effect] = [
+        EditKeyboard(order.chat_id, None, ref=Ref("dispute", order.id or 0), order_id=order.id),
+        say(order, text), *_rating_buttons(order, request, t), await current_card(ctx, order)]
+    if event.chat_id != order.chat_id:
+        effects.append(_moderator_done(event, ctx, order))
+    return effects
+
+
+def _moderator_done(event: ChatEvent, ctx: Context, order: Order) -> EditMessage:
+    t = ctx.t_person(event, order)
+    text = t._("Dispute on {order} resolved by you: {status}.").format(
+        order=order_ref(t, order.id, order.title), status=status_name(t, order.status))
+    return EditMessage(event.chat_id, text, None, message_id=event.message_id)

@@ -1,0 +1,114 @@
+"""Looking into orders: /orders [status] (pages with ‹ ›), /order <id>, /disputes."""
+
+from __future__ import annotations
+
+from bot.domain.errors import NotAllowed
+from bot.domain.order import Order, Status
+from bot.i18n import Translator
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
+from handlers.events import Button, ChatEvent, EditMessage, Effect, Keyboard
+from handlers.labels import order_ref, status_name
+from handlers.mod_common import STATUS_WORDS, BadArgs, fit, moderator_command, private, reply
+from handlers.mod_common import split_first, target
+from handlers.mod_history import order_details
+from handlers.router import Router
+
+PAGE_SIZE = 10
+DISPUTES_MAX = 50
+
+
+def register(router: Router) -> None:
+    moderator_command(router, "orders")(orders_command)
+    moderator_command(router, "order")(order_command)
+    moderator_command(router, "disputes")(disputes_command)
+    router.callback("ords")(orders_page)
+
+
+def _status(word: str) -> Status | None:
+    return None if word == "all" else Status(word)
+
+
+async def orders_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
+    word, _ = split_first(event.args)
+    word = (word or "all").lower().lstrip("#")
+    if word not in STATUS_WORDS:
+        raise BadArgs("bad_status", word)
+    text, keyboard = await _page(ctx, t, word, 0)
+    return private(event, t, text, keyboard)
+
+
+async def orders_page(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    if not ctx.is_moderator(event.user.id):
+        raise NotAllowed("moderators only")
+    word = callback.word(0)
+    if word not in STATUS_WORDS:
+        raise NotAllowed("unknown status")
+    text, keyboard = await _page(ctx, ctx.t_person(event), word, max(callback.int(1), 0))
+    return [EditMessage(event.chat_id, text, keyboard or None, message_id=event.message_id)]
+
+
+async def _page(ctx: Context, t: Translator, word: str, number: int) -> tuple[str, Keyboard]:
+    status = _status(word)
+    where = [] if status is None else [ctx.uow.orders.table.c.status == status]
+    total = await ctx.uow.orders.count(*where)
+    last = max((total - 1) // PAGE_SIZE, 0)
+    number = min(number, last)
+    orders = await ctx.uow.orders.listing(status, PAGE_SIZE, number * PAGE_SIZE)
+    if status is None:
+        title = t.ngettext("{n} order", "{n} orders", total).format(n=t.number(total))
+    else:
+        title = t.ngettext("{n} order with status {status}", "{n} orders with status {status}",
+                           total).format(n=t.number(total), status=status_name(t, status))
+    lines = [title]
+    if total > PAGE_SIZE:
+        lines[0] += " " + t._("(page {page} of {pages})").format(
+            page=t.number(number + 1), pages=t.number(last + 1))
+    lines += [_line(t, order) for order in orders]
+    return fit("\n".join(lines)), _pager(t, word, number, last)
+
+
+def _line(t: Translator, order: Order) -> str:
+    client = order.client_name or t._("no client yet")
+    return t._("{order} — {status} — {pro} / {client}").format(
+        order=order_ref(t, order.id, order.title), status=status_name(t, order.status),
+        pro=t.isolate(order.pro_name), client=t.isolate(client))
+
+
+def _pager(t: Translator, word: str, number: int, last: int) -> Keyboard:
+    if last == 0:
+        return ()
+    row = []
+    if number > 0:
+        row.append(Button("‹", cb("ords", word, number - 1)))
+    row.append(Button(t._("{page}/{pages}").format(page=t.number(number + 1),
+                                                   pages=t.number(last + 1)), cb("noop")))
+    if number < last:
+        row.append(Button("›", cb("ords", word, number + 1)))
+    return (tuple(row),)
+
+
+async def order_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
+    order, _ = await target(event, ctx)
+    text = await order_details(ctx.uow, order, t)
+    if event.chat_type != "private" and order.chat_id == event.chat_id:
+        return [reply(event, text)]  # about this chat's own order: answered here
+    return private(event, t, text)
+
+
+async def disputes_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
+    disputed = await ctx.uow.orders.listing(Status.DISPUTED, DISPUTES_MAX, 0)
+    if not disputed:
+        return private(event, t, t._("No open disputes."))
+    total = await ctx.uow.orders.count(ctx.uow.orders.table.c.status == Status.DISPUTED)
+    lines = [t.ngettext("{n} open dispute:", "{n} open disputes:", total).format(
+        n=t.number(total))]
+    for order in disputed:
+        history = await ctx.uow.orders.history(order.id or 0)
+        opened = [c for c in history if c.to_status == Status.DISPUTED]
+        since = t.datetime(opened[-1].at, order.timezone, "short") if opened else "—"
+        reason = opened[-1].reason if opened and opened[-1].reason else ""
+        lines.append(t._("{order} — since {since}; {reason} — /order {id}").format(
+            order=order_ref(t, order.id, order.title), since=since,
+            reason=t.isolate(reason[:200]), id=order.id))
+    return private(event, t, "\n".join(lines))
