@@ -50,6 +50,7 @@ class App:
                                    timer=self.timer)
         self.pipeline.wake_sender = self.sender.wake
         self.scheduler.wake_sender = self.sender.wake
+        self.pipeline.poke_scheduler = self.scheduler.poke
         await self.sender.start()
         if run_scheduler:
             await self.scheduler.start()

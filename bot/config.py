@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -63,6 +64,15 @@ class Settings(BaseSettings):
     def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if any(b <= a for a, b in zip(value, value[1:], strict=False)) or any(v <= 0 for v in value):
             raise ValueError("reminder hours must be positive and increasing")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
     def policy(self) -> Policy:

@@ -33,6 +33,7 @@ class Pipeline:
     translations: Translations
     checker: NoteChecker
     wake_sender: Callable[[], None] = lambda: None
+    poke_scheduler: Callable[[], None] = lambda: None
     bot_username: str = ""
     bot_reads_all: bool = False
 
@@ -51,6 +52,8 @@ class Pipeline:
                     await uow.outbox.add(effect, now)
             await uow.inbox.mark_handled(event.update_id, now)
             uow.after_commit(self.wake_sender)
+            if uow.touches_schedule:
+                uow.after_commit(self.poke_scheduler)
             await uow.commit()
         if event.kind == EventKind.CALLBACK and event.callback_id and not immediate:
             immediate.append(AnswerCallback(event.callback_id))  # every tap is answered

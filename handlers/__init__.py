@@ -22,6 +22,7 @@ def build_router() -> Router:
         status,
     )
     from handlers import checkin, delivery_date, disputes, revisions
+    from handlers import moderation
     from handlers.router import Router
 
     router = Router()
@@ -31,4 +32,5 @@ def build_router() -> Router:
         module.register(router)
     for module in (revisions, delivery_date, disputes, checkin):
         module.register(router)
+    moderation.register(router)
     return router

@@ -13,9 +13,12 @@ from datetime import date
 from bot.domain.errors import InvalidInput
 
 MAX_BYTES = 64
-_INT = re.compile(r"^-?\d{1,19}$")
-_WORD = re.compile(r"^[a-z_]{1,24}$")
-_DATE = re.compile(r"^\d{8}$")
+# ASCII digits only, and no trailing newline (`$` and `\d` would let "12\n" or "١٢" through).
+_INT = re.compile(r"-?[0-9]{1,10}", re.ASCII)
+_WORD = re.compile(r"[a-z_]{1,24}", re.ASCII)
+_DATE = re.compile(r"[0-9]{8}", re.ASCII)
+# Ids are 32-bit columns: a forged larger number is refused here, not by the database.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 # prefix -> argument kinds: "i" int, "w" lower-case word, "d" date (yyyymmdd)
 SPECS: dict[str, str] = {
@@ -96,9 +99,9 @@ def parse(data: str | None) -> Callback:
 
 
 def _encode(kind: str, value: int | str | date) -> str:
-    if kind == "i" and isinstance(value, int) and not isinstance(value, bool):
+    if kind == "i" and isinstance(value, int) and not isinstance(value, bool) and _in_range(value):
         return str(value)
-    if kind == "w" and isinstance(value, str) and _WORD.match(value):
+    if kind == "w" and isinstance(value, str) and _WORD.fullmatch(value):
         return value
     if kind == "d" and isinstance(value, date):
         return value.strftime("%Y%m%d")
@@ -107,12 +110,16 @@ def _encode(kind: str, value: int | str | date) -> str:
 
 def _decode(kind: str, raw: str) -> int | str | date:
     try:
-        if kind == "i" and _INT.match(raw):
+        if kind == "i" and _INT.fullmatch(raw) and _in_range(int(raw)):
             return int(raw)
-        if kind == "w" and _WORD.match(raw):
+        if kind == "w" and _WORD.fullmatch(raw):
             return raw
-        if kind == "d" and _DATE.match(raw):
+        if kind == "d" and _DATE.fullmatch(raw):
             return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
         pass
     raise InvalidInput("bad callback", field="callback")
+
+
+def _in_range(value: int) -> bool:
+    return INT_MIN <= value <= INT_MAX

@@ -9,8 +9,16 @@ from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.events import Button, ChatEvent, EditMessage, Effect, Keyboard
 from handlers.labels import order_ref, status_name
-from handlers.mod_common import STATUS_WORDS, BadArgs, fit, moderator_command, private, reply
-from handlers.mod_common import split_first, target
+from handlers.mod_common import (
+    STATUS_WORDS,
+    BadArgs,
+    fit,
+    moderator_command,
+    private,
+    reply,
+    split_first,
+    target,
+)
 from handlers.mod_history import order_details
 from handlers.router import Router
 

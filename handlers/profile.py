@@ -70,7 +70,7 @@ def profile_text(t: Translator, name: str, summary: ProfileSummary, timezone: st
             *_distribution(t, summary), "", *_aspect_lines(t, summary)]
     blocks = [_review_block(t, line, name, timezone) for line in summary.latest]
     while blocks:
-        text = "\n".join([*head, "", t._("Latest reviews:"), *blocks])
+        text = "\n".join([*head, "", t._("Latest reviews:"), "\n\n".join(blocks)])
         if len(text) <= MAX_TEXT:
             return text
         blocks.pop()
@@ -88,8 +88,9 @@ def _distribution(t: Translator, summary: ProfileSummary) -> list[str]:
     lines = []
     for value, n in summary.distribution.items():
         width = round(BAR_WIDTH * n / top) if n else 0
-        lines.append(t.isolate(" ".join((t.number(value), "★", "▓" * max(width, 1 if n else 0),
-                                         t.number(n)))))
+        bar = "▓" * max(width, 1 if n else 0)
+        parts = (t.number(value), "★", bar, t.number(n))
+        lines.append(t.isolate(" ".join(part for part in parts if part)))
     return lines
 
 

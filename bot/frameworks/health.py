@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -15,14 +14,20 @@ log = logging.getLogger("orderbot.health")
 CHECK_TIMEOUT = 5.0
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-Render = Callable[[], bytes]
+
+
+class Render(Protocol):
+    """What /metrics needs: `bot.metrics.Metrics` fits (render() and content_type)."""
+
+    content_type: str
+
+    def render(self) -> bytes: ...
 
 
 def metrics_renderer(app: object) -> Render | None:
-    """The app's `metrics.render` if it has one (bot/metrics.py), else None: a clean hook."""
+    """The app's `metrics` if it has one (`bot.metrics.Metrics`), else None: /metrics is 404."""
     metrics = getattr(app, "metrics", None)
-    render = getattr(metrics, "render", None)
-    return render if callable(render) else None
+    return metrics if callable(getattr(metrics, "render", None)) else None
 
 
 async def health_status(uow_factory: UnitOfWorkFactory) -> tuple[int, dict[str, Any]]:
@@ -48,8 +53,9 @@ def add_health_routes(web_app: web.Application, uow_factory: UnitOfWorkFactory,
     async def metrics_page(_request: web.Request) -> web.Response:
         if metrics is None:
             return web.Response(status=404, text="metrics are not configured")
-        body = await asyncio.to_thread(metrics)
-        return web.Response(body=body, headers={"Content-Type": METRICS_TYPE})
+        body = metrics.render()
+        content_type = getattr(metrics, "content_type", METRICS_TYPE)
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics_page)

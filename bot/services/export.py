@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -41,7 +41,7 @@ def _cell(value: Cell, text: bool = False) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+        return value.astimezone(UTC).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     out = str(value)
@@ -101,7 +101,7 @@ async def audit_csv(uow: UnitOfWork) -> bytes:
 
 
 async def export_files(uow: UnitOfWork, now: datetime) -> list[tuple[str, bytes]]:
-    stamp = now.astimezone(timezone.utc).strftime("%Y%m%d-%H%M")
+    stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M")
     return [(f"orders-{stamp}.csv", await orders_csv(uow)),
             (f"reviews-{stamp}.csv", await reviews_csv(uow)),
             (f"audit-{stamp}.csv", await audit_csv(uow))]

@@ -59,13 +59,13 @@ def last_contact(request: ReviewRequest, policy: Policy) -> datetime | None:
 
 def remind_refusal(order: Order, request: ReviewRequest | None, now: datetime,
                    policy: Policy) -> Refusal | None:
+    if order.reviews_frozen or (request is not None and request.frozen_at is not None):
+        return Refusal("frozen")
     if request is None or request.state in (RequestState.DRAFT, RequestState.SCHEDULED,
                                             RequestState.CANCELLED):
         return Refusal("no_request")
     if request.state == RequestState.RATED:
         return Refusal("rated")
-    if order.reviews_frozen or request.frozen_at is not None:
-        return Refusal("frozen")
     if request.state == RequestState.CLOSED or not policy.rating_open(order.done_at, now):
         return Refusal("closed")
     last = last_contact(request, policy)

@@ -74,6 +74,7 @@ async def claim_client(uow: UnitOfWork, order: Order, user_id: int, name: str,
 async def change_status(uow: UnitOfWork, order: Order, to: Status, by: int, role: Role,
                         now: datetime, reason: NotGoingAheadReason | None = None) -> Order:
     order.change_status(to, by, role, now, reason.value if reason else None)
+    uow.touches_schedule = True  # a refund wait may start or stop
     await uow.orders.save(order)
     return order
 

@@ -47,7 +47,7 @@ class OrderRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     included_revisions: Mapped[int] = mapped_column(Integer)
     revisions_used: Mapped[int] = mapped_column(Integer, default=0)
-    done_at: Mapped[datetime | None] = _ts()
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     hire_confirmed_at: Mapped[datetime | None] = _ts()
     status_before_dispute: Mapped[Status | None] = mapped_column(StrEnumType(Status))
     dispute_opened_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -43,6 +43,8 @@ class UnitOfWork:
         self._conn: AsyncConnection | None = None
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
+        # Set by services that create or move something the scheduler must wake up for.
+        self.touches_schedule = False
 
     @property
     def conn(self) -> AsyncConnection:

@@ -103,6 +103,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('bind_token', name=op.f('uq_orders_bind_token'))
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_orders_done_at'), ['done_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_chat_id'), ['chat_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_pro_id'), ['pro_id'], unique=False)
@@ -302,6 +303,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_orders_done_at'))
         batch_op.drop_index(batch_op.f('ix_orders_status'))
         batch_op.drop_index(batch_op.f('ix_orders_pro_id'))
         batch_op.drop_index(batch_op.f('ix_orders_client_id'))

@@ -7,8 +7,16 @@ from typing import Any
 import pytest
 
 from bot.delivery import transport as neutral
-from handlers.events import AnswerCallback, Button, DeleteMessage, EditKeyboard, EditMessage
-from handlers.events import ForceReply, SendDocument, SendMessage
+from handlers.events import (
+    AnswerCallback,
+    Button,
+    DeleteMessage,
+    EditKeyboard,
+    EditMessage,
+    ForceReply,
+    SendDocument,
+    SendMessage,
+)
 from tests.frameworks.recording import RecordingBot
 
 FRAMEWORKS = ["aiogram", "ptb"]

@@ -10,8 +10,15 @@ import pytest
 from handlers.callbacks import cb
 from handlers.events import EditMessage, Ref, SendMessage
 from tests.bench import Bench, make_bench
-from tests.handlers.test_ratings_support import Thread, alerts, card_of, prompt_of, rate
-from tests.handlers.test_ratings_support import requested, texts
+from tests.handlers.test_ratings_support import (
+    Thread,
+    alerts,
+    card_of,
+    prompt_of,
+    rate,
+    requested,
+    texts,
+)
 
 
 @pytest.fixture

@@ -1,0 +1,254 @@
+"""Orders and what hangs from them, on SQLite and PostgreSQL: version-checked saves, the
+status history, review requests, ratings and their edits, proposals."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.errors import Conflict
+from bot.domain.order import NotGoingAheadReason, Role, Status
+from bot.domain.reviews import RequestState
+from bot.domain.revisions import DeliveryProposal, ProposalState
+from bot.storage.uow import UnitOfWorkFactory
+from tests.storage.factories import CHAT, CLIENT, MOD, PRO, T0, order, rating, request
+
+H, D = timedelta(hours=1), timedelta(days=1)
+
+
+async def test_add_and_get_round_trip(uow_factory: UnitOfWorkFactory) -> None:
+    madrid = datetime(2027, 3, 8, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
+    new = order(created_at=madrid, delivery_date=date(2027, 4, 1), bind_token="tok",
+                not_going_ahead_reason=NotGoingAheadReason.POSTPONED, thread_id=7)
+    async with uow_factory() as uow:
+        await uow.orders.add(new)
+        await uow.commit()
+    assert new.id is not None and new.version == 0
+    async with uow_factory() as uow:
+        loaded = await uow.orders.get(new.id)
+        assert await uow.orders.by_chat(CHAT) == loaded
+        assert await uow.orders.by_token("tok") == loaded
+        assert await uow.orders.get(new.id + 1000) is None
+    assert loaded == new
+    assert isinstance(loaded.status, Status) and loaded.status == Status.NOT_HIRED
+    assert loaded.not_going_ahead_reason is NotGoingAheadReason.POSTPONED
+    assert loaded.delivery_date == date(2027, 4, 1)
+    assert loaded.created_at == madrid and loaded.created_at.utcoffset() == timedelta(0)
+    assert (loaded.pro_id, loaded.client_id, loaded.chat_id) == (PRO, CLIENT, CHAT)
+
+
+async def test_datetimes_read_back_timezone_aware(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order(done_at=T0 + H, last_pro_message_at=T0 + 2 * H))
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.orders.get(new.id or 0)
+    assert loaded is not None
+    for value in (loaded.created_at, loaded.done_at, loaded.last_pro_message_at):
+        assert value is not None and value.tzinfo is not None
+        assert value.utcoffset() == timedelta(0)
+    assert loaded.done_at == T0 + H
+    assert loaded.done_at - loaded.created_at == H  # arithmetic works: no naive mix
+
+
+async def test_naive_datetimes_are_not_stored(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        with pytest.raises(Exception, match="naive"):
+            await uow.orders.add(order(created_at=datetime(2027, 3, 8, 9, 0)))
+
+
+async def test_save_bumps_the_version_and_a_stale_save_conflicts(
+        uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order())
+        await uow.commit()
+    async with uow_factory() as uow:
+        first = await uow.orders.get(new.id or 0)
+        second = await uow.orders.get(new.id or 0)
+        assert first is not None and second is not None
+        first.title = "first"
+        await uow.orders.save(first)
+        assert first.version == 1
+        second.title = "second"
+        with pytest.raises(Conflict):
+            await uow.orders.save(second)
+        assert second.version == 0
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.orders.get(new.id or 0)
+    assert stored is not None and (stored.title, stored.version) == ("first", 1)
+
+
+async def test_saving_a_missing_row_conflicts(uow_factory: UnitOfWorkFactory) -> None:
+    ghost = order(id=999)
+    async with uow_factory() as uow:
+        with pytest.raises(Conflict):
+            await uow.orders.save(ghost)
+
+
+async def test_status_history_is_written_on_save(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order())
+        await uow.commit()
+    async with uow_factory() as uow:
+        o = await uow.orders.get(new.id or 0)
+        assert o is not None
+        o.change_status(Status.IN_PROGRESS, PRO, Role.PRO, T0 + H)
+        o.change_status(Status.DONE, PRO, Role.PRO, T0 + 2 * H)
+        o.open_dispute(CLIENT, Role.CLIENT, T0 + 3 * H, "late")
+        o.close_dispute(Status.DONE, MOD, Role.MODERATOR, T0 + 4 * H)
+        await uow.orders.save(o)
+        assert o.pending == []
+        await uow.commit()
+    async with uow_factory() as uow:
+        history = await uow.orders.history(new.id or 0)
+        stored = await uow.orders.get(new.id or 0)
+    assert [(c.from_status, c.to_status) for c in history] == [
+        (Status.NOT_HIRED, Status.IN_PROGRESS), (Status.IN_PROGRESS, Status.DONE),
+        (Status.DONE, Status.DISPUTED), (Status.DISPUTED, Status.DONE)]
+    assert [c.role for c in history] == [Role.PRO, Role.PRO, Role.CLIENT, Role.MODERATOR]
+    assert history[2].reason == "late" and history[2].by_user_id == CLIENT
+    assert history[3].at == T0 + 4 * H and all(c.id for c in history)
+    assert stored is not None and stored.status == Status.DONE and stored.done_at == T0 + 2 * H
+
+
+async def test_a_refused_save_writes_no_history(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order())
+        await uow.commit()
+    async with uow_factory() as uow:
+        a = await uow.orders.get(new.id or 0)
+        b = await uow.orders.get(new.id or 0)
+        assert a is not None and b is not None
+        await uow.orders.save(a)
+        b.change_status(Status.IN_PROGRESS, PRO, Role.PRO, T0)
+        with pytest.raises(Conflict):
+            await uow.orders.save(b)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.orders.history(new.id or 0) == []
+
+
+async def test_listing_and_counts(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        ids = []
+        for status in (Status.NOT_HIRED, Status.DONE, Status.DONE, Status.CANCELLED):
+            ids.append((await uow.orders.add(order(status=status))).id)
+        await uow.commit()
+    async with uow_factory() as uow:
+        done = await uow.orders.listing(Status.DONE, limit=10, offset=0)
+        everything = await uow.orders.listing(None, limit=2, offset=1)
+        counts = await uow.orders.counts_by_status()
+        latest = await uow.orders.by_chat(CHAT)
+    assert [o.id for o in done] == [ids[2], ids[1]]
+    assert [o.id for o in everything] == [ids[2], ids[1]]
+    assert counts == {Status.NOT_HIRED: 1, Status.DONE: 2, Status.CANCELLED: 1}
+    assert latest is not None and latest.id == ids[3]
+
+
+async def test_refund_due(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        waiting = order()
+        waiting.id = None
+        await uow.orders.add(waiting)
+        waiting.change_status(Status.NOT_GOING_AHEAD, PRO, Role.PRO, T0, "no_answer")
+        await uow.orders.save(waiting)
+        await uow.orders.add(order(status=Status.NOT_GOING_AHEAD))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.orders.refund_due(T0 - H, 10) == []
+        due = await uow.orders.refund_due(T0 + 48 * H, 10)
+    assert [o.id for o in due] == [waiting.id]
+
+
+async def test_review_requests(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        o = await uow.orders.add(order())
+        oid = o.id or 0
+        old = await uow.requests.add(request(oid, state=RequestState.CLOSED))
+        scheduled = await uow.requests.add(request(oid, state=RequestState.SCHEDULED,
+                                                   due_at=T0 + D))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert (await uow.requests.active_for(oid)) == scheduled
+        assert (await uow.requests.latest_for(oid)) == scheduled
+        assert await uow.requests.due_notes(T0 + D - H, 10) == []
+        assert [r.id for r in await uow.requests.due_notes(T0 + D, 10)] == [scheduled.id]
+        assert [r.id for r in await uow.requests.next_due(0, 10)] == [scheduled.id]
+        req = await uow.requests.get(scheduled.id or 0)
+        assert req is not None
+        req.freeze(T0)
+        await uow.requests.save(req)
+        assert await uow.requests.due_notes(T0 + D, 10) == []
+        assert await uow.requests.next_due(0, 10) == []
+        await uow.commit()
+    assert old.id is not None and old.id < (scheduled.id or 0)
+
+
+async def test_due_reminders(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        oid = (await uow.orders.add(order())).id or 0
+        posted = await uow.requests.add(request(oid, state=RequestState.POSTED, posted_at=T0,
+                                                next_reminder_at=T0 + 24 * H))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.requests.due_reminders(T0 + 23 * H, 10) == []
+        due = await uow.requests.due_reminders(T0 + 24 * H, 10)
+    assert [r.id for r in due] == [posted.id]
+    assert due[0].next_reminder_at == T0 + 24 * H
+
+
+async def test_rating_edits_are_kept(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        oid = (await uow.orders.add(order())).id or 0
+        r = await uow.ratings.add(rating(oid, comment="ok"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.ratings.for_order(oid)
+        assert loaded is not None and loaded.id == r.id
+        loaded.snapshot(T0 + H, CLIENT)
+        loaded.change_stars(2, CLIENT, T0 + H)
+        await uow.ratings.save(loaded)
+        assert loaded.edits == [] and loaded.version == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        history = await uow.ratings.history(r.id or 0)
+        stored = await uow.ratings.get(r.id or 0)
+    assert [(e.stars, e.comment, e.by_user_id, e.at) for e in history] == [
+        (4, "ok", CLIENT, T0 + H)]
+    assert stored is not None and (stored.stars, stored.updated_at) == (2, T0 + H)
+
+
+async def test_hidden_ratings_are_left_out(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        a = (await uow.orders.add(order())).id or 0
+        b = (await uow.orders.add(order())).id or 0
+        shown = await uow.ratings.add(rating(a, updated_at=T0 + H))
+        hidden = await uow.ratings.add(rating(b, hidden=True, hidden_by=MOD,
+                                              hidden_reason="insults"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [r.id for r in await uow.ratings.for_pro(PRO)] == [shown.id]
+        assert [r.id for r in await uow.ratings.for_pro(PRO, include_hidden=True)] == [
+            shown.id, hidden.id]
+        assert [r.id for r in await uow.ratings.all_visible()] == [shown.id]
+
+
+async def test_proposals(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        oid = (await uow.orders.add(order())).id or 0
+        p = await uow.proposals.add(DeliveryProposal(oid, date(2027, 4, 2), PRO, T0))
+        await uow.commit()
+    async with uow_factory() as uow:
+        pending = await uow.proposals.pending_for(oid)
+        assert [x.proposed_date for x in pending] == [date(2027, 4, 2)]
+        pending[0].answer(True, CLIENT, CLIENT, T0 + H)
+        await uow.proposals.save(pending[0])
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.proposals.pending_for(oid) == []
+        stored = await uow.proposals.get(p.id or 0)
+    assert stored is not None and stored.state is ProposalState.ACCEPTED
+    assert stored.answered_at == T0 + H
