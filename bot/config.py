@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 from bot.domain.policy import Policy
 
@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     @field_validator("reminder_hours")
     @classmethod
     def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
-        if any(b <= a for a, b in zip(value, value[1:], strict=False)) or any(v <= 0 for v in value):
+        if any(b <= a for a, b in itertools.pairwise(value)) or any(v <= 0 for v in value):
             raise ValueError("reminder hours must be positive and increasing")
         return value
 

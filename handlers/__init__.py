@@ -12,17 +12,20 @@ def build_router() -> Router:
     from handlers import (
         activity,
         chat,
+        checkin,
+        delivery_date,
+        disputes,
         language,
+        moderation,
         orders,
         profile,
         rating_edit,
         ratings,
         review_reply,
         review_request,
+        revisions,
         status,
     )
-    from handlers import checkin, delivery_date, disputes, revisions
-    from handlers import moderation
     from handlers.router import Router
 
     router = Router()

@@ -6,6 +6,7 @@ anything else (a forged value, an unknown prefix, an extra field) is refused.
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -57,19 +58,19 @@ class Callback:
     prefix: str
     args: tuple[int | str | date, ...]
 
-    def int(self, index: int) -> int:
+    def int(self, index: builtins.int) -> builtins.int:
         value = self.args[index]
         if not isinstance(value, int):
             raise InvalidInput("bad callback", field="callback")
         return value
 
-    def word(self, index: int) -> str:
+    def word(self, index: builtins.int) -> str:
         value = self.args[index]
         if not isinstance(value, str):
             raise InvalidInput("bad callback", field="callback")
         return value
 
-    def date(self, index: int) -> date:
+    def date(self, index: builtins.int) -> date:
         value = self.args[index]
         if not isinstance(value, date):
             raise InvalidInput("bad callback", field="callback")

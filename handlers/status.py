@@ -66,7 +66,7 @@ async def _after_change(event: ChatEvent, ctx: Context, order: Order,
     effects: list[Effect] = [await current_card(ctx, order)]
     saved = t._("Saved: {status}.").format(status=status_name(t, order.status))
     if order.status == Status.NOT_HIRED:
-        return effects + [_panel(event, saved + " " + t._("Nothing was sent to the client."))]
+        return [*effects, _panel(event, saved + " " + t._("Nothing was sent to the client."))]
     if order.status in (Status.IN_PROGRESS, Status.DONE):
         effects.append(_hire_request(order, t))
         question = t._("When should we ask the client for the review?")

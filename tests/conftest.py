@@ -49,7 +49,7 @@ async def _probe() -> str | None:
     """None when the server answers, else why not."""
     try:
         await _admin("SELECT 1")
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
 

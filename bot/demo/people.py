@@ -18,7 +18,8 @@ class Script:
 
 
 SCRIPTS = {
-    "es": Script("Marta López", "Javier Ruiz", "Sofía (moderación)", "Cambiar el grifo de la cocina",
+    "es": Script("Marta López", "Javier Ruiz", "Sofía (moderación)",
+                 "Cambiar el grifo de la cocina",
                  "Si te ha gustado, ponme 5 estrellas; si no, escríbeme antes de valorar.",
                  "¡Gracias por confiar en mí, Javier! Cualquier ajuste que necesites, dímelo.",
                  "Puntual y muy limpia. El grifo funciona perfecto.",

@@ -76,7 +76,8 @@ class Policy:
         """The moment a note chosen for `day` is posted: note_hour, local time of the order."""
         return datetime.combine(day, self.note_hour, tzinfo=ZoneInfo(tz))
 
-    def review_day_allowed(self, day: date, tz: str, now: datetime, done_at: datetime | None) -> bool:
+    def review_day_allowed(self, day: date, tz: str, now: datetime,
+                           done_at: datetime | None) -> bool:
         """Not in the past (today is allowed), not beyond the rating window."""
         today = now.astimezone(ZoneInfo(tz)).date()
         if day < today:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.domain.errors import AlreadyDone, Frozen, InvalidInput, InvalidTransition, NotAllowed
-from bot.domain.errors import WindowClosed
+from bot.domain.errors import (
+    AlreadyDone,
+    Frozen,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    WindowClosed,
+)
 from bot.domain.note_check import NoteChecker, NoteFinding
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy

@@ -16,6 +16,7 @@ def to_domain(cls: type[T], row: Mapping[str, Any]) -> T:
     return cls(**{name: value for name, value in row.items() if name in names})
 
 
-def to_values(obj: object, table: Table, skip: tuple[str, ...] = ("id", "version")) -> dict[str, Any]:
+def to_values(obj: object, table: Table,
+              skip: tuple[str, ...] = ("id", "version")) -> dict[str, Any]:
     return {c.name: getattr(obj, c.name) for c in table.columns
             if c.name not in skip and hasattr(obj, c.name)}

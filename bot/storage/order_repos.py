@@ -8,12 +8,24 @@ from sqlalchemy import ColumnElement, and_, func, select
 
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
-from bot.domain.reviews import ACTIVE_REQUEST_STATES, Rating, RatingEdit, RequestState
-from bot.domain.reviews import ReviewRequest
+from bot.domain.reviews import (
+    ACTIVE_REQUEST_STATES,
+    Rating,
+    RatingEdit,
+    RequestState,
+    ReviewRequest,
+)
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
 from bot.storage.mapping import to_domain
-from bot.storage.models import MessageRefRow, OrderRow, PromptRow, RatingEditRow, RatingRow
-from bot.storage.models import ReviewRequestRow, StatusChangeRow
+from bot.storage.models import (
+    MessageRefRow,
+    OrderRow,
+    PromptRow,
+    RatingEditRow,
+    RatingRow,
+    StatusChangeRow,
+    table_of,
+)
 from bot.storage.repositories import TableRepository
 
 
@@ -30,7 +42,7 @@ class OrderRepository(TableRepository[Order]):
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
-        changes = TableRepository(self.conn, StatusChangeRow.__table__, StatusChange)
+        changes = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
         for change in obj.pending:
             await changes.add(change)
         obj.pending.clear()
@@ -43,7 +55,7 @@ class OrderRepository(TableRepository[Order]):
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
         where: list[ColumnElement[bool]] = []
         if status is not None:
-            where.append(OrderRow.__table__.c.status == status)
+            where.append(table_of(OrderRow).c.status == status)
         return await self.find(*where, order_by=self.table.c.id.desc(), limit=limit,
                                offset=offset)
 
@@ -54,8 +66,8 @@ class OrderRepository(TableRepository[Order]):
         return {Status(status): int(n) for status, n in result.all()}
 
     async def history(self, order_id: int) -> list[StatusChange]:
-        repo = TableRepository(self.conn, StatusChangeRow.__table__, StatusChange)
-        return await repo.find(StatusChangeRow.__table__.c.order_id == order_id)
+        repo = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
+        return await repo.find(table_of(StatusChangeRow).c.order_id == order_id)
 
     async def refund_due(self, before: datetime, limit: int) -> list[Order]:
         c = self.table.c
@@ -107,7 +119,7 @@ class RatingRepository(TableRepository[Rating]):
 
     async def save(self, obj: Rating) -> Rating:
         await super().save(obj)
-        edits = TableRepository(self.conn, RatingEditRow.__table__, RatingEdit)
+        edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
         for edit in obj.edits:
             if edit.id is None:
                 await edits.add(edit)
@@ -115,21 +127,21 @@ class RatingRepository(TableRepository[Rating]):
         return obj
 
     async def history(self, rating_id: int) -> list[RatingEdit]:
-        edits = TableRepository(self.conn, RatingEditRow.__table__, RatingEdit)
-        return await edits.find(RatingEditRow.__table__.c.rating_id == rating_id)
+        edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
+        return await edits.find(table_of(RatingEditRow).c.rating_id == rating_id)
 
     async def all_visible(self) -> list[Rating]:
-        return await self.find(RatingRow.__table__.c.hidden.is_(False))
+        return await self.find(table_of(RatingRow).c.hidden.is_(False))
 
 
 class PromptRepository(TableRepository[Prompt]):
     async def by_message(self, chat_id: int, message_id: int) -> Prompt | None:
-        refs = MessageRefRow.__table__
-        query = select(PromptRow.__table__).join(
-            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == PromptRow.__table__.c.id)
+        refs = table_of(MessageRefRow)
+        query = select(table_of(PromptRow)).join(
+            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == table_of(PromptRow).c.id)
         ).where(refs.c.chat_id == chat_id, refs.c.message_id == message_id)
         row = (await self.conn.execute(query)).mappings().first()
-        return to_domain(Prompt, row) if row else None
+        return to_domain(Prompt, dict(row)) if row else None
 
 
 class RevisionRepository(TableRepository[Revision]):

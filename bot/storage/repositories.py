@@ -37,7 +37,7 @@ class TableRepository(Generic[T]):
         if offset:
             query = query.offset(offset)
         result = await self.conn.execute(query)
-        return [to_domain(self.cls, row) for row in result.mappings()]
+        return [to_domain(self.cls, dict(row)) for row in result.mappings()]
 
     async def add(self, obj: T) -> T:
         values = to_values(obj, self.table)

@@ -9,8 +9,16 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.delivery import codec
-from bot.storage.models import AuditRow, ChatRow, InboxRow, MessageRefRow, ModeratorRow
-from bot.storage.models import OutboxRow, PersonRow
+from bot.storage.models import (
+    AuditRow,
+    ChatRow,
+    InboxRow,
+    MessageRefRow,
+    ModeratorRow,
+    OutboxRow,
+    PersonRow,
+    table_of,
+)
 from bot.storage.upsert import insert_ignore, upsert
 from handlers.events import Effect, Ref
 
@@ -36,7 +44,7 @@ class AuditEntry:
 class PeopleRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = PersonRow.__table__
+        self.table = table_of(PersonRow)
 
     async def seen(self, id_: int, name: str, telegram_language: str | None, now: datetime) -> None:
         values = {"id": id_, "name": name[:200], "telegram_language": telegram_language,
@@ -64,7 +72,7 @@ class PeopleRepository:
 class ModeratorRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = ModeratorRow.__table__
+        self.table = table_of(ModeratorRow)
 
     async def ids(self) -> set[int]:
         rows = await self.conn.execute(select(self.table.c.user_id))
@@ -82,7 +90,7 @@ class ModeratorRepository:
 class AuditRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = AuditRow.__table__
+        self.table = table_of(AuditRow)
 
     async def add(self, entry: AuditEntry) -> None:
         await self.conn.execute(insert(self.table).values(
@@ -109,7 +117,7 @@ class AuditRepository:
 class ChatRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = ChatRow.__table__
+        self.table = table_of(ChatRow)
 
     async def set_active(self, chat_id: int, active: bool, reason: str | None,
                          now: datetime) -> None:
@@ -143,7 +151,7 @@ class ChatRepository:
 class InboxRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = InboxRow.__table__
+        self.table = table_of(InboxRow)
 
     async def record(self, update_id: int, now: datetime, payload: str | None = None) -> bool:
         """True the first time an update id is seen, False for a repeat."""
@@ -181,7 +189,7 @@ class InboxRepository:
 class OutboxRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = OutboxRow.__table__
+        self.table = table_of(OutboxRow)
 
     async def add(self, effect: Effect, now: datetime) -> int:
         ref: Ref | None = getattr(effect, "ref", None)
@@ -206,7 +214,7 @@ class OutboxRepository:
 class MessageRefRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
-        self.table = MessageRefRow.__table__
+        self.table = table_of(MessageRefRow)
 
     async def record(self, chat_id: int, message_id: int, ref: Ref, now: datetime) -> None:
         await insert_ignore(self.conn, self.table, {
@@ -214,9 +222,11 @@ class MessageRefRepository:
             "ref_id": ref.id, "created_at": now})
 
     async def latest(self, ref: Ref) -> tuple[int, int] | None:
-        row = (await self.conn.execute(select(self.table.c.chat_id, self.table.c.message_id).where(
-            self.table.c.ref_kind == ref.kind, self.table.c.ref_id == ref.id
-        ).order_by(self.table.c.created_at.desc(), self.table.c.message_id.desc()).limit(1))).first()
+        c = self.table.c
+        query = select(c.chat_id, c.message_id).where(
+            c.ref_kind == ref.kind, c.ref_id == ref.id
+        ).order_by(c.created_at.desc(), c.message_id.desc()).limit(1)
+        row = (await self.conn.execute(query)).first()
         return (int(row[0]), int(row[1])) if row else None
 
     async def lookup(self, chat_id: int, message_id: int) -> Ref | None:

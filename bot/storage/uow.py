@@ -13,13 +13,32 @@ from bot.domain.prompts import Prompt
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.revisions import DeliveryProposal, Revision
 from bot.storage.db import is_sqlite
-from bot.storage.models import DeliveryProposalRow, OrderRow, PromptRow, RatingRow
-from bot.storage.models import ReviewRequestRow, RevisionRow
-from bot.storage.order_repos import OrderRepository, PromptRepository, ProposalRepository
-from bot.storage.order_repos import RatingRepository, RequestRepository, RevisionRepository
-from bot.storage.support_repos import AuditRepository, ChatRepository, InboxRepository
-from bot.storage.support_repos import MessageRefRepository, ModeratorRepository
-from bot.storage.support_repos import OutboxRepository, PeopleRepository
+from bot.storage.models import (
+    DeliveryProposalRow,
+    OrderRow,
+    PromptRow,
+    RatingRow,
+    ReviewRequestRow,
+    RevisionRow,
+    table_of,
+)
+from bot.storage.order_repos import (
+    OrderRepository,
+    PromptRepository,
+    ProposalRepository,
+    RatingRepository,
+    RequestRepository,
+    RevisionRepository,
+)
+from bot.storage.support_repos import (
+    AuditRepository,
+    ChatRepository,
+    InboxRepository,
+    MessageRefRepository,
+    ModeratorRepository,
+    OutboxRepository,
+    PeopleRepository,
+)
 
 
 class UnitOfWork:
@@ -96,12 +115,12 @@ class UnitOfWork:
             self._lock.release()
 
     def _bind(self, conn: AsyncConnection) -> None:
-        self.orders = OrderRepository(conn, OrderRow.__table__, Order)
-        self.requests = RequestRepository(conn, ReviewRequestRow.__table__, ReviewRequest)
-        self.ratings = RatingRepository(conn, RatingRow.__table__, Rating)
-        self.revisions = RevisionRepository(conn, RevisionRow.__table__, Revision)
-        self.proposals = ProposalRepository(conn, DeliveryProposalRow.__table__, DeliveryProposal)
-        self.prompts = PromptRepository(conn, PromptRow.__table__, Prompt)
+        self.orders = OrderRepository(conn, table_of(OrderRow), Order)
+        self.requests = RequestRepository(conn, table_of(ReviewRequestRow), ReviewRequest)
+        self.ratings = RatingRepository(conn, table_of(RatingRow), Rating)
+        self.revisions = RevisionRepository(conn, table_of(RevisionRow), Revision)
+        self.proposals = ProposalRepository(conn, table_of(DeliveryProposalRow), DeliveryProposal)
+        self.prompts = PromptRepository(conn, table_of(PromptRow), Prompt)
         self.people = PeopleRepository(conn)
         self.moderators = ModeratorRepository(conn)
         self.audit = AuditRepository(conn)

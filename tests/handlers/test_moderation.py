@@ -12,9 +12,17 @@ from bot.domain.reviews import RequestState
 from bot.services import due
 from handlers.events import EditKeyboard, EditMessage, Ref
 from tests.bench import Bench, make_bench
-from tests.handlers.moderation_helpers import GROUP, MOD, bound_order, due_context, mod
-from tests.handlers.moderation_helpers import not_going_ahead_no_answer, one_text
-from tests.handlers.moderation_helpers import posted_request, rated_order
+from tests.handlers.moderation_helpers import (
+    GROUP,
+    MOD,
+    bound_order,
+    due_context,
+    mod,
+    not_going_ahead_no_answer,
+    one_text,
+    posted_request,
+    rated_order,
+)
 
 COMMANDS = ["/orders", "/order 1", "/remind 1", "/hide_review 1 spam", "/restore_review 1",
             "/cancel 1 fraud", "/refund 1", "/disputes", "/stats", "/export", "/mod_add 5",
@@ -165,13 +173,15 @@ async def test_hide_and_restore_review(bench: Bench) -> None:
     card = [e for e in effects if isinstance(e, EditMessage) and e.ref == Ref("card", order_id)]
     assert card and "Rating: ★☆☆☆☆" in card[0].text
     assert len(await _audit(bench, "review_restored")) == 1
-    again = one_text(await bench.send(bench.command(MOD, mod(bench), f"/restore_review {order_id}")))
+    again = one_text(await bench.send(
+        bench.command(MOD, mod(bench), f"/restore_review {order_id}")))
     assert "is not hidden" in again
 
 
 async def test_hide_review_of_an_unrated_order(bench: Bench) -> None:
     order_id, *_ = await bound_order(bench)
-    answer = one_text(await bench.send(bench.command(MOD, mod(bench), f"/hide_review {order_id} x")))
+    answer = one_text(await bench.send(
+        bench.command(MOD, mod(bench), f"/hide_review {order_id} x")))
     assert "has no review" in answer
 
 

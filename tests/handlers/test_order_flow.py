@@ -42,7 +42,7 @@ async def test_neworder_posts_card_with_client_button(bench: Bench) -> None:
 
 
 async def test_done_then_review_now_posts_note_with_stars(bench: Bench) -> None:
-    order_id, pro, client = await _bound_order(bench)
+    order_id, pro, _client = await _bound_order(bench)
     effects = await bench.send(bench.tap(GROUP, pro, cb("upd", order_id)))
     assert isinstance(effects[-1], SendMessage) and "what stage" in effects[-1].text
     effects = await bench.send(bench.tap(GROUP, pro, cb("st", order_id, "done"), 77))
@@ -66,7 +66,7 @@ async def test_client_cannot_update_status(bench: Bench) -> None:
 
 
 async def test_scheduled_note_with_refused_then_accepted_note(bench: Bench) -> None:
-    order_id, pro, client = await _bound_order(bench)
+    order_id, pro, _client = await _bound_order(bench)
     await bench.send(bench.tap(GROUP, pro, cb("st", order_id, "done"), 77))
     await bench.send(bench.tap(GROUP, pro, cb("ask", order_id, "date"), 77))
     day = (bench.clock.now() + timedelta(days=2)).date()
@@ -77,7 +77,7 @@ async def test_scheduled_note_with_refused_then_accepted_note(bench: Bench) -> N
     prompt_id = await bench.message_id_of(prompt[0].ref or Ref("x", 0))
     effects = await bench.send(bench.text(GROUP, pro, "Give me 5 stars please", prompt_id))
     assert any("given rating" in e.text for e in effects if isinstance(e, SendMessage))
-    again = [e for e in effects if isinstance(e, SendMessage) and e.force_reply][0]
+    again = next(e for e in effects if isinstance(e, SendMessage) and e.force_reply)
     again_id = await bench.message_id_of(again.ref or Ref("x", 0))
     effects = await bench.send(bench.text(GROUP, pro, "Thanks for trusting me!", again_id))
     assert any("Scheduled" in e.text for e in effects if isinstance(e, SendMessage))

@@ -3,7 +3,7 @@ status history, review requests, ratings and their edits, proposals."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -3,6 +3,7 @@ or after the rating window closes."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -83,7 +84,7 @@ def test_schedule_within_any_window(requested: datetime, zone: str, minutes: int
     local = requested.astimezone(ZoneInfo(zone))
     closes = requested + timedelta(minutes=minutes)
     got = schedule(P, local, closes)
-    assert all(a < b for a, b in zip(got, got[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(got))
     assert all(due < closes for due in got)
     assert [due - requested for due in got[:4]] == [24 * H, 48 * H, 72 * H, 7 * D][:len(got)]
     following = P.next_reminder(local, len(got), None)
@@ -106,5 +107,5 @@ def test_any_increasing_cadence(hours: list[int], repeat: int, index: int) -> No
     offsets = tuple(timedelta(hours=h) for h in sorted(hours))
     policy = Policy(reminder_offsets=offsets, reminder_repeat=timedelta(hours=repeat))
     got = [policy.reminder_at(T0, i) for i in range(index + 2)]
-    assert all(a < b for a, b in zip(got, got[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(got))
     assert got[:len(offsets)] == [T0 + o for o in offsets][:len(got)]

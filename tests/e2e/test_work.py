@@ -1,0 +1,95 @@
+"""Revisions, new delivery dates, disputes and the check-in through each framework, against
+the sandbox: what the people in the chat see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.world import World
+
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Thread:
+    group: int
+    pro: int
+    client: int
+
+
+async def _in_progress(world: World) -> Thread:
+    pro = await world.user("Ana", "en", "ana")
+    client = await world.user("Luis", "en", "luis")
+    group = await world.group("Kitchen tap", [pro, client])
+    await world.say(group, pro, "/neworder Kitchen tap")
+    await world.wait_text(group, "Kitchen tap")
+    await world.tap(group, client, "I am the client")
+    await world.wait_text(group, "Luis is the client")
+    await world.tap(group, pro, "Update")
+    await world.wait_text(group, "at what stage is the job?")
+    await world.tap(group, pro, "In progress")
+    await world.wait_text(group, "When should we ask the client for the review?")
+    return Thread(group, pro, client)
+
+
+async def _answer_prompt(world: World, th: Thread, user: int, prompt: str, text: str) -> None:
+    asked = await world.wait_text(th.group, prompt)
+    await world.say(th.group, user, text, reply_to=int(asked["message_id"]))
+
+
+async def test_revision_requested_and_counted(world: World) -> None:
+    th = await _in_progress(world)
+    await world.tap(th.group, th.client, "Ask for a revision")
+    await _answer_prompt(world, th, th.client, "Describe what should be changed",
+                         "Make the handle blue")
+    posted = await world.wait_text(th.group, "Revision 1 of 2 requested by")
+    assert "Make the handle blue" in posted["text"] and "1 revision left." in posted["text"]
+    await world.wait_text(th.group, "Revisions: 1 of 2 used")
+
+
+async def test_new_delivery_date_proposed_and_accepted(world: World) -> None:
+    th = await _in_progress(world)
+    await world.tap(th.group, th.pro, "New delivery date")
+    calendar = await world.wait_text(th.group, "Choose the new delivery date")
+    day = next(b["data"] for row in calendar["buttons"] for b in row
+               if (b.get("data") or "").startswith("ddc:"))
+    await world.tap(th.group, th.pro, day, int(calendar["message_id"]))
+    await world.wait_text(th.group, "Ana proposes a new delivery date:")
+    query = await world.tap(th.group, th.client, "Accept")
+    await world.wait_answer(query)
+    await world.wait_text(th.group, "Luis accepted: the delivery date is now")
+    await world.wait_text(th.group, "Delivery date:")
+
+
+async def test_dispute_reaches_the_moderator_who_resolves_it(world: World) -> None:
+    moderator = await world.user("Mod", "en", "mod")
+    await world.add_moderator(moderator)
+    await world.say(moderator, moderator, "/start")
+    await world.wait_text(moderator, "order thread")
+    th = await _in_progress(world)
+    await world.tap(th.group, th.client, "Open a dispute")
+    await _answer_prompt(world, th, th.client, "Why are you opening a dispute",
+                         "The tap still leaks")
+    await world.wait_text(th.group, "Luis opened a dispute about")
+    notice = await world.wait_text(moderator, "Dispute opened on")
+    assert "The tap still leaks" in notice["text"] and "History:" in notice["text"]
+    await world.tap(moderator, moderator, "In progress", int(notice["message_id"]))
+    await world.wait_text(th.group, "A moderator closed the dispute: the order is In progress.")
+    await world.wait_text(moderator, "resolved by you: In progress")
+
+
+async def test_one_checkin_in_its_window(world: World) -> None:
+    th = await _in_progress(world)
+    await world.advance(timedelta(hours=25))
+    await world.tap(th.group, th.pro, "Check in with the client")
+    await _answer_prompt(world, th, th.pro, "Write your one check-in",
+                         "How did it go? Do you need anything else?")
+    await world.wait_text(th.group, "Message from Ana:")
+    await world.wait_text(th.group, "Check-in: used")
+    query = await world.tap(th.group, th.pro, "Check in with the client")
+    answer = await world.wait_answer(query)
+    assert answer["show_alert"] is True
+    assert answer["text"].startswith("You already sent your check-in")

@@ -1,0 +1,142 @@
+"""The inbox, the outbox, message refs, people and moderators, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.storage.uow import UnitOfWorkFactory
+from handlers.events import EditMessage, Ref, SendMessage
+from tests.storage.factories import CHAT, MOD, T0
+
+H = timedelta(hours=1)
+
+
+async def test_inbox_record_is_true_once(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.inbox.record(1, T0) is True
+        assert await uow.inbox.record(1, T0 + H) is False
+        assert await uow.inbox.record(2, T0) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.record(1, T0 + 2 * H) is False
+
+
+async def test_inbox_claim(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.inbox.claim(10, T0) is True  # new
+        assert await uow.inbox.record(11, T0, payload='{"update_id": 11}') is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.unhandled(10) == [(11, '{"update_id": 11}')]
+        assert await uow.inbox.claim(11, T0 + H) is True  # stored by the webhook, unhandled
+        assert await uow.inbox.mark_handled(11, T0 + H) is True
+        assert await uow.inbox.mark_handled(11, T0 + H) is False
+        assert await uow.inbox.claim(11, T0 + H) is False  # handled: a repeat
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.unhandled(10) == []
+
+
+async def test_inbox_prune_keeps_recent_and_unhandled(uow_factory: UnitOfWorkFactory) -> None:
+    now = T0 + 100 * H
+    async with uow_factory() as uow:
+        await uow.inbox.record(1, now - 49 * H)  # old, handled below: pruned
+        await uow.inbox.record(2, now - 47 * H)  # recent: kept
+        await uow.inbox.record(3, now - 60 * H, payload="{}")  # old but unhandled: kept
+        await uow.inbox.record(4, now - 48 * H)  # exactly 48 h: kept
+        for update_id in (1, 2, 4):
+            await uow.inbox.mark_handled(update_id, now - 40 * H)
+        assert await uow.inbox.prune(now - 48 * H) == 1
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.record(1, now) is True  # forgotten
+        assert await uow.inbox.record(2, now) is False
+        assert await uow.inbox.record(3, now) is False
+        assert await uow.inbox.record(4, now) is False
+
+
+async def test_outbox_add(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        first = await uow.outbox.add(SendMessage(CHAT, "hola", ref=Ref("card", 1), order_id=1),
+                                     T0)
+        second = await uow.outbox.add(EditMessage(CHAT, "hola 2", ref=Ref("card", 1)), T0)
+        assert second > first
+        assert await uow.outbox.pending_count() == 2
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.pending_count() == 2
+
+
+async def test_outbox_is_empty_after_a_rollback(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.outbox.add(SendMessage(CHAT, "lost"), T0)
+    async with uow_factory() as uow:
+        assert await uow.outbox.pending_count() == 0
+
+
+async def test_message_refs(uow_factory: UnitOfWorkFactory) -> None:
+    card = Ref("card", 1)
+    async with uow_factory() as uow:
+        assert await uow.refs.latest(card) is None
+        await uow.refs.record(CHAT, 100, card, T0)
+        await uow.refs.record(CHAT, 105, card, T0 + H)
+        await uow.refs.record(CHAT, 104, Ref("prompt", 9), T0 + 2 * H)
+        await uow.refs.record(CHAT, 100, Ref("prompt", 1), T0 + 3 * H)  # ignored: known id
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.refs.latest(card) == (CHAT, 105)
+        assert await uow.refs.lookup(CHAT, 100) == card
+        assert await uow.refs.lookup(CHAT, 104) == Ref("prompt", 9)
+        assert await uow.refs.lookup(CHAT, 999) is None
+        assert await uow.refs.lookup(-1, 100) is None
+
+
+async def test_latest_ref_at_the_same_moment_is_the_higher_message_id(
+        uow_factory: UnitOfWorkFactory) -> None:
+    card = Ref("card", 2)
+    async with uow_factory() as uow:
+        await uow.refs.record(CHAT, 201, card, T0)
+        await uow.refs.record(CHAT, 200, card, T0)
+        assert await uow.refs.latest(card) == (CHAT, 201)
+
+
+async def test_refs_follow_a_chat_migration(uow_factory: UnitOfWorkFactory) -> None:
+    card = Ref("card", 3)
+    async with uow_factory() as uow:
+        await uow.refs.record(-100, 5, card, T0)
+        await uow.refs.move_chat(-100, CHAT)
+        assert await uow.refs.latest(card) == (CHAT, 5)
+        assert await uow.refs.lookup(-100, 5) is None
+
+
+async def test_people_upsert_keeps_the_chosen_language(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.people.get(1) is None
+        await uow.people.seen(1, "Ana", "es", T0)
+        await uow.people.choose_language(1, "ar", T0 + H)
+        await uow.people.seen(1, "Ana María", "pt-BR", T0 + 2 * H)
+        await uow.people.seen(2, "x" * 300, None, T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        ana = await uow.people.get(1)
+        names = await uow.people.names([1, 2, 3])
+    assert ana is not None
+    assert (ana.name, ana.chosen_language, ana.telegram_language) == ("Ana María", "ar", "pt-BR")
+    assert names == {1: "Ana María", 2: "x" * 200}
+
+
+async def test_moderators_add_and_remove(uow_factory: UnitOfWorkFactory) -> None:
+    big = 6_000_000_000
+    async with uow_factory() as uow:
+        assert await uow.moderators.ids() == set()
+        assert await uow.moderators.add(big, MOD, T0) is True
+        assert await uow.moderators.add(big, MOD, T0) is False
+        assert await uow.moderators.add(42, MOD, T0) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.moderators.ids() == {big, 42}
+        assert await uow.moderators.remove(42) is True
+        assert await uow.moderators.remove(42) is False
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.moderators.ids() == {big}

@@ -1,0 +1,82 @@
+"""The unit of work: nothing is kept without a commit, after_commit runs only after one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.order import Status
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from tests.storage.factories import order
+
+
+async def _count(factory: UnitOfWorkFactory) -> int:
+    async with factory() as uow:
+        return len(await uow.orders.listing(None, limit=100, offset=0))
+
+
+async def test_commit_keeps_the_work(uow_factory: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    async with uow_factory() as uow:
+        await uow.orders.add(order())
+        uow.after_commit(lambda: ran.append("wake"))
+        await uow.commit()
+        assert ran == []  # not before the unit of work ends
+    assert ran == ["wake"]
+    assert uow.committed
+    assert await _count(uow_factory) == 1
+
+
+async def test_no_commit_rolls_back_and_skips_callbacks(uow_factory: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    async with uow_factory() as uow:
+        await uow.orders.add(order())
+        uow.after_commit(lambda: ran.append("wake"))
+    assert ran == [] and not uow.committed
+    assert await _count(uow_factory) == 0
+
+
+async def test_an_error_rolls_back_and_skips_callbacks(uow_factory: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    with pytest.raises(RuntimeError):
+        async with uow_factory() as uow:
+            await uow.orders.add(order())
+            uow.after_commit(lambda: ran.append("wake"))
+            raise RuntimeError("boom")
+    assert ran == []
+    assert await _count(uow_factory) == 0
+
+
+async def test_explicit_rollback(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.orders.add(order(status=Status.DONE))
+        await uow.rollback()
+    assert await _count(uow_factory) == 0
+
+
+async def test_callbacks_run_in_order_once(uow_factory: UnitOfWorkFactory) -> None:
+    ran: list[int] = []
+    async with uow_factory() as uow:
+        uow.after_commit(lambda: ran.append(1))
+        uow.after_commit(lambda: ran.append(2))
+        await uow.commit()
+    assert ran == [1, 2]
+
+
+async def test_the_connection_is_closed_after_the_unit_of_work(
+        uow_factory: UnitOfWorkFactory) -> None:
+    uow = uow_factory()
+    with pytest.raises(RuntimeError):
+        _ = uow.conn
+    async with uow:
+        assert uow.conn is not None
+    with pytest.raises(RuntimeError):
+        _ = uow.conn
+
+
+async def test_units_of_work_take_turns_on_sqlite(uow_factory: UnitOfWorkFactory) -> None:
+    """After a failed one, the next unit of work still opens (the writer lock is released)."""
+    with pytest.raises(ValueError):
+        async with uow_factory():
+            raise ValueError
+    async with uow_factory() as uow:
+        assert isinstance(uow, UnitOfWork)
