@@ -12,6 +12,7 @@ from bot.delivery.timer import Timer
 from bot.delivery.transport import Transport
 from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
+from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.storage.db import create_engine
 from bot.storage.migrate import check_schema
@@ -31,6 +32,7 @@ class App:
     translations: Translations
     pipeline: Pipeline
     scheduler: ReviewScheduler
+    metrics: Metrics = field(default_factory=Metrics)
     sender: OutboxSender | None = None
     timer: Timer | None = None
     started: bool = field(default=False)
@@ -45,9 +47,10 @@ class App:
         `bot_reads_all` is getMe's can_read_all_group_messages (privacy mode off)."""
         await check_schema(self.settings.database_url)
         self.pipeline.bot_username = bot_username
+        self.pipeline.metrics = self.metrics
         self.pipeline.bot_reads_all = bot_reads_all
         self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings,
-                                   timer=self.timer)
+                                   timer=self.timer, metrics=self.metrics)
         self.pipeline.wake_sender = self.sender.wake
         self.scheduler.wake_sender = self.sender.wake
         self.pipeline.poke_scheduler = self.scheduler.poke

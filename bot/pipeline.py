@@ -15,11 +15,13 @@ from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
+from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from handlers.context import Context
 from handlers.errors import error_effects
 from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind
 from handlers.router import Router
+from handlers.stale import STATUS_CODES, is_stale, now_true, refresh_tapped
 
 log = logging.getLogger("orderbot.pipeline")
 
@@ -36,6 +38,7 @@ class Pipeline:
     poke_scheduler: Callable[[], None] = lambda: None
     bot_username: str = ""
     bot_reads_all: bool = False
+    metrics: Metrics | None = None
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
         """Handle one update exactly once; return the callback answers to send now."""
@@ -55,6 +58,8 @@ class Pipeline:
             if uow.touches_schedule:
                 uow.after_commit(self.poke_scheduler)
             await uow.commit()
+        if self.metrics is not None:
+            self.metrics.updates_handled.inc()
         if event.kind == EventKind.CALLBACK and event.callback_id and not immediate:
             immediate.append(AnswerCallback(event.callback_id))  # every tap is answered
         return immediate
@@ -66,9 +71,21 @@ class Pipeline:
         except DomainError as error:
             await savepoint.rollback()
             log.info("refused: %s", error, extra={"update_id": event.update_id})
-            return error_effects(event, ctx.t_person(event), error)
+            return await self._refused(event, ctx, error)
         await savepoint.commit()
         return effects
+
+    async def _refused(self, event: ChatEvent, ctx: Context, error: DomainError) -> list[Effect]:
+        effects = error_effects(event, ctx.t_person(event), error)
+        if not is_stale(event, error):
+            return effects
+        about_status = error.code in STATUS_CODES and "status" in error.context
+        now_true_line = await now_true(event, ctx) if about_status else None
+        if now_true_line and effects and isinstance(effects[0], AnswerCallback):
+            first = effects[0]
+            effects[0] = AnswerCallback(first.callback_id, f"{first.text} {now_true_line}",
+                                        alert=True)
+        return effects + await refresh_tapped(event, ctx)
 
     async def _context(self, uow: UnitOfWork, event: ChatEvent) -> Context:
         now = self.clock.now()

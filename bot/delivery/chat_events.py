@@ -129,14 +129,13 @@ class Outcomes:
             await uow.commit()
         self._metrics.messages_retried.inc()
 
-    async def failure(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> float:
-        """Record a failed perform; return how long the whole sender must pause (bot-wide 429)."""
+    async def failure(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> None:
+        """Record a failed perform (the sender itself pauses on a bot-wide 429)."""
         if isinstance(exc, NotModified):
             await self.sent(row, effect, getattr(effect, "message_id", None))
         elif isinstance(exc, RetryAfter):
             self._metrics.responses_429.inc()
             await self.defer(row, exc.seconds, f"429: retry after {exc.seconds} s")
-            return 0.0 if exc.chat_wide else exc.seconds
         elif isinstance(exc, ChatMigrated):
             await self.migrated(row, exc.new_chat_id)
         elif isinstance(exc, Forbidden):
@@ -145,7 +144,6 @@ class Outcomes:
             await self.give_up(row, f"bad request: {exc}")
         else:
             await self.transient(row, f"{type(exc).__name__}: {exc}")
-        return 0.0
 
     async def migrated(self, row: Claimed, new_id: int) -> None:
         now = self._clock.now()

@@ -10,12 +10,19 @@ sender can defer a row that would wait long instead of holding its claim.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict, deque
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
+from redis.exceptions import RedisError
 
 from bot.delivery.timer import Timer
+
+log = logging.getLogger("orderbot.delivery")
+
+EPSILON = 1e-6  # waits shorter than this are rounding noise (a float clock would never pass them)
 
 
 class Limiter(Protocol):
@@ -40,8 +47,8 @@ class TimedLimiter(AsyncLimiter):
 
     def delay(self) -> float:
         self._leak()
-        needed = self._level + 1 - self.max_rate
-        return max(0.0, needed / self._rate_per_sec)
+        wait = (self._level + 1 - self.max_rate) / self._rate_per_sec
+        return wait if wait > EPSILON else 0.0
 
     def take(self) -> None:
         self._leak()
@@ -66,7 +73,8 @@ class WindowLimiter:
     def delay(self) -> float:
         if len(self._times) < (self._times.maxlen or 0):
             return 0.0
-        return max(0.0, self._times[0] + self._window - self._timer.monotonic())
+        wait = self._times[0] + self._window - self._timer.monotonic()
+        return wait if wait > EPSILON else 0.0
 
     def take(self) -> None:
         self._times.append(self._timer.monotonic())
@@ -134,3 +142,56 @@ class LocalGlobalLimiter:
 
     async def acquire(self) -> None:
         await self._limiter.acquire()
+
+
+# GCRA (a token bucket kept as one "theoretical arrival time"), atomic in Redis.
+# KEYS[1] the bucket; ARGV: now (ms), interval between sends (ms), burst. Returns the wait in ms
+# (0: taken). The time comes from the callers' clock, so every process must share a clock
+# (NTP-synced wall time in production, one fake clock in tests).
+GCRA_LUA = """
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local tolerance = (tonumber(ARGV[3]) - 1) * interval
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+if tat - now > tolerance then
+  return math.max(1, math.ceil(tat - tolerance - now))
+end
+redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(tat + interval - now) + 1000)
+return 0
+"""
+
+
+class RedisGlobalLimiter:
+    """The bot-wide limit shared by every sender on one Redis (several processes, one bot).
+
+    If Redis fails, this process falls back to its own limiter (and logs it) rather than stop.
+    """
+
+    def __init__(self, redis: Any, timer: Timer, wall_ms: Callable[[], float],
+                 per_second: float, key: str = "orderbot:rate:global", burst: int = 1) -> None:
+        self._redis = redis
+        self._script = redis.register_script(GCRA_LUA)
+        self._timer = timer
+        self._wall_ms = wall_ms
+        self._interval_ms = 1000.0 / per_second
+        self._key = key
+        self._burst = burst
+        self._fallback = LocalGlobalLimiter(timer, per_second)
+
+    async def acquire(self) -> None:
+        while True:
+            try:
+                wait_ms = int(await self._script(
+                    keys=[self._key], args=[self._wall_ms(), self._interval_ms, self._burst]))
+            except (RedisError, OSError):
+                log.warning("the Redis rate limiter failed; limiting in this process only",
+                            exc_info=True)
+                await self._fallback.acquire()
+                return
+            if wait_ms <= 0:
+                return
+            await self._timer.sleep(wait_ms / 1000.0)
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()

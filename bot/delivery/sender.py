@@ -15,13 +15,15 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from redis.asyncio import Redis
+
 from bot.clock import Clock
 from bot.delivery import store
 from bot.delivery.chat_events import ChatLost, Outcomes
-from bot.delivery.limits import ChatLimits, GlobalLimiter, LocalGlobalLimiter
+from bot.delivery.limits import ChatLimits, GlobalLimiter, LocalGlobalLimiter, RedisGlobalLimiter
 from bot.delivery.store import Claimed, QueuedEffect
 from bot.delivery.timer import LoopTimer, Timer
-from bot.delivery.transport import DeliveryError, Transport
+from bot.delivery.transport import DeliveryError, RetryAfter, Transport
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -79,13 +81,26 @@ class OutboxSender:
         self.metrics = metrics or Metrics()
         self._chats = ChatLimits(self._timer, self._cfg.private_per_second,
                                  self._cfg.group_per_minute, self._cfg.chat_limiters_max)
-        self._global = global_limiter or LocalGlobalLimiter(self._timer,
-                                                            self._cfg.global_per_second)
+        self._owned_redis: Redis | None = None
+        self._global = global_limiter or self._global_limiter(settings)
         self._outcomes = Outcomes(uow_factory, clock, self._cfg, self.metrics,
                                   on_chat_lost, rng or random.Random())
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+
+    def _global_limiter(self, settings: object) -> GlobalLimiter:
+        """Shared through Redis when `redis_url` is set (several senders), else in-process."""
+        url: str | None = getattr(settings, "redis_url", None)
+        if not url:
+            return LocalGlobalLimiter(self._timer, self._cfg.global_per_second)
+        self._owned_redis = Redis.from_url(url)
+        key = getattr(settings, "redis_rate_key", "orderbot:rate:global")
+        return RedisGlobalLimiter(self._owned_redis, self._timer, self._wall_ms,
+                                  self._cfg.global_per_second, key=key)
+
+    def _wall_ms(self) -> float:
+        return self._clock.now().timestamp() * 1000.0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -105,6 +120,8 @@ class OutboxSender:
         if self._task is not None:
             task, self._task = self._task, None
             await task
+        if self._owned_redis is not None:
+            await self._owned_redis.aclose()
 
     async def flush(self, timeout: float = 10.0) -> None:
         """Wait (at most `timeout` real seconds) until no outbox row is open."""
@@ -180,9 +197,9 @@ class OutboxSender:
         return verdict.effect
 
     async def _on_error(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> None:
-        pause = await self._outcomes.failure(row, effect, exc)
-        if pause > 0:
-            self._paused_until = max(self._paused_until, self._timer.monotonic() + pause)
+        if isinstance(exc, RetryAfter) and not exc.chat_wide:  # pause before anything awaits
+            self._paused_until = max(self._paused_until, self._timer.monotonic() + exc.seconds)
+        await self._outcomes.failure(row, effect, exc)
 
     async def _within_limits(self, row: Claimed) -> bool:
         """Wait for the chat's and the bot's limits; defer the row if the wait would be long."""
@@ -194,6 +211,11 @@ class OutboxSender:
             await self._timer.sleep(wait)
         chat.take()
         await self._global.acquire()
+        while (pause := self._pause_left()) > 0:  # a bot-wide 429 came while we queued
+            if pause > self._cfg.defer_threshold:
+                await self._outcomes.defer(row, pause, "the bot is paused by a 429")
+                return False
+            await self._timer.sleep(pause)
         return True
 
     _paused_until: float = 0.0

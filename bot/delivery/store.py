@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Table, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery import codec
 from bot.storage.models import ChatRow, OutboxRow
@@ -59,12 +60,9 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
     if limit <= 0:
         return []
     o = _outbox()
-    earlier = o.alias("earlier")
     ready = or_(and_(o.c.state == "pending", o.c.next_attempt_at <= now),
                 and_(o.c.state == "sending", o.c.claimed_until <= now))
-    blocked = exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
-                             earlier.c.state.in_(OPEN_STATES))
-    query = select(o).where(ready, ~blocked).order_by(o.c.id).limit(limit)
+    query = select(o).where(ready, _is_head(o)).order_by(o.c.id).limit(limit)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=o)
     rows = (await conn.execute(query)).mappings().all()
@@ -74,6 +72,13 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
                        .values(state="sending", claimed_until=now + lease))
     return [Claimed(r["id"], r["chat_id"], r["kind"], r["payload"], r["ref_kind"], r["ref_id"],
                     r["attempts"], r["created_at"]) for r in rows]
+
+
+def _is_head(o: Table) -> ColumnElement[bool]:
+    """The row is its chat's first open row."""
+    earlier = o.alias("earlier")
+    return ~exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
+                           earlier.c.state.in_(OPEN_STATES))
 
 
 async def mark_sent(conn: AsyncConnection, row_id: int, message_id: int | None,
@@ -155,7 +160,7 @@ async def oldest_open(conn: AsyncConnection) -> datetime | None:
 async def next_due(conn: AsyncConnection) -> datetime | None:
     """When the next open row becomes claimable (a pending retry or an expiring lease)."""
     o = _outbox()
-    pending = select(func.min(o.c.next_attempt_at)).where(o.c.state == "pending")
+    pending = select(func.min(o.c.next_attempt_at)).where(o.c.state == "pending", _is_head(o))
     leased = select(func.min(o.c.claimed_until)).where(o.c.state == "sending")
     times = [(await conn.execute(q)).scalar_one() for q in (pending, leased)]
     present = [t for t in times if t is not None]

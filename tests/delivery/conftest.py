@@ -29,7 +29,7 @@ TABLES = "outbox, message_refs, chats, orders"
 async def _pg_answers() -> bool:
     try:
         conn = await asyncpg.connect(PG_ADMIN, timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await conn.close()
     return True

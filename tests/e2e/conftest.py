@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.clock import FakeClock
+from bot.clock import ClockTimer, FakeClock
 from bot.config import Settings
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
@@ -106,12 +106,15 @@ def settings(sandbox: SandboxServer, framework: str, database_url: str,
 @pytest.fixture
 async def world(sandbox: SandboxServer, settings: Settings, clock: FakeClock, mode: str,
                 app_factory: AppFactory | None) -> AsyncIterator[World]:
+    from bot.app import build_app
     from bot.runner import run
 
     stop = asyncio.Event()
     started: asyncio.Future[Running] = asyncio.get_running_loop().create_future()
+    # Deliveries are paced on the fake clock: Telegram's limits hold without slowing tests.
+    factory = app_factory or (lambda s, c: build_app(s, c, ClockTimer(clock)))
     task = asyncio.create_task(run(settings, clock=clock, stop=stop, mode=mode,  # type: ignore[arg-type]
-                                   app_factory=app_factory, on_started=started.set_result))
+                                   app_factory=factory, on_started=started.set_result))
     running = await _started(task, started)
     async with SandboxControl(sandbox.base_url) as control:
         yield World(control, sandbox, running, clock, settings.framework, mode)

@@ -23,7 +23,12 @@ async def _answer(world: World, chat: int, user: int, prompt: Entry, text: str,
                   expect: str) -> Entry:
     seen = await world.mark(chat)
     await world.say(chat, user, text, reply_to=int(prompt["message_id"]))
-    return await world.wait_text(chat, expect, after=seen)
+    try:
+        return await world.wait_text(chat, expect, after=seen)
+    except TimeoutError:
+        for e in await world.entries(chat):
+            print("DEBUG", e.get("seq"), e.get("kind"), e["from"].get("first_name"), repr((e.get("text") or "")[:80]), e.get("reply_to_message_id"))
+        raise
 
 
 async def _requested(world: World) -> tuple[int, int, int]:

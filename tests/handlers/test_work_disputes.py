@@ -71,7 +71,7 @@ async def test_dispute_freezes_reviews_and_tells_moderators(bench: Bench) -> Non
     assert order.status == Status.DISPUTED and order.status_before_dispute == Status.DONE
     assert (await request_of(bench, request_id)).frozen_at == bench.clock.now()
     effects = await bench.send(bench.tap(w.group, w.client, cb("star", request_id, 5)))
-    assert alert(effects) == "Reviews are paused while this order is disputed or cancelled."
+    assert alert(effects).startswith("Reviews are paused while this order is disputed")
     assert "dispute_opened" in await audit_actions(bench, w.order_id)
 
 

@@ -17,7 +17,7 @@ MADRID, SAO_PAULO, RIYADH = "Europe/Madrid", "America/Sao_Paulo", "Asia/Riyadh"
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[arg-type,misc]
 
 
 def test_defaults_follow_the_product() -> None:

@@ -1,0 +1,117 @@
+"""Several senders on one PostgreSQL database, a crashed sender's lease, the Redis limiter."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from bot.clock import FakeClock
+from bot.delivery import store
+from bot.delivery.limits import RedisGlobalLimiter
+from bot.delivery.sender import OutboxSender
+from bot.metrics import Metrics
+from bot.storage.db import create_engine
+from bot.storage.uow import UnitOfWorkFactory
+from handlers.events import SendMessage
+from tests.delivery.conftest import make_settings
+from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window
+from tests.delivery.helpers import enqueue, rows
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def two_factories(postgres_url: str) -> AsyncIterator[list[UnitOfWorkFactory]]:
+    engines = [create_engine(postgres_url) for _ in range(2)]
+    yield [UnitOfWorkFactory(engine) for engine in engines]
+    for engine in engines:
+        await engine.dispose()
+
+
+def _sender(factory: UnitOfWorkFactory, clock: FakeClock, timer: FakeTimer,
+            **settings: object) -> tuple[OutboxSender, FakeTransport]:
+    transport = FakeTransport(timer)
+    sender = OutboxSender(factory, transport, clock, make_settings(**settings), timer=timer,
+                          metrics=Metrics())
+    return sender, transport
+
+
+async def test_two_senders_send_every_row_exactly_once(
+        two_factories: list[UnitOfWorkFactory], clock: FakeClock, timer: FakeTimer) -> None:
+    (a, ta), (b, tb) = (_sender(f, clock, timer) for f in two_factories)
+    effects = [SendMessage(1000 + chat, f"{chat}:{n}") for chat in range(40) for n in range(3)]
+    await enqueue(two_factories[0], clock, *effects)
+    await asyncio.gather(a.flush(timeout=60), b.flush(timeout=60))
+    sent = Counter(att.effect.text for att in ta.performed + tb.performed)  # type: ignore[union-attr]
+    assert sent == Counter(e.text for e in effects)  # every row exactly once
+    assert ta.performed and tb.performed  # both took part
+    assert {r["state"] for r in await rows(two_factories[0])} == {"sent"}
+
+
+async def test_a_crashed_senders_lease_expires_and_the_row_is_retried(
+        two_factories: list[UnitOfWorkFactory], clock: FakeClock, timer: FakeTimer) -> None:
+    crashed, survivor = two_factories
+    await enqueue(crashed, clock, SendMessage(7, "claimed, never finished"), SendMessage(7, "2"))
+    async with crashed() as uow:
+        [claimed] = await store.claim(uow.conn, clock.now(), timedelta(seconds=60), 10)
+        await uow.commit()
+    sender, transport = _sender(survivor, clock, timer)
+    assert await sender.drain() == 0  # leased: not touched
+    clock.advance(timedelta(seconds=61))
+    await sender.flush()
+    assert [a.effect.text for a in transport.performed] == [  # type: ignore[union-attr]
+        "claimed, never finished", "2"]
+    assert claimed.id == (await rows(survivor))[0]["id"]
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except (RedisError, OSError):
+        await client.aclose()
+        pytest.skip(f"no Redis server answers at {REDIS_URL}")
+    yield client
+    await client.aclose()
+
+
+async def test_the_redis_limiter_holds_the_rate_across_senders(
+        two_factories: list[UnitOfWorkFactory], clock: FakeClock, timer: FakeTimer,
+        redis_client: aioredis.Redis) -> None:
+    key = f"orderbot:test:{uuid.uuid4().hex}"
+    pairs = [_sender(f, clock, timer, redis_url=REDIS_URL, redis_rate_key=key)
+             for f in two_factories]
+    await enqueue(two_factories[0], clock, *[SendMessage(1000 + i, "hi") for i in range(90)])
+    try:
+        await asyncio.gather(*(s.flush(timeout=60) for s, _ in pairs))
+    finally:
+        for sender, _ in pairs:
+            await sender.stop()
+    times = [a.at for _, t in pairs for a in t.performed]
+    assert len(times) == 90
+    assert all(t.performed for _, t in pairs)
+    assert max_in_window(times, 1.0) <= 30
+    await redis_client.delete(key)
+
+
+async def test_the_redis_script_spaces_acquisitions(
+        redis_client: aioredis.Redis, clock: FakeClock, timer: FakeTimer) -> None:
+    key = f"orderbot:test:{uuid.uuid4().hex}"
+    limiter = RedisGlobalLimiter(redis_client, timer, lambda: clock.now().timestamp() * 1000,
+                                 per_second=10, key=key)
+    moments = []
+    for _ in range(25):
+        await limiter.acquire()
+        moments.append(timer.monotonic())
+    assert max_in_window(moments, 1.0) <= 10
+    assert moments[-1] == pytest.approx(2.4, abs=0.01)
+    await redis_client.delete(key)
