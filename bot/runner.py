@@ -82,7 +82,9 @@ async def start(settings: Settings, *, clock: Clock | None = None, mode: Mode = 
     running = Running(app, load_adapter(settings), mode)
     try:
         running.username = await running.adapter.open()
-        await app.start(running.adapter.transport, running.username)
+        await app.start(running.adapter.transport, running.username,
+                        bot_reads_all=running.adapter.reads_all)
+        await _publish_commands(running, settings)
         if mode == "webhook":
             await _start_webhook(running, settings)
         else:
@@ -109,6 +111,16 @@ async def run(settings: Settings, *, clock: Clock | None = None,
             await stop.wait()
         finally:
             await running.stop()
+
+
+async def _publish_commands(running: Running, settings: Settings) -> None:
+    """The command menus in every language; moderators get theirs in their private chat."""
+    from handlers.command_menus import command_menus
+
+    async with running.app.uow_factory() as uow:
+        moderators = set(settings.moderator_ids) | await uow.moderators.ids()
+    with _logged("setMyCommands"):
+        await running.adapter.set_commands(command_menus(running.app.translations, moderators))
 
 
 async def _start_webhook(running: Running, settings: Settings) -> None:

@@ -182,8 +182,7 @@ class RedisGlobalLimiter:
     async def acquire(self) -> None:
         while True:
             try:
-                wait_ms = int(await self._script(
-                    keys=[self._key], args=[self._wall_ms(), self._interval_ms, self._burst]))
+                wait_ms = await self.try_acquire(self._wall_ms())
             except (RedisError, OSError):
                 log.warning("the Redis rate limiter failed; limiting in this process only",
                             exc_info=True)
@@ -192,6 +191,12 @@ class RedisGlobalLimiter:
             if wait_ms <= 0:
                 return
             await self._timer.sleep(wait_ms / 1000.0)
+
+    async def try_acquire(self, now_ms: float) -> int:
+        """Take a slot at `now_ms` (0), or say how many ms until the next one is free."""
+        result = await self._script(keys=[self._key],
+                                    args=[now_ms, self._interval_ms, self._burst])
+        return int(result)
 
     async def aclose(self) -> None:
         await self._redis.aclose()

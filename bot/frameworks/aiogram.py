@@ -11,12 +11,22 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import TelegramObject, Update
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    BotCommandScopeUnion,
+    TelegramObject,
+    Update,
+)
 
 from bot.config import Settings
 from bot.frameworks.aiogram_events import event_from_update
 from bot.frameworks.aiogram_transport import AiogramTransport
 from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
+from handlers.command_menus import CommandMenu, Scope
 
 log = logging.getLogger("orderbot.aiogram")
 POLLING_TIMEOUT = 10
@@ -28,6 +38,7 @@ class AiogramAdapter:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.username = ""
+        self.reads_all = False
         self._bot: Bot | None = None
         self._transport: AiogramTransport | None = None
         self._dispatcher: Dispatcher | None = None
@@ -51,7 +62,15 @@ class AiogramAdapter:
         self._transport = AiogramTransport(self._bot)
         me = await self._bot.get_me()
         self.username = me.username or ""
+        self.reads_all = bool(me.can_read_all_group_messages)
         return self.username
+
+    async def set_commands(self, menus: list[CommandMenu]) -> None:
+        """Telegram's command menu per scope and language (setMyCommands)."""
+        for menu in menus:
+            commands = [BotCommand(command=name, description=text) for name, text in menu.commands]
+            await self.bot.set_my_commands(commands, scope=_scope(menu.scope),
+                                           language_code=menu.language_code)
 
     async def process(self, payload: dict[str, Any], handle: Handle) -> None:
         update = Update.model_validate(payload, context={"bot": self.bot})
@@ -99,3 +118,13 @@ class AiogramAdapter:
         if self._bot is not None:
             await self._bot.session.close()
             self._bot = None
+
+
+def _scope(scope: Scope) -> BotCommandScopeUnion:
+    if isinstance(scope, tuple):
+        return BotCommandScopeChat(chat_id=scope[1])
+    if scope == "all_private_chats":
+        return BotCommandScopeAllPrivateChats()
+    if scope == "all_group_chats":
+        return BotCommandScopeAllGroupChats()
+    return BotCommandScopeDefault()

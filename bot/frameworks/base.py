@@ -12,7 +12,9 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.delivery.transport import BadRequest, DeliveryError, NotModified, Transport
+from bot.i18n import Translations
 from bot.storage.uow import UnitOfWorkFactory
+from handlers.command_menus import CommandMenu
 from handlers.events import AnswerCallback, ChatEvent
 
 log = logging.getLogger("orderbot.frameworks")
@@ -27,11 +29,12 @@ class Core(Protocol):
 
     clock: Clock
     uow_factory: UnitOfWorkFactory
+    translations: Translations
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]: ...
 
     async def start(self, transport: Transport, bot_username: str = "",
-                    run_scheduler: bool = True) -> None: ...
+                    run_scheduler: bool = True, bot_reads_all: bool = False) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -39,8 +42,14 @@ class Core(Protocol):
 class Adapter(Protocol):
     """One framework: its Bot (the transport), its polling loop, its Update parser."""
 
+    reads_all: bool  # getMe's can_read_all_group_messages, known after open()
+
     @property
     def transport(self) -> Transport: ...
+
+    async def set_commands(self, menus: list[CommandMenu]) -> None:
+        """Publish the command menus (setMyCommands) per scope and language."""
+        ...
 
     async def open(self) -> str:
         """Create the framework's bot and ask Telegram who it is; return its username."""

@@ -5,13 +5,22 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Update,
+)
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.config import Settings
 from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
 from bot.frameworks.ptb_events import event_from_update
 from bot.frameworks.ptb_transport import PtbTransport
+from handlers.command_menus import CommandMenu, Scope
 
 log = logging.getLogger("orderbot.ptb")
 POLLING_TIMEOUT = 10
@@ -23,6 +32,7 @@ class PtbAdapter:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.username = ""
+        self.reads_all = False
         self._application: PtbApplication | None = None
         self._transport: PtbTransport | None = None
         self._handle: Handle | None = None
@@ -50,7 +60,15 @@ class PtbAdapter:
         await application.initialize()  # getMe
         await application.start()
         self.username = application.bot.username or ""
+        self.reads_all = bool(application.bot.can_read_all_group_messages)
         return self.username
+
+    async def set_commands(self, menus: list[CommandMenu]) -> None:
+        """Telegram's command menu per scope and language (setMyCommands)."""
+        for menu in menus:
+            commands = [BotCommand(name, text) for name, text in menu.commands]
+            await self.application.bot.set_my_commands(commands, scope=_scope(menu.scope),
+                                                       language_code=menu.language_code)
 
     async def process(self, payload: dict[str, Any], handle: Handle) -> None:
         update = Update.de_json(payload, self.application.bot)
@@ -91,3 +109,13 @@ class PtbAdapter:
         if application.running:
             await application.stop()
         await application.shutdown()
+
+
+def _scope(scope: Scope) -> BotCommandScope:
+    if isinstance(scope, tuple):
+        return BotCommandScopeChat(scope[1])
+    if scope == "all_private_chats":
+        return BotCommandScopeAllPrivateChats()
+    if scope == "all_group_chats":
+        return BotCommandScopeAllGroupChats()
+    return BotCommandScopeDefault()

@@ -116,7 +116,7 @@ async def uow_factory(db_url: str) -> AsyncIterator[UnitOfWorkFactory]:
 
 
 def make_settings(**overrides: Any) -> SimpleNamespace:
-    return SimpleNamespace(redis_url=None, **overrides)
+    return SimpleNamespace(**{"redis_url": None, **overrides})
 
 
 @pytest.fixture

@@ -62,14 +62,15 @@ class FakeTransport:
         return [a for a in self.performed if getattr(a.effect, "chat_id", None) == chat_id]
 
     async def perform(self, effect: Effect) -> int | None:
+        issued = self.timer.monotonic()  # when the request leaves (what the limits govern)
         await asyncio.sleep(0)
         chat_id = getattr(effect, "chat_id", 0)
         queue = self.script.get(chat_id)
         if queue:
             error = queue.pop(0)
-            self.attempts.append(Attempt(self.timer.monotonic(), effect, error))
+            self.attempts.append(Attempt(issued, effect, error))
             raise error
-        self.attempts.append(Attempt(self.timer.monotonic(), effect, None))
+        self.attempts.append(Attempt(issued, effect, None))
         if isinstance(effect, SendMessage | SendDocument):
             self.next_id += 1
             return self.next_id

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from bot.clock import FakeClock
 from bot.delivery.sender import OutboxSender
-from bot.delivery.transport import BadRequest, ChatMigrated, Forbidden, NotModified, RetryAfter
-from bot.delivery.transport import TransientError
+from bot.delivery.transport import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NotModified,
+    RetryAfter,
+    TransientError,
+)
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.events import EditMessage, Ref, SendMessage
@@ -28,7 +36,7 @@ async def test_chat_429_storm_is_waited_out(
     await sender.flush()
     group = [a for a in transport.attempts if a.effect.chat_id == GROUP]  # type: ignore[union-attr]
     assert [a.error is None for a in group] == [False, False, False, True, True]
-    for before, after in zip(group[:3], group[1:4], strict=True):
+    for before, after in pairwise(group[:4]):
         assert after.at - before.at >= seconds - 1e-3  # nothing sent to that chat before the time
     assert [a.effect.text for a in transport.sent_to(GROUP)] == ["a", "b"]  # type: ignore[union-attr]
     assert transport.sent_to(PRIVATE)[0].at < seconds  # other chats were not held up
@@ -57,7 +65,7 @@ async def test_transient_errors_are_retried_with_backoff(
     await enqueue(uow_factory, clock, SendMessage(GROUP, "a"), SendMessage(GROUP, "b"))
     await sender.flush()
     times = [a.at for a in transport.attempts]
-    gaps = [b - a for a, b in zip(times, times[1:4], strict=False)]
+    gaps = [b - a for a, b in pairwise(times[:4])]
     assert gaps[0] >= 0.8 and gaps[1] >= 1.6 and gaps[2] >= 3.2  # 1 s doubling, with jitter
     assert [a.effect.text for a in transport.performed] == ["a", "b"]  # type: ignore[union-attr]
     [first, _] = await rows(uow_factory)

@@ -23,12 +23,7 @@ async def _answer(world: World, chat: int, user: int, prompt: Entry, text: str,
                   expect: str) -> Entry:
     seen = await world.mark(chat)
     await world.say(chat, user, text, reply_to=int(prompt["message_id"]))
-    try:
-        return await world.wait_text(chat, expect, after=seen)
-    except TimeoutError:
-        for e in await world.entries(chat):
-            print("DEBUG", e.get("seq"), e.get("kind"), e["from"].get("first_name"), repr((e.get("text") or "")[:80]), e.get("reply_to_message_id"))
-        raise
+    return await world.wait_text(chat, expect, after=seen)
 
 
 async def _requested(world: World) -> tuple[int, int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
 from bot.delivery.transport import Transport
+from bot.i18n import Translations
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.events import AnswerCallback, Button, ChatEvent, EventKind, ForceReply, SendMessage
@@ -21,10 +22,13 @@ class EchoCore:
         self.events: list[ChatEvent] = []
         self.transport: Transport | None = None
         self.username = ""
+        self.reads_all = False
+        self.translations = Translations(default="en")
 
     async def start(self, transport: Transport, bot_username: str = "",
-                    run_scheduler: bool = True) -> None:
+                    run_scheduler: bool = True, bot_reads_all: bool = False) -> None:
         self.transport, self.username = transport, bot_username
+        self.reads_all = bot_reads_all
 
     async def stop(self) -> None:
         await self.uow_factory.engine.dispose()
