@@ -87,6 +87,8 @@ def calendar_keyboard(prefix: str, oid: int, month: date, first: date, last: dat
     rows.append(tuple(Button(name, cb("noop")) for name in t.weekday_initials()))
     grid = calendar.Calendar(firstweekday=t.first_weekday())
     for week in grid.monthdatescalendar(month.year, month.month):
+        if not any(day.month == month.month and first <= day <= last for day in week):
+            continue  # a week with nothing to choose is left out
         rows.append(tuple(_day_button(prefix, oid, day, month, first, last, t) for day in week))
     nav = _month_nav(prefix, oid, month, first, last)
     # Right-to-left readers look for "earlier" on the right.

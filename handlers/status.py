@@ -11,7 +11,7 @@ from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from handlers.keyboards import reasons_menu, status_menu, when_menu
-from handlers.labels import order_ref, reason_name, status_name
+from handlers.labels import reason_name, status_name
 from handlers.orders import current_card
 from handlers.render import say
 from handlers.router import Router
@@ -42,8 +42,8 @@ async def open_panel(event: ChatEvent, ctx: Context, callback: Callback) -> list
     menu = status_menu(order, t)
     if not menu:
         raise NotAllowed("the status cannot change now")
-    text = t._("{order}: at what stage is the job?").format(
-        order=order_ref(t, order.id, order.title))
+    text = t._("Order #{id} «{title}»: at what stage is the job?").format(
+        id=t.isolate(order.id), title=t.isolate(order.title))
     return [SendMessage(order.chat_id, text, menu, thread_id=order.thread_id, order_id=order.id)]
 
 

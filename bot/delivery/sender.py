@@ -88,6 +88,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._paused_until = 0.0  # on the timer: a bot-wide 429 pauses every chat
 
     def _global_limiter(self, settings: object) -> GlobalLimiter:
         """Shared through Redis when `redis_url` is set (several senders), else in-process."""
@@ -217,8 +218,6 @@ class OutboxSender:
                 return False
             await self._timer.sleep(pause)
         return True
-
-    _paused_until: float = 0.0
 
     def _pause_left(self) -> float:
         return self._paused_until - self._timer.monotonic()
