@@ -14,6 +14,7 @@ from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
+from bot.services import notices
 from bot.storage.db import create_engine
 from bot.storage.migrate import check_schema
 from bot.storage.uow import UnitOfWorkFactory
@@ -50,7 +51,8 @@ class App:
         self.pipeline.metrics = self.metrics
         self.pipeline.bot_reads_all = bot_reads_all
         self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings,
-                                   timer=self.timer, metrics=self.metrics)
+                                   timer=self.timer, metrics=self.metrics,
+                                   on_chat_lost=self._chat_lost)
         self.pipeline.wake_sender = self.sender.wake
         self.scheduler.wake_sender = self.sender.wake
         self.pipeline.poke_scheduler = self.scheduler.poke
@@ -58,6 +60,19 @@ class App:
         if run_scheduler:
             await self.scheduler.start()
         self.started = True
+
+    async def _chat_lost(self, chat_id: int, reason: str) -> None:
+        """A 403 ended deliveries to a chat: the moderators are told (once per chat)."""
+        async with self.uow_factory() as uow:
+            order = await uow.orders.by_chat(chat_id)
+            if order is None:
+                return
+            moderators = await notices.moderator_ids(uow, self.settings.moderator_ids)
+            await notices.chat_lost(uow, order, moderators, self.translations,
+                                    self.settings.default_language, self.clock.now())
+            await uow.commit()
+        if self.sender is not None:
+            self.sender.wake()
 
     async def stop(self) -> None:
         if self.started:
@@ -76,5 +91,8 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
     translations = Translations(default=settings.default_language)
     checker = NoteChecker()
     pipeline = Pipeline(uow_factory, build_router(), clock, settings, translations, checker)
-    scheduler = ReviewScheduler(uow_factory, clock, settings, translations)
+    scheduler = ReviewScheduler(uow_factory, clock, settings, translations,
+                                batch_size=settings.scheduler_batch_size,
+                                sweep_interval=settings.scheduler_sweep_seconds,
+                                leader_retry=settings.scheduler_leader_retry_seconds)
     return App(settings, clock, uow_factory, translations, pipeline, scheduler, timer=timer)

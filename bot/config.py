@@ -54,6 +54,27 @@ class Settings(BaseSettings):
     note_max_length: int = Field(1000, gt=0, le=3000)
     comment_max_length: int = Field(1000, gt=0, le=3000)
 
+    # Delivery: Telegram's limits and how failures are retried.
+    rate_global_per_second: float = Field(30.0, gt=0)
+    rate_private_per_second: float = Field(1.0, gt=0)
+    rate_group_per_minute: int = Field(20, gt=0)
+    rate_chat_limiters_max: int = Field(10_000, gt=0)
+    redis_rate_key: str = "orderbot:rate:global"
+    outbox_concurrency: int = Field(8, gt=0)
+    outbox_lease_seconds: float = Field(60.0, gt=0)
+    outbox_max_attempts: int = Field(8, gt=0)
+    outbox_max_age_seconds: float = Field(3600.0, gt=0)
+    outbox_backoff_base_seconds: float = Field(1.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(60.0, gt=0)
+    outbox_poll_seconds: float = Field(5.0, gt=0)
+    outbox_defer_threshold_seconds: float = Field(2.0, gt=0)
+    outbox_ref_wait_seconds: float = Field(1.0, gt=0)
+
+    # Scheduler: how much it does per batch and how often it sweeps.
+    scheduler_batch_size: int = Field(500, gt=0)
+    scheduler_sweep_seconds: float = Field(60.0, gt=0)
+    scheduler_leader_retry_seconds: float = Field(10.0, gt=0)
+
     @field_validator("moderator_ids", "reminder_hours", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

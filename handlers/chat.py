@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from bot.delivery.chat_events import lose_chat, migrate_chat
+from bot.services import notices
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, EventKind, SendMessage
-from handlers.labels import order_ref
+from handlers.events import ChatEvent, Effect, EventKind
 from handlers.orders import current_card
 from handlers.render import new_card
 from handlers.router import Router
@@ -54,8 +54,5 @@ async def _lost(event: ChatEvent, ctx: Context, status: str) -> None:
     first_time = await lose_chat(ctx.uow, event.chat_id, f"bot {status}", ctx.now)
     if order is None or not first_time:
         return
-    for moderator in sorted(ctx.moderators):
-        t = ctx.translations.get(ctx.settings.default_language)
-        await ctx.uow.outbox.add(SendMessage(moderator, t._(
-            "I was removed from the chat of {order}: nothing more is delivered there until I "
-            "am added again.").format(order=order_ref(t, order.id, order.title))), ctx.now)
+    await notices.chat_lost(ctx.uow, order, sorted(ctx.moderators), ctx.translations,
+                            ctx.settings.default_language, ctx.now)

@@ -136,7 +136,7 @@ async def test_in_progress_asks_the_client_to_confirm_the_hire(world: World) -> 
     seen = await world.mark(th.group)
     await set_status(world, th, "Not hired yet", "Nothing was sent to the client.")
     posted = [e for e in await quiet(world, th.group, seen) if e["kind"] == "message"]
-    assert [e["text"] for e in posted] == ["order #1 «Kitchen tap»: at what stage is the job?"]
+    assert [e["text"] for e in posted] == ["Order #1 «Kitchen tap»: at what stage is the job?"]
 
 
 async def test_done_asks_for_the_hire_and_the_rating_and_a_repeat_is_refused(
