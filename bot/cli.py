@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from bot.config import Settings
+from bot.logging_setup import configure_logging, json_from_env
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     quiet = args.command in ("demo", "migrate", "create-order")
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(logging.WARNING if quiet else logging.INFO,
+                      json=json_from_env(os.environ.get("ORDERBOT_LOG_JSON")))
     if args.command == "sandbox":
         from bot.sandbox.cli import run as run_sandbox
 

@@ -17,6 +17,7 @@ def build_router() -> Router:
         disputes,
         language,
         moderation,
+        order_setup,
         orders,
         profile,
         rating_edit,
@@ -29,11 +30,9 @@ def build_router() -> Router:
     from handlers.router import Router
 
     router = Router()
-    for module in (activity, orders, status, review_request, ratings, language, chat):
+    modules = (activity, orders, order_setup, status, review_request, ratings, rating_edit,
+               review_reply, profile, revisions, delivery_date, disputes, checkin, language,
+               chat, moderation)
+    for module in modules:
         module.register(router)
-    for module in (rating_edit, review_reply, profile):
-        module.register(router)
-    for module in (revisions, delivery_date, disputes, checkin):
-        module.register(router)
-    moderation.register(router)
     return router

@@ -7,11 +7,12 @@ from bot.i18n import Translator
 from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
 
 
-def error_text(t: Translator, error: DomainError) -> str:
+def error_text(t: Translator, error: DomainError, tap: bool = True) -> str:
     if isinstance(error, InvalidInput):
         return _input_text(t, error)
     texts = {
-        "not_allowed": t._("This button is not for you."),
+        "not_allowed": t._("This button is not for you.") if tap
+        else t._("You are not allowed to do that in this order."),
         "invalid_transition": t._("That is not possible at this stage of the order."),
         "window_closed": t._("The rating window for this order has closed."),
         "already_done": t._("That was already done."),
@@ -40,7 +41,7 @@ def _input_text(t: Translator, error: InvalidInput) -> str:
 
 
 def error_effects(event: ChatEvent, t: Translator, error: DomainError) -> list[Effect]:
-    text = error_text(t, error)
+    text = error_text(t, error, tap=event.kind == EventKind.CALLBACK)
     if event.kind == EventKind.CALLBACK and event.callback_id:
         return [AnswerCallback(event.callback_id, text, alert=True)]
     return [SendMessage(event.chat_id, text, reply_to_message_id=event.message_id,

@@ -1,0 +1,96 @@
+"""Setting up the order: the included revisions and the first delivery date (seeds 003, 004).
+
+Later changes to the delivery date go through a proposal that the client accepts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from babel.dates import parse_date
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.order import Order, Role
+from bot.i18n import Translator
+from bot.services import orders as order_service
+from handlers.context import Context
+from handlers.events import ChatEvent, Effect, SendMessage
+from handlers.orders import current_card
+from handlers.router import Router
+
+
+def register(router: Router) -> None:
+    router.command("revisions")(set_revisions)
+    router.command("delivery")(set_delivery_date)
+
+
+def _reply(event: ChatEvent, text: str) -> SendMessage:
+    return SendMessage(event.chat_id, text, reply_to_message_id=event.message_id,
+                       thread_id=event.thread_id)
+
+
+async def _pro_order(event: ChatEvent, ctx: Context) -> tuple[Order, Role]:
+    order = await order_service.order_in_chat(ctx.uow, event.chat_id)
+    role = ctx.role(order, event.user.id)
+    if role not in (Role.PRO, Role.MODERATOR):
+        raise NotAllowed("only the professional sets up the order")
+    return order, role
+
+
+async def set_revisions(event: ChatEvent, ctx: Context) -> list[Effect]:
+    """/revisions <n>: how many revisions the order includes."""
+    order, role = await _pro_order(event, ctx)
+    t = ctx.t_person(event, order)
+    value = event.args.strip()
+    if not value.isascii() or not value.isdigit():
+        return [_reply(event, t._("Usage: /revisions <number of included revisions>"))]
+    try:
+        await order_service.set_revisions(ctx.uow, order, event.user.id, role, int(value))
+    except InvalidInput:
+        return [_reply(event, t._("Choose a number from {low} to 20.").format(
+            low=t.number(order.revisions_used)))]
+    t_chat = ctx.t_order(order)
+    text = t_chat.ngettext("This order includes {n} revision.",
+                           "This order includes {n} revisions.",
+                           order.included_revisions).format(
+        n=t_chat.number(order.included_revisions))
+    return [_reply(event, text), await current_card(ctx, order)]
+
+
+async def set_delivery_date(event: ChatEvent, ctx: Context) -> list[Effect]:
+    """/delivery <date>: the first delivery date; later ones are proposed to the client."""
+    order, _role = await _pro_order(event, ctx)
+    t = ctx.t_person(event, order)
+    if order.delivery_date is not None:
+        return [_reply(event, t._("The delivery date is already set. Use \"New delivery date\" "
+                                  "on the card: the client accepts or refuses it."))]
+    day = _parse_day(event.args.strip(), t)
+    if day is None:
+        return [_reply(event, t._("Usage: /delivery <date>, for example /delivery {example}")
+                       .format(example=t.date(_today(ctx, order), "short")))]
+    if day < _today(ctx, order):
+        raise InvalidInput("the date is in the past", field="date")
+    order.delivery_date = day
+    await ctx.uow.orders.save(order)
+    t_chat = ctx.t_order(order)
+    text = t_chat._("Delivery date: {date}").format(date=t_chat.date(day))
+    return [_reply(event, text), await current_card(ctx, order)]
+
+
+def _today(ctx: Context, order: Order) -> date:
+    return ctx.now.astimezone(ZoneInfo(order.timezone)).date()
+
+
+def _parse_day(text: str, t: Translator) -> date | None:
+    """ISO (2027-03-12) or the person's own short format (12/3/2027 in Spanish)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parse_date(text, locale=t.locale)
+    except (ValueError, IndexError):
+        return None
