@@ -58,6 +58,10 @@ class Pipeline:
             if uow.touches_schedule:
                 uow.after_commit(self.poke_scheduler)
             await uow.commit()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("update handled: %s, %d effects", event.kind, len(effects),
+                      extra={"update_id": event.update_id, "chat_id": event.chat_id,
+                             "order_id": _order_of(effects)})
         if self.metrics is not None:
             self.metrics.updates_handled.inc()
         if event.kind == EventKind.CALLBACK and event.callback_id and not immediate:
@@ -70,7 +74,10 @@ class Pipeline:
             effects = await self.router.dispatch(event, ctx)
         except DomainError as error:
             await savepoint.rollback()
-            log.info("refused: %s", error, extra={"update_id": event.update_id})
+            if log.isEnabledFor(logging.INFO):
+                log.info("refused: %s (%s)", error.code, error, extra={
+                    "update_id": event.update_id, "chat_id": event.chat_id,
+                    "order_id": await _refused_order(ctx, event, error)})
             return await self._refused(event, ctx, error)
         await savepoint.commit()
         return effects
@@ -101,3 +108,18 @@ class Pipeline:
                        moderators=moderators, bot_username=self.bot_username,
                        bot_reads_all=self.bot_reads_all,
                        chosen_language=chosen)
+
+
+def _order_of(effects: list[Effect]) -> int | None:
+    """The order an update was about, as its queued messages say (None if they do not)."""
+    return next((order_id for effect in effects
+                 if (order_id := getattr(effect, "order_id", None)) is not None), None)
+
+
+async def _refused_order(ctx: Context, event: ChatEvent, error: DomainError) -> int | None:
+    """The refused update's order: the error's context, else the chat's order (for the log)."""
+    known = error.context.get("order_id")
+    if isinstance(known, int):
+        return known
+    order = await ctx.uow.orders.by_chat(event.chat_id)
+    return order.id if order is not None else None

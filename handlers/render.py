@@ -8,7 +8,8 @@ from collections.abc import Callable
 from bot.domain.order import Order, Status
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.i18n import Translator
-from handlers.events import EditKeyboard, EditMessage, Effect, Ref, SendMessage
+from handlers.callbacks import cb
+from handlers.events import Button, EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from handlers.keyboards import card_keyboard, label_row, stars_row
 from handlers.labels import order_ref, reason_name, stars, status_name
 
@@ -132,10 +133,11 @@ def refund_eligible(order: Order, t_chat: Translator, moderator_ids: list[int],
         "A moderator will review it.").format(order=order_ref(t_chat, order.id, order.title)))]
     for moderator in moderator_ids:
         t = t_for(moderator)
+        button = Button(t._("Record the refund"), cb("rfd", _oid(order)))
         effects.append(SendMessage(moderator, t._(
             "Refund: {order} is eligible for the credit refund (the client did not answer). "
             "Use /refund {id} to record the decision.").format(
-            order=order_ref(t, order.id, order.title), id=order.id)))
+            order=order_ref(t, order.id, order.title), id=order.id), keyboard=((button,),)))
     effects.append(card(order, t_chat))
     return effects
 

@@ -38,6 +38,11 @@ log = logging.getLogger("orderbot.delivery")
 ChatLost = Callable[[int, str], Awaitable[None]]
 
 
+def _ids(row: Claimed, chat_id: int | None = None) -> dict[str, int | None]:
+    """The log extras of an outbox row (`chat_id`: where it went, if not its queued chat)."""
+    return {"outbox_id": row.id, "chat_id": row.chat_id if chat_id is None else chat_id}
+
+
 def _orders() -> Table:
     return cast(Table, OrderRow.__table__)
 
@@ -99,13 +104,16 @@ class Outcomes:
                                       Ref(row.ref_kind, row.ref_id), now)
             await uow.commit()
         self._metrics.messages_sent.inc()
+        log.debug("outbox row %s sent to chat %s (%s)", row.id, effect.chat_id, row.kind,
+                  extra=_ids(row, effect.chat_id) | {"order_id": getattr(effect, "order_id", None)})
 
     async def give_up(self, row: Claimed, reason: str) -> None:
         async with self._uow() as uow:
             await store.mark_failed(uow.conn, row.id, reason, self._clock.now())
             await uow.commit()
         self._metrics.messages_failed.inc()
-        log.warning("outbox row %s to chat %s given up: %s", row.id, row.chat_id, reason)
+        log.warning("outbox row %s to chat %s given up: %s", row.id, row.chat_id, reason,
+                    extra=_ids(row))
 
     async def defer(self, row: Claimed, seconds: float, reason: str) -> None:
         """Back to pending for `seconds`, without counting an attempt (429, rate limits)."""
@@ -128,6 +136,8 @@ class Outcomes:
             await store.retry_later(uow.conn, row.id, at, reason, count_attempt=True)
             await uow.commit()
         self._metrics.messages_retried.inc()
+        log.info("outbox row %s to chat %s retried in %.1f s (attempt %d): %s", row.id,
+                 row.chat_id, delay, attempts, reason, extra=_ids(row))
 
     async def failure(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> None:
         """Record a failed perform (the sender itself pauses on a bot-wide 429)."""
@@ -135,6 +145,8 @@ class Outcomes:
             await self.sent(row, effect, getattr(effect, "message_id", None))
         elif isinstance(exc, RetryAfter):
             self._metrics.responses_429.inc()
+            log.info("429 for outbox row %s to chat %s: retry after %s s", row.id, row.chat_id,
+                     exc.seconds, extra=_ids(row))
             await self.defer(row, exc.seconds, f"429: retry after {exc.seconds} s")
         elif isinstance(exc, ChatMigrated):
             await self.migrated(row, exc.new_chat_id)
@@ -153,16 +165,18 @@ class Outcomes:
             await store.retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
                                     count_attempt=False)
             await uow.commit()
-        log.info("chat %s migrated to %s; its rows follow", row.chat_id, new_id)
+        log.info("chat %s migrated to %s; its rows follow", row.chat_id, new_id,
+                 extra=_ids(row))
 
     async def lost(self, chat_id: int, reason: str) -> None:
         async with self._uow() as uow:
             first = await lose_chat(uow, chat_id, reason, self._clock.now())
             await uow.commit()
         self._metrics.messages_failed.inc()
-        log.warning("chat %s lost: %s", chat_id, reason)
+        log.warning("chat %s lost: %s", chat_id, reason, extra={"chat_id": chat_id})
         if first and self._on_chat_lost is not None:
             try:
                 await self._on_chat_lost(chat_id, reason)
             except Exception:
-                log.exception("on_chat_lost failed for chat %s", chat_id)
+                log.exception("on_chat_lost failed for chat %s", chat_id,
+                              extra={"chat_id": chat_id})

@@ -182,7 +182,8 @@ class OutboxSender:
             await self._on_error(row, effect, exc)
             return
         except Exception as exc:  # an adapter bug or an unmapped error: retry, then give up
-            log.exception("transport raised an unexpected error")
+            log.exception("transport raised an unexpected error",
+                          extra={"outbox_id": row.id, "chat_id": row.chat_id})
             await self._outcomes.transient(row, f"unexpected: {exc!r}")
             return
         await self._outcomes.sent(row, effect, message_id)
