@@ -73,12 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_bot(settings: Settings, mode: str) -> int:
     from bot.runner import run
-    from bot.storage.migrate import SchemaOutdated
+    from bot.storage.migrate import SchemaOutdated, check_schema
 
     if not settings.bot_token:
-        print("ORDERBOT_BOT_TOKEN is not set", file=sys.stderr)
+        print("orderbot: ORDERBOT_BOT_TOKEN is not set", file=sys.stderr)
         return 2
     try:
+        asyncio.run(check_schema(settings.database_url))  # before talking to Telegram
         asyncio.run(run(settings, mode=mode))  # type: ignore[arg-type]
     except SchemaOutdated as error:
         print(f"orderbot: {error}", file=sys.stderr)
