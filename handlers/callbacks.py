@@ -89,7 +89,8 @@ def cb(prefix: str, *args: int | str | date) -> str:
 
 
 def parse(data: str | None) -> Callback:
-    if not data or len(data.encode()) > MAX_BYTES:
+    if not data or not data.isascii() or len(data) > MAX_BYTES:
+        # Every valid callback is ASCII; this also refuses lone surrogates from forged JSON.
         raise InvalidInput("bad callback", field="callback")
     prefix, *raw = data.split(":")
     spec = SPECS.get(prefix)

@@ -26,7 +26,12 @@ async def migrated(event: ChatEvent, ctx: Context) -> list[Effect]:
     else:
         return []
     await migrate_chat(ctx.uow, old, new, ctx.now)
-    return []
+    order = await ctx.uow.orders.by_chat(new)
+    if event.migrate_from_chat_id is None or order is None:
+        return []
+    # The old group's messages cannot be edited any more: the card is posted again, once (the
+    # new chat's service message), then filled in (request, rating) like every edit.
+    return [new_card(order, ctx.t_order(order)), await current_card(ctx, order)]
 
 
 async def bot_status(event: ChatEvent, ctx: Context) -> list[Effect]:
@@ -46,7 +51,7 @@ async def bot_status(event: ChatEvent, ctx: Context) -> list[Effect]:
         return [await current_card(ctx, order)]
     # Re-added after a removal: deliveries resume and the card is posted again.
     await ctx.uow.chats.set_active(event.chat_id, True, None, ctx.now)
-    return [new_card(order, ctx.t_order(order))]
+    return [new_card(order, ctx.t_order(order)), await current_card(ctx, order)]
 
 
 async def _lost(event: ChatEvent, ctx: Context, status: str) -> None:

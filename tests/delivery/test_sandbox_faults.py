@@ -150,6 +150,16 @@ async def test_our_pace_earns_no_429(rig: Rig) -> None:
     assert (rig.clock.now() - start).total_seconds() >= 60  # the 21st group message waited
 
 
+async def test_the_sandbox_would_catch_a_pace_too_fast(rig: Rig) -> None:
+    """The rig's check is live: a sender allowed 40 a minute in a group earns 429s (and still
+    delivers everything once, waiting them out)."""
+    group = await rig.group("Hasty")
+    await rig.queue(group, 25)
+    await rig.sender(rate_group_per_minute=40).flush(timeout=30)
+    assert await accounted(rig, [group]) == []
+    assert await rig.own_429s() > 0
+
+
 @pytest.mark.parametrize("retry_after", [1, 5, 30])
 async def test_429_storm_is_waited_out(rig: Rig, retry_after: int) -> None:
     group = await rig.group("Storm")

@@ -1,0 +1,54 @@
+"""Run in a subprocess by test_crash.py: drain the outbox through aiogram until it is empty.
+
+python -m tests.delivery.crash_child <sandbox base url> <database url>
+
+It imports everything, then waits for a line on stdin before it starts (so the parent can
+start the next child while the current one runs, and importing aiogram costs no time). The parent SIGKILLs it at random moments and starts it again; on a clean finish it prints
+"done". Limits are set high (the sandbox enforces none here) and the lease short, so a
+restarted child picks up the rows a killed one had claimed within a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from types import SimpleNamespace
+
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.delivery.sender import OutboxSender
+from bot.frameworks.aiogram import AiogramAdapter
+from bot.metrics import Metrics
+from bot.storage.db import create_engine
+from bot.storage.uow import UnitOfWorkFactory
+
+TOKEN = "123456:CRASH"
+LEASE_SECONDS = 1.0
+CONCURRENCY = 4
+
+
+def delivery_settings() -> SimpleNamespace:
+    return SimpleNamespace(
+        redis_url=None, outbox_concurrency=CONCURRENCY, outbox_lease_seconds=LEASE_SECONDS,
+        outbox_poll_seconds=0.2, rate_global_per_second=10_000.0,
+        rate_private_per_second=10_000.0, rate_group_per_minute=1_000_000)
+
+
+async def drain(base_url: str, database_url: str) -> None:
+    settings = Settings(_env_file=None, bot_token=TOKEN, api_base_url=base_url)  # type: ignore[call-arg]
+    adapter = AiogramAdapter(settings)
+    await adapter.open()
+    engine = create_engine(database_url)
+    try:
+        sender = OutboxSender(UnitOfWorkFactory(engine), adapter.transport, SystemClock(),
+                              delivery_settings(), metrics=Metrics())
+        await sender.flush(timeout=60)
+    finally:
+        await engine.dispose()
+        await adapter.close()
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    sys.stdin.readline()
+    asyncio.run(drain(sys.argv[1], sys.argv[2]))
