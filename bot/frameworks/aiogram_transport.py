@@ -31,14 +31,10 @@ from bot.delivery.transport import (
     TransientError,
 )
 from bot.frameworks.base import bad_request
+from bot.frameworks.perform import Builders, perform
 from handlers.events import (
-    AnswerCallback,
-    DeleteMessage,
-    EditKeyboard,
-    EditMessage,
     Effect,
     Keyboard,
-    SendDocument,
     SendMessage,
 )
 
@@ -98,39 +94,11 @@ class AiogramTransport:
             raise neutral_error(error) from error
 
     async def _perform(self, effect: Effect) -> int | None:
-        bot = self.bot
-        if isinstance(effect, SendMessage):
-            sent = await bot.send_message(
-                chat_id=effect.chat_id, text=effect.text, reply_markup=send_markup(effect),
-                reply_parameters=reply_to(effect.reply_to_message_id),
-                message_thread_id=effect.thread_id, parse_mode=None)
-            return sent.message_id
-        if isinstance(effect, EditMessage):
-            await bot.edit_message_text(
-                chat_id=effect.chat_id, message_id=_known(effect.message_id), text=effect.text,
-                reply_markup=inline_keyboard(effect.keyboard), parse_mode=None)
-            return None
-        if isinstance(effect, EditKeyboard):
-            await bot.edit_message_reply_markup(
-                chat_id=effect.chat_id, message_id=_known(effect.message_id),
-                reply_markup=inline_keyboard(effect.keyboard))
-            return None
-        if isinstance(effect, DeleteMessage):
-            await bot.delete_message(chat_id=effect.chat_id, message_id=effect.message_id)
-            return None
-        if isinstance(effect, SendDocument):
-            document = BufferedInputFile(effect.content, filename=effect.filename)
-            sent = await bot.send_document(chat_id=effect.chat_id, document=document,
-                                           caption=effect.caption, parse_mode=None)
-            return sent.message_id
-        if isinstance(effect, AnswerCallback):
-            await bot.answer_callback_query(callback_query_id=effect.callback_id,
-                                            text=effect.text, show_alert=effect.alert)
-            return None
-        raise TypeError(f"not an effect: {effect!r}")
+        return await perform(self.bot, effect, BUILDERS)
 
 
-def _known(message_id: int | None) -> int:
-    if message_id is None:
-        raise BadRequest("the message to edit has no id yet (unresolved ref)")
-    return message_id
+def _document(content: bytes, filename: str) -> object:
+    return BufferedInputFile(content, filename=filename)
+
+
+BUILDERS = Builders(send_markup, inline_keyboard, reply_to, _document)

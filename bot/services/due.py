@@ -102,8 +102,8 @@ async def send_reminder(ctx: DueContext, request_id: int) -> bool:
         if now >= closes:
             return await _close(uow, ctx, request, order)
         t = ctx.translations.get(order.language)
+        _record_reminder(request, ctx.policy, closes, now)  # first: the card shows the new count
         effects = ctx.renderer.reminder(order, request, t)
-        _record_reminder(request, ctx.policy, closes, now)
         return await _save(uow, ctx, request, effects)
 
 

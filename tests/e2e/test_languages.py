@@ -72,7 +72,7 @@ async def _story(world: World, t: Translator) -> tuple[int, int, int]:
 async def test_the_story_in_each_language(world: World, translations: Translations,
                                           language: str) -> None:
     t = translations.get(language)
-    ana, luis, group = await _story(world, t)
+    ana, _luis, group = await _story(world, t)
     card = await world.wait_text(group, t._("Status: {status}").format(status=DONE[language]))
     assert t._("Client: {name}").format(name=t.isolate("Luis")) in card["text"]
     english = translations.get("en")

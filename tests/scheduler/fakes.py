@@ -34,7 +34,7 @@ class FakeRenderer:
                             ref=Ref("request", request.id or 0), order_id=order.id)]
 
     def reminder(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
-        return [SendMessage(order.chat_id, f"reminder {request.id} #{request.reminders_sent + 1}",
+        return [SendMessage(order.chat_id, f"reminder {request.id} #{request.reminders_sent}",
                             order_id=order.id)]
 
     def rating_closed(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:

@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import string
-from dataclasses import replace
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -36,8 +36,8 @@ from bot.domain.reviews import Rating, RequestMode, RequestState, ReviewRequest
 from bot.i18n import SUPPORTED, Translations, Translator, catalog_path, default_locales_dir
 from bot.services.orders import TITLE_MAX
 from handlers.callbacks import INT_MAX
-from handlers.events import Button, EditKeyboard, Keyboard, SendMessage
 from handlers.errors import error_text
+from handlers.events import Button, EditKeyboard, Keyboard, SendMessage
 from handlers.keyboards import (
     aspect_row,
     calendar_keyboard,
@@ -46,8 +46,8 @@ from handlers.keyboards import (
     label_row,
     note_menu,
     reasons_menu,
-    status_menu,
     stars_row,
+    status_menu,
     when_menu,
 )
 from handlers.labels import STATUS
@@ -58,7 +58,7 @@ CALLBACK_DATA_MAX = 64  # bytes
 MESSAGE_MAX = 4096  # characters
 PLACEHOLDER_MAX = 64  # ForceReply input_field_placeholder
 ALERT_MAX = 200  # answerCallbackQuery text
-NOW = datetime(2027, 3, 10, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2027, 3, 10, 9, 30, tzinfo=UTC)
 BIG_ID = INT_MAX  # the largest id the callback codec takes: the most digits
 LONG_NAME = "Ш" * 64 + " " + "ع" * 64  # Telegram: first and last name, 64 each
 POLICY = Policy()
@@ -240,7 +240,7 @@ def test_every_catalog_text_formats(language: str) -> None:
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         dummy = {name: "X" for text in ids for name in fields(text)}
-        texts = [message.string] if isinstance(message.string, str) else list(message.string)
+        texts = [message.string] if isinstance(message.string, str) else list(message.string or ())
         for text in texts:
             try:
                 text.format(**dummy)
