@@ -118,7 +118,6 @@ async def test_sigkill_while_draining_loses_nothing(db_url: str) -> None:
     doubled = {text for text, count in seen.items() if count > 1}
     assert max(seen.values()) <= 1 + KILLS
     assert doubled <= {_text_of(p) for p in in_flight}, f"seed {seed}: doubled {doubled}"
-    print("STATS", seed, len(in_flight), len(doubled), sum(seen.values()) - total)
     assert sum(seen.values()) - total <= KILLS * CONCURRENCY
 
 

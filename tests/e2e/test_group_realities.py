@@ -95,7 +95,7 @@ async def test_removed_bot_stops_deliveries_and_tells_moderators_once(world: Wor
     await world.wait_text(th.group, "a friendly reminder", after=seen)
 
 
-# --- stale buttons ----------------------------------------------------------------------------------
+# --- stale buttons ---------------------------------------------------------------------------
 async def test_stale_status_panel_says_what_is_true_now(world: World) -> None:
     th = await open_order(world)
     first = await step(world, th.group, th.pro, "Update", "at what stage is the job?")
@@ -117,8 +117,8 @@ async def test_stale_stars_after_the_rating_window(world: World) -> None:
     text = await forged(world, th.group, th.client, "star:1:5", int(request["message_id"]))
     assert text.startswith("The rating window for this order has closed.")
     await world.flush()
-    stars = [m for m in await world.control.messages(th.group)
-             if m["message_id"] == request["message_id"]][0]
+    stars = next(m for m in await world.control.messages(th.group)
+                 if m["message_id"] == request["message_id"])
     assert labels(stars) == ["The rating window has closed"]
     card = await world.wait_text(th.group, CARD)
     assert "Rating:" not in card["text"]
