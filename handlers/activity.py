@@ -21,7 +21,7 @@ async def track_activity(event: ChatEvent, ctx: Context) -> list[Effect]:
         return []
     if event.kind not in (EventKind.TEXT, EventKind.COMMAND, EventKind.CALLBACK):
         return []
-    order = await ctx.uow.orders.by_chat(event.chat_id)
+    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
     if order is None:
         return []
     role = order.role_of(event.user.id)

@@ -110,7 +110,7 @@ def split_first(args: str) -> tuple[str, str]:
 async def chat_order(event: ChatEvent, ctx: Context) -> Order | None:
     if event.chat_type == "private":
         return None
-    return await ctx.uow.orders.by_chat(event.chat_id)
+    return await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
 
 
 async def target(event: ChatEvent, ctx: Context, need_reason: bool = False

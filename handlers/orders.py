@@ -9,6 +9,7 @@ from bot.services import orders as order_service
 from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.events import AnswerCallback, ChatEvent, Effect, SendMessage
+from handlers.labels import order_ref
 from handlers.render import card, new_card, say
 from handlers.router import Router
 
@@ -35,9 +36,11 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
     title = event.args.strip()
     if not title:
         return [_reply(event, t._("Usage: /neworder <title of the job>"))]
-    existing = await ctx.uow.orders.by_chat(event.chat_id)
+    existing = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
     if existing is not None and existing.status.value != "cancelled":
-        raise NotAllowed("this chat already has an order")
+        return [_reply(event, t._("This chat already has {order}. A new order needs its own "
+                                  "group or forum topic.").format(
+            order=order_ref(t, existing.id, existing.title)))]
     language = ctx.t_person(event).language
     reads_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
     order = await order_service.create_order(

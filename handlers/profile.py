@@ -30,7 +30,8 @@ def register(router: Router) -> None:
 
 
 async def profile_command(event: ChatEvent, ctx: Context) -> list[Effect]:
-    order = None if event.chat_type == "private" else await ctx.uow.orders.by_chat(event.chat_id)
+    in_group = event.chat_type != "private"
+    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id) if in_group else None
     t = ctx.t_order(order) if order is not None else ctx.t_person(event)
     pro_id = _whose(event, order)
     if pro_id is None:

@@ -27,7 +27,7 @@ def is_stale(event: ChatEvent, error: DomainError) -> bool:
 
 async def now_true(event: ChatEvent, ctx: Context) -> str | None:
     """A short line on the order's current state, for the alert."""
-    order = await ctx.uow.orders.by_chat(event.chat_id)
+    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
     if order is None:
         return None
     t = ctx.t_person(event, order)
@@ -37,7 +37,7 @@ async def now_true(event: ChatEvent, ctx: Context) -> str | None:
 async def refresh_tapped(event: ChatEvent, ctx: Context) -> list[Effect]:
     message_id = event.message_id or 0
     ref = await ctx.uow.refs.lookup(event.chat_id, message_id)
-    order = await ctx.uow.orders.by_chat(event.chat_id)
+    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
     if ref is not None and ref.kind == "card" and order is not None and order.id == ref.id:
         return [await current_card(ctx, order)]
     if ref is not None and ref.kind == "request" and order is not None:

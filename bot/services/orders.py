@@ -40,8 +40,8 @@ def new_bind_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-async def order_in_chat(uow: UnitOfWork, chat_id: int) -> Order:
-    order = await uow.orders.by_chat(chat_id)
+async def order_in_chat(uow: UnitOfWork, chat_id: int, thread_id: int | None = None) -> Order:
+    order = await uow.orders.by_chat(chat_id, thread_id)
     if order is None:
         raise NotFound("no order in this chat")
     return order

@@ -30,10 +30,14 @@ from bot.storage.repositories import TableRepository
 
 
 class OrderRepository(TableRepository[Order]):
-    async def by_chat(self, chat_id: int) -> Order | None:
-        """The chat's current order: the latest one bound to it."""
-        rows = await self.find(self.table.c.chat_id == chat_id,
-                               order_by=self.table.c.id.desc(), limit=1)
+    async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
+        """The chat's current order: the latest one bound to it (to that forum topic, when
+        a topic is given: a forum can hold one order per topic)."""
+        c = self.table.c
+        where = [c.chat_id == chat_id]
+        if thread_id is not None:
+            where.append(c.thread_id == thread_id)
+        rows = await self.find(*where, order_by=c.id.desc(), limit=1)
         return rows[0] if rows else None
 
     async def by_token(self, token: str) -> Order | None:

@@ -3,9 +3,10 @@
 python -m tests.delivery.crash_child <sandbox base url> <database url>
 
 It imports everything, then waits for a line on stdin before it starts (so the parent can
-start the next child while the current one runs, and importing aiogram costs no time). The parent SIGKILLs it at random moments and starts it again; on a clean finish it prints
-"done". Limits are set high (the sandbox enforces none here) and the lease short, so a
-restarted child picks up the rows a killed one had claimed within a second.
+start the next child while the current one runs, and importing aiogram costs no time). The
+parent SIGKILLs it at random moments and starts it again; on a clean finish it prints "done".
+Limits are set high (the sandbox enforces none here) and the lease short, so a restarted
+child picks up the rows a killed one had claimed within a second.
 """
 
 from __future__ import annotations

@@ -9,13 +9,13 @@ moments (after a random number of messages arrived), restarts it, and finally le
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import signal
 import sys
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from bot.clock import SystemClock
@@ -57,6 +57,10 @@ def _arrived(sandbox: SandboxServer) -> int:
                and e["from"]["is_bot"])
 
 
+def _reached(sandbox: SandboxServer, count: int) -> bool:
+    return _arrived(sandbox) >= count
+
+
 async def _outbox(uow_factory: UnitOfWorkFactory) -> list[tuple[int, str, str]]:
     table = OutboxRow.__table__
     async with uow_factory() as uow:
@@ -95,7 +99,7 @@ async def test_sigkill_while_draining_loses_nothing(db_url: str) -> None:
             for moment in moments:
                 child, ready = _go(ready), await _child(sandbox.base_url, db_url)
                 reached = await sandbox.state.changed.wait_until(
-                    lambda m=moment: _arrived(sandbox) >= m, WAIT)
+                    functools.partial(_reached, sandbox, moment), WAIT)
                 await _kill(child)
                 assert reached, f"seed {seed}: the child never delivered {moment} messages"
                 in_flight |= {p for _, s, p in await _outbox(uow_factory) if s == "sending"}

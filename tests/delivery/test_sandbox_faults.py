@@ -110,7 +110,8 @@ async def rig(request: pytest.FixtureRequest, tmp_path: Path,
         await engine.dispose()
 
 
-async def accounted(rig: Rig, chats: list[int], duplicates_allowed: int = 0) -> list[dict[str, Any]]:
+async def accounted(rig: Rig, chats: list[int],
+                    duplicates_allowed: int = 0) -> list[dict[str, Any]]:
     """Every row is closed; a sent row's text arrived, a failed one has a reason and did not.
     Returns the failed rows."""
     outbox = await rows(rig.uow)

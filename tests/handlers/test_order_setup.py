@@ -79,3 +79,19 @@ async def test_deep_link_binds_a_backend_order_to_the_group(bench: Bench) -> Non
     effects = await bench.send(bench.command(-5, adder, "/start nope"))
     assert _texts(effects) == ["That is no longer available."]
     assert not any(isinstance(e, AnswerCallback) for e in effects)
+
+
+async def test_a_forum_holds_one_order_per_topic(bench: Bench) -> None:
+    pro = bench.person(1, "Ana", "en")
+    first = bench.command(GROUP, pro, "/neworder Kitchen", thread_id=11)
+    second = bench.command(GROUP, pro, "/neworder Bathroom", thread_id=22)
+    card_one = (await bench.send(first))[0]
+    card_two = (await bench.send(second))[0]
+    assert isinstance(card_one, SendMessage) and card_one.thread_id == 11
+    assert isinstance(card_two, SendMessage) and card_two.thread_id == 22
+    assert card_one.ref != card_two.ref
+    effects = await bench.send(bench.command(GROUP, pro, "/revisions 4", thread_id=22))
+    assert any("Bathroom" in text and "0 of 4" in text for text in _texts(effects))
+    again = await bench.send(bench.command(GROUP, pro, "/neworder Other", thread_id=11))
+    assert _texts(again) == ["This chat already has order #1 «Kitchen». A new order needs its "
+                             "own group or forum topic."]

@@ -1,0 +1,178 @@
+"""The inbox: an update is handled once, whether it comes twice at once, again after a restart,
+or was stored by the webhook but not handled before a crash. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.clock import ClockTimer, FakeClock
+from bot.config import Settings
+from bot.runner import Running, start
+from bot.sandbox.control import SandboxControl
+from bot.sandbox.server import SandboxServer
+from bot.storage.migrate import upgrade
+from bot.storage.models import InboxRow, OutboxRow, StatusChangeRow
+from handlers.events import ChatEvent, EventKind, Person
+from tests.delivery.conftest import PG_ADMIN, _execute, _pg_answers
+from tests.e2e.conftest import sqlite_url
+from tests.e2e.test_order_thread import open_order, step
+from tests.e2e.world import World
+
+pytestmark = pytest.mark.e2e
+HELP = "order thread"  # in the English /help text
+WAIT = 10.0
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """A migrated PostgreSQL database to copy (CREATE DATABASE ... TEMPLATE), or None."""
+    if not asyncio.run(_pg_answers()):
+        yield None
+        return
+    name = f"e2e_inbox_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute(f'CREATE DATABASE "{name}"'))
+    upgrade(_async_url(name))
+    yield name
+    asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _async_url(name: str) -> str:
+    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, migrated_database: Path, tmp_path: Path,
+                 pg_template: str | None) -> Iterator[str]:
+    """This module's tests run on a copy of a migrated SQLite file, and on PostgreSQL."""
+    if request.param == "sqlite":
+        target = tmp_path / "orderbot.db"
+        shutil.copy(migrated_database, target)
+        yield sqlite_url(target)
+        return
+    if pg_template is None:
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
+    name = f"e2e_inbox_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    yield _async_url(name)
+    asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _count(world_app: Any, table: Any, *where: Any) -> int:
+    async with world_app.uow_factory() as uow:
+        query = select(func.count()).select_from(table).where(*where)
+        return int((await uow.conn.execute(query)).scalar_one())
+
+
+async def test_the_same_tap_twice_at_once_changes_the_status_once(world: World) -> None:
+    th = await open_order(world)
+    panel = await step(world, th.group, th.pro, "Update", "at what stage is the job?")
+    await world.flush()
+    changes, outbox = StatusChangeRow.__table__, OutboxRow.__table__
+    before = (await _count(world.app, changes), await _count(world.app, outbox))
+    tap = ChatEvent(update_id=987_654_321, kind=EventKind.CALLBACK, chat_id=th.group,
+                    chat_type="group", user=Person(th.pro, "Ana", "en", username="ana"),
+                    message_id=int(panel["message_id"]), callback_id="cb-twice",
+                    callback_data="st:1:in_progress")
+    seen = await world.mark(th.group)
+    answers = await asyncio.gather(world.app.handle(tap), world.app.handle(tap))
+    assert sorted(len(a) for a in answers) == [0, 1]  # one handled (and answered), one ignored
+    assert await _count(world.app, changes) == before[0] + 1
+    assert await _count(world.app, changes, changes.c.to_status == "in_progress") == 1
+    queued = await _count(world.app, outbox) - before[1]
+    assert queued > 0
+    await world.flush()
+    shown = await world.entries(th.group, after=seen, kinds=("message", "edit"))
+    assert len(shown) == queued  # one set of messages
+    assert sum("please confirm that you hired" in (e.get("text") or "") for e in shown) == 1
+
+
+@asynccontextmanager
+async def bot_running(settings: Settings, clock: FakeClock) -> AsyncIterator[Running]:
+    """The bot in webhook mode, started and stopped like `orderbot webhook` does."""
+    from bot.app import build_app
+
+    running = await start(settings, clock=clock, mode="webhook",
+                          app_factory=lambda s, c: build_app(s, c, ClockTimer(clock)))
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def _settle(running: Running) -> None:
+    assert running.webhook is not None
+    await running.webhook.idle()
+    await running.app.sender.flush()  # type: ignore[attr-defined]
+
+
+async def _bot_messages(control: SandboxControl, chat: int) -> int:
+    return sum(1 for m in await control.messages(chat) if m["from"]["is_bot"])
+
+
+async def test_redelivered_after_a_restart_is_handled_once(
+        sandbox: SandboxServer, settings: Settings, clock: FakeClock) -> None:
+    async with SandboxControl(sandbox.base_url) as control:
+        ana = await control.create_user("Ana", "en")
+        async with bot_running(settings, clock) as running:
+            await control.post(ana, ana, "/help")
+            await control.wait_for(ana, lambda e: HELP in (e.get("text") or ""), WAIT)
+            await _settle(running)
+        update_id = max(sandbox.state.primary_bot().updates.history)
+        before = await _bot_messages(control, ana)
+        async with bot_running(settings, clock) as running:
+            await control.redeliver(update_id)
+            seen = await _last_seq(control, ana)
+            await control.post(ana, ana, "/help")  # handled after the repeat (in order)
+            await control.wait_for(ana, lambda e: HELP in (e.get("text") or ""), WAIT,
+                                   after=seen)
+            await _settle(running)
+        assert await _bot_messages(control, ana) == before + 1  # only the new /help answered
+
+
+async def _last_seq(control: SandboxControl, chat: int) -> int:
+    entries = await control.transcript(chat)
+    bot_entries = [int(e["seq"]) for e in entries if e["from"]["is_bot"]]
+    return max(bot_entries, default=0)
+
+
+def _help_update(update_id: int, user_id: int) -> dict[str, Any]:
+    person = {"id": user_id, "is_bot": False, "first_name": "Ana", "language_code": "en"}
+    return {"update_id": update_id, "message": {
+        "message_id": 1, "date": 1_800_000_000, "text": "/help",
+        "chat": {"id": user_id, "type": "private", "first_name": "Ana"}, "from": person,
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+
+
+async def test_stored_but_unhandled_update_is_handled_at_the_next_start(
+        sandbox: SandboxServer, settings: Settings, clock: FakeClock) -> None:
+    from bot.storage.db import create_engine
+    from bot.storage.uow import UnitOfWorkFactory
+
+    inbox = InboxRow.__table__
+    async with SandboxControl(sandbox.base_url) as control:
+        ana = await control.create_user("Ana", "en")
+        engine = create_engine(settings.database_url)
+        async with UnitOfWorkFactory(engine)() as uow:  # the webhook stored it, then a crash
+            await uow.conn.execute(insert(inbox).values(  # type: ignore[arg-type]
+                update_id=555_001, received_at=clock.now(),
+                payload=json.dumps(_help_update(555_001, ana)), handled_at=None))
+            await uow.commit()
+        await engine.dispose()
+        async with bot_running(settings, clock) as running:
+            await control.wait_for(ana, lambda e: HELP in (e.get("text") or ""), WAIT)
+            await _settle(running)
+            async with running.app.uow_factory() as uow:
+                handled = (await uow.conn.execute(select(inbox.c.handled_at).where(
+                    inbox.c.update_id == 555_001))).scalar_one()
+        assert handled is not None
+        assert await _bot_messages(control, ana) == 1
