@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, TOKEN, database, emit, note, quiet, sandbox_process  # noqa: E402
-from bench.common import settings as make_settings  # noqa: E402
+from bench.common import ROOT, TOKEN, database, emit, note, quiet, sandbox_process
+from bench.common import settings as make_settings
 
 LEASE_SECONDS = 3.0
 MARK = "crash-bench note"

@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import TOKEN, database, emit, note, quiet, sandbox_process  # noqa: E402
-from bench.common import settings as make_settings  # noqa: E402
+from bench.common import TOKEN, database, emit, note, quiet, sandbox_process
+from bench.common import settings as make_settings
 
 
 def minimum_seconds(per_chat: dict[int, int], groups: set[int]) -> float:

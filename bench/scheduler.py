@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, database, emit, note, percentile, quiet  # noqa: E402
-from bench.common import settings as make_settings  # noqa: E402
+from bench.common import ROOT, database, emit, note, percentile, quiet
+from bench.common import settings as make_settings
 
 CHUNK = 20_000
 

@@ -25,9 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import payloads  # noqa: E402
-from bench.common import database, emit, median, note, percentile, quiet, sandbox_process  # noqa: E402
-from bench.common import settings as make_settings  # noqa: E402
+from bench import payloads
+from bench.common import database, emit, median, note, percentile, quiet, sandbox_process
+from bench.common import settings as make_settings
 
 
 async def _noop(_event: Any) -> list[Any]:
