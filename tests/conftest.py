@@ -140,3 +140,23 @@ async def uow_factory(db_url: str) -> AsyncIterator[UnitOfWorkFactory]:
         yield factory
     finally:
         await factory.engine.dispose()
+
+
+SERVICE_SKIPS = ("no PostgreSQL", "no Redis")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI (CI=true) a database test that would skip for want of its server fails instead.
+
+    `.ci/run` starts PostgreSQL and Redis; a skip there means the run did not test what it
+    claims, which must not pass unnoticed.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") != "true" or not report.skipped:
+        return
+    reason = str(report.longrepr)
+    if any(marker in reason for marker in SERVICE_SKIPS):
+        report.outcome = "failed"
+        report.longrepr = f"CI=true but a service the test needs is missing: {reason}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -20,9 +19,11 @@ from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
 from bot.storage.uow import UnitOfWorkFactory
+from tests.conftest import PG_SERVER
 from tests.delivery.fakes import FakeTimer, FakeTransport
 
-PG_ADMIN = os.environ.get("ORDERBOT_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+# The same server as tests/conftest.py (ORDERBOT_TEST_PG), as a plain asyncpg DSN.
+PG_ADMIN = PG_SERVER.replace("postgresql+asyncpg://", "postgresql://", 1)
 TABLES = "outbox, message_refs, chats, orders"
 
 
