@@ -39,6 +39,23 @@ def test_migrate_creates_the_schema_on_postgres(pg_url: str,
     monkeypatch.setenv("ORDERBOT_DATABASE_URL", pg_url)
     assert main(["migrate"]) == 0
     assert main(["migrate"]) == 0  # already at head: nothing to do
+    assert {"orders", "review_requests", "ratings", "inbox", "outbox"} <= _pg_tables(pg_url)
+
+
+def _pg_tables(url: str) -> set[str]:
+    import asyncio
+
+    import asyncpg
+
+    async def names() -> set[str]:
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+        try:
+            rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        finally:
+            await conn.close()
+        return {row["tablename"] for row in rows}
+
+    return asyncio.run(names())
 
 
 def test_run_refuses_an_old_schema_with_a_clear_message(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from bot.domain.order import Status
+from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.storage.factories import order
 
@@ -80,3 +82,15 @@ async def test_units_of_work_take_turns_on_sqlite(uow_factory: UnitOfWorkFactory
             raise ValueError
     async with uow_factory() as uow:
         assert isinstance(uow, UnitOfWork)
+
+
+async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
+    """Readers do not wait for the writer: the embedded database is in write-ahead-log mode."""
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one()
+    finally:
+        await engine.dispose()
+    assert (mode, keys) == ("wal", 1)

@@ -32,6 +32,21 @@ ALLOWED = [(a, b) for a, b in ALL_MOVES if b in PRO_MOVES[a]]
 REFUSED = [(a, b) for a, b in ALL_MOVES if b not in PRO_MOVES[a]]
 
 
+# The moves a professional may make, written out from PRODUCT.md sections 2 and 3 rather than
+# read from the code, so that a move added to or dropped from PRO_MOVES fails here.
+N, P, D, G = Status.NOT_HIRED, Status.IN_PROGRESS, Status.DONE, Status.NOT_GOING_AHEAD
+EXPECTED_PRO_MOVES = {
+    (N, P), (N, D), (N, G),  # from "not hired yet": hired, finished, or not going ahead
+    (P, N), (P, D), (P, G),  # rectify an "in progress", finish it, or it falls through
+    (D, P),                  # a "done" reopened while the work goes on
+    (G, N), (G, P), (G, D),  # Cronoshare's "rectify": an agreement after all
+}
+
+
+def test_the_allowed_moves_are_the_products() -> None:
+    assert set(ALLOWED) == EXPECTED_PRO_MOVES
+
+
 def test_the_table_covers_every_status() -> None:
     assert set(PRO_MOVES) == set(Status)
     assert PRO_MOVES[Status.DISPUTED] == frozenset()
