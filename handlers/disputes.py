@@ -119,7 +119,7 @@ async def _notify_moderators(ctx: Context, order: Order, opener: str,
             t._("History:")]
         lines += [_history_line(t, order, change, names) for change in history]
         effects.append(SendMessage(moderator, "\n".join(lines)[:4000],
-                                   _resolve_menu(order, t), order_id=order.id))
+                                   resolve_menu(order, t), order_id=order.id))
     return effects
 
 
@@ -140,7 +140,8 @@ def _history_line(t: Translator, order: Order, change: StatusChange,
         name=t.isolate(names.get(change.by_user_id, str(change.by_user_id))))
 
 
-def _resolve_menu(order: Order, t: Translator) -> Keyboard:
+def resolve_menu(order: Order, t: Translator) -> Keyboard:
+    """The moderator's choices for an open dispute (the notice and /disputes)."""
     oid = order.id or 0
     return ((Button(t._("Done"), cb("dsr", oid, "done")),
              Button(t._("In progress"), cb("dsr", oid, "in_progress"))),

@@ -4,7 +4,7 @@ and where the answers go (PRODUCT.md sections 7 and 11)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.order import Order
@@ -92,10 +92,17 @@ def reply(event: ChatEvent, text: str, keyboard: Keyboard | None = None) -> Send
 def private(event: ChatEvent, t: Translator, text: str,
             keyboard: Keyboard | None = None) -> list[Effect]:
     """Answers about other orders go to the moderator's private chat, never into a group."""
-    answer = SendMessage(event.user.id, fit(text), keyboard)
+    return private_messages(event, t, [(text, keyboard)])
+
+
+def private_messages(event: ChatEvent, t: Translator,
+                     messages: Sequence[tuple[str, Keyboard | None]]) -> list[Effect]:
+    """Several answers in the moderator's private chat; in a group, a note that they went."""
+    effects: list[Effect] = [SendMessage(event.user.id, fit(text), keyboard)
+                             for text, keyboard in messages]
     if event.chat_type == "private":
-        return [answer]
-    return [answer, reply(event, t._("I sent the answer to you in a private message."))]
+        return effects
+    return [*effects, reply(event, t._("I sent the answer to you in a private message."))]
 
 
 def fit(text: str) -> str:

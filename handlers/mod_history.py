@@ -3,9 +3,10 @@ moderator's language and under Telegram's 4096 characters."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
-from bot.domain.order import Order, StatusChange
+from bot.domain.order import Order, Status, StatusChange
 from bot.domain.reviews import Rating, RatingEdit
 from bot.domain.revisions import Revision
 from bot.i18n import N_, Translator
@@ -19,6 +20,7 @@ LINE_MAX = 300
 ACTIONS = {
     "order_created": N_("order created"),
     "client_claimed": N_("became the client"),
+    "pro_claimed": N_("became the professional"),
     "hire_confirmed": N_("confirmed the hire"),
     "reminder_sent": N_("sent a reminder"),
     "review_hidden": N_("hid the review"),
@@ -28,7 +30,18 @@ ACTIONS = {
     "mod_added": N_("added a moderator"),
     "mod_removed": N_("removed a moderator"),
     "export": N_("exported the data"),
+    "revision_requested": N_("asked for a revision"),
+    "delivery_date_proposed": N_("proposed a new delivery date"),
+    "delivery_date_accepted": N_("accepted the new delivery date"),
+    "delivery_date_refused": N_("refused the new delivery date"),
+    "dispute_opened": N_("opened a dispute"),
+    "dispute_resolved": N_("resolved the dispute"),
+    "dispute_withdrawn": N_("withdrew the dispute"),
+    "checkin_offered": N_("started writing the check-in"),
+    "checkin_sent": N_("sent the check-in"),
 }
+STATUS_DETAIL = frozenset({"dispute_resolved", "dispute_withdrawn"})  # detail: the new status
+_STATUSES = frozenset(status.value for status in Status)
 Event = tuple[datetime, str]
 
 
@@ -113,7 +126,19 @@ def _entry(e: AuditEntry, t: Translator, names: dict[int, str], order: Order) ->
     text = t._("{when} — {who}: {what}").format(
         when=_when(t, e.at, order), who=_who(t, names, e.actor_id),
         what=action_name(t, e.action))
-    return e.at, _line(text, e.detail)
+    return e.at, _line(text, _detail(e, t, order))
+
+
+def _detail(e: AuditEntry, t: Translator, order: Order) -> str | None:
+    """The entry's detail as a moderator reads it: a status by its name, a moment in the
+    order's time zone; free text as it was written."""
+    if e.action in STATUS_DETAIL and e.detail in _STATUSES:
+        return status_name(t, Status(e.detail))
+    if e.action == "checkin_offered" and e.detail:
+        with contextlib.suppress(ValueError):
+            return t._("until {when}").format(
+                when=_when(t, datetime.fromisoformat(e.detail), order))
+    return e.detail
 
 
 def _revision(r: Revision, t: Translator, order: Order) -> Event:

@@ -1,4 +1,5 @@
-"""Looking into orders: /orders [status] (pages with ‹ ›), /order <id>, /disputes."""
+"""Looking into orders: /orders [status] (pages with ‹ ›), /order <id>, /disputes (each open
+dispute with the buttons of the moderators' notice)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from bot.domain.order import Order, Status
 from bot.i18n import Translator
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
+from handlers.disputes import resolve_menu
 from handlers.events import Button, ChatEvent, EditMessage, Effect, Keyboard
 from handlers.labels import order_ref, status_name
 from handlers.mod_common import (
@@ -15,6 +17,7 @@ from handlers.mod_common import (
     fit,
     moderator_command,
     private,
+    private_messages,
     reply,
     split_first,
     target,
@@ -23,7 +26,7 @@ from handlers.mod_history import order_details
 from handlers.router import Router
 
 PAGE_SIZE = 10
-DISPUTES_MAX = 50
+DISPUTES_SHOWN = 10  # one message each, with its buttons
 
 
 def register(router: Router) -> None:
@@ -105,18 +108,29 @@ async def order_command(event: ChatEvent, ctx: Context, t: Translator) -> list[E
 
 
 async def disputes_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
-    disputed = await ctx.uow.orders.listing(Status.DISPUTED, DISPUTES_MAX, 0)
+    """A heading, then each open dispute (newest first) with the buttons that resolve it."""
+    disputed = await ctx.uow.orders.listing(Status.DISPUTED, DISPUTES_SHOWN, 0)
     if not disputed:
         return private(event, t, t._("No open disputes."))
     total = await ctx.uow.orders.count(ctx.uow.orders.table.c.status == Status.DISPUTED)
-    lines = [t.ngettext("{n} open dispute:", "{n} open disputes:", total).format(
-        n=t.number(total))]
+    heading = t.ngettext("{n} open dispute:", "{n} open disputes:", total).format(
+        n=t.number(total))
+    if total > len(disputed):
+        heading += " " + t.ngettext(
+            "the newest is below; /orders disputed lists them all.",
+            "the {n} newest are below; /orders disputed lists them all.",
+            len(disputed)).format(n=t.number(len(disputed)))
+    messages: list[tuple[str, Keyboard | None]] = [(heading, None)]
     for order in disputed:
-        history = await ctx.uow.orders.history(order.id or 0)
-        opened = [c for c in history if c.to_status == Status.DISPUTED]
-        since = t.datetime(opened[-1].at, order.timezone, "short") if opened else "—"
-        reason = opened[-1].reason if opened and opened[-1].reason else ""
-        lines.append(t._("{order} — since {since}; {reason} — /order {id}").format(
-            order=order_ref(t, order.id, order.title), since=since,
-            reason=t.isolate(reason[:200]), id=order.id))
-    return private(event, t, "\n".join(lines))
+        messages.append((await _dispute_line(ctx, t, order), resolve_menu(order, t)))
+    return private_messages(event, t, messages)
+
+
+async def _dispute_line(ctx: Context, t: Translator, order: Order) -> str:
+    history = await ctx.uow.orders.history(order.id or 0)
+    opened = [c for c in history if c.to_status == Status.DISPUTED]
+    since = t.datetime(opened[-1].at, order.timezone, "short") if opened else "—"
+    reason = opened[-1].reason if opened and opened[-1].reason else ""
+    return t._("{order} — since {since}; {reason} — /order {id}").format(
+        order=order_ref(t, order.id, order.title), since=since,
+        reason=t.isolate(reason[:200]), id=order.id)

@@ -103,9 +103,32 @@ async def test_disputes_lists_open_ones(bench: Bench) -> None:
     assert "No open disputes." in one_text(await bench.send(
         bench.command(MOD, mod(bench), "/disputes")))
     await open_dispute(bench, order_id, 2, "never finished the tiles")
-    text = one_text(await bench.send(bench.command(MOD, mod(bench), "/disputes")))
-    assert "1 open dispute:" in text and "never finished the tiles" in text
-    assert f"/order {order_id}" in text
+    effects = await bench.send(bench.command(MOD, mod(bench), "/disputes"))
+    heading, line = [e for e in effects if isinstance(e, SendMessage)]
+    assert heading.text == "1 open dispute:" and heading.keyboard is None
+    assert "never finished the tiles" in line.text and f"/order {order_id}" in line.text
+    assert [[b.data for b in row] for row in line.keyboard or ()] == [
+        [cb("dsr", order_id, "done"), cb("dsr", order_id, "in_progress")],
+        [cb("dsr", order_id, "cancel")]]
+    effects = await bench.send(bench.tap(MOD, mod(bench), cb("dsr", order_id, "done"), 600))
+    [edit] = [e for e in effects if isinstance(e, EditMessage) and e.chat_id == MOD]
+    assert edit.message_id == 600 and "resolved by you: Done" in edit.text
+    assert "No open disputes." in one_text(await bench.send(
+        bench.command(MOD, mod(bench), "/disputes")))
+
+
+async def test_disputes_beyond_the_first_ten(bench: Bench) -> None:
+    for n in range(12):
+        order_id, pro, _ = await bound_order(bench, chat=-1000 - n, title=f"Job {n}")
+        await bench.send(bench.tap(-1000 - n, pro, cb("st", order_id, "in_progress"), 77))
+        await open_dispute(bench, order_id, 2, f"problem {n}")
+    effects = await bench.send(bench.command(GROUP, mod(bench), "/disputes"))
+    private = [e for e in effects if isinstance(e, SendMessage) and e.chat_id == MOD]
+    assert private[0].text == ("12 open disputes: the 10 newest are below; /orders disputed "
+                               "lists them all.")
+    assert len(private) == 11 and all(e.keyboard for e in private[1:])
+    assert "problem 11" in private[1].text and "problem 2" in private[-1].text
+    assert "private message" in one_text(effects, GROUP)
 
 
 async def test_stats(bench: Bench) -> None:
