@@ -1,5 +1,5 @@
 """Use cases of the rating: only the order's client rates, once per order, while the window
-is open; later changes keep the history (seed 004)."""
+is open; later changes keep the history, one entry per edit session (see `Rating`; seed 004)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.domain.errors import AlreadyDone, Frozen, NotAllowed, NotFound, WindowClosed
 from bot.domain.order import Order
 from bot.domain.policy import Policy
-from bot.domain.reviews import Rating, RequestState, ReviewRequest, check_stars
+from bot.domain.reviews import Rating, RatingEdit, RequestState, ReviewRequest, check_stars
 from bot.storage.uow import UnitOfWork
 
 
@@ -73,9 +73,10 @@ async def rate(uow: UnitOfWork, request: ReviewRequest, order: Order, user_id: i
         rating = Rating(order_id=order.id or 0, client_id=user_id, pro_id=order.pro_id,
                         stars=stars, created_at=now, updated_at=now)
         await uow.ratings.add(rating)
-    elif rating.stars != stars:  # an edit: the rating as it was goes to the history
-        rating.snapshot(now, user_id)
-        rating.change_stars(stars, user_id, now)
+    else:  # the stars tapped again: an edit session begins (see `Rating`)
+        rating.reopen(user_id, now, await latest_edit(uow, rating))
+        if rating.stars != stars:
+            rating.change_stars(stars, user_id, now)
         await uow.ratings.save(rating)
     if request.state != RequestState.RATED:
         request.state, request.next_reminder_at = RequestState.RATED, None
@@ -92,15 +93,19 @@ async def rating_for(uow: UnitOfWork, order: Order, user_id: int, now: datetime,
     return rating
 
 
+async def latest_edit(uow: UnitOfWork, rating: Rating) -> RatingEdit | None:
+    """The latest entry of the rating's history: where the edit session under way began."""
+    history = await uow.ratings.history(rating.id or 0)
+    return history[-1] if history else None
+
+
 async def set_aspect(uow: UnitOfWork, rating: Rating, aspect: str, value: int | None,
                      user_id: int, now: datetime) -> Rating:
-    rating.set_aspect(aspect, value, user_id, now)
+    rating.set_aspect(aspect, value, user_id, now, latest=await latest_edit(uow, rating))
     return await uow.ratings.save(rating)
 
 
 async def set_comment(uow: UnitOfWork, rating: Rating, text: str | None, user_id: int,
                       now: datetime, policy: Policy) -> Rating:
-    if rating.comment is not None:
-        rating.snapshot(now, user_id)
-    rating.set_comment(text, user_id, now, policy)
+    rating.set_comment(text, user_id, now, policy, latest=await latest_edit(uow, rating))
     return await uow.ratings.save(rating)

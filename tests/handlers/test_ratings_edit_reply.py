@@ -65,8 +65,20 @@ async def test_client_changes_stars_aspects_and_comment(bench: Bench) -> None:
     rating, history = await _rating(bench, th)
     assert (rating.stars, rating.on_time, rating.quality, rating.communication) == (5, 5, 3, 4)
     assert rating.comment == "Sorted in the end"
-    assert history[0].stars == 2 and history[0].comment == "Slow"
-    assert [h.stars for h in history] == [2, 5]  # before the stars, before the comment
+    # one entry for the whole session: the rating as it was when "Change my rating" began
+    assert [h.content() for h in history] == [(2, 2, 3, None, "Slow")]
+    assert history[0].by_user_id == th.client.id
+
+
+async def test_changing_only_an_aspect_is_kept_in_the_history(bench: Bench) -> None:
+    th = await requested(bench)
+    await rate(bench, th, 4, (4, 4, 4))
+    rating, _ = await _rating(bench, th)
+    row = await _edit_row(bench, th, rating.id)
+    await rate(bench, th, 4, (0, 2, 0), message=row)
+    rating, history = await _rating(bench, th)
+    assert rating.content() == (4, 4, 2, 4, None)
+    assert [h.content() for h in history] == [(4, 4, 4, 4, None)]
 
 
 async def test_edit_with_same_stars_only_changes_comment(bench: Bench) -> None:

@@ -1,5 +1,5 @@
 """Review requests (note, schedule, post, remind, freeze) and ratings (stars, aspects, comment,
-the pro's one reply, hiding, the history of edits)."""
+the pro's one reply, hiding). The history of edits: test_rating_history.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from bot.domain.policy import Policy
 from bot.domain.reviews import (
     ASPECTS,
     Rating,
-    RatingEdit,
     RequestMode,
     RequestState,
     ReviewRequest,
@@ -221,45 +220,45 @@ def test_only_the_client_rates_and_nothing_changes(by: int) -> None:
     with pytest.raises(NotAllowed):
         r.change_stars(1, by, T0 + H)
     with pytest.raises(NotAllowed):
-        r.set_aspect("quality", 1, by, T0 + H)
+        r.set_aspect("quality", 1, by, T0 + H, latest=None)
     with pytest.raises(NotAllowed):
-        r.set_comment("awful", by, T0 + H, P)
+        r.set_comment("awful", by, T0 + H, P, latest=None)
     assert (r.stars, r.quality, r.comment, r.updated_at) == (4, None, "fine", T0)
 
 
 @pytest.mark.parametrize("aspect", ASPECTS)
 def test_aspects(aspect: str) -> None:
     r = rating()
-    r.set_aspect(aspect, 5, CLIENT, T0 + H)
+    r.set_aspect(aspect, 5, CLIENT, T0 + H, latest=None)
     assert r.aspects()[aspect] == 5
-    r.set_aspect(aspect, None, CLIENT, T0 + 2 * H)
+    r.set_aspect(aspect, None, CLIENT, T0 + 2 * H, latest=None)
     assert r.aspects()[aspect] is None
     with pytest.raises(InvalidInput):
-        r.set_aspect(aspect, 0, CLIENT, T0)
+        r.set_aspect(aspect, 0, CLIENT, T0, latest=None)
 
 
 def test_aspects_listing_and_unknown_aspect() -> None:
     r = rating(on_time=3)
     assert r.aspects() == {"on_time": 3, "quality": None, "communication": None}
     with pytest.raises(InvalidInput):
-        r.set_aspect("price", 3, CLIENT, T0)
+        r.set_aspect("price", 3, CLIENT, T0, latest=None)
     with pytest.raises(InvalidInput):
-        r.set_aspect("stars", 3, CLIENT, T0)
+        r.set_aspect("stars", 3, CLIENT, T0, latest=None)
     assert r.stars == 4
 
 
 def test_comment() -> None:
     r = rating()
-    r.set_comment("  <b>great</b>  ", CLIENT, T0, P)
+    r.set_comment("  <b>great</b>  ", CLIENT, T0, P, latest=None)
     assert r.comment == "<b>great</b>"
-    r.set_comment("   ", CLIENT, T0, P)
+    r.set_comment("   ", CLIENT, T0, P, latest=None)
     assert r.comment is None
-    r.set_comment("x" * 1000, CLIENT, T0, P)
+    r.set_comment("x" * 1000, CLIENT, T0, P, latest=None)
     assert r.comment == "x" * 1000
     with pytest.raises(InvalidInput):
-        r.set_comment("y" * 1001, CLIENT, T0, P)
+        r.set_comment("y" * 1001, CLIENT, T0, P, latest=None)
     assert r.comment == "x" * 1000
-    r.set_comment(None, CLIENT, T0, P)
+    r.set_comment(None, CLIENT, T0, P, latest=None)
     assert r.comment is None
 
 
@@ -302,22 +301,3 @@ def test_hide_and_restore() -> None:
     assert (r.hidden, r.hidden_reason, r.hidden_by) == (False, None, None)
     with pytest.raises(AlreadyDone):
         r.restore()
-
-
-def test_snapshot_keeps_the_rating_as_it_was() -> None:
-    r = rating(on_time=5, comment="ok")
-    edit = r.snapshot(T0 + H, CLIENT)
-    r.change_stars(1, CLIENT, T0 + H)
-    r.set_comment("bad", CLIENT, T0 + H, P)
-    assert edit == RatingEdit(rating_id=9, by_user_id=CLIENT, at=T0 + H, stars=4, on_time=5,
-                              quality=None, communication=None, comment="ok")
-    second = r.snapshot(T0 + 2 * H, CLIENT)
-    assert r.edits == [edit, second]
-    assert (second.stars, second.comment) == (1, "bad")
-
-
-def test_snapshot_needs_a_stored_rating() -> None:
-    r = rating()
-    r.id = None
-    with pytest.raises(ValueError):
-        r.snapshot(T0, CLIENT)
