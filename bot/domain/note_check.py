@@ -3,8 +3,10 @@
 A note is refused when it asks for a given rating, offers something in exchange for a
 rating, or steers unhappy clients away from rating (PRODUCT.md section 10). The rules are
 data: one pattern file per language in ``bot/domain/note_patterns/`` (see the header of
-any of those files for the format). Every language's patterns are applied to every note,
-because a note can be written in any language.
+any of those files for the format), plus ``neutral.txt`` for rules made only of digits and
+glyphs ("★★★", "10/10"), which belong to no language. Every file's patterns are applied to
+every note, because notes mix languages ("5 stars" in a Spanish note); each language file
+is still meant to catch its own language's phrasings alone (tests/unit/note_phrasings/).
 
 Patterns are written against ``normalise(text)``: NFKC, casefolded, accents and Arabic
 diacritics/tatweel removed, Arabic letter variants unified (أ إ آ ٱ -> ا, ى -> ي, ة -> ه),
@@ -30,6 +32,7 @@ from pathlib import Path
 from bot.domain.note_normalise import PATTERN_TABLE, MappedText, normalise, normalise_mapped
 
 __all__ = [
+    "NEUTRAL",
     "NoteChecker",
     "NoteFinding",
     "NotePattern",
@@ -40,6 +43,7 @@ __all__ = [
 ]
 
 PATTERNS_PACKAGE = "bot.domain.note_patterns"
+NEUTRAL = "neutral"  # the pattern file of rules that belong to no language
 
 
 class NoteProblem(StrEnum):
@@ -180,7 +184,8 @@ class NoteChecker:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p.language for p in self.patterns))
+        """The languages with a pattern file (the language-neutral file is not one)."""
+        return tuple(dict.fromkeys(p.language for p in self.patterns if p.language != NEUTRAL))
 
     def findings(self, text: str) -> list[NoteFinding]:
         """Every problem found, in the order they appear in the note (one per pattern)."""

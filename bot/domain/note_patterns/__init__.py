@@ -1,1 +1,1 @@
-"""Data only: the note check patterns, one `{language}.txt` per language."""
+"""Data only: the note check patterns, one `{language}.txt` per language and `neutral.txt`."""
