@@ -10,7 +10,16 @@ from bot.i18n import Translator
 from bot.services import ratings as rating_service
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
-from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, Ref, SendMessage
+from handlers.events import (
+    AnswerCallback,
+    Button,
+    ChatEvent,
+    EditMessage,
+    Effect,
+    ForceReply,
+    Ref,
+    SendMessage,
+)
 from handlers.keyboards import aspect_row, comment_menu
 from handlers.labels import aspect_name, order_ref, stars
 from handlers.orders import current_card
@@ -122,13 +131,36 @@ async def comment_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[
         return []
     rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
                                              ctx.policy, request)
-    await rating_service.set_comment(ctx.uow, rating, event.text, event.user.id, ctx.now,
-                                     ctx.policy)
+    try:
+        await rating_service.set_comment(ctx.uow, rating, event.text, event.user.id, ctx.now,
+                                         ctx.policy)
+    except InvalidInput as error:
+        if error.context.get("field") != "comment" or "limit" not in error.context:
+            raise
+        return [_comment_too_long(event, ctx, order, prompt)]
     await close(ctx, prompt)
     t = ctx.t_order(order)
     return [say(order, thank_you(order, rating, t), keyboard=result_keyboard(rating, t),
                 ref=review_ref(rating)),
             await current_card(ctx, order)]
+
+
+def _comment_too_long(event: ChatEvent, ctx: Context, order: Order,
+                      prompt: Prompt) -> SendMessage:
+    """Nothing is stored and the question stays open: this message carries the prompt's ref,
+    so a reply to it answers the question as well as a reply to the first one does."""
+    t = ctx.t_order(order)
+    limit = ctx.policy.comment_max_length
+    text = t.ngettext(
+        "Your comment is too long: at most {n} character. Please shorten it and send it again "
+        "as a reply to this message.",
+        "Your comment is too long: at most {n} characters. Please shorten it and send it again "
+        "as a reply to this message.", limit).format(n=t.number(limit))
+    mention = f"@{event.user.username} " if event.user.username else ""
+    return SendMessage(event.chat_id, mention + text,
+                       force_reply=ForceReply(t._("Your comment")[:64]),
+                       reply_to_message_id=event.message_id, thread_id=event.thread_id,
+                       ref=Ref("prompt", prompt.id or 0), order_id=order.id)
 
 
 def thank_you(order: Order, rating: Rating, t: Translator) -> str:

@@ -142,13 +142,38 @@ async def test_comment_too_long_is_refused_and_can_be_retried(bench: Bench) -> N
     await rate(bench, th, 4, (0, 0, 0))
     effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
                                          501))
-    prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
-    effects = await bench.send(bench.text(th.group, th.client, "x" * 1001, prompt_id))
-    assert texts(effects) == ["That text is too long: at most 1,000 characters."]
-    rating, _history, _request = await _stored(bench, th)
-    assert rating.comment is None
-    effects = await bench.send(bench.text(th.group, th.client, "Fine job", prompt_id))
+    prompt = prompt_of(effects)
+    prompt_id = await bench.message_id_of(prompt.ref or Ref("x", 0))
+    long_one = bench.text(th.group, th.client, "x" * 1001, prompt_id)
+    effects = await bench.send(long_one)
+    again = prompt_of(effects)
+    assert texts(effects) == ["@luis Your comment is too long: at most 1,000 characters. Please "
+                              "shorten it and send it again as a reply to this message."]
+    assert again.reply_to_message_id == long_one.message_id and again.ref == prompt.ref
+    assert again.force_reply is not None and again.force_reply.placeholder == "Your comment"
+    rating, history, _request = await _stored(bench, th)
+    assert rating.comment is None and history == []
+    retry_id = await bench.message_id_of(again.ref or Ref("x", 0))
+    assert retry_id != prompt_id
+    effects = await bench.send(bench.text(th.group, th.client, "Fine job", retry_id))
     assert any("Comment: Fine job" in t for t in texts(effects))
+    effects = await bench.send(bench.text(th.group, th.client, "Fine job!", prompt_id))
+    assert texts(effects) == ["That question was already answered."]
+    rating, history, _request = await _stored(bench, th)
+    assert rating.comment == "Fine job" and history == []
+
+
+async def test_the_first_question_still_takes_the_comment_after_a_refusal(bench: Bench) -> None:
+    th = await requested(bench)
+    await rate(bench, th, 4, (0, 0, 0))
+    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+                                         501))
+    prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
+    await bench.send(bench.text(th.group, th.client, "y" * 1500, prompt_id))
+    effects = await bench.send(bench.text(th.group, th.client, "z" * 1000, prompt_id))
+    assert any("Comment: " + "z" * 1000 in t for t in texts(effects))
+    rating, _history, _request = await _stored(bench, th)
+    assert rating.comment == "z" * 1000
 
 
 async def test_someone_else_answering_the_comment_prompt_is_refused(bench: Bench) -> None:
