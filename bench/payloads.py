@@ -1,4 +1,9 @@
-"""Raw Telegram-shaped updates for the benchmarks (what the Bot API sends), many orders' worth."""
+"""Raw Telegram-shaped updates for the benchmarks (what the Bot API sends), many orders' worth.
+
+The people and groups exist in the sandbox (`sandbox_people`), so the bot's messages to them are
+delivered. The taps are synthesised (the sandbox never issued their callback query ids), so the
+sandbox answers their answerCallbackQuery "query is too old", one round trip as for a real one.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +15,36 @@ BOT_USERNAME = "bench_bot"
 DATE = 1_800_000_000
 
 
-def pro_id(order: int) -> int:
-    return 100_000 + order
+@dataclass(frozen=True)
+class People:
+    """Who is in each order: its professional, its client and its group (ids by order)."""
+
+    pros: dict[int, int]
+    clients: dict[int, int]
+    groups: dict[int, int]
 
 
-def client_id(order: int) -> int:
-    return 200_000 + order
-
-
-def group_id(order: int) -> int:
-    return -1_000_000 - order
+async def sandbox_people(control: Any, orders: int) -> People:
+    """A professional, a client and a group holding both, per order, created in the sandbox
+    (so that what the bot sends them is delivered, as in production)."""
+    pros, clients, groups = {}, {}, {}
+    for order in range(1, orders + 1):
+        pros[order] = await control.create_user(f"Pro {order}", "en")
+        clients[order] = await control.create_user(f"Client {order}", "en")
+        groups[order] = await control.create_chat("group", f"Order thread {order}",
+                                                  [pros[order], clients[order]])
+    return People(pros, clients, groups)
 
 
 def _user(user_id: int, name: str) -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
 
 
-def _group(order: int) -> dict[str, Any]:
-    return {"id": group_id(order), "type": "group", "title": f"Order thread {order}"}
-
-
 @dataclass
 class Updates:
     """Makes updates with fresh update ids, message ids and callback query ids."""
 
+    people: People
     first_id: int = 1
     _ids: itertools.count = field(init=False)  # type: ignore[type-arg]
     _messages: itertools.count = field(default_factory=lambda: itertools.count(10))
@@ -41,12 +52,20 @@ class Updates:
     def __post_init__(self) -> None:
         self._ids = itertools.count(self.first_id)
 
+    def _person(self, order: int, by_pro: bool) -> dict[str, Any]:
+        if by_pro:
+            return _user(self.people.pros[order], f"Pro {order}")
+        return _user(self.people.clients[order], f"Client {order}")
+
+    def _group(self, order: int) -> dict[str, Any]:
+        return {"id": self.people.groups[order], "type": "group",
+                "title": f"Order thread {order}"}
+
     def command(self, order: int, text: str, by_pro: bool = True,
                 private: bool = False) -> dict[str, Any]:
-        uid = pro_id(order) if by_pro else client_id(order)
-        user = _user(uid, f"Pro {order}" if by_pro else f"Client {order}")
-        chat = ({"id": uid, "type": "private", "first_name": user["first_name"]}
-                if private else _group(order))
+        user = self._person(order, by_pro)
+        chat = ({"id": user["id"], "type": "private", "first_name": user["first_name"]}
+                if private else self._group(order))
         return {"update_id": next(self._ids), "message": {
             "message_id": next(self._messages), "date": DATE, "chat": chat, "from": user,
             "text": text,
@@ -54,13 +73,12 @@ class Updates:
                           "length": len(text.split()[0])}]}}
 
     def tap(self, order: int, data: str, by_pro: bool = True) -> dict[str, Any]:
-        uid = pro_id(order) if by_pro else client_id(order)
         update_id = next(self._ids)
         bot = {"id": 123456, "is_bot": True, "first_name": "Bench", "username": BOT_USERNAME}
         return {"update_id": update_id, "callback_query": {
             "id": f"q{update_id}", "chat_instance": f"ci{order}", "data": data,
-            "from": _user(uid, f"Pro {order}" if by_pro else f"Client {order}"),
-            "message": {"message_id": 5, "date": DATE, "chat": _group(order), "from": bot,
+            "from": self._person(order, by_pro),
+            "message": {"message_id": 5, "date": DATE, "chat": self._group(order), "from": bot,
                         "text": "card"}}}
 
 

@@ -3,14 +3,20 @@
     python bench/updates.py --framework aiogram --db sqlite --n 5000
 
 Raw Telegram-shaped update dicts are fed to `adapter.process(payload, handle)` (the framework's
-own parsing and dispatch, the path webhook and polling updates take) one at a time, in order,
-as polling does (aiogram: handle_as_tasks=False; PTB: sequential updates). No long-poll round
-trip is measured. The pipeline is `App.handle` (inbox, context, router, services, database,
-outbox write, commit); the outbox sender is NOT running (delivery is `bench/delivery.py`), but
-callback answers are performed at once through the framework's Bot against the sandbox (run in
-its own process), as in production. The do-nothing baseline is the same adapter with `handle`
-replaced by an async function returning [] — same parsing, no pipeline, hence no answer. Both
-run over the same updates, chunk by chunk alternately, so machine noise hits both alike.
+own parsing and dispatch, the path webhook and polling updates take) one at a time, in order:
+that is how the bot's real dispatch runs (aiogram polls with handle_as_tasks=False, PTB's
+Application handles updates sequentially by default, the webhook worker takes one stored update
+after the other), so there is no concurrent mode to measure. No long-poll round trip is
+measured. The pipeline is `App.handle` (inbox, context, router, services, database, outbox
+write, commit); callback answers are performed at once through the framework's Bot against the
+sandbox (run in its own process), as in production; and the app's outbox sender runs in the
+same process during the measured passes, draining what they queue through the same Bot (at
+Telegram's pace, so its claims and commits contend with the pipeline's for the SQLite write
+lock, as they do in production). The scheduler is not started (bench/scheduler.py measures it).
+The do-nothing baseline is the same adapter with `handle` replaced by an async function
+returning [] (same parsing, no pipeline, hence no answer); the sender is held during those
+passes, so the baseline is the framework alone. Both run over the same updates, chunk by chunk,
+alternately, the first of each pair alternating too, so machine noise hits both alike.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import payloads
-from bench.common import database, emit, median, note, percentile, quiet, sandbox_process
+from bench.common import TOKEN, database, emit, median, note, percentile, quiet, sandbox_process
 from bench.common import settings as make_settings
 
 
@@ -46,6 +52,20 @@ async def _timed(adapter: Any, updates: list[dict[str, Any]], handle: Any,
     return clock() - start
 
 
+class HeldTransport:
+    """The sender's transport, which can be held: a held send waits (and costs nothing)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.open = asyncio.Event()
+        self.open.set()
+
+    async def perform(self, effect: Any) -> int | None:
+        await self.open.wait()
+        result: int | None = await self.inner.perform(effect)
+        return result
+
+
 async def _rated_requests(app: Any, orders: range) -> list[tuple[int, int]]:
     from sqlalchemy import select
 
@@ -58,9 +78,9 @@ async def _rated_requests(app: Any, orders: range) -> list[tuple[int, int]]:
     return [(int(o), int(r)) for o, r in rows]
 
 
-async def _prepare(app: Any, adapter: Any, orders: int) -> tuple[list[tuple[int, int]],
-                                                                  list[int], payloads.Updates]:
-    maker = payloads.Updates()
+async def _prepare(app: Any, adapter: Any, people: payloads.People, orders: int
+                   ) -> tuple[list[tuple[int, int]], list[int], payloads.Updates]:
+    maker = payloads.Updates(people)
     half = orders // 2
     rated, working = range(1, half + 1), range(half + 1, orders + 1)
     for update in payloads.setup_updates(maker, orders) + \
@@ -72,27 +92,54 @@ async def _prepare(app: Any, adapter: Any, orders: int) -> tuple[list[tuple[int,
     return requests, list(working), maker
 
 
-async def _measure(app: Any, adapter: Any, args: argparse.Namespace) -> dict[str, Any]:
-    requests, working, maker = await _prepare(app, adapter, args.orders)
-    note(f"setup done: {args.orders} orders, {len(requests)} review requests posted")
-    await _timed(adapter, payloads.mixed_updates(maker, args.warmup, requests, working),
-                 app.handle, [])
-    mix = payloads.mixed_updates(maker, args.n, requests, working)
+async def _outbox_counts(app: Any) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from bot.storage.models import OutboxRow
+
+    table = OutboxRow.__table__
+    async with app.uow_factory() as uow:
+        rows = await uow.conn.execute(select(table.c.state, func.count())
+                                      .group_by(table.c.state))
+        return {str(state): int(count) for state, count in rows}
+
+
+async def _passes(app: Any, adapter: Any, held: HeldTransport, mix: list[dict[str, Any]],
+                  args: argparse.Namespace) -> tuple[float, list[float], float, list[float]]:
+    """Real and do-nothing passes over each chunk, the first of each pair alternating."""
     chunk = max(50, args.n // 20)
     real: list[float] = []
     noop: list[float] = []
     real_s = noop_s = 0.0
     profiler = cProfile.Profile() if args.profile else None
-    for start in range(0, len(mix), chunk):
+    for index, start in enumerate(range(0, len(mix), chunk)):
         part = mix[start:start + chunk]
-        noop_s += await _timed(adapter, part, _noop, noop)
-        if profiler:
-            profiler.enable()
-        real_s += await _timed(adapter, part, app.handle, real)
-        if profiler:
-            profiler.disable()
+        for real_pass in ((False, True) if index % 2 == 0 else (True, False)):
+            if not real_pass:
+                held.open.clear()
+                noop_s += await _timed(adapter, part, _noop, noop)
+                held.open.set()
+                continue
+            if profiler:
+                profiler.enable()
+            real_s += await _timed(adapter, part, app.handle, real)
+            if profiler:
+                profiler.disable()
     if profiler:
         profiler.dump_stats(args.profile)
+    return real_s, real, noop_s, noop
+
+
+async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads.People,
+                   args: argparse.Namespace) -> dict[str, Any]:
+    requests, working, maker = await _prepare(app, adapter, people, args.orders)
+    note(f"setup done: {args.orders} orders, {len(requests)} review requests posted")
+    await _timed(adapter, payloads.mixed_updates(maker, args.warmup, requests, working),
+                 app.handle, [])
+    mix = payloads.mixed_updates(maker, args.n, requests, working)
+    sent_before = (await _outbox_counts(app)).get("sent", 0)
+    real_s, real, noop_s, noop = await _passes(app, adapter, held, mix, args)
+    outbox = await _outbox_counts(app)
     rate, noop_rate = len(mix) / real_s, len(mix) / noop_s
     return {"framework": args.framework, "db": args.db, "n": len(mix),
             "orders": args.orders, "updates_per_s": round(rate, 1),
@@ -101,23 +148,32 @@ async def _measure(app: Any, adapter: Any, args: argparse.Namespace) -> dict[str
             "mean_ms": round(real_s / len(mix) * 1000, 3),
             "noop_updates_per_s": round(noop_rate, 1),
             "noop_p50_ms": round(median(noop) * 1000, 3),
-            "ratio": round(rate / noop_rate, 4)}
+            "ratio": round(rate / noop_rate, 4),
+            "outbox_sent_while_measured": outbox.get("sent", 0) - sent_before,
+            "outbox_open_after": outbox.get("pending", 0) + outbox.get("sending", 0)}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     from bot.app import build_app
     from bot.runner import load_adapter
+    from bot.sandbox.control import SandboxControl
 
-    async with sandbox_process() as base_url, database(args.db) as url:
+    async with sandbox_process() as base_url, database(args.db) as url, \
+            SandboxControl(base_url) as control:
+        await control.register_bot(TOKEN)
+        people = await payloads.sandbox_people(control, args.orders)
         settings = make_settings(url, base_url, args.framework)
         app = build_app(settings)
         adapter = load_adapter(settings)
         try:
-            app.pipeline.bot_username = await adapter.open()
-            return await _measure(app, adapter, args)
+            username = await adapter.open()
+            held = HeldTransport(adapter.transport)
+            await app.start(held, username, run_scheduler=False,
+                            bot_reads_all=adapter.reads_all)
+            return await _measure(app, adapter, held, people, args)
         finally:
+            await app.stop()
             await adapter.close()
-            await app.uow_factory.engine.dispose()
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -131,7 +187,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
     args = parser.parse_args(argv)
     if args.quick:
-        args.n, args.orders, args.warmup = min(args.n, 600), min(args.orders, 40), 50
+        args.n, args.orders, args.warmup = min(args.n, 400), min(args.orders, 30), 40
     return args
 
 
