@@ -204,6 +204,18 @@ def test_relative_days_uses_the_real_catalogs(translations: Translations) -> Non
     assert translations.get("ar").relative_days(11) == f"بعد {FSI}11{PDI} يومًا"
 
 
+@pytest.mark.parametrize(("n", "expected"), [
+    (0, "اليوم"), (1, "بعد يوم واحد"), (2, "بعد يومين"), (3, f"بعد {FSI}3{PDI} أيام"),
+    (100, f"بعد {FSI}100{PDI} يوم"),
+])
+def test_arabic_says_one_and_two_in_words(translations: Translations, n: int,
+                                          expected: str) -> None:
+    ar = translations.get("ar")
+    assert ar.relative_days(n) == expected
+    reviews = ar.ngettext("{n} review", "{n} reviews", n).format(n=ar.number(n))
+    assert reviews.count(ar.number(n)) == (0 if n <= 2 else 1), reviews
+
+
 # --- numbers -----------------------------------------------------------------------------------
 
 

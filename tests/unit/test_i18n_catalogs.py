@@ -119,15 +119,64 @@ def test_plural_entries_have_every_form(catalog: Catalog) -> None:
     assert not empty, f"{catalog.locale}: empty plural forms: {empty}"
 
 
-def test_same_placeholders_in_every_form(catalog: Catalog) -> None:
+COUNT_NAMES = frozenset({"n", "count"})  # the placeholder that shows the number itself
+WORDED_FORMS = {"ar": (0, 1, 2)}  # zero/one/two: "تقييم واحد", "تقييمان", no numeral needed
+
+
+def omissible(language: str, message: Message, index: int) -> set[str]:
+    """Placeholders the form ``index`` of ``message`` may leave out.
+
+    A plural form for exactly one may drop what the English singular drops ("the newest"
+    / "the {n} newest"); Arabic's zero, one and two forms may also drop the number itself,
+    since the words say it ("يومين", "تقييم واحد").
+    """
+    if not message.pluralizable:
+        return set()
+    singular, plural = (placeholders(text) for text in message.id[:2])
+    allowed = set()
+    one = 1 if language == "ar" else 0
+    if index == one or (language == "ar" and index == 0):
+        allowed |= plural - singular
+    if index in WORDED_FORMS.get(language, ()):
+        allowed |= source_placeholders(message) & COUNT_NAMES
+    return allowed
+
+
+def placeholder_problems(language: str, message: Message) -> list[str]:
+    expected = source_placeholders(message)
     problems = []
-    for message in entries(catalog):
-        expected = source_placeholders(message)
-        for index, text in enumerate(forms(message)):
-            if text and placeholders(text) != expected:
-                got = sorted(placeholders(text))
-                problems.append(f"{message.id!r} [{index}]: {got} != {sorted(expected)}")
+    for index, text in enumerate(forms(message)):
+        got = placeholders(text)
+        if text and (not got <= expected or not expected - got <= omissible(
+                language, message, index)):
+            problems.append(f"{message.id!r} [{index}]: {sorted(got)} != {sorted(expected)}")
+    return problems
+
+
+def test_same_placeholders_in_every_form(catalog: Catalog) -> None:
+    problems = [p for m in entries(catalog) for p in placeholder_problems(str(catalog.locale), m)]
     assert not problems, f"{catalog.locale}:\n" + "\n".join(problems)
+
+
+def test_the_placeholder_check_allows_worded_arabic_forms_only() -> None:
+    def plural(*texts: str) -> Message:
+        return Message(("{n} review of {name}", "{n} reviews of {name}"), texts)
+
+    arabic = ["لا تقييمات لـ{name}", "تقييم واحد لـ{name}", "تقييمان لـ{name}",
+              "{n} تقييمات لـ{name}", "{n} تقييمًا لـ{name}", "{n} تقييم لـ{name}"]
+    assert placeholder_problems("ar", plural(*arabic)) == []
+    wrong_name = [arabic[0].replace("{name}", "{nme}"), *arabic[1:]]
+    assert len(placeholder_problems("ar", plural(*wrong_name))) == 1
+    no_name = [arabic[0], "تقييم واحد", *arabic[2:]]
+    assert len(placeholder_problems("ar", plural(*no_name))) == 1
+    few_without_n = [*arabic[:3], "تقييمات لـ{name}", *arabic[4:]]
+    assert len(placeholder_problems("ar", plural(*few_without_n))) == 1
+    assert len(placeholder_problems("es", plural("una valoración de {name}",
+                                                 "{n} valoraciones de {name}"))) == 1
+    newest = Message(("the newest", "the {n} newest"), ("la más reciente", "las {n} más recientes"))
+    assert placeholder_problems("es", newest) == []
+    assert len(placeholder_problems("es", Message(("the newest", "the {n} newest"),
+                                                  ("la más reciente", "las más recientes")))) == 1
 
 
 def test_msgids_use_named_placeholders(template: Catalog) -> None:
