@@ -1,4 +1,5 @@
-"""Acting in the sandbox as the demo's people, and waiting for the bot's answer."""
+"""Acting in the sandbox as the demo's people, and checking that the bot showed what each step
+expects: a step that gets some other answer ends the story with an error naming it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,49 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.demo.transcript import Printer
-from bot.sandbox.control import SandboxControl
+from bot.sandbox.control import SandboxControl, SandboxControlError
+
+Entry = dict[str, Any]
+Check = Callable[[Entry], bool]
+WAIT = 10.0
 
 
 class StoryError(RuntimeError):
     """A step of the story did not get the answer it expected."""
+
+    def __init__(self, step: str, problem: str) -> None:
+        super().__init__(f"step «{step}»: {problem}")
+        self.step = step
+
+
+def from_bot(entry: Entry) -> bool:
+    return bool((entry.get("from") or {}).get("is_bot"))
+
+
+def says(text: str) -> Check:
+    """A bot message, edit or answer whose text contains `text`."""
+    return lambda entry: text in (entry.get("text") or "")
+
+
+def offers(match: Callable[[str], bool]) -> Check:
+    """A bot message or edit with a button whose data matches."""
+    return lambda entry: any(match(str(button.get("data") or ""))
+                             for row in entry.get("buttons") or [] for button in row)
+
+
+def both(*checks: Check) -> Check:
+    return lambda entry: all(check(entry) for check in checks)
+
+
+def expect(step: str, entries: list[Entry], what: str, check: Check) -> Entry:
+    """The first entry from the bot that passes `check`, or a StoryError saying what was
+    expected and what the bot showed instead."""
+    for entry in entries:
+        if from_bot(entry) and check(entry):
+            return entry
+    shown = [" ".join((e.get("text") or "").split())[:90] for e in entries if from_bot(e)]
+    raise StoryError(step, f"expected {what}; the bot showed: "
+                           f"{' | '.join(s for s in shown if s) or 'nothing'}")
 
 
 @dataclass
@@ -24,47 +63,53 @@ class Stage:
     chats: dict[int, str]
     seen: dict[int, int]
 
-    async def settle(self) -> None:
-        """Let the outbox drain, then print what appeared in every chat."""
-        await self.app.sender.flush(timeout=10.0)
+    async def settle(self) -> list[Entry]:
+        """Let the outbox drain, print what appeared in every chat and return it."""
+        await self.app.sender.flush(timeout=WAIT)
+        new: list[Entry] = []
         for chat_id, label in self.chats.items():
             for entry in await self.control.transcript(chat_id, after=self.seen[chat_id]):
                 self.seen[chat_id] = max(self.seen[chat_id], entry["seq"])
                 self.printer.entry(entry, self.clock.now(), label)
+                new.append(entry)
+        return new
 
-    async def post(self, chat_id: int, user_id: int, text: str,
-                   reply_to: int | None = None) -> None:
+    async def post(self, step: str, chat_id: int, user_id: int, text: str,
+                   reply_to: int | None = None) -> list[Entry]:
         after = self.seen[chat_id]
         await self.control.post(chat_id, user_id, text, reply_to_message_id=reply_to)
-        await self._bot_answer(chat_id, after)
-        await self.settle()
+        try:
+            await self.control.wait_for(chat_id, from_bot, timeout=WAIT, after=after)
+        except TimeoutError as error:
+            raise StoryError(step, "the bot did not answer") from error
+        return await self.settle()
 
-    async def tap(self, chat_id: int, user_id: int, match: Callable[[str], bool]) -> None:
-        message_id, data = await self.find_button(chat_id, match)
+    async def tap(self, step: str, chat_id: int, user_id: int,
+                  match: Callable[[str], bool]) -> list[Entry]:
+        message_id, data = await self.find_button(step, chat_id, match)
         query = await self.control.tap(chat_id, message_id, user_id, data=data)
-        await self.control.callback_answer(query, timeout=10.0)
-        await self.settle()
+        try:
+            answer = await self.control.callback_answer(query, timeout=WAIT)
+        except (TimeoutError, SandboxControlError) as error:
+            raise StoryError(step, f"the bot did not answer the tap on {data}") from error
+        if answer.get("show_alert"):
+            raise StoryError(step, f"the tap on {data} was refused: {answer.get('text')}")
+        return await self.settle()
 
-    async def reply_to_prompt(self, chat_id: int, user_id: int, text: str) -> None:
+    async def reply_to_prompt(self, step: str, chat_id: int, user_id: int,
+                              text: str) -> list[Entry]:
         messages = await self.control.messages(chat_id)
         prompts = [m for m in messages if m.get("force_reply")]
         if not prompts:
-            raise StoryError("the bot asked nothing to reply to")
-        await self.post(chat_id, user_id, text, reply_to=prompts[-1]["message_id"])
+            raise StoryError(step, "the bot asked nothing to reply to")
+        return await self.post(step, chat_id, user_id, text,
+                               reply_to=prompts[-1]["message_id"])
 
-    async def find_button(self, chat_id: int, match: Callable[[str], bool]) -> tuple[int, str]:
+    async def find_button(self, step: str, chat_id: int,
+                          match: Callable[[str], bool]) -> tuple[int, str]:
         for message in reversed(await self.control.messages(chat_id)):
             for row in message.get("buttons") or []:
                 for button in row:
                     if button.get("data") and match(button["data"]):
                         return int(message["message_id"]), str(button["data"])
-        raise StoryError("no such button in the chat")
-
-    async def _bot_answer(self, chat_id: int, after: int) -> None:
-        def from_bot(entry: dict[str, Any]) -> bool:
-            return bool((entry.get("from") or {}).get("is_bot"))
-
-        try:
-            await self.control.wait_for(chat_id, from_bot, timeout=10.0, after=after)
-        except TimeoutError as error:
-            raise StoryError("the bot did not answer") from error
+        raise StoryError(step, "the button to tap is not in the chat")

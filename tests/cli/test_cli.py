@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.cli import main
+from bot.demo.people import SCRIPTS, Script
+from bot.demo.runner import run_demo
+from bot.domain.note_check import NoteChecker
 from bot.domain.order import Status
-from bot.i18n import Translations
-from handlers.labels import STATUS
+from bot.i18n import Translations, catalog_path, default_locales_dir
+from bot.services.reviews import NoteRefused
+from handlers.labels import STATUS, aspect_name, stars
+from handlers.review_request import refusal_text
+from scheduler.setup import ReviewScheduler
 
 
 def _orderbot(*args: str, env: dict[str, str] | None = None,
@@ -72,15 +81,98 @@ def test_run_needs_a_token(tmp_path: Path) -> None:
     assert result.returncode == 2 and "ORDERBOT_BOT_TOKEN" in result.stderr
 
 
-@pytest.mark.parametrize(("language", "framework"), [
-    ("es", "aiogram"), ("pt", "ptb"), ("ar", "aiogram"), ("en", "ptb")])
-def test_demo_plays_the_whole_story(language: str, framework: str) -> None:
-    expected = Translations().get(language)._(STATUS[Status.DONE])
-    result = _orderbot("demo", "--lang", language, "--framework", framework, "--json")
+DEMO_PAIRS = [(language, framework) for language in ("es", "pt", "ar")
+              for framework in ("aiogram", "ptb")]
+PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+async def _demo(language: str, framework: str) -> str:
+    lines: list[str] = []
+    assert await run_demo(language, framework, write=lines.append) == 0
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("language", "framework"), DEMO_PAIRS)
+async def test_demo_plays_the_whole_story(language: str, framework: str) -> None:
+    transcript = await _demo(language, framework)
+    t, script = Translations().get(language), SCRIPTS[language]
+    # one refused note (with its explanation), then the accepted one is scheduled
+    finding = NoteChecker().check(script.refused_note)
+    assert finding is not None
+    refusal = refusal_text(t, NoteRefused(finding, script.refused_note))
+    scheduled = t._("Scheduled: on {date} your note is posted here with the rating "
+                    "buttons.").split("{date}")[0]
+    assert transcript.count(refusal) == 1 and transcript.count(scheduled) == 1
+    assert transcript.index(refusal) < transcript.index(scheduled)
+    # the note with the stars, the rating with its aspects and comment, the reply
+    assert "[ 1 ⭐ ]  [ 2 ⭐ ]  [ 3 ⭐ ]  [ 4 ⭐ ]  [ 5 ⭐ ]" in transcript
+    posted = f"· orderbot:\n    {script.note}\n"  # by the bot, with the stars under it
+    assert transcript.index(posted) > transcript.index(scheduled)
+    assert t._("{client} rated: {stars}").format(client=t.isolate(script.client),
+                                                 stars="★★★★★") in transcript
+    for aspect, value in (("on_time", 5), ("quality", 4), ("communication", 5)):
+        assert f"{aspect_name(t, aspect)}: {stars(value)}" in transcript
+        assert t._("{aspect}: {value}").format(aspect=aspect_name(t, aspect),
+                                                value=t.isolate(t.number(value, 1))) in transcript
+    assert t._("Comment: {text}").format(text=script.comment) in transcript
+    assert t._("Reply from {pro}: {text}").format(pro=t.isolate(script.pro),
+                                                  text=script.reply) in transcript
+    # /profile: one review, average 5.0 in the language's own format
+    reviews = t.ngettext("{n} review", "{n} reviews", 1).format(n=t.number(1))
+    assert t._("Average: {average} out of 5 ({reviews})").format(
+        average=t.isolate(t.number(5, 1)), reviews=reviews) in transcript
+    assert _english_left(transcript, language, script) == []
+
+
+def _english_left(transcript: str, language: str, script: Script) -> list[str]:
+    """English texts of the bot's catalog that show in the transcript, once the people's
+    names and typed texts are taken out (a text kept as is in the translation is fine)."""
+    for typed in sorted(vars(script).values(), key=len, reverse=True):
+        transcript = transcript.replace(typed, " ")
+    with open(catalog_path(default_locales_dir(), language), "rb") as po:
+        catalog = read_po(po)
+    found = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        translated = " ".join(message.string if isinstance(message.string, tuple)
+                              else (message.string,))
+        for msgid in ids:
+            for fragment in (f.strip(" :.,;()«»\"") for f in PLACEHOLDER.split(msgid)):
+                if sum(c.isascii() and c.isalpha() for c in fragment) < 4 \
+                        or fragment in translated:
+                    continue
+                if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", transcript):
+                    found.add(fragment)
+    return sorted(found)
+
+
+def test_demo_prints_json_lines() -> None:
+    result = _orderbot("demo", "--lang", "es", "--framework", "ptb", "--json")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    texts = "\n".join(line["text"] for line in lines)
-    assert expected in texts
-    assert any(line["role"] == "bot" and any("⭐" in b for row in line["buttons"] for b in row)
-               for line in lines)
     assert {"chat", "sender", "role", "text", "buttons", "time"} <= set(lines[0])
+    assert lines[0]["sender"] == SCRIPTS["es"].pro and lines[0]["role"] == "pro"
+    done = Translations().get("es")._(STATUS[Status.DONE])
+    assert any(line["role"] == "bot" and done in line["text"] for line in lines)
+
+
+async def test_demo_fails_naming_the_step_when_a_note_is_wrongly_accepted(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    script = SCRIPTS["es"]
+    monkeypatch.setitem(SCRIPTS, "es", dataclasses.replace(script, note=script.refused_note))
+    assert await run_demo("es", "aiogram", write=lambda line: None) == 1
+    assert "step «the corrected note is accepted and scheduled»" in capsys.readouterr().err
+
+
+async def test_demo_fails_naming_the_step_when_the_note_is_not_posted(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    async def nothing_due(self: ReviewScheduler, limit: int | None = None) -> int:
+        return 0
+
+    monkeypatch.setattr(ReviewScheduler, "run_due", nothing_due)
+    assert await run_demo("pt", "ptb", write=lambda line: None) == 1
+    error = capsys.readouterr().err
+    assert "step «time moves two days on and the note is posted with the stars»" in error
+    assert "expected the personal note with the star buttons" in error
