@@ -7,6 +7,7 @@ translate the new entries in es, pt and ar, then `scripts/i18n.sh check`.
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import string
 import subprocess
@@ -188,11 +189,33 @@ def test_msgids_use_named_placeholders(template: Catalog) -> None:
     assert not positional, f"use {{named}} placeholders: {positional}"
 
 
+def msgfmt_or_skip() -> str:
+    """GNU msgfmt; missing, it fails the test in CI (CI=true) and skips it elsewhere."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is not None:
+        return msgfmt
+    reason = "GNU gettext's msgfmt is not installed: catalogs not checked by msgfmt"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must install gettext, see .ci/run)")
+    pytest.skip(f"{reason} (install gettext to run this check)")
+
+
+def test_msgfmt_missing_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must install gettext"):
+        msgfmt_or_skip()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="install gettext"):
+        msgfmt_or_skip()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        msgfmt_or_skip()
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_msgfmt_check(language: str) -> None:
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.skip("GNU gettext's msgfmt is not installed: catalogs not checked by msgfmt")
+    msgfmt = msgfmt_or_skip()
     result = subprocess.run(
         [msgfmt, "--check", "-o", "/dev/null", str(po_path(language))],
         capture_output=True,
