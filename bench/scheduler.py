@@ -6,7 +6,8 @@
    a reminder), all due in the future, bulk-inserted with SQLAlchemy Core executemany.
 2. A child process (so that its peak RSS is the scheduler's, not the bulk insert's) builds the
    app (`bot.app.build_app`, SystemClock: the rows' due times are set from real time) and times
-   `ReviewScheduler.start()` until its first replan (the wake-up set from the tables) is done.
+   `ReviewScheduler.start()` until its first wake-up job (the sweep, then the next wake-up set
+   from the tables) has returned.
 3. Lateness: `--due` notes falling due over `--window` real seconds are committed, the scheduler
    is poked (as the pipeline does after a commit), and the real APScheduler wake-ups post them;
    lateness = the outbox row's created_at minus the request's due_at.
@@ -125,40 +126,21 @@ async def _posted_count(url: str, order_ids: list[int]) -> int:
     return len(await _lateness(url, order_ids))
 
 
-def fix_wake(scheduler: Any) -> None:
-    """PROTOTYPE of the proposed fix (not the shipped code): sweep again instead of setting a
-    wake-up that is already due. The shipped `_on_wake` re-adds its own job id while it runs; a
-    date that is already past fires at once, APScheduler skips it (max_instances=1) and drops
-    the date job, so the next items wait for the periodic sweep (60 s)."""
+async def _start(app: Any) -> float:
+    """Time `start()` until the first wake-up job (the sweep, then the next wake-up set from
+    the tables) has returned."""
+    from apscheduler.events import EVENT_JOB_EXECUTED
+
     from scheduler import reconcile
 
-    async def on_wake() -> None:
-        while scheduler.active:
-            done = await scheduler.run_due(limit=scheduler.batch_size)
-            due = await reconcile.next_due(scheduler.uow_factory, scheduler._policy,
-                                           scheduler._swept_until)
-            if done < scheduler.batch_size and (due is None or due > scheduler.clock.now()):
-                if scheduler.aps.running:
-                    reconcile.set_wake(scheduler.aps, scheduler._on_wake, due, scheduler.clock)
-                return
-
-    scheduler._on_wake = on_wake
-
-
-async def _start(app: Any) -> float:
-    """Time `start()` until the first replan has set the wake-up."""
     scheduler = app.scheduler
-    replanned = asyncio.Event()
-    original = scheduler._replan
-
-    async def replan() -> None:
-        await original()
-        replanned.set()
-
-    scheduler._replan = replan
+    planned = asyncio.Event()
+    scheduler.aps.add_listener(
+        lambda event: planned.set() if event.job_id == reconcile.WAKE_JOB else None,
+        EVENT_JOB_EXECUTED)
     began = time.perf_counter()
     await scheduler.start()
-    await asyncio.wait_for(replanned.wait(), timeout=600)
+    await asyncio.wait_for(planned.wait(), timeout=600)
     return time.perf_counter() - began
 
 
@@ -171,8 +153,6 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     from bot.app import build_app
 
     app = build_app(make_settings(args.url, "http://127.0.0.1:9"))
-    if args.fix_wake:
-        fix_wake(app.scheduler)
     try:
         startup = await _start(app)
         note(f"started in {startup:.2f} s")
@@ -213,7 +193,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             sys.executable, str(ROOT / "bench" / "scheduler.py"), "--measure", url,
             "--pending", str(args.pending), "--due", str(args.due),
             "--window", str(args.window), "--overdue", str(args.overdue),
-            "--grace", str(args.grace), *(["--fix-wake"] if args.fix_wake else []),
+            "--grace", str(args.grace),
             cwd=str(ROOT), stdout=asyncio.subprocess.PIPE)
         out, _ = await child.communicate()
         lines = out.decode().strip().splitlines()
@@ -232,8 +212,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--overdue", type=int, default=1000, help="items for the catch-up")
     parser.add_argument("--grace", type=float, default=20.0,
                         help="seconds after the window to wait for late items")
-    parser.add_argument("--fix-wake", action="store_true",
-                        help="measure the proposed _on_wake fix (a prototype, see fix_wake)")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="20,000 pending, short windows")

@@ -26,7 +26,6 @@ from scheduler.queries import earliest_due
 WAKE_JOB = "orderbot-scheduler-wake"
 SWEEP_JOB = "orderbot-scheduler-sweep"
 LEADER_JOB = "orderbot-scheduler-leader"
-REPLAN_JOB = "orderbot-scheduler-replan"
 
 # No grace limit: a late wake-up still runs (APScheduler 3's default of 1 s would drop it);
 # missed runs collapse into one; never two sweeps of one job at once.

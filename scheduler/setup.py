@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import cast
 
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -66,7 +67,10 @@ class ReviewScheduler:
         self._policy = settings.policy()
         self._sweep_lock = asyncio.Lock()
         self._swept_until: datetime | None = None
-        self._backlog = False
+        self._waking = 0  # wake-up or sweep jobs running now
+        self._rerun = False  # something was scheduled during a sweep: look again
+        self._planned: datetime | None = None  # the next due time the last sweep found
+        self.aps.add_listener(self._after_job, EVENT_JOB_EXECUTED)
 
     @property
     def renderer(self) -> Renderer:
@@ -108,9 +112,14 @@ class ReviewScheduler:
             return done
 
     def poke(self) -> None:
-        """Something was scheduled: recompute the next wake-up (soon, in the scheduler)."""
-        if self.active and self.aps.running:
-            reconcile.run_soon(self.aps, self._replan, reconcile.REPLAN_JOB)
+        """Something was scheduled (committed): sweep soon and plan the next wake-up from the
+        tables again; a sweep running now looks again before it plans instead."""
+        if not (self.active and self.aps.running):
+            return
+        if self._waking:
+            self._rerun = True
+        else:
+            reconcile.run_soon(self.aps, self._on_wake, reconcile.WAKE_JOB)
 
     def _promote(self) -> None:
         log.info("scheduler active: sweeping what is due, then waking at the next due time")
@@ -122,21 +131,48 @@ class ReviewScheduler:
     def _demote(self) -> None:
         log.warning("scheduler lock lost: standing by")
         self.active = False
-        for job_id in (reconcile.SWEEP_JOB, reconcile.WAKE_JOB, reconcile.REPLAN_JOB):
+        for job_id in (reconcile.SWEEP_JOB, reconcile.WAKE_JOB):
             reconcile.remove(self.aps, job_id)
 
     async def _on_wake(self) -> None:
-        """The job: sweep one page of work, then set the next wake-up from the tables."""
-        if not self.active:
-            return
-        done = await self.run_due(limit=self.batch_size)
-        self._backlog = done >= self.batch_size  # a full page: there may be more due now
-        await self._replan()
+        """The job: sweep page after page while something is due, then plan the next wake-up.
 
-    async def _replan(self) -> None:
+        It never adds its own job id while it runs: APScheduler would skip a wake-up that is
+        already due (max_instances=1) and drop it, and the item would wait for the periodic
+        sweep. The next wake-up is handed to APScheduler once the job has returned
+        (`_after_job`); a poke during the run makes the loop look again instead (`poke`)."""
         if not self.active:
             return
-        due = (self.clock.now() if self._backlog else
-               await reconcile.next_due(self.uow_factory, self._policy, self._swept_until))
-        if self.active and self.aps.running:
-            reconcile.set_wake(self.aps, self._on_wake, due, self.clock)
+        self._waking += 1
+        try:
+            self._planned = await self._catch_up()
+        finally:
+            self._waking -= 1
+
+    async def _catch_up(self) -> datetime | None:
+        """Sweep until nothing is due now; the next due time (None: nothing is pending)."""
+        while True:
+            self._rerun = False
+            done = await self.run_due(limit=self.batch_size)
+            due = await reconcile.next_due(self.uow_factory, self._policy, self._swept_until)
+            full_page = done >= self.batch_size
+            if not self.active or not (full_page or self._rerun or _is_due(due, self.clock)):
+                return due
+
+    def _after_job(self, event: JobExecutionEvent) -> None:
+        """A wake-up or sweep job returned (its instance no longer counts): set the next one,
+        unless an earlier wake-up was asked for meanwhile (a poke just after the run)."""
+        if event.job_id not in (reconcile.WAKE_JOB, reconcile.SWEEP_JOB) or self._waking:
+            return
+        if not (self.active and self.aps.running):
+            return
+        pending = self.aps.get_job(reconcile.WAKE_JOB)
+        if pending is not None and pending.next_run_time is not None and (
+                self._planned is None
+                or pending.next_run_time <= reconcile.wall_time(self._planned, self.clock)):
+            return
+        reconcile.set_wake(self.aps, self._on_wake, self._planned, self.clock)
+
+
+def _is_due(due: datetime | None, clock: Clock) -> bool:
+    return due is not None and due <= clock.now()

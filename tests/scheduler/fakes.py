@@ -25,11 +25,15 @@ UowFactory = Callable[[], UnitOfWork]
 class FakeRenderer:
     """Texts that name what was rendered: "note 3", "reminder 3 #1", "refund 5 mod 7 es"."""
 
-    def __init__(self, fail_times: int = 0) -> None:
+    def __init__(self, fail_times: int = 0,
+                 on_render: Callable[[ReviewRequest], None] | None = None) -> None:
         self.fail_times = fail_times
+        self.on_render = on_render  # runs while a note is being posted (inside its sweep)
 
     def rating_request(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
         self._maybe_fail()
+        if self.on_render is not None:
+            self.on_render(request)
         return [SendMessage(order.chat_id, f"note {request.id} {t.language}",
                             ref=Ref("request", request.id or 0), order_id=order.id)]
 

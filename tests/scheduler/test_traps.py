@@ -144,7 +144,7 @@ async def test_poke_moves_the_wake_up_to_a_newly_scheduled_earlier_note(
     await _started_and_planned(scheduler)
     replanned = asyncio.Event()
     scheduler.aps.add_listener(
-        lambda e: replanned.set() if e.job_id == reconcile.REPLAN_JOB else None,
+        lambda e: replanned.set() if e.job_id == reconcile.WAKE_JOB else None,
         EVENT_JOB_EXECUTED)
     await add_note(uow, order, T0 + timedelta(hours=3))
     scheduler.poke()
