@@ -55,6 +55,7 @@ class App:
                                    on_chat_lost=self._chat_lost)
         self.pipeline.wake_sender = self.sender.wake
         self.scheduler.wake_sender = self.sender.wake
+        self.scheduler.metrics = self.metrics
         self.pipeline.poke_scheduler = self.scheduler.poke
         await self.sender.start()
         if run_scheduler:

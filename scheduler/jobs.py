@@ -81,8 +81,10 @@ async def _do(ctx: DueContext, item: DueItem) -> bool | None:
         return None
 
 
-async def sweep(ctx: DueContext, now: datetime, limit: int | None, batch_size: int) -> int:
-    """Do what is due at `now`, earliest first, at most `limit` items; return how many."""
+async def sweep(ctx: DueContext, now: datetime, limit: int | None, batch_size: int,
+                on_done: Callable[[DueItem], None] | None = None) -> int:
+    """Do what is due at `now`, earliest first, at most `limit` items; return how many.
+    `on_done` is told of each item done (the lag metric)."""
     pages = [_Pages(ctx, kind, now, batch_size) for kind in Kind]
     done = failures = 0
     while limit is None or done < limit:
@@ -91,6 +93,8 @@ async def sweep(ctx: DueContext, now: datetime, limit: int | None, batch_size: i
             break
         outcome = await _do(ctx, item)
         done += outcome is True
+        if outcome is True and on_done is not None:
+            on_done(item)
         failures = failures + 1 if outcome is None else 0
         if failures >= MAX_FAILURES_IN_A_ROW:
             log.error("sweep stopped after %d failures in a row", failures)

@@ -32,11 +32,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translations
+from bot.metrics import Metrics
 from bot.services.due import DueContext, Renderer
 from bot.storage.uow import UnitOfWork
 from scheduler import reconcile
 from scheduler.jobs import sweep
 from scheduler.leader import Leadership, leadership_for
+from scheduler.queries import DueItem
 
 log = logging.getLogger("orderbot.scheduler")
 
@@ -58,6 +60,7 @@ class ReviewScheduler:
         self.batch_size, self.sweep_interval, self.leader_retry = (
             batch_size, sweep_interval, leader_retry)
         self.wake_sender: Callable[[], None] | None = None
+        self.metrics: Metrics | None = None  # set by the app: the scheduler lag gauge
         self.leadership = leadership or leadership_for(settings.database_url)
         self.job_store = MemoryJobStore()
         self.aps = AsyncIOScheduler(jobstores={"default": self.job_store},
@@ -107,9 +110,15 @@ class ReviewScheduler:
         """The sweep: everything due now, in due order, in pages; how many items were done."""
         async with self._sweep_lock:
             now = self.clock.now()
-            done = await sweep(self.context(), now, limit, self.batch_size)
+            done = await sweep(self.context(), now, limit, self.batch_size, self._observe)
             self._swept_until = now
             return done
+
+    def _observe(self, item: DueItem) -> None:
+        """The lag metric: how late the last due item was done (0 when on time)."""
+        if self.metrics is not None:
+            late = (self.clock.now() - item.due_at).total_seconds()
+            self.metrics.scheduler_lag_seconds.set(max(0.0, late))
 
     def poke(self) -> None:
         """Something was scheduled (committed): sweep soon and plan the next wake-up from the
