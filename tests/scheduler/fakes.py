@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from apscheduler.events import EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
 from bot.delivery import codec
@@ -16,6 +18,8 @@ from bot.i18n import Translator
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWork
 from handlers.events import EditKeyboard, Effect, Ref, SendMessage
+from scheduler import reconcile
+from scheduler.setup import ReviewScheduler
 
 PRO, CLIENT = 1001, 2002
 T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -134,3 +138,12 @@ async def dispute(uow_factory: UowFactory, order_id: int | None, now: datetime) 
         order.open_dispute(CLIENT, Role.CLIENT, now, "not fixed")
         await uow.orders.save(order)
         await uow.commit()
+
+
+async def started_and_planned(scheduler: ReviewScheduler) -> None:
+    """Start the scheduler and wait until its first wake-up job (sweep, then plan) returned."""
+    planned = asyncio.Event()
+    scheduler.aps.add_listener(
+        lambda e: planned.set() if e.job_id == reconcile.WAKE_JOB else None, EVENT_JOB_EXECUTED)
+    await scheduler.start()
+    await asyncio.wait_for(planned.wait(), 10)

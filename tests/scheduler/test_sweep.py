@@ -11,7 +11,6 @@ from bot.domain.reviews import RequestState
 from tests.scheduler.conftest import Db, MakeScheduler
 from tests.scheduler.fakes import (
     T0,
-    FakeRenderer,
     add_note,
     add_order,
     add_posted,
@@ -73,23 +72,6 @@ async def test_a_job_that_fires_twice_posts_once(
     assert sorted(sent) == sorted([f"note {n.id} es" for n in notes]
                                   + [f"reminder {p.id} #1" for p in posted])
     assert len(sent) == len(set(sent)) == 30
-
-
-async def test_a_crash_during_a_run_loses_nothing(
-        db: Db, clock: FakeClock, make_scheduler: MakeScheduler) -> None:
-    """APScheduler 3 forgets a one-off job that crashed; here the row stays due."""
-    uow = db.uow_factory()
-    order = await add_order(uow, done_at=T0)
-    note = await add_note(uow, order, T0 + timedelta(hours=1))
-    clock.set(T0 + timedelta(hours=2))
-    renderer = FakeRenderer(fail_times=1)
-    scheduler = make_scheduler(renderer=renderer)
-
-    assert await scheduler.run_due() == 0  # the run crashed half-way: nothing committed
-    assert await outbox(uow) == []
-    assert (await get_request(uow, note.id)).state == RequestState.SCHEDULED
-    assert await scheduler.run_due() == 1  # the next sweep does it
-    assert await texts(uow) == [f"note {note.id} es"]
 
 
 async def test_the_sweep_is_paced_in_pages(

@@ -15,7 +15,14 @@ from bot.domain.reviews import ReviewRequest
 from scheduler import reconcile
 from scheduler.setup import ReviewScheduler
 from tests.scheduler.conftest import Db, MakeScheduler
-from tests.scheduler.fakes import T0, FakeRenderer, add_note, add_order, texts
+from tests.scheduler.fakes import (
+    T0,
+    FakeRenderer,
+    add_note,
+    add_order,
+    started_and_planned,
+    texts,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -116,3 +123,23 @@ async def test_a_poke_during_a_run_makes_it_look_again(
     await asyncio.wait_for(both.wait(), 10)
     await asyncio.gather(*tasks)
     assert await texts(uow) == [f"note {first.id} es", f"note {added[0].id} es"]
+
+
+async def test_poke_moves_the_wake_up_to_a_newly_scheduled_earlier_note(
+        db: Db, clock: FakeClock, make_scheduler: MakeScheduler) -> None:
+    uow = db.uow_factory()
+    order = await add_order(uow, done_at=T0)
+    await add_note(uow, order, T0 + timedelta(days=5))
+    scheduler = make_scheduler()
+    await started_and_planned(scheduler)
+    replanned = asyncio.Event()
+    scheduler.aps.add_listener(
+        lambda e: replanned.set() if e.job_id == reconcile.WAKE_JOB else None,
+        EVENT_JOB_EXECUTED)
+    await add_note(uow, order, T0 + timedelta(hours=3))
+    scheduler.poke()
+    await asyncio.wait_for(replanned.wait(), 10)
+    wake = scheduler.aps.get_job(reconcile.WAKE_JOB)
+    assert wake is not None
+    assert wake.next_run_time is not None
+    assert abs(wake.next_run_time - datetime.now(UTC) - 3 * HOUR) < timedelta(seconds=30)

@@ -1,0 +1,133 @@
+"""APScheduler 3's job-store traps (the 4th and 5th of tests/scheduler/test_traps.py's list),
+shown on APScheduler itself where it can be, and defused in ours.
+
+4. The SQLAlchemy job store is synchronous: its SQL runs on the event loop's thread and blocks
+   every other coroutine meanwhile. Ours keeps no job in a database at all (memory job store),
+   and its sweep over the tables is asynchronous: the bot keeps answering while it works.
+5. A job store must not be shared by two schedulers (both would run the jobs). Ours: each
+   process has its own memory job store, and only one scheduler per database is active.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import event
+
+from bot.clock import FakeClock
+from bot.domain.reviews import ReviewRequest
+from scheduler import reconcile
+from tests.scheduler.conftest import Db, MakeScheduler
+from tests.scheduler.fakes import (
+    T0,
+    FakeRenderer,
+    add_note,
+    add_order,
+    outbox,
+    started_and_planned,
+    texts,
+)
+
+
+def _post_note() -> None:
+    return None
+
+
+async def test_trap4_the_sqlalchemy_job_store_runs_its_sql_on_the_event_loop(
+        tmp_path: Path) -> None:
+    store = SQLAlchemyJobStore(url=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
+    threads: list[int] = []
+
+    def executed(*_args: Any) -> None:
+        threads.append(threading.get_ident())
+
+    event.listen(store.engine, "before_cursor_execute", executed)
+    aps = AsyncIOScheduler(jobstores={"default": store})
+    aps.start(paused=True)
+    try:
+        threads.clear()
+        aps.add_job(_post_note, DateTrigger(datetime.now(UTC) + timedelta(days=1)), id="note-1")
+        aps.get_jobs()
+    finally:
+        aps.shutdown(wait=False)
+    assert threads and set(threads) == {threading.get_ident()}  # the loop's own thread
+
+
+async def test_trap4_ours_keeps_no_job_in_a_database(make_scheduler: MakeScheduler) -> None:
+    scheduler = make_scheduler()
+    await started_and_planned(scheduler)
+    stores = scheduler.aps._jobstores
+    assert stores and all(isinstance(store, MemoryJobStore) for store in stores.values())
+    assert scheduler.aps._lookup_jobstore("default") is scheduler.job_store
+    assert all(job._jobstore_alias == "default" for job in scheduler.aps.get_jobs())
+
+
+async def test_trap4_ours_the_loop_keeps_running_during_a_sweep_of_many_rows(
+        db: Db, clock: FakeClock, make_scheduler: MakeScheduler) -> None:
+    uow = db.uow_factory()
+    order = await add_order(uow, done_at=T0)
+    for i in range(120):
+        await add_note(uow, order, T0 + timedelta(seconds=i))
+    clock.set(T0 + timedelta(hours=1))
+    ticks = 0
+    seen: list[int] = []  # the ticks counted when each note was posted
+    stop = asyncio.Event()
+
+    async def another_coroutine() -> None:  # the bot answering updates meanwhile
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            await asyncio.sleep(0)
+
+    def posting(_request: ReviewRequest) -> None:
+        seen.append(ticks)
+
+    scheduler = make_scheduler(renderer=FakeRenderer(on_render=posting), batch_size=25)
+    ticker = asyncio.create_task(another_coroutine())
+    try:
+        assert await scheduler.run_due() == 120
+    finally:
+        stop.set()
+        await ticker
+    assert len(seen) == 120
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen))
+
+
+async def test_trap5_ours_two_schedulers_on_one_database_post_each_note_once(
+        db: Db, clock: FakeClock, make_scheduler: MakeScheduler) -> None:
+    uow = db.uow_factory()
+    order = await add_order(uow, done_at=T0)
+    notes = [await add_note(uow, order, T0 + timedelta(minutes=i)) for i in range(6)]
+    clock.set(T0 + timedelta(hours=1))
+    one, two = make_scheduler(sweep_interval=3600), make_scheduler(sweep_interval=3600)
+    sends: list[str] = []
+    all_posted = asyncio.Event()
+
+    def woken_by(name: str) -> Any:
+        def woken() -> None:
+            sends.append(name)
+            if len(sends) >= len(notes):
+                all_posted.set()
+        return woken
+
+    one.wake_sender, two.wake_sender = woken_by("one"), woken_by("two")
+    await started_and_planned(one)
+    await two.start()
+    assert one.job_store is not two.job_store  # nothing shared but the tables
+    assert (one.active, two.active) == (True, False)
+    await asyncio.wait_for(all_posted.wait(), 10)
+    two.poke()
+    await two._on_wake()  # the standby's jobs do nothing
+    assert await one.run_due() == 0
+    assert await texts(uow) == [f"note {n.id} es" for n in notes]
+    assert len(await outbox(uow)) == len(notes) and set(sends) == {"one"}
+    assert {job.id for job in two.aps.get_jobs()} == {reconcile.LEADER_JOB}
