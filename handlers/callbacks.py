@@ -24,6 +24,7 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # prefix -> argument kinds: "i" int, "w" lower-case word, "d" date (yyyymmdd)
 SPECS: dict[str, str] = {
     "claim": "i",        # I am the client
+    "clpro": "i",        # I am the professional (an order a moderator opened)
     "upd": "i",          # open the status menu
     "st": "iw",          # set status
     "nga": "iw",         # not going ahead, with reason

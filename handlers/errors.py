@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.domain.errors import DomainError, InvalidInput
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
+
+# A refusal that needs its own words: NotAllowed("...", why=<key>).
+WHY = {
+    "no_pro": N_("This order has no professional yet: the professional taps \"I am the "
+                 "professional\" on the card first."),
+    "moderator_role": N_("Moderators cannot take the client's or the professional's place "
+                         "in an order."),
+    "both_roles": N_("You already have the other role in this order: the client and the "
+                     "professional are two different people."),
+}
 
 
 def error_text(t: Translator, error: DomainError, tap: bool = True) -> str:
     if isinstance(error, InvalidInput):
         return _input_text(t, error)
+    why = error.context.get("why")
+    if isinstance(why, str) and why in WHY:
+        return t._(WHY[why])
     texts = {
         "not_allowed": t._("This button is not for you.") if tap
         else t._("You are not allowed to do that in this order."),
@@ -33,6 +48,10 @@ def _input_text(t: Translator, error: InvalidInput) -> str:
         return t.ngettext("That text is too long: at most {n} character.",
                           "That text is too long: at most {n} characters.", limit
                           ).format(n=t.number(limit))
+    latest = error.context.get("latest")
+    if field == "date" and isinstance(latest, date):
+        return t._("That day is beyond the rating window. Please choose a date no later "
+                   "than {date}.").format(date=t.date(latest))
     if field == "date":
         return t._("Please choose a date that is not in the past.")
     if field in ("note", "reply", "comment", "revision"):

@@ -22,6 +22,11 @@ def card_keyboard(order: Order, t: Translator) -> Keyboard:
     oid = _id(order)
     if order.status == Status.CANCELLED:
         return ()
+    if not order.pro_id:  # a moderator's order: the pro's buttons wait for the pro
+        claims = [(Button(t._("I am the professional"), cb("clpro", oid)),)]
+        if order.client_id is None:
+            claims.append((Button(t._("I am the client"), cb("claim", oid)),))
+        return tuple(claims)
     if order.client_id is None:
         return ((Button(t._("I am the client"), cb("claim", oid)),),
                 (Button(t._("Update"), cb("upd", oid)),))

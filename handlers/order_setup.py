@@ -32,6 +32,7 @@ def _reply(event: ChatEvent, text: str) -> SendMessage:
 
 async def _pro_order(event: ChatEvent, ctx: Context) -> tuple[Order, Role]:
     order = await order_service.order_in_chat(ctx.uow, event.chat_id, event.thread_id)
+    order_service.require_pro(order)
     role = ctx.role(order, event.user.id)
     if role not in (Role.PRO, Role.MODERATOR):
         raise NotAllowed("only the professional sets up the order")

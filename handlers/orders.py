@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.errors import NotAllowed, NotFound
-from bot.domain.order import Order, Role
+from bot.domain.order import Order
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from handlers.callbacks import Callback
@@ -19,6 +19,7 @@ def register(router: Router) -> None:
     router.command("start")(start)
     router.command("help")(help_command)
     router.callback("claim")(claim)
+    router.callback("clpro")(claim_pro)
     router.callback("card")(refresh_card)
     router.callback("noop")(noop)
 
@@ -29,7 +30,8 @@ def _reply(event: ChatEvent, text: str) -> SendMessage:
 
 
 async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
-    """/neworder <title>: the pro (or a moderator) binds this group to a new order."""
+    """/neworder <title>: the pro (or a moderator) binds this group to a new order. A
+    moderator's order gets its pro, like its client, from the card's claim buttons."""
     t = ctx.t_person(event)
     if event.chat_type == "private":
         return [_reply(event, t._("Use /neworder in the order's group, with the client in it."))]
@@ -43,10 +45,13 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
             order=order_ref(t, existing.id, existing.title)))]
     language = ctx.t_person(event).language
     reads_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
+    by_moderator = ctx.is_moderator(event.user.id)
     order = await order_service.create_order(
         ctx.uow, chat_id=event.chat_id, thread_id=event.thread_id, title=title,
-        pro_id=event.user.id, pro_name=event.user.name, language=language,
-        timezone=ctx.settings.timezone, now=ctx.now, policy=ctx.policy, can_read_all=reads_all)
+        pro_id=0 if by_moderator else event.user.id,
+        pro_name="" if by_moderator else event.user.name, language=language,
+        timezone=ctx.settings.timezone, now=ctx.now, policy=ctx.policy, can_read_all=reads_all,
+        by=event.user.id)
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]
     if not reads_all:
@@ -106,16 +111,30 @@ async def help_command(event: ChatEvent, ctx: Context) -> list[Effect]:
 
 
 async def claim(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    """"I am the client": the first other member who taps it."""
     order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
-    if ctx.role(order, event.user.id) == Role.PRO:
-        raise NotAllowed("the professional cannot be the client")
-    await order_service.claim_client(ctx.uow, order, event.user.id, event.user.name, ctx.now)
+    await order_service.claim_client(ctx.uow, order, event.user.id, event.user.name, ctx.now,
+                                     moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
     return [AnswerCallback(event.callback_id or "", ctx.t_person(event, order)._(
                 "You are the client of this order.")),
             card(order, t_chat),
             say(order, t_chat._("{client} is the client of {order}.").format(
                 client=t_chat.isolate(order.client_name),
+                order=t_chat._("order #{id}").format(id=t_chat.isolate(order.id))))]
+
+
+async def claim_pro(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    """"I am the professional", on the card of an order a moderator opened."""
+    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    await order_service.claim_pro(ctx.uow, order, event.user.id, event.user.name, ctx.now,
+                                  moderator=ctx.is_moderator(event.user.id))
+    t_chat = ctx.t_order(order)
+    return [AnswerCallback(event.callback_id or "", ctx.t_person(event, order)._(
+                "You are the professional of this order.")),
+            card(order, t_chat),
+            say(order, t_chat._("{pro} is the professional of {order}.").format(
+                pro=t_chat.isolate(order.pro_name),
                 order=t_chat._("order #{id}").format(id=t_chat.isolate(order.id))))]
 
 

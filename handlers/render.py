@@ -28,7 +28,8 @@ def card_text(order: Order, t: Translator, request: ReviewRequest | None = None,
     if order.status == Status.NOT_GOING_AHEAD and order.not_going_ahead_reason:
         lines.append(t._("Reason: {reason}").format(
             reason=reason_name(t, order.not_going_ahead_reason)))
-    lines.append(t._("Professional: {name}").format(name=t.isolate(order.pro_name)))
+    pro = order.pro_name or t._("not yet known")
+    lines.append(t._("Professional: {name}").format(name=t.isolate(pro)))
     client = order.client_name or t._("not yet known")
     lines.append(t._("Client: {name}").format(name=t.isolate(client)))
     if order.delivery_date:

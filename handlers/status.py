@@ -25,6 +25,7 @@ def register(router: Router) -> None:
 
 
 def _require_pro(ctx: Context, order: Order, user_id: int) -> Role:
+    order_service.require_pro(order)
     role = ctx.role(order, user_id)
     if role not in (Role.PRO, Role.MODERATOR):
         raise NotAllowed("only the professional updates the order")

@@ -120,6 +120,12 @@ class SandboxControl:
             )
         )
 
+    async def start_in_group(self, chat_id: int, user_id: int, payload: str) -> int:
+        """`user_id` opens `?startgroup=<payload>` and picks this group: the bot is added
+        and receives `/start@<bot> <payload>` from them, as Telegram does; the message id."""
+        return int(await self.call("start_in_group", chat_id=chat_id, user_id=user_id,
+                                   payload=payload))
+
     async def tap(
         self,
         chat_id: int,

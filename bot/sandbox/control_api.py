@@ -74,6 +74,16 @@ async def post(state: SandboxState, body: dict[str, Any]) -> Any:
     return message.message_id
 
 
+async def start_in_group(state: SandboxState, body: dict[str, Any]) -> Any:
+    """A `t.me/<bot>?startgroup=<payload>` link opened by a member: the bot is added to the
+    group (if it is not there) and the member's client sends `/start@<bot> <payload>`."""
+    chat_id, user_id = int(body["chat_id"]), int(body["user_id"])
+    bot = state.primary_bot(body.get("bot_id"))
+    actions.set_bot_status(state, chat_id, "member", user_id, bot.id)
+    text = f"/start@{bot.username} {body['payload']}"
+    return actions.post(state, chat_id, user_id, text).message_id
+
+
 async def tap(state: SandboxState, body: dict[str, Any]) -> Any:
     return taps.tap(
         state,

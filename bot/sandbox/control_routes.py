@@ -21,6 +21,7 @@ ACTIONS: dict[str, c.Action] = {
     "set_privacy": c.set_privacy,
     "set_blocked": c.set_blocked,
     "post": c.post,
+    "start_in_group": c.start_in_group,
     "tap": c.tap,
     "forge_tap": c.forge_tap,
     "upgrade_to_supergroup": c.upgrade,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from bot.domain.errors import InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.domain.policy import Policy
 from bot.storage.support_repos import AuditEntry
@@ -20,8 +20,9 @@ TITLE_MAX = 120
 async def create_order(
     uow: UnitOfWork, *, chat_id: int, thread_id: int | None, title: str, pro_id: int,
     pro_name: str, language: str, timezone: str, now: datetime, policy: Policy,
-    can_read_all: bool, bind_token: str | None = None,
+    can_read_all: bool, bind_token: str | None = None, by: int | None = None,
 ) -> Order:
+    """A new order; `pro_id` 0 when a moderator opens it and the pro claims it later."""
     title = " ".join(title.split())
     if not title:
         raise InvalidInput("missing title", field="title")
@@ -30,9 +31,9 @@ async def create_order(
     order = Order(chat_id=chat_id, thread_id=thread_id, title=title, pro_id=pro_id,
                   pro_name=pro_name, language=language, timezone=timezone, created_at=now,
                   included_revisions=policy.included_revisions, can_read_all=can_read_all,
-                  bind_token=bind_token, last_pro_message_at=now)
+                  bind_token=bind_token, last_pro_message_at=now if pro_id else None)
     await uow.orders.add(order)
-    await uow.audit.add(AuditEntry(now, pro_id, "order_created", order.id, title))
+    await uow.audit.add(AuditEntry(now, by or pro_id, "order_created", order.id, title))
     return order
 
 
@@ -62,8 +63,34 @@ async def order_for_tap(uow: UnitOfWork, order_id: int, chat_id: int) -> Order:
     return order
 
 
+def require_pro(order: Order) -> None:
+    """Pro-only actions wait until the order has its professional."""
+    if not order.pro_id:
+        raise NotAllowed("the order has no professional yet", why="no_pro")
+
+
+async def claim_pro(uow: UnitOfWork, order: Order, user_id: int, name: str, now: datetime,
+                    moderator: bool) -> Order:
+    """A moderator's order: the first other member who taps "I am the professional"."""
+    if moderator:
+        raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
+    if order.pro_id:
+        raise AlreadyDone("the order already has a professional")
+    if user_id == order.client_id:
+        raise NotAllowed("the client cannot be the professional", why="both_roles")
+    order.pro_id, order.pro_name = user_id, name
+    order.last_pro_message_at = now
+    await uow.orders.save(order)
+    await uow.audit.add(AuditEntry(now, user_id, "pro_claimed", order.id, None))
+    return order
+
+
 async def claim_client(uow: UnitOfWork, order: Order, user_id: int, name: str,
-                       now: datetime) -> Order:
+                       now: datetime, moderator: bool = False) -> Order:
+    if moderator:
+        raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
+    if user_id == order.pro_id:
+        raise NotAllowed("the professional cannot be the client", why="both_roles")
     order.claim_client(user_id, name)
     order.last_client_message_at = now
     await uow.orders.save(order)

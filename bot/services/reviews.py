@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from bot.domain.errors import (
     AlreadyDone,
@@ -71,8 +72,16 @@ async def draft_for(uow: UnitOfWork, order: Order) -> ReviewRequest:
 
 async def choose_day(uow: UnitOfWork, order: Order, request: ReviewRequest, day: date,
                      now: datetime, policy: Policy) -> ReviewRequest:
+    """The day the note is posted: not in the past, not beyond the rating window (each
+    refused with its own reason; the latter names the latest day allowed)."""
     if not policy.review_day_allowed(day, order.timezone, now, order.done_at):
-        raise InvalidInput("date not allowed", field="date")
+        today = now.astimezone(ZoneInfo(order.timezone)).date()
+        if day < today:
+            raise InvalidInput("date in the past", field="date")
+        latest = policy.last_review_day(order.timezone, now, order.done_at)
+        if latest < today:
+            raise WindowClosed("no day is left in the rating window")
+        raise InvalidInput("date beyond the rating window", field="date", latest=latest)
     request.mode = RequestMode.ON_DATE
     request.due_at = policy.review_due_at(day, order.timezone)
     return await uow.requests.save(request)

@@ -4,6 +4,7 @@ binding with /neworder and "I am the client", the status panel, when to ask for 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -166,6 +167,13 @@ async def test_review_on_a_date_with_a_personal_note(world: World) -> None:
     past = "cal:1:" + (today - timedelta(days=1)).strftime("%Y%m%d")
     assert await forged(world, th.group, th.pro, past, panel) == \
         "Please choose a date that is not in the past."
+    # beyond the rating window: the alert names the calendar's last day
+    last = re.search(r"\(until (.+)\):", calendar["text"])
+    assert last, calendar["text"]
+    beyond = "cal:1:" + (today + timedelta(days=200)).strftime("%Y%m%d")
+    assert await forged(world, th.group, th.pro, beyond, panel) == (
+        "That day is beyond the rating window. Please choose a date no later than "
+        f"{last.group(1)}.")
     chosen = await step(world, th.group, th.pro, day_data(calendar, today + timedelta(days=2)),
                         "The review will be requested on", panel)
     assert "3/10/27, 10:00" in chosen["text"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -81,3 +81,26 @@ async def test_scheduled_note_with_refused_then_accepted_note(bench: Bench) -> N
     again_id = await bench.message_id_of(again.ref or Ref("x", 0))
     effects = await bench.send(bench.text(GROUP, pro, "Thanks for trusting me!", again_id))
     assert any("Scheduled" in e.text for e in effects if isinstance(e, SendMessage))
+
+
+def _alert(effects: list) -> str:  # type: ignore[type-arg]
+    answers = [e for e in effects if isinstance(e, AnswerCallback)]
+    assert answers and answers[0].alert, effects
+    return answers[0].text
+
+
+async def test_a_review_day_past_the_window_names_the_last_day_allowed(bench: Bench) -> None:
+    order_id, pro, _client = await _bound_order(bench)
+    bench.advance(timedelta(hours=20))  # done on 9 March at 06:00 in Madrid
+    await bench.send(bench.tap(GROUP, pro, cb("st", order_id, "done"), 77))
+    await bench.send(bench.tap(GROUP, pro, cb("ask", order_id, "date"), 77))
+    # the window closes on 7 June at 07:00, before that day's 10:00 note: 6 June is the last
+    effects = await bench.send(bench.tap(GROUP, pro, cb("cal", order_id, date(2027, 6, 7)), 77))
+    assert _alert(effects) == ("That day is beyond the rating window. Please choose a date no "
+                               "later than Jun 6, 2027.")
+    effects = await bench.send(bench.tap(GROUP, pro, cb("cal", order_id, date(2027, 3, 8)), 77))
+    assert _alert(effects) == "Please choose a date that is not in the past."
+    # on 7 June at 06:00 no day is left to choose: the window is as good as closed
+    bench.advance(timedelta(days=90, hours=-1))
+    effects = await bench.send(bench.tap(GROUP, pro, cb("cal", order_id, date(2027, 6, 7)), 77))
+    assert _alert(effects).startswith("The rating window for this order has closed.")

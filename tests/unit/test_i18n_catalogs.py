@@ -6,12 +6,11 @@ translate the new entries in es, pt and ar, then `scripts/i18n.sh check`.
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import string
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -267,98 +266,3 @@ def test_extraction_finds_attribute_calls(tmp_path: Path) -> None:
         ("{count} star", "{count} stars"),
         ("pending", None),
     }
-
-
-# --- no untranslated literals in what people see --------------------------------------------------
-
-LINTED_DIRS = ("handlers", "bot/services", "scheduler")
-TEXT_POSITION = {
-    "SendMessage": 1,
-    "EditMessage": 1,
-    "AnswerCallback": 1,
-    "Button": 0,
-    "ForceReply": 0,
-}
-TEXT_KEYWORDS = ("text", "placeholder")
-
-
-def is_prose(text: str) -> bool:
-    """Letters need translating; "", "⭐", "«", "1" and the like do not."""
-    return any(char.isalpha() for char in text)
-
-
-def is_literal_text(node: ast.expr) -> bool:
-    """A literal (or f-string, concatenation, "...".format()) with words in it."""
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and is_prose(node.value)
-    if isinstance(node, ast.JoinedStr):
-        return any(is_literal_text(part) for part in node.values)
-    if isinstance(node, ast.BinOp):
-        return is_literal_text(node.left) or is_literal_text(node.right)
-    if isinstance(node, ast.IfExp):
-        return is_literal_text(node.body) or is_literal_text(node.orelse)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return node.func.attr == "format" and is_literal_text(node.func.value)
-    return False
-
-
-def callee_name(call: ast.Call) -> str | None:
-    if isinstance(call.func, ast.Name):
-        return call.func.id
-    if isinstance(call.func, ast.Attribute):
-        return call.func.attr
-    return None
-
-
-def text_arguments(call: ast.Call) -> Iterator[ast.expr]:
-    name = callee_name(call)
-    if name not in TEXT_POSITION:
-        return
-    position = TEXT_POSITION[name]
-    if len(call.args) > position:
-        yield call.args[position]
-    yield from (kw.value for kw in call.keywords if kw.arg in TEXT_KEYWORDS)
-
-
-def literal_texts(source: str, filename: str) -> list[str]:
-    tree = ast.parse(source, filename)
-    return [
-        f"{filename}:{node.lineno}: {callee_name(node)}(...) shows an untranslated literal"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and any(is_literal_text(arg) for arg in text_arguments(node))
-    ]
-
-
-def python_files() -> Iterator[Path]:
-    for directory in LINTED_DIRS:
-        yield from sorted((ROOT / directory).rglob("*.py"))
-
-
-def test_no_untranslated_literals_are_shown() -> None:
-    problems = [
-        problem
-        for path in python_files()
-        for problem in literal_texts(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
-    ]
-    assert not problems, "wrap texts in t._(...):\n" + "\n".join(problems)
-
-
-def test_the_lint_catches_literals_and_allows_symbols() -> None:
-    bad = (
-        'SendMessage(1, "Hello")\n'
-        'SendMessage(chat_id=1, text=f"Order {n}")\n'
-        'effects.EditMessage(1, "Done " + name)\n'
-        'AnswerCallback("id", text="Not allowed")\n'
-        'Button("Rate")\n'
-        'ForceReply(placeholder="Your note")\n'
-        'Button(text="Order {n}".format(n=1))\n'
-    )
-    good = (
-        'SendMessage(1, t._("Hello"))\n'
-        'Button("⭐")\nButton("«")\nButton("1")\nButton(text=f"{n} ⭐")\n'
-        'AnswerCallback("callback-id")\nAnswerCallback("id", text="")\n'
-        'ForceReply(placeholder=t._("Your note"))\n'
-        'EditMessage(1, t._("Order {order}").format(order=t.isolate(7)))\n'
-    )
-    assert len(literal_texts(bad, "bad.py")) == 7
-    assert literal_texts(good, "good.py") == []
