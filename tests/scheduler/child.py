@@ -1,6 +1,8 @@
-"""Run in a subprocess by the kill tests: hold the scheduler lock, or post one note and die.
+"""Run in a subprocess by the kill tests: hold the scheduler lock, run a scheduler, or post
+one note and die.
 
 python -m tests.scheduler.child lock <db url>
+python -m tests.scheduler.child schedule <db url> <iso now>
 python -m tests.scheduler.child post <db url> <request id> <iso now> <kill: before|after>
 """
 
@@ -13,12 +15,14 @@ import sys
 from datetime import datetime
 
 from bot.clock import FakeClock
+from bot.config import Settings
 from bot.domain.policy import Policy
 from bot.i18n import Translations
 from bot.services.due import DueContext, post_note
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 from scheduler.leader import leadership_for
+from scheduler.setup import ReviewScheduler
 from tests.scheduler.fakes import FakeRenderer
 
 
@@ -37,6 +41,20 @@ async def hold_lock(url: str) -> None:
     await asyncio.sleep(3600)
 
 
+async def schedule(url: str, now: str) -> None:
+    """A scheduler on a clock stopped at `now`: says whether it is active, then "posted" after
+    each commit that queued a message, until it is killed."""
+    settings = Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
+    scheduler = ReviewScheduler(UnitOfWorkFactory(create_engine(url)),
+                                FakeClock(datetime.fromisoformat(now)), settings,
+                                Translations(default="es"), renderer=FakeRenderer(),
+                                sweep_interval=3600, leader_retry=3600)
+    scheduler.wake_sender = lambda: print("posted", flush=True)
+    await scheduler.start()
+    print("active" if scheduler.active else "standby", flush=True)
+    await asyncio.sleep(3600)
+
+
 async def post(url: str, request_id: int, now: str, kill: str) -> None:
     renderer = DyingRenderer() if kill == "before" else FakeRenderer()
     ctx = DueContext(UnitOfWorkFactory(create_engine(url)), FakeClock(datetime.fromisoformat(now)),
@@ -48,6 +66,8 @@ async def post(url: str, request_id: int, now: str, kill: str) -> None:
 def main(argv: list[str]) -> None:
     if argv[0] == "lock":
         asyncio.run(hold_lock(argv[1]))
+    elif argv[0] == "schedule":
+        asyncio.run(schedule(argv[1], argv[2]))
     else:
         asyncio.run(post(argv[1], int(argv[2]), argv[3], argv[4]))
 

@@ -90,6 +90,46 @@ async def test_a_killed_process_frees_the_postgres_lock(pg: Db) -> None:
     await leader.release()
 
 
+@pytest.mark.postgres
+async def test_a_killed_active_scheduler_process_is_taken_over_and_nothing_is_posted_twice(
+        pg: Db, clock: FakeClock, translations: Translations) -> None:
+    uow = pg.uow_factory()
+    order = await add_order(uow, done_at=T0)
+    early = await add_note(uow, order, T0 - timedelta(hours=1))  # due for the child at once
+    later = [await add_note(uow, order, T0 + timedelta(hours=h)) for h in (1, 2)]
+    child = await _child("schedule", pg.url, T0.isoformat())
+    standby = ReviewScheduler(pg.uow_factory(), clock,
+                              Settings(database_url=pg.url, _env_file=None),  # type: ignore[call-arg]
+                              translations, renderer=FakeRenderer(), sweep_interval=3600,
+                              leader_retry=0.2)
+    posted = asyncio.Event()
+    sends: list[None] = []
+
+    def woken() -> None:
+        sends.append(None)
+        if len(sends) == len(later):
+            posted.set()
+
+    standby.wake_sender = woken
+    try:
+        assert child.stdout is not None
+        lines = {await asyncio.wait_for(child.stdout.readline(), 20) for _ in range(2)}
+        assert lines == {b"active\n", b"posted\n"}  # the child posted the note due for it
+        await standby.start()
+        assert not standby.active
+        clock.set(T0 + timedelta(hours=3))
+        assert sends == []  # standing by: nothing posted while the child holds the lock
+    finally:
+        await _kill(child)
+    try:
+        await asyncio.wait_for(posted.wait(), 20)  # the lock is free: it took over and swept
+        assert standby.active
+        assert await texts(uow) == [f"note {n.id} es" for n in (early, *later)]
+        assert await standby.run_due() == 0
+    finally:
+        await standby.stop()
+
+
 async def test_sqlite_file_one_process_owns_the_scheduler(
         tmp_path: Path, clock: FakeClock, translations: Translations) -> None:
     db = Db(f"sqlite+aiosqlite:///{tmp_path / 'orderbot.db'}")
