@@ -40,7 +40,8 @@ ChatLost = Callable[[int, str], Awaitable[None]]
 
 def _ids(row: Claimed, chat_id: int | None = None) -> dict[str, int | None]:
     """The log extras of an outbox row (`chat_id`: where it went, if not its queued chat)."""
-    return {"outbox_id": row.id, "chat_id": row.chat_id if chat_id is None else chat_id}
+    return {"outbox_id": row.id, "chat_id": row.chat_id if chat_id is None else chat_id,
+            "order_id": row.order_id}
 
 
 def _orders() -> Table:
@@ -105,7 +106,7 @@ class Outcomes:
             await uow.commit()
         self._metrics.messages_sent.inc()
         log.debug("outbox row %s sent to chat %s (%s)", row.id, effect.chat_id, row.kind,
-                  extra=_ids(row, effect.chat_id) | {"order_id": getattr(effect, "order_id", None)})
+                  extra=_ids(row, effect.chat_id))
 
     async def give_up(self, row: Claimed, reason: str) -> None:
         async with self._uow() as uow:
@@ -151,7 +152,7 @@ class Outcomes:
         elif isinstance(exc, ChatMigrated):
             await self.migrated(row, exc.new_chat_id)
         elif isinstance(exc, Forbidden):
-            await self.lost(row.chat_id, f"forbidden: {exc}")
+            await self.lost(row.chat_id, f"forbidden: {exc}", row.order_id)
         elif isinstance(exc, BadRequest):
             await self.give_up(row, f"bad request: {exc}")
         else:
@@ -168,15 +169,15 @@ class Outcomes:
         log.info("chat %s migrated to %s; its rows follow", row.chat_id, new_id,
                  extra=_ids(row))
 
-    async def lost(self, chat_id: int, reason: str) -> None:
+    async def lost(self, chat_id: int, reason: str, order_id: int | None = None) -> None:
         async with self._uow() as uow:
             first = await lose_chat(uow, chat_id, reason, self._clock.now())
             await uow.commit()
         self._metrics.messages_failed.inc()
-        log.warning("chat %s lost: %s", chat_id, reason, extra={"chat_id": chat_id})
+        ids = {"chat_id": chat_id, "order_id": order_id}
+        log.warning("chat %s lost: %s", chat_id, reason, extra=ids)
         if first and self._on_chat_lost is not None:
             try:
                 await self._on_chat_lost(chat_id, reason)
             except Exception:
-                log.exception("on_chat_lost failed for chat %s", chat_id,
-                              extra={"chat_id": chat_id})
+                log.exception("on_chat_lost failed for chat %s", chat_id, extra=ids)

@@ -23,6 +23,10 @@ from bot.delivery.timer import Timer
 log = logging.getLogger("orderbot.delivery")
 
 EPSILON = 1e-6  # waits shorter than this are rounding noise (a float clock would never pass them)
+# Telegram counts a group's 20 a minute when messages arrive, we when they leave: a message
+# that took longer on the way than the 21st would make 21 in Telegram's minute. The margin
+# absorbs that difference in latency.
+GROUP_WINDOW_MARGIN = 1.0
 
 
 class Limiter(Protocol):
@@ -127,21 +131,44 @@ class ChatLimits:
         per_second = TimedLimiter(self._timer, 1, 1.0 / self._private)
         if chat_id > 0:
             return per_second
-        return AllOf(per_second, WindowLimiter(self._timer, self._group, 60.0))
+        return AllOf(per_second,
+                     WindowLimiter(self._timer, self._group, 60.0 + GROUP_WINDOW_MARGIN))
 
 
 class GlobalLimiter(Protocol):
+    """The bot-wide limit, and the bot-wide pause a 429 can call for."""
+
     async def acquire(self) -> None: ...
+
+    async def pause(self, seconds: float) -> None:
+        """Nothing is sent for `seconds` (a pause already longer stays)."""
+        ...
+
+    async def paused_for(self) -> float:
+        """Seconds left of the bot-wide pause (0 when there is none)."""
+        ...
 
 
 class LocalGlobalLimiter:
     """The bot-wide limit in one process: evenly spaced, at most `per_second` in any second."""
 
     def __init__(self, timer: Timer, per_second: float) -> None:
+        self._timer = timer
         self._limiter = TimedLimiter(timer, 1, 1.0 / per_second)
+        self._paused_until = 0.0
 
     async def acquire(self) -> None:
         await self._limiter.acquire()
+
+    async def pause(self, seconds: float) -> None:
+        self.pause_now(seconds)
+
+    def pause_now(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, self._timer.monotonic() + seconds)
+
+    async def paused_for(self) -> float:
+        left = self._paused_until - self._timer.monotonic()
+        return left if left > EPSILON else 0.0
 
 
 # GCRA (a token bucket kept as one "theoretical arrival time"), atomic in Redis.
@@ -161,9 +188,22 @@ redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(tat + inter
 return 0
 """
 
+# The bot-wide pause: KEYS[1] holds the time (ms, the callers' clock) until which nothing is
+# sent; a later pause extends it, an earlier one leaves it. ARGV: now (ms), until (ms).
+PAUSE_LUA = """
+local now = tonumber(ARGV[1])
+local until_ms = tonumber(ARGV[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ms > current then
+  redis.call('SET', KEYS[1], tostring(until_ms), 'PX', math.ceil(until_ms - now) + 1000)
+end
+return 0
+"""
+
 
 class RedisGlobalLimiter:
-    """The bot-wide limit shared by every sender on one Redis (several processes, one bot).
+    """The bot-wide limit shared by every sender on one Redis (several processes, one bot),
+    and the bot-wide pause too (`<key>:pause`): a 429 one process sees pauses them all.
 
     If Redis fails, this process falls back to its own limiter (and logs it) rather than stop.
     """
@@ -178,6 +218,8 @@ class RedisGlobalLimiter:
         self._key = key
         self._burst = burst
         self._fallback = LocalGlobalLimiter(timer, per_second)
+        self._pause_key = f"{key}:pause"
+        self._pause_script = redis.register_script(PAUSE_LUA)
 
     async def acquire(self) -> None:
         while True:
@@ -197,6 +239,26 @@ class RedisGlobalLimiter:
         result = await self._script(keys=[self._key],
                                     args=[now_ms, self._interval_ms, self._burst])
         return int(result)
+
+    async def pause(self, seconds: float) -> None:
+        self._fallback.pause_now(seconds)  # at once, before the await: this process stops now
+        now_ms = self._wall_ms()
+        try:
+            await self._pause_script(keys=[self._pause_key],
+                                     args=[now_ms, now_ms + seconds * 1000.0])
+        except (RedisError, OSError):
+            log.warning("could not share the pause through Redis; pausing this process only",
+                        exc_info=True)
+
+    async def paused_for(self) -> float:
+        local = await self._fallback.paused_for()
+        try:
+            raw = await self._redis.get(self._pause_key)
+        except (RedisError, OSError):
+            log.warning("could not read the shared pause from Redis", exc_info=True)
+            return local
+        shared = (float(raw) - self._wall_ms()) / 1000.0 if raw is not None else 0.0
+        return max(local, shared if shared > EPSILON else 0.0)
 
     async def aclose(self) -> None:
         await self._redis.aclose()

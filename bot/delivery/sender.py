@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.delivery import store
 from bot.delivery.chat_events import ChatLost, Outcomes
 from bot.delivery.limits import ChatLimits, GlobalLimiter, LocalGlobalLimiter, RedisGlobalLimiter
+from bot.delivery.pauses import Pauses
 from bot.delivery.store import Claimed, QueuedEffect
 from bot.delivery.timer import LoopTimer, Timer
 from bot.delivery.transport import DeliveryError, RetryAfter, Transport
@@ -88,7 +89,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._paused_until = 0.0  # on the timer: a bot-wide 429 pauses every chat
+        self._pauses = Pauses(self._timer, self._global)  # a 429: the chat's wait or the bot's
 
     def _global_limiter(self, settings: object) -> GlobalLimiter:
         """Shared through Redis when `redis_url` is set (several senders), else in-process."""
@@ -140,6 +141,8 @@ class OutboxSender:
                 raise TimeoutError(f"{count} outbox rows are still open after {timeout} s")
             if self._task is not None:
                 wait = min(wait, 0.02)
+            else:  # rows are not claimed during a bot-wide pause: wait it out
+                wait = max(wait, await self._pause_left())
             await self._timer.sleep(max(wait, 0.001))
 
     # -- draining --------------------------------------------------------------------------
@@ -151,7 +154,7 @@ class OutboxSender:
         claiming = True
         while True:
             free = self._cfg.concurrency - len(tasks)
-            if claiming and free > 0 and not self._stopping and self._pause_left() <= 0:
+            if claiming and free > 0 and not self._stopping and await self._pause_left() <= 0:
                 for row in await self._claim(free):
                     tasks.add(asyncio.create_task(self._deliver(row)))
                 claiming = until_empty
@@ -182,8 +185,8 @@ class OutboxSender:
             await self._on_error(row, effect, exc)
             return
         except Exception as exc:  # an adapter bug or an unmapped error: retry, then give up
-            log.exception("transport raised an unexpected error",
-                          extra={"outbox_id": row.id, "chat_id": row.chat_id})
+            log.exception("transport raised an unexpected error", extra={
+                "outbox_id": row.id, "chat_id": row.chat_id, "order_id": row.order_id})
             await self._outcomes.transient(row, f"unexpected: {exc!r}")
             return
         await self._outcomes.sent(row, effect, message_id)
@@ -199,29 +202,35 @@ class OutboxSender:
         return verdict.effect
 
     async def _on_error(self, row: Claimed, effect: QueuedEffect, exc: DeliveryError) -> None:
-        if isinstance(exc, RetryAfter) and not exc.chat_wide:  # pause before anything awaits
-            self._paused_until = max(self._paused_until, self._timer.monotonic() + exc.seconds)
+        if isinstance(exc, RetryAfter):  # decided before anything else awaits
+            await self._pauses.on_429(exc, {"outbox_id": row.id, "chat_id": row.chat_id,
+                                            "order_id": row.order_id})
         await self._outcomes.failure(row, effect, exc)
 
     async def _within_limits(self, row: Claimed) -> bool:
-        """Wait for the chat's and the bot's limits; defer the row if the wait would be long."""
+        """Wait for the chat's and the bot's limits; defer the row if the wait would be long.
+
+        The chat's slot is taken last, with nothing awaited before the send, so the chat's
+        limiter records when the message really leaves (not when it began to queue)."""
         chat = self._chats.for_chat(row.chat_id)  # the row's chat (a ref may point elsewhere)
-        while (wait := max(chat.delay(), self._pause_left())) > 0:
+        while True:
+            chat_wait, pause = chat.delay(), await self._pause_left()
+            if chat_wait <= 0 and pause <= 0:
+                await self._global.acquire()
+                if await self._pause_left() <= 0 and chat.delay() <= 0:  # no 429 meanwhile
+                    chat.take()
+                    return True
+                continue
+            wait = max(chat_wait, pause)
             if wait > self._cfg.defer_threshold:
-                await self._outcomes.defer(row, wait, "waiting for the rate limit")
+                reason = "the bot is paused by a 429" if pause >= chat_wait \
+                    else "waiting for the rate limit"
+                await self._outcomes.defer(row, wait, reason)
                 return False
             await self._timer.sleep(wait)
-        chat.take()
-        await self._global.acquire()
-        while (pause := self._pause_left()) > 0:  # a bot-wide 429 came while we queued
-            if pause > self._cfg.defer_threshold:
-                await self._outcomes.defer(row, pause, "the bot is paused by a 429")
-                return False
-            await self._timer.sleep(pause)
-        return True
 
-    def _pause_left(self) -> float:
-        return self._paused_until - self._timer.monotonic()
+    async def _pause_left(self) -> float:
+        return await self._pauses.left()
 
     # -- the background loop -----------------------------------------------------------------
 
@@ -242,7 +251,7 @@ class OutboxSender:
         except Exception:
             log.exception("could not read the outbox")
             wait = self._cfg.poll
-        wait = max(min(wait, self._cfg.poll), self._pause_left(), 0.001)
+        wait = max(min(wait, self._cfg.poll), await self._pause_left(), 0.001)
         sleeper = asyncio.create_task(self._timer.sleep(wait))
         waker = asyncio.create_task(self._wake.wait())
         await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)

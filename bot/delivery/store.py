@@ -37,6 +37,7 @@ class Claimed:
     ref_id: int | None
     attempts: int
     created_at: datetime
+    order_id: int | None = None  # the order the message is about (for the logs)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
     await conn.execute(update(o).where(o.c.id.in_([r["id"] for r in rows]))
                        .values(state="sending", claimed_until=now + lease))
     return [Claimed(r["id"], r["chat_id"], r["kind"], r["payload"], r["ref_kind"], r["ref_id"],
-                    r["attempts"], r["created_at"]) for r in rows]
+                    r["attempts"], r["created_at"], r["order_id"]) for r in rows]
 
 
 def _is_head(o: Table) -> ColumnElement[bool]:

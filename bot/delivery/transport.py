@@ -16,10 +16,16 @@ class DeliveryError(Exception):
 
 
 class RetryAfter(DeliveryError):
-    def __init__(self, seconds: float, chat_wide: bool = False) -> None:
+    """429: this call may be made again after `seconds`.
+
+    `chat_id` is the chat the call was bound to (None: a call bound to no chat). Telegram does
+    not say which limit was hit; the sender decides whether the chat or the whole bot waits.
+    """
+
+    def __init__(self, seconds: float, chat_id: int | None = None) -> None:
         super().__init__(f"retry after {seconds} s")
         self.seconds = seconds
-        self.chat_wide = chat_wide
+        self.chat_id = chat_id
 
 
 class ChatMigrated(DeliveryError):
@@ -42,6 +48,12 @@ class NotModified(DeliveryError):
 
 class TransientError(DeliveryError):
     """5xx or a network failure: the outcome may be unknown, a retry may succeed."""
+
+
+def bound_chat(effect: Effect | None) -> int | None:
+    """The chat a call is bound to (a send, an edit, a delete); None for a callback answer."""
+    chat_id = getattr(effect, "chat_id", None)
+    return chat_id if isinstance(chat_id, int) else None
 
 
 class Transport(Protocol):

@@ -29,6 +29,7 @@ from bot.delivery.transport import (
     Forbidden,
     RetryAfter,
     TransientError,
+    bound_chat,
 )
 from bot.frameworks.base import bad_request
 from bot.frameworks.perform import Builders, perform
@@ -41,9 +42,10 @@ from handlers.events import (
 Markup = InlineKeyboardMarkup | ForceReply
 
 
-def neutral_error(error: Exception) -> DeliveryError:
+def neutral_error(error: Exception, chat_id: int | None = None) -> DeliveryError:
+    """The neutral error; `chat_id` is the chat the failed call was bound to (for a 429)."""
     if isinstance(error, TelegramRetryAfter):
-        return RetryAfter(float(error.retry_after))
+        return RetryAfter(float(error.retry_after), chat_id)
     if isinstance(error, TelegramMigrateToChat):
         return ChatMigrated(error.migrate_to_chat_id)
     if isinstance(error, TelegramForbiddenError):
@@ -91,7 +93,7 @@ class AiogramTransport:
         try:
             return await self._perform(effect)
         except (TimeoutError, TelegramAPIError, aiohttp.ClientError, OSError) as error:
-            raise neutral_error(error) from error
+            raise neutral_error(error, bound_chat(effect)) from error
 
     async def _perform(self, effect: Effect) -> int | None:
         return await perform(self.bot, effect, BUILDERS)

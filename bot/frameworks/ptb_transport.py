@@ -21,6 +21,7 @@ from bot.delivery.transport import (
     Forbidden,
     RetryAfter,
     TransientError,
+    bound_chat,
 )
 from bot.frameworks.base import bad_request
 from bot.frameworks.perform import Builders, perform
@@ -40,9 +41,10 @@ def retry_seconds(error: tg.RetryAfter) -> float:
     return raw.total_seconds() if isinstance(raw, timedelta) else float(raw)
 
 
-def neutral_error(error: Exception) -> DeliveryError:
+def neutral_error(error: Exception, chat_id: int | None = None) -> DeliveryError:
+    """The neutral error; `chat_id` is the chat the failed call was bound to (for a 429)."""
     if isinstance(error, tg.RetryAfter):
-        return RetryAfter(retry_seconds(error))
+        return RetryAfter(retry_seconds(error), chat_id)
     if isinstance(error, tg.ChatMigrated):
         return ChatMigrated(error.new_chat_id)
     if isinstance(error, tg.Forbidden):
@@ -88,7 +90,7 @@ class PtbTransport:
         try:
             return await self._perform(effect)
         except (tg.TelegramError, TimeoutError, OSError) as error:
-            raise neutral_error(error) from error
+            raise neutral_error(error, bound_chat(effect)) from error
 
     async def _perform(self, effect: Effect) -> int | None:
         return await perform(self.bot, effect, BUILDERS)

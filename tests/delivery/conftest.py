@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from bot.clock import FakeClock
 from bot.delivery.sender import OutboxSender
@@ -22,9 +25,13 @@ from bot.storage.uow import UnitOfWorkFactory
 from tests.conftest import PG_SERVER
 from tests.delivery.fakes import FakeTimer, FakeTransport
 
+if TYPE_CHECKING:
+    from tests.delivery.sandbox_rig import Rig
+
 # The same server as tests/conftest.py (ORDERBOT_TEST_PG), as a plain asyncpg DSN.
 PG_ADMIN = PG_SERVER.replace("postgresql+asyncpg://", "postgresql://", 1)
 TABLES = "outbox, message_refs, chats, orders"
+REDIS_URL = os.environ.get("ORDERBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 async def _pg_answers() -> bool:
@@ -133,3 +140,26 @@ def sender(uow_factory: UnitOfWorkFactory, transport: FakeTransport, clock: Fake
 
     return OutboxSender(uow_factory, transport, clock, make_settings(), timer=timer,
                         metrics=Metrics(), on_chat_lost=on_chat_lost)
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[aioredis.Redis]:
+    """A Redis client, or a visible skip when no server answers."""
+    client = aioredis.Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except (RedisError, OSError):
+        await client.aclose()
+        pytest.skip(f"no Redis server answers at {REDIS_URL}")
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture(params=("aiogram", "ptb"))
+async def rig(request: pytest.FixtureRequest,
+              uow_factory: UnitOfWorkFactory) -> AsyncIterator[Rig]:
+    """The sandbox (limits on) and a framework's real transport, on each database."""
+    from tests.delivery.sandbox_rig import running_rig
+
+    async with running_rig(str(request.param), uow_factory) as rig:
+        yield rig

@@ -30,7 +30,7 @@ GROUP, OTHER, PRIVATE = -100, -200, 42
 async def test_chat_429_storm_is_waited_out(
         seconds: int, sender: OutboxSender, transport: FakeTransport, timer: FakeTimer,
         uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
-    transport.fail(GROUP, *[RetryAfter(seconds, chat_wide=True) for _ in range(3)])
+    transport.fail(GROUP, *[RetryAfter(seconds, GROUP) for _ in range(3)])
     await enqueue(uow_factory, clock, SendMessage(GROUP, "a"), SendMessage(GROUP, "b"),
                   SendMessage(PRIVATE, "p"))
     await sender.flush()
@@ -46,15 +46,31 @@ async def test_chat_429_storm_is_waited_out(
     assert sender.metrics.responses_429._value.get() == 3
 
 
-async def test_bot_wide_429_pauses_every_chat(
+async def test_a_429_bound_to_no_chat_pauses_every_chat(
         sender: OutboxSender, transport: FakeTransport, uow_factory: UnitOfWorkFactory,
         clock: FakeClock) -> None:
-    transport.fail(GROUP, RetryAfter(30, chat_wide=False))
+    transport.fail(GROUP, RetryAfter(30))  # a transport that could not tell the chat
     await enqueue(uow_factory, clock, SendMessage(GROUP, "a"), SendMessage(PRIVATE, "p"))
     await sender.flush()
     [first_429] = [a.at for a in transport.attempts if a.error is not None]
     assert all(a.at - first_429 >= 30 - 1e-3 for a in transport.performed if a.at > first_429)
     assert transport.sent_to(GROUP)[0].at - first_429 >= 30 - 1e-3
+
+
+async def test_429s_from_two_chats_at_once_pause_every_chat(
+        sender: OutboxSender, transport: FakeTransport, uow_factory: UnitOfWorkFactory,
+        clock: FakeClock) -> None:
+    """Two chats told to wait at once: the bot-wide limit, so a third chat waits too."""
+    transport.fail(GROUP, RetryAfter(20, GROUP))
+    transport.fail(OTHER, RetryAfter(20, OTHER))
+    await enqueue(uow_factory, clock, SendMessage(GROUP, "g"), SendMessage(OTHER, "o"),
+                  *[SendMessage(PRIVATE, f"p{i}") for i in range(4)])
+    await sender.flush()
+    second_429 = max(a.at for a in transport.attempts if a.error is not None)
+    private = [a.at - second_429 for a in transport.sent_to(PRIVATE)]
+    assert len(private) == 4
+    assert not [t for t in private if 0 < t < 20 - 1e-3], private  # nothing during the pause
+    assert {r["state"] for r in await rows(uow_factory)} == {"sent"}
 
 
 async def test_transient_errors_are_retried_with_backoff(

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from bot.clock import FakeClock
 from bot.delivery import store
@@ -21,11 +20,10 @@ from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.events import SendMessage
-from tests.delivery.conftest import make_settings
+from tests.delivery.conftest import REDIS_URL, make_settings
 from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window
 from tests.delivery.helpers import enqueue, rows
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 pytestmark = pytest.mark.postgres
 
 
@@ -71,18 +69,6 @@ async def test_a_crashed_senders_lease_expires_and_the_row_is_retried(
     assert [a.effect.text for a in transport.performed] == [  # type: ignore[union-attr]
         "claimed, never finished", "2"]
     assert claimed.id == (await rows(survivor))[0]["id"]
-
-
-@pytest.fixture
-async def redis_client() -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except (RedisError, OSError):
-        await client.aclose()
-        pytest.skip(f"no Redis server answers at {REDIS_URL}")
-    yield client
-    await client.aclose()
 
 
 class RecordingLimiter(RedisGlobalLimiter):

@@ -139,5 +139,16 @@ async def test_framework_errors_become_neutral(framework: str) -> None:
         assert type(caught.value) is expected, (raised, caught.value)
         if isinstance(caught.value, neutral.RetryAfter):
             assert caught.value.seconds == 7
+            assert caught.value.chat_id == 1  # the send's chat: the sender may hold it alone
         if isinstance(caught.value, neutral.ChatMigrated):
             assert caught.value.new_chat_id == -1009
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+async def test_a_429_on_a_call_bound_to_no_chat_says_so(framework: str) -> None:
+    """A callback answer belongs to no chat: its 429 is the bot's, not a chat's."""
+    raised = (aiogram_errors() if framework == "aiogram" else ptb_errors())[0][0]
+    bot = RecordingBot(raises=raised)
+    with pytest.raises(neutral.RetryAfter) as caught:
+        await transport_for(framework, bot).perform(AnswerCallback("cb1", "Done"))
+    assert (caught.value.seconds, caught.value.chat_id) == (7, None)
