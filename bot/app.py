@@ -15,6 +15,7 @@ from bot.i18n import Translations
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import notices
+from bot.services.blocked import person_blocked
 from bot.storage.db import create_engine
 from bot.storage.migrate import check_schema
 from bot.storage.uow import UnitOfWorkFactory
@@ -63,14 +64,19 @@ class App:
         self.started = True
 
     async def _chat_lost(self, chat_id: int, reason: str) -> None:
-        """A 403 ended deliveries to a chat: the moderators are told (once per chat)."""
+        """A 403 ended deliveries to a chat: the moderators are told (once per chat). A
+        private chat is a person who blocked the bot; a group, an order's chat."""
         async with self.uow_factory() as uow:
-            order = await uow.orders.by_chat(chat_id)
-            if order is None:
-                return
             moderators = await notices.moderator_ids(uow, self.settings.moderator_ids)
-            await notices.chat_lost(uow, order, moderators, self.translations,
-                                    self.settings.default_language, self.clock.now())
+            now, default = self.clock.now(), self.settings.default_language
+            if chat_id > 0:  # Telegram's private chats have the person's (positive) id
+                await person_blocked(uow, chat_id, moderators, self.translations, default, now)
+            else:
+                order = await uow.orders.by_chat(chat_id)
+                if order is None:
+                    return
+                await notices.chat_lost(uow, order, moderators, self.translations, default,
+                                        now)
             await uow.commit()
         if self.sender is not None:
             self.sender.wake()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.delivery.chat_events import lose_chat, migrate_chat
 from bot.services import notices
+from bot.services.blocked import BLOCKED_REASON, person_blocked
 from handlers.context import Context
 from handlers.events import ChatEvent, Effect, EventKind
 from handlers.orders import current_card
@@ -35,11 +36,14 @@ async def migrated(event: ChatEvent, ctx: Context) -> list[Effect]:
 
 
 async def bot_status(event: ChatEvent, ctx: Context) -> list[Effect]:
+    """The bot's own status changed: removed or blocked (deliveries stop), added, promoted or
+    unblocked (deliveries resume; an order's card is posted again)."""
     status = event.bot_status or ""
     if status in ("left", "kicked"):
         await _lost(event, ctx, status)
         return []
     await ctx.uow.chats.set_admin(event.chat_id, status == "administrator", ctx.now)
+    await ctx.uow.chats.resume(event.chat_id, ctx.now)
     order = await ctx.uow.orders.by_chat(event.chat_id)
     if order is None:
         return []
@@ -49,15 +53,21 @@ async def bot_status(event: ChatEvent, ctx: Context) -> list[Effect]:
     await ctx.uow.orders.save(order)
     if was_active:
         return [await current_card(ctx, order)]
-    # Re-added after a removal: deliveries resume and the card is posted again.
-    await ctx.uow.chats.set_active(event.chat_id, True, None, ctx.now)
+    # Re-added after a removal: the card is posted again.
     return [new_card(order, ctx.t_order(order)), await current_card(ctx, order)]
 
 
 async def _lost(event: ChatEvent, ctx: Context, status: str) -> None:
-    order = await ctx.uow.orders.by_chat(event.chat_id)
-    first_time = await lose_chat(ctx.uow, event.chat_id, f"bot {status}", ctx.now)
-    if order is None or not first_time:
+    """Deliveries to the chat stop with a reason; moderators are told the first time."""
+    private = event.chat_type == "private"
+    reason = BLOCKED_REASON if private else f"bot {status}"
+    if not await lose_chat(ctx.uow, event.chat_id, reason, ctx.now):
         return
-    await notices.chat_lost(ctx.uow, order, sorted(ctx.moderators), ctx.translations,
-                            ctx.settings.default_language, ctx.now)
+    if private:  # the person blocked the bot: no order lives in a private chat
+        await person_blocked(ctx.uow, event.chat_id, sorted(ctx.moderators), ctx.translations,
+                             ctx.settings.default_language, ctx.now, event.user.name)
+        return
+    order = await ctx.uow.orders.by_chat(event.chat_id)
+    if order is not None:
+        await notices.chat_lost(ctx.uow, order, sorted(ctx.moderators), ctx.translations,
+                                ctx.settings.default_language, ctx.now)

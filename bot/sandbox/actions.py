@@ -1,4 +1,5 @@
-"""What people do in the sandbox: write, tap, join, leave, add or remove the bot, block it."""
+"""What people do in the sandbox: write, tap, join, leave, rename the group, add or remove the
+bot, block it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from bot.sandbox.models import Chat, Message
 from bot.sandbox.routing import PRESENT, command_entity, deliver_member_change, deliver_message
 from bot.sandbox.serialize import message_dict
 from bot.sandbox.state import SandboxState
+
+TITLE_MAX = 128  # Telegram's limit on a group's title
 
 
 def post(
@@ -53,7 +56,8 @@ def _speaker(state: SandboxState, chat_id: int, user_id: int) -> tuple[Chat, Any
 
 
 def service(state: SandboxState, chat: Chat, actor_id: int, content: dict[str, Any]) -> Message:
-    """A service message (joins, leaves, migration), recorded and delivered like Telegram."""
+    """A service message (joins, leaves, title, migration), recorded and delivered like
+    Telegram."""
     message = Message(
         chat_id=chat.id,
         message_id=chat.next_message_id(),
@@ -90,6 +94,18 @@ def remove_member(state: SandboxState, chat_id: int, user_id: int) -> None:
         raise ControlError(f"user {user_id} is not a member of chat {chat_id}")
     chat.members[user_id] = "left"
     service(state, chat, user_id, {"left_chat_member": user_id})
+
+
+def set_title(state: SandboxState, chat_id: int, title: str, by: int | None = None) -> None:
+    """A member renames the group: Telegram's `new_chat_title` service message."""
+    chat = state.chat(chat_id)
+    if not chat.is_group or chat.migrated_to is not None:
+        raise ControlError(f"chat {chat_id} is not a group that can be renamed")
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise ControlError(f"a chat title has 1 to {TITLE_MAX} characters")
+    actor = actor_of(chat, by)
+    chat.title = title
+    service(state, chat, actor, {"new_chat_title": title})
 
 
 def set_bot_status(

@@ -11,7 +11,14 @@ from aiohttp import web
 
 from bot.sandbox import botapi_bot as b
 from bot.sandbox import botapi_messages as m
-from bot.sandbox.errors import ApiError, not_found, server_error, too_many_requests, unauthorized
+from bot.sandbox.errors import (
+    ApiError,
+    forbidden,
+    not_found,
+    server_error,
+    too_many_requests,
+    unauthorized,
+)
 from bot.sandbox.faults import Fault
 from bot.sandbox.models import BotAccount
 from bot.sandbox.params import Params, read_params
@@ -99,10 +106,21 @@ async def _faulty(
         return error_answer(too_many_requests(fault.retry_after))
     if fault.kind in ("500", "502"):
         return error_answer(server_error(int(fault.kind)))
+    if fault.kind == "403":
+        return error_answer(_forbidden(state, _chat_key(params)))
     if fault.performed:
         with contextlib.suppress(ApiError):
             await handler(state, bot, params)
     return _drop(request)
+
+
+def _forbidden(state: SandboxState, chat_key: Any) -> ApiError:
+    """Telegram's 403 for the chat: a person who blocked the bot, or a group it was kicked
+    from (the state is left as it is: a 403 the bot learns of before its update)."""
+    chat = state.chats.get(chat_key) if isinstance(chat_key, int) else None
+    if chat is None or chat.type == "private":
+        return forbidden("bot was blocked by the user")
+    return forbidden(f"bot was kicked from the {chat.type} chat")
 
 
 def _drop(request: web.Request) -> web.StreamResponse:

@@ -77,6 +77,10 @@ class SandboxControl:
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         await self.call("remove_member", chat_id=chat_id, user_id=user_id)
 
+    async def set_title(self, chat_id: int, title: str, by: int | None = None) -> None:
+        """Rename a group (a `new_chat_title` service message, delivered in privacy mode)."""
+        await self.call("set_title", chat_id=chat_id, title=title, by=by)
+
     async def add_bot(self, chat_id: int, admin: bool = False, by: int | None = None) -> None:
         status = "administrator" if admin else "member"
         await self.call("set_bot_status", chat_id=chat_id, status=status, by=by)

@@ -44,6 +44,10 @@ async def remove_member(state: SandboxState, body: dict[str, Any]) -> Any:
     actions.remove_member(state, int(body["chat_id"]), int(body["user_id"]))
 
 
+async def set_title(state: SandboxState, body: dict[str, Any]) -> Any:
+    actions.set_title(state, int(body["chat_id"]), str(body["title"]), body.get("by"))
+
+
 async def set_bot_status(state: SandboxState, body: dict[str, Any]) -> Any:
     status = str(body["status"])
     if status not in ("member", "administrator", "left", "kicked"):

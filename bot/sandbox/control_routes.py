@@ -17,6 +17,7 @@ ACTIONS: dict[str, c.Action] = {
     "create_chat": c.create_chat,
     "add_member": c.add_member,
     "remove_member": c.remove_member,
+    "set_title": c.set_title,
     "set_bot_status": c.set_bot_status,
     "set_privacy": c.set_privacy,
     "set_blocked": c.set_blocked,

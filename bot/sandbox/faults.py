@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-FAULT_KINDS = ("429", "500", "502", "drop")
+FAULT_KINDS = ("403", "429", "500", "502", "drop")
 
 
 @dataclass

@@ -136,6 +136,15 @@ class ChatRepository:
                   "migrated_to": None, "bot_admin": admin}
         await upsert(self.conn, self.table, values, ["id"], ["bot_admin", "updated_at"])
 
+    async def resume(self, chat_id: int, now: datetime) -> bool:
+        """The bot is back in a chat it had lost (re-added, unblocked): deliveries go there
+        again. A chat upgraded to a supergroup stays inactive. True if it was inactive."""
+        c = self.table.c
+        result = await self.conn.execute(update(self.table).where(
+            c.id == chat_id, c.active.is_(False), c.migrated_to.is_(None)
+        ).values(active=True, inactive_reason=None, updated_at=now))
+        return bool(result.rowcount == 1)
+
     async def is_admin(self, chat_id: int) -> bool:
         row = (await self.conn.execute(select(self.table.c.bot_admin).where(
             self.table.c.id == chat_id))).first()

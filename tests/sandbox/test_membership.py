@@ -36,14 +36,41 @@ async def test_bot_never_added_is_not_a_member(api: BotApi, control: SandboxCont
 
 
 async def test_blocked_user(api: BotApi, control: SandboxControl) -> None:
-    user = await control.create_user("Ana")
+    user = await control.create_user("Ana", username="ana")
     assert (await api("sendMessage", chat_id=user, text="hi")).status == 200
     await control.block_bot(user)
     answer = await api("sendMessage", chat_id=user, text="hi")
     assert (answer.status, answer.description) == (403, "Forbidden: bot was blocked by the user")
-    blocked = await updates(api)
-    assert blocked[-1]["my_chat_member"]["new_chat_member"]["status"] == "kicked"
+    [blocked] = await updates(api)
+    change = blocked["my_chat_member"]
+    assert change["chat"] == {"id": user, "type": "private", "first_name": "Ana",
+                              "username": "ana"}
+    assert change["from"] == {"id": user, "is_bot": False, "first_name": "Ana",
+                              "username": "ana"}
+    assert change["old_chat_member"]["status"] == "member"
+    assert change["new_chat_member"] == {"status": "kicked", "until_date": 0,
+                                         "user": change["old_chat_member"]["user"]}
+    assert change["new_chat_member"]["user"]["id"] == BOT_ID
+    await control.block_bot(user)  # already blocked: nothing new
+    assert await updates(api) == []
     await control.unblock_bot(user)
+    [unblocked] = await updates(api)
+    statuses = (unblocked["my_chat_member"]["old_chat_member"]["status"],
+                unblocked["my_chat_member"]["new_chat_member"]["status"])
+    assert statuses == ("kicked", "member")
+    assert (await api("sendMessage", chat_id=user, text="hi")).status == 200
+
+
+async def test_a_403_fault_names_the_chat_kind(api: BotApi, control: SandboxControl) -> None:
+    user = await control.create_user("Ana")
+    chat = await control.create_chat(members=[user])
+    await control.inject_fault("403", method="sendMessage", chat_id=user)
+    await control.inject_fault("403", method="sendMessage", chat_id=chat)
+    private = await api("sendMessage", chat_id=user, text="hi")
+    group = await api("sendMessage", chat_id=chat, text="hi")
+    assert (private.status, private.description) == (403, "Forbidden: bot was blocked by the user")
+    kicked = "Forbidden: bot was kicked from the group chat"
+    assert (group.status, group.description) == (403, kicked)
     assert (await api("sendMessage", chat_id=user, text="hi")).status == 200
 
 

@@ -1,8 +1,11 @@
-"""What the bot sees in groups: privacy mode, admin rights, addressed commands, replies."""
+"""What the bot sees in groups: privacy mode, admin rights, addressed commands, replies, and
+service messages (a new title)."""
 
 from __future__ import annotations
 
-from bot.sandbox.control import SandboxControl
+import pytest
+
+from bot.sandbox.control import SandboxControl, SandboxControlError
 from tests.sandbox.helpers import BOT_ID, BotApi, texts, updates
 
 USERNAME = f"orderbot_{BOT_ID}_bot"
@@ -66,3 +69,36 @@ async def test_removed_bot_sees_nothing(api: BotApi, control: SandboxControl) ->
     await updates(api)
     await control.post(chat, user, "/status")
     assert await updates(api) == []
+
+
+async def test_title_change_is_a_service_message_in_privacy_mode(
+    api: BotApi, control: SandboxControl
+) -> None:
+    chat, user = await setup_group(api, control)
+    await control.post(chat, user, "hello")  # privacy mode: not delivered
+    await control.set_title(chat, "Kitchen tap: phase 2", by=user)
+    [renamed] = await updates(api)
+    message = renamed["message"]
+    assert message["new_chat_title"] == "Kitchen tap: phase 2"
+    assert message["from"]["id"] == user and "text" not in message
+    assert message["chat"] == {"id": chat, "type": "group", "title": "Kitchen tap: phase 2"}
+    [entry] = [e for e in await control.transcript(chat) if e["kind"] == "service"][-1:]
+    assert entry["service"] == {"new_chat_title": "Kitchen tap: phase 2"}
+    sent = await api("sendMessage", chat_id=chat, text="hi")
+    assert sent.result["chat"]["title"] == "Kitchen tap: phase 2"
+
+
+async def test_title_change_refused_where_telegram_refuses_it(
+    api: BotApi, control: SandboxControl
+) -> None:
+    chat, user = await setup_group(api, control)
+    for title in ("", "x" * 129):
+        with pytest.raises(SandboxControlError, match="1 to 128 characters"):
+            await control.set_title(chat, title)
+    with pytest.raises(SandboxControlError, match="not a group that can be renamed"):
+        await control.set_title(user, "A private chat")
+    new = await control.upgrade_to_supergroup(chat)
+    with pytest.raises(SandboxControlError, match="not a group that can be renamed"):
+        await control.set_title(chat, "Old group")
+    await control.set_title(new, "x" * 128)
+    assert (await updates(api))[-1]["message"]["new_chat_title"] == "x" * 128
