@@ -42,6 +42,7 @@ SPECS: dict[str, str] = {
     "ddt": "i",          # pro proposes a new delivery date
     "ddc": "id",         # delivery-date calendar day
     "ddm": "id",         # delivery-date calendar: show the month of that date
+    "ddy": "i",          # delivery-date: type the date instead (a ForceReply prompt)
     "dda": "iw",         # client answers a proposal: yes / no  (i = proposal id)
     "dsp": "i",          # open a dispute
     "dsr": "iw",         # moderator resolves a dispute: done / in_progress / cancel

@@ -1,5 +1,5 @@
-"""The pro proposes a new delivery date on a calendar; the client accepts or refuses it
-(seed 003: extend the delivery date)."""
+"""The pro proposes a new delivery date on a calendar, or types it as a reply to a ForceReply
+prompt; the client accepts or refuses it (seed 003: extend the delivery date)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,29 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order, Role
+from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.revisions import DeliveryProposal, ProposalState
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
-from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, Keyboard, Ref
+from handlers.events import (
+    AnswerCallback,
+    Button,
+    ChatEvent,
+    EditMessage,
+    Effect,
+    ForceReply,
+    Keyboard,
+    Ref,
+    SendMessage,
+)
 from handlers.keyboards import calendar_keyboard
-from handlers.labels import status_name
+from handlers.labels import order_ref, status_name
+from handlers.order_setup import parse_day
 from handlers.orders import current_card
+from handlers.prompts import ask, close, not_yours
 from handlers.render import say
 from handlers.router import Router
 
@@ -29,6 +42,8 @@ def register(router: Router) -> None:
     router.callback("ddm")(show_month)
     router.callback("ddc")(choose_day)
     router.callback("dda")(answer)
+    router.callback("ddy")(ask_typed_date)
+    router.prompt(PromptStep.DELIVERY_DATE)(typed_date)
 
 
 def _days(ctx: Context, order: Order) -> tuple[date, date]:
@@ -43,11 +58,14 @@ async def _pro_order(event: ChatEvent, ctx: Context, callback: Callback) -> Orde
     return order
 
 
-def _stage_alert(event: ChatEvent, ctx: Context, order: Order) -> AnswerCallback:
-    t = ctx.t_person(event, order)
-    text = t._("A new delivery date can be proposed only while the order is in progress or "
+def _stage_text(t: Translator, order: Order) -> str:
+    return t._("A new delivery date can be proposed only while the order is in progress or "
                "done; it is now: {status}.").format(status=status_name(t, order.status))
-    return AnswerCallback(event.callback_id or "", text, True)
+
+
+def _stage_alert(event: ChatEvent, ctx: Context, order: Order) -> AnswerCallback:
+    return AnswerCallback(event.callback_id or "", _stage_text(ctx.t_person(event, order),
+                                                               order), True)
 
 
 def _calendar(ctx: Context, order: Order, t: Translator, month: date | None) -> tuple[str,
@@ -55,7 +73,8 @@ def _calendar(ctx: Context, order: Order, t: Translator, month: date | None) -> 
     first, last = _days(ctx, order)
     text = t._("Choose the new delivery date for {pro}'s work:").format(
         pro=t.isolate(order.pro_name))
-    return text, calendar_keyboard("ddc", order.id or 0, month or first, first, last, t)
+    days = calendar_keyboard("ddc", order.id or 0, month or first, first, last, t)
+    return text, (*days, (Button(t._("Type the date"), cb("ddy", order.id or 0)),))
 
 
 async def open_calendar(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
@@ -80,13 +99,19 @@ async def choose_day(event: ChatEvent, ctx: Context, callback: Callback) -> list
     order = await _pro_order(event, ctx, callback)
     if order.status not in work.WORKING:
         return [_stage_alert(event, ctx, order)]
+    return await _propose(ctx, order, event.user.id, callback.date(1), event.message_id)
+
+
+async def _propose(ctx: Context, order: Order, by: int, day: date,
+                   panel_id: int | None) -> list[Effect]:
+    """A calendar pick or a typed date: the panel says so, the client gets Accept / Refuse."""
     first, last = _days(ctx, order)
-    proposal, withdrawn = await work.propose_date(ctx.uow, order, event.user.id,
-                                                  callback.date(1), first, last, ctx.now)
+    proposal, withdrawn = await work.propose_date(ctx.uow, order, by, day, first, last, ctx.now)
     t = ctx.t_order(order)
-    effects: list[Effect] = [EditMessage(event.chat_id, t._(
-        "Proposed: {date}. Waiting for the client's answer.").format(
-        date=t.date(proposal.proposed_date)), None, message_id=event.message_id)]
+    done = t._("Proposed: {date}. Waiting for the client's answer.").format(
+        date=t.date(proposal.proposed_date))
+    effects: list[Effect] = [EditMessage(order.chat_id, done, None, message_id=panel_id)
+                             if panel_id else say(order, done)]
     for old in withdrawn:
         effects.append(EditMessage(order.chat_id, proposal_text(t, order, old) + "\n" + t._(
             "Replaced by a newer proposal."), None, ref=Ref("proposal", old.id or 0),
@@ -141,3 +166,74 @@ def _stale(event: ChatEvent, ctx: Context, order: Order,
     now_true = (t._("The delivery date is {date}.").format(date=t.date(order.delivery_date))
                 if order.delivery_date else t._("No delivery date is set."))
     return AnswerCallback(event.callback_id or "", f"{state[proposal.state]} {now_true}", True)
+
+
+# --- a new date typed by hand ---------------------------------------------------------------
+def _example(ctx: Context, order: Order, t: Translator) -> str:
+    """A date a week ahead in the locale's short format: how to type one."""
+    first, _last = _days(ctx, order)
+    return t.date(first + timedelta(days=7), "short")
+
+
+def _ask_text(t: Translator, order: Order, example: str) -> str:
+    return t._("Type the new delivery date for {order} as a reply to this message, for "
+               "example {example}.").format(order=order_ref(t, order.id, order.title),
+                                            example=t.isolate(example))
+
+
+async def ask_typed_date(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+    """"Type the date" under the calendar: a ForceReply prompt that names the order."""
+    order = await _pro_order(event, ctx, callback)
+    if order.status not in work.WORKING:
+        return [_stage_alert(event, ctx, order)]
+    t = ctx.t_order(order)
+    example = _example(ctx, order, t)
+    prompt = await ask(ctx, order, event.user.id, event.user.username, PromptStep.DELIVERY_DATE,
+                       _ask_text(t, order, example), example, event.message_id)
+    waiting = EditMessage(event.chat_id, t._("Waiting for the date you type…"), None,
+                          message_id=event.message_id)
+    return [waiting, prompt]
+
+
+async def typed_date(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Effect]:
+    """The typed date is read like /delivery's, checked, then proposed like a calendar pick;
+    a date that cannot be used is explained, and the same prompt can be answered again."""
+    refused = not_yours(event, ctx, prompt)
+    if refused is not None:
+        return refused
+    order = await order_service.get_order(ctx.uow, prompt.order_id)
+    if order.status not in work.WORKING:  # a stale prompt: what is true now
+        await close(ctx, prompt)
+        return [SendMessage(event.chat_id, _stage_text(ctx.t_person(event, order), order),
+                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
+    t, typed = ctx.t_order(order), event.text.strip()
+    day = parse_day(typed, t) or parse_day(typed, ctx.t_person(event, order))
+    problem = _date_problem(ctx, order, t, typed, day)
+    if problem is not None or day is None:
+        return [_again(event, order, prompt, t, problem or "", _example(ctx, order, t))]
+    await close(ctx, prompt)
+    return await _propose(ctx, order, event.user.id, day, prompt.target_id)
+
+
+def _date_problem(ctx: Context, order: Order, t: Translator, typed: str,
+                  day: date | None) -> str | None:
+    first, last = _days(ctx, order)
+    if day is None:
+        return t._("I could not read «{text}» as a date.").format(text=t.isolate(typed[:40]))
+    if day < first:
+        return t._("{date} is in the past.").format(date=t.date(day))
+    if day > last:
+        return t._("{date} is more than a year away.").format(date=t.date(day))
+    if day == order.delivery_date:
+        return t._("{date} is already the delivery date.").format(date=t.date(day))
+    return None
+
+
+def _again(event: ChatEvent, order: Order, prompt: Prompt, t: Translator, problem: str,
+           example: str) -> SendMessage:
+    """The same prompt asked again (its ref), as a reply to what was typed."""
+    mention = f"@{event.user.username} " if event.user.username else ""
+    return SendMessage(order.chat_id, f"{mention}{problem} {_ask_text(t, order, example)}",
+                       force_reply=ForceReply(example, selective=bool(event.user.username)),
+                       reply_to_message_id=event.message_id, thread_id=order.thread_id,
+                       ref=Ref("prompt", prompt.id or 0), order_id=order.id)

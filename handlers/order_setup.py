@@ -66,7 +66,7 @@ async def set_delivery_date(event: ChatEvent, ctx: Context) -> list[Effect]:
     if order.delivery_date is not None:
         return [_reply(event, t._("The delivery date is already set. Use \"New delivery date\" "
                                   "on the card: the client accepts or refuses it."))]
-    day = _parse_day(event.args.strip(), t)
+    day = parse_day(event.args.strip(), t)
     if day is None:
         return [_reply(event, t._("Usage: /delivery <date>, for example /delivery {example}")
                        .format(example=t.date(_today(ctx, order), "short")))]
@@ -83,7 +83,7 @@ def _today(ctx: Context, order: Order) -> date:
     return ctx.now.astimezone(ZoneInfo(order.timezone)).date()
 
 
-def _parse_day(text: str, t: Translator) -> date | None:
+def parse_day(text: str, t: Translator) -> date | None:
     """ISO (2027-03-12) or the person's own short format (12/3/2027 in Spanish)."""
     if not text:
         return None

@@ -37,7 +37,7 @@ async def test_calendar_proposal_and_acceptance(bench: Bench) -> None:
     days = [b.data for row in calendar.keyboard for b in row if b.data
             and b.data.startswith("ddc:")]
     assert days and all(d.startswith(f"ddc:{w.order_id}:") for d in days)
-    nav = [b.data for b in calendar.keyboard[-1] if b.data and b.data.startswith("ddm:")]
+    nav = [b.data for b in calendar.keyboard[-2] if b.data and b.data.startswith("ddm:")]
     assert nav
     shown = await bench.send(bench.tap(w.group, w.pro, nav[0], 88))
     assert isinstance(shown[-1], EditMessage) and shown[-1].message_id == 88
