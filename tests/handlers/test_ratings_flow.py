@@ -163,6 +163,19 @@ async def test_comment_too_long_is_refused_and_can_be_retried(bench: Bench) -> N
     assert rating.comment == "Fine job" and history == []
 
 
+async def test_comment_too_long_is_said_in_the_orders_language(bench: Bench) -> None:
+    th = await requested(bench, language="es")
+    await rate(bench, th, 4, (0, 0, 0))
+    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+                                         501))
+    prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
+    effects = await bench.send(bench.text(th.group, th.client, "x" * 1001, prompt_id))
+    again = prompt_of(effects)
+    assert again.text == ("@luis Tu comentario es demasiado largo: máximo 1.000 caracteres. "
+                          "Acórtalo y vuelve a enviarlo respondiendo a este mensaje.")
+    assert again.force_reply is not None and again.force_reply.placeholder == "Tu comentario"
+
+
 async def test_the_first_question_still_takes_the_comment_after_a_refusal(bench: Bench) -> None:
     th = await requested(bench)
     await rate(bench, th, 4, (0, 0, 0))

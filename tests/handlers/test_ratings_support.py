@@ -22,9 +22,10 @@ class Thread:
 
 
 async def requested(bench: Bench, group: int = -100500, pro_id: int = 1, client_id: int = 2,
-                    title: str = "Kitchen tap") -> Thread:
+                    title: str = "Kitchen tap", language: str = "en") -> Thread:
     """/neworder, the client claims, the pro marks it done and asks for the review now."""
-    pro, client = bench.person(pro_id, "Ana", "en"), bench.person(client_id, "Luis", "en")
+    pro = bench.person(pro_id, "Ana", language)
+    client = bench.person(client_id, "Luis", language)
     effects = await bench.send(bench.command(group, pro, "/neworder " + title))
     card = effects[0]
     assert isinstance(card, SendMessage) and card.ref is not None
