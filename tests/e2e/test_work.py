@@ -93,3 +93,89 @@ async def test_one_checkin_in_its_window(world: World) -> None:
     answer = await world.wait_answer(query)
     assert answer["show_alert"] is True
     assert answer["text"].startswith("You already sent your check-in")
+
+
+async def _alert(world: World, chat: int, user: int, button: str) -> str:
+    answer = await world.wait_answer(await world.tap(chat, user, button))
+    assert answer["show_alert"] is True, answer
+    return str(answer["text"])
+
+
+async def test_revisions_set_by_command_and_an_exhausted_allowance(world: World) -> None:
+    th = await _in_progress(world)
+    seen = await world.mark(th.group)
+    await world.say(th.group, th.pro, "/revisions 1")
+    await world.wait_text(th.group, "This order includes 1 revision.", after=seen)
+    await world.wait_text(th.group, "Revisions: 0 of 1 used", after=seen)
+    await world.say(th.group, th.client, "/revisions 5")
+    await world.wait_text(th.group, "You are not allowed to do that in this order.", after=seen)
+    await world.tap(th.group, th.client, "Ask for a revision")
+    await _answer_prompt(world, th, th.client, "(1 revision left)", "A longer spout")
+    posted = await world.wait_text(th.group, "Revision 1 of 1 requested by Luis", after=seen)
+    assert "0 revisions left." in posted["text"]
+    await world.wait_text(th.group, "Revisions: 1 of 1 used", after=seen)
+    assert await _alert(world, th.group, th.client, "Ask for a revision") == \
+        "The 1 included revision has already been used."
+    await world.say(th.group, th.pro, "/revisions 0")
+    await world.wait_text(th.group, "Choose a number from 1 to 20.", after=seen)
+    await world.say(th.group, th.pro, "/revisions 2")
+    await world.wait_text(th.group, "Revisions: 1 of 2 used", after=seen)
+
+
+async def test_no_revisions_included_says_so(world: World) -> None:
+    th = await _in_progress(world)
+    await world.say(th.group, th.pro, "/revisions 0")
+    await world.wait_text(th.group, "Revisions: 0 of 0 used")
+    assert await _alert(world, th.group, th.client, "Ask for a revision") == \
+        "This order includes no revisions."
+
+
+async def test_the_client_refuses_a_new_delivery_date(world: World) -> None:
+    th = await _in_progress(world)
+    await world.tap(th.group, th.pro, "New delivery date")
+    calendar = await world.wait_text(th.group, "Choose the new delivery date")
+    day = next(b["data"] for row in calendar["buttons"] for b in row
+               if (b.get("data") or "").startswith("ddc:"))
+    await world.tap(th.group, th.pro, day, int(calendar["message_id"]))
+    proposal = await world.wait_text(th.group, "Ana proposes a new delivery date:")
+    proposal_id = int(proposal["message_id"])
+    assert await _alert(world, th.group, th.pro, "Refuse") == "This button is not for you."
+    seen = await world.mark(th.group)
+    answer = await world.wait_answer(await world.tap(th.group, th.client, "Refuse",
+                                                     proposal_id))
+    assert answer["text"] == "Your answer was saved."
+    refused = await world.wait_text(th.group, "Luis refused the new date.", after=seen)
+    assert refused["message_id"] == proposal_id and not refused["buttons"]
+    data = next(b["data"] for row in proposal["buttons"] for b in row if b["text"] == "Accept")
+    again = await world.wait_answer(await world.forge_tap(th.group, th.client, data,
+                                                          proposal_id))
+    assert again["text"].startswith("This proposal was already refused.")
+    await world.flush()
+    cards = [e for e in await world.entries(th.group, kinds=("message", "edit"))
+             if "📋 Order #1" in (e.get("text") or "")]
+    assert "Delivery date:" not in cards[-1]["text"]
+
+
+async def test_the_professional_opens_a_dispute_and_moderators_get_the_history(
+        world: World) -> None:
+    moderator = await world.user("Mod", "en", "mod")
+    await world.add_moderator(moderator)
+    await world.say(moderator, moderator, "/start")
+    await world.wait_text(moderator, "order thread")
+    th = await _in_progress(world)
+    await world.tap(th.group, th.pro, "Open a dispute")
+    await _answer_prompt(world, th, th.pro, "Why are you opening a dispute",
+                         "The client changed the job after we agreed")
+    opened = await world.wait_text(th.group, "Ana opened a dispute about")
+    assert "The client changed the job after we agreed" in opened["text"]
+    await world.wait_text(th.group, "Status: In dispute")
+    notice = await world.wait_text(moderator, "Dispute opened on order #1 «Kitchen tap» by Ana.")
+    text = notice["text"]
+    assert "Reason: The client changed the job after we agreed" in text
+    history = text.split("History:\n", 1)[1].splitlines()
+    assert [line.split(": ", 1)[1] for line in history] == [
+        "Not hired yet → In progress, by Ana", "In progress → In dispute, by Ana"]
+    assert await _alert(world, th.group, th.client, "Withdraw the dispute") == \
+        "This button is not for you."
+    await world.tap(th.group, th.pro, "Withdraw the dispute")
+    await world.wait_text(th.group, "Ana withdrew the dispute: the order is In progress again.")
