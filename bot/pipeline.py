@@ -45,10 +45,12 @@ class Pipeline:
         async with self.uow_factory() as uow:
             now = self.clock.now()
             if not await uow.inbox.claim(event.update_id, now):
-                log.info("duplicate update ignored", extra={"update_id": event.update_id})
+                log.info("update %s ignored: already handled", event.update_id,
+                         extra={"update_id": event.update_id, "chat_id": event.chat_id})
                 return []
             ctx = await self._context(uow, event)
-            effects = await self._run(event, ctx)
+            effects, error = await self._run(event, ctx)
+            order_id = await _order_for_log(ctx, event, effects, error)
             immediate = [e for e in effects if isinstance(e, AnswerCallback)]
             for effect in effects:
                 if not isinstance(effect, AnswerCallback):
@@ -58,29 +60,27 @@ class Pipeline:
             if uow.touches_schedule:
                 uow.after_commit(self.poke_scheduler)
             await uow.commit()
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("update handled: %s, %d effects", event.kind, len(effects),
-                      extra={"update_id": event.update_id, "chat_id": event.chat_id,
-                             "order_id": _order_of(effects)})
+        outcome = "handled" if error is None else f"refused ({error.code}: {error})"
+        log.info("update %s %s: %s, %d effects", event.update_id, outcome, event.kind,
+                 len(effects), extra={"update_id": event.update_id, "chat_id": event.chat_id,
+                                      "order_id": order_id})
         if self.metrics is not None:
             self.metrics.updates_handled.inc()
         if event.kind == EventKind.CALLBACK and event.callback_id and not immediate:
             immediate.append(AnswerCallback(event.callback_id))  # every tap is answered
         return immediate
 
-    async def _run(self, event: ChatEvent, ctx: Context) -> list[Effect]:
+    async def _run(self, event: ChatEvent,
+                   ctx: Context) -> tuple[list[Effect], DomainError | None]:
+        """The update's effects, and the refusal if the core refused it."""
         savepoint = await ctx.uow.conn.begin_nested()
         try:
             effects = await self.router.dispatch(event, ctx)
         except DomainError as error:
             await savepoint.rollback()
-            if log.isEnabledFor(logging.INFO):
-                log.info("refused: %s (%s)", error.code, error, extra={
-                    "update_id": event.update_id, "chat_id": event.chat_id,
-                    "order_id": await _refused_order(ctx, event, error)})
-            return await self._refused(event, ctx, error)
+            return await self._refused(event, ctx, error), error
         await savepoint.commit()
-        return effects
+        return effects, None
 
     async def _refused(self, event: ChatEvent, ctx: Context, error: DomainError) -> list[Effect]:
         effects = error_effects(event, ctx.t_person(event), error)
@@ -110,16 +110,18 @@ class Pipeline:
                        chosen_language=chosen)
 
 
-def _order_of(effects: list[Effect]) -> int | None:
-    """The order an update was about, as its queued messages say (None if they do not)."""
-    return next((order_id for effect in effects
-                 if (order_id := getattr(effect, "order_id", None)) is not None), None)
-
-
-async def _refused_order(ctx: Context, event: ChatEvent, error: DomainError) -> int | None:
-    """The refused update's order: the error's context, else the chat's order (for the log)."""
-    known = error.context.get("order_id")
+async def _order_for_log(ctx: Context, event: ChatEvent, effects: list[Effect],
+                         error: DomainError | None) -> int | None:
+    """The order an update was about, for the log: the refusal's, else the one its queued
+    messages name, else the chat's (None outside an order's chat)."""
+    if not log.isEnabledFor(logging.INFO):
+        return None
+    known = error.context.get("order_id") if error is not None else None
     if isinstance(known, int):
         return known
-    order = await ctx.uow.orders.by_chat(event.chat_id)
+    named = next((order_id for effect in effects
+                  if isinstance(order_id := getattr(effect, "order_id", None), int)), None)
+    if named is not None:
+        return named
+    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
     return order.id if order is not None else None
