@@ -184,9 +184,12 @@ async def _resolved(event: ChatEvent, ctx: Context, order: Order,
     elif order.status == Status.CANCELLED:
         text = t._("A moderator closed the dispute and cancelled {order}. No rating can be "
                    "given for it.").format(order=order_ref(t, order.id, order.title))
-    else:
+    elif order.status == Status.DONE:
         text = t._("A moderator closed the dispute: the order is {status}. The review "
                    "reminders continue.").format(status=status)
+    else:
+        text = t._("A moderator closed the dispute: the order is {status}. The review "
+                   "reminders continue once the job is done.").format(status=status)
     effects: list[Effect] = [
         EditKeyboard(order.chat_id, None, ref=Ref("dispute", order.id or 0), order_id=order.id),
         say(order, text), *_rating_buttons(order, request, t), await current_card(ctx, order)]

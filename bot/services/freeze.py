@@ -1,5 +1,6 @@
 """Reviews stop while a dispute is open or after a cancellation, and resume from that moment
-if the dispute ends with the order in progress or done (PRODUCT.md section 10)."""
+when the order is done: at the end of the dispute, or later if the dispute ended with the work
+back in progress (PRODUCT.md section 10)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ async def freeze_reviews(uow: UnitOfWork, order: Order, now: datetime,
 
 
 async def resume_reviews(uow: UnitOfWork, order: Order, now: datetime) -> ReviewRequest | None:
+    """The frozen request continues from `now` (returned); None if nothing was frozen."""
     request = await uow.requests.active_for(order.id or 0)
     if request is None or request.frozen_at is None:
         return None

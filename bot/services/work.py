@@ -124,8 +124,10 @@ OUTCOMES = {"done": Status.DONE, "in_progress": Status.IN_PROGRESS}
 
 async def resolve_dispute(uow: UnitOfWork, order: Order, word: str, by: int, role: Role,
                           now: datetime) -> ReviewRequest | None:
-    """done / in_progress / cancel (moderators) or withdraw (the opener): the review request
-    resumed or ended is returned."""
+    """done / in_progress / cancel (moderators) or withdraw (the opener); the order's review
+    request is returned. The reminders and a scheduled note resume only if the order ends
+    done (PRODUCT.md 10); back in progress they stay stopped until it is done again (see
+    `orders.change_status`), and a cancellation ends them."""
     if order.status != Status.DISPUTED:
         raise InvalidTransition("no open dispute", status=order.status)
     if word == "cancel":
@@ -144,7 +146,9 @@ async def resolve_dispute(uow: UnitOfWork, order: Order, word: str, by: int, rol
     order.close_dispute(outcome, by, role, now)
     await uow.orders.save(order)
     await uow.audit.add(AuditEntry(now, by, action, order.id, outcome.value))
-    return await resume_reviews(uow, order, now)
+    if outcome == Status.DONE:
+        return await resume_reviews(uow, order, now)
+    return await uow.requests.active_for(order.id or 0)
 
 
 async def _cancel(uow: UnitOfWork, order: Order, by: int, role: Role,

@@ -10,6 +10,7 @@ from bot.domain.order import Status
 from bot.domain.reviews import RequestState
 from handlers.callbacks import cb
 from handlers.events import EditMessage, Effect, SendMessage
+from scheduler.setup import ReviewScheduler
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import (
     MODERATOR,
@@ -35,11 +36,27 @@ async def bench(tmp_path):  # type: ignore[no-untyped-def]
     await bench.uow_factory.engine.dispose()
 
 
+REMINDER = "a friendly reminder"
+
+
 async def _dispute(bench: Bench, w: Work, by_client: bool = True) -> list[Effect]:
     person = w.client if by_client else w.pro
     effects = await bench.send(bench.tap(w.group, person, cb("dsp", w.order_id)))
     assert not alerts(effects), alerts(effects)
     return await reply(bench, w.group, person, effects, "The tap still leaks")
+
+
+async def _reminders_after(bench: Bench, scheduler: ReviewScheduler,
+                           delta: timedelta) -> list[str]:
+    """Move the clock, run what the scheduler finds due; the reminders it posted."""
+    bench.advance(delta)
+    await scheduler.run_due()
+    return [m.text for m in sent(await bench.new_effects()) if REMINDER in m.text]
+
+
+def _scheduler(bench: Bench) -> ReviewScheduler:
+    return ReviewScheduler(bench.uow_factory, bench.clock, bench.settings,
+                           bench.pipeline.translations)
 
 
 def _to_moderator(effects: list[Effect]) -> SendMessage:
@@ -149,3 +166,59 @@ async def test_no_dispute_before_the_work_starts(bench: Bench) -> None:
     await bench.send(bench.tap(w.group, w.pro, cb("st", w.order_id, "not_hired"), 77))
     effects = await bench.send(bench.tap(w.group, w.client, cb("dsp", w.order_id)))
     assert "it is now: Not hired yet" in alert(effects)
+
+
+async def test_a_dispute_ending_in_progress_keeps_the_reminders_stopped_until_done(
+        bench: Bench) -> None:
+    w = await working(bench, "done")
+    request_id = await requested(bench, w)
+    first_reminder = (await request_of(bench, request_id)).next_reminder_at
+    assert first_reminder is not None
+    await _dispute(bench, w)
+    frozen_at = bench.clock.now()
+    bench.advance(timedelta(hours=2))
+    moderator = bench.person(MODERATOR, "Mod", "en")
+    effects = await bench.send(bench.tap(MODERATOR, moderator,
+                                         cb("dsr", w.order_id, "in_progress")))
+    assert any("the order is In progress. The review reminders continue once the job is "
+               "done." in m.text for m in sent(effects))
+    stars = keyboards_of(effects, "request")  # the client may still rate the work so far
+    assert stars and stars[0].keyboard is not None and len(stars[0].keyboard[0]) == 5
+    request = await request_of(bench, request_id)
+    assert (request.frozen_at, request.next_reminder_at) == (frozen_at, first_reminder)
+
+    scheduler = _scheduler(bench)
+    assert await _reminders_after(bench, scheduler, timedelta(days=3)) == []
+    await bench.send(bench.tap(w.group, w.pro, cb("st", w.order_id, "done"), 77))
+    paused = bench.clock.now() - frozen_at
+    resumed = await request_of(bench, request_id)
+    assert resumed.frozen_at is None and resumed.next_reminder_at == first_reminder + paused
+    left = resumed.next_reminder_at - bench.clock.now()
+    assert await _reminders_after(bench, scheduler, left - timedelta(seconds=1)) == []
+    reminders = await _reminders_after(bench, scheduler, timedelta(seconds=1))
+    assert len(reminders) == 1 and reminders[0].startswith("Luis, a friendly reminder")
+
+
+@pytest.mark.parametrize(("before", "resumes"), [("done", True), ("in_progress", False)])
+async def test_a_withdrawn_dispute_resumes_the_reminders_only_back_to_done(
+        bench: Bench, before: str, resumes: bool) -> None:
+    w = await working(bench, before)
+    request_id = await requested(bench, w)
+    await _dispute(bench, w)
+    frozen_at = bench.clock.now()
+    bench.advance(timedelta(hours=5))
+    await bench.send(bench.tap(w.group, w.client, cb("dsr", w.order_id, "withdraw")))
+    request = await request_of(bench, request_id)
+    assert request.frozen_at == (None if resumes else frozen_at)
+    reminders = await _reminders_after(bench, _scheduler(bench), timedelta(hours=30))
+    assert len(reminders) == (1 if resumes else 0)
+
+
+async def test_a_cancelled_order_gets_no_reminder_ever(bench: Bench) -> None:
+    w = await working(bench, "done")
+    request_id = await requested(bench, w)
+    await _dispute(bench, w)
+    moderator = bench.person(MODERATOR, "Mod", "en")
+    await bench.send(bench.tap(MODERATOR, moderator, cb("dsr", w.order_id, "cancel")))
+    assert await _reminders_after(bench, _scheduler(bench), timedelta(days=30)) == []
+    assert (await request_of(bench, request_id)).state == RequestState.CANCELLED
