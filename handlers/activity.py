@@ -11,6 +11,8 @@ from handlers.labels import order_ref
 from handlers.render import card, say
 from handlers.router import Router
 
+CHECKIN_PREFIX = "chk"
+
 
 def register(router: Router) -> None:
     router.watchers.append(track_activity)
@@ -25,7 +27,7 @@ async def track_activity(event: ChatEvent, ctx: Context) -> list[Effect]:
     if order is None:
         return []
     role = order.role_of(event.user.id)
-    if role == Role.PRO and event.kind != EventKind.CALLBACK:
+    if role == Role.PRO and _counts_for_pro(event, order):
         order.last_pro_message_at = ctx.now
     elif role == Role.CLIENT:
         order.last_client_message_at = ctx.now
@@ -35,6 +37,16 @@ async def track_activity(event: ChatEvent, ctx: Context) -> list[Effect]:
         return []
     await ctx.uow.orders.save(order)
     return []
+
+
+def _counts_for_pro(event: ChatEvent, order: Order) -> bool:
+    """The pro's messages always count. When the bot cannot read all messages its taps count
+    too (the fallback), except the check-in tap itself: it asks whether the window is open."""
+    if event.kind != EventKind.CALLBACK:
+        return True
+    if order.can_read_all:
+        return False
+    return (event.callback_data or "").partition(":")[0] != CHECKIN_PREFIX
 
 
 async def _stop_refund_wait(ctx: Context, order: Order) -> list[Effect]:

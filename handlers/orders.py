@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order
 from bot.i18n import Translator
+from bot.services import notices
 from bot.services import orders as order_service
 from handlers.callbacks import Callback
 from handlers.context import Context
@@ -55,12 +56,13 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]
     if not reads_all:
-        effects += privacy_notice(order, t_chat, ctx)
+        effects += await privacy_notice(order, t_chat, ctx)
     return effects
 
 
-def privacy_notice(order: Order, t: Translator, ctx: Context) -> list[Effect]:
-    """Say what privacy mode costs, to the chat and to the moderators, in their languages."""
+async def privacy_notice(order: Order, t: Translator, ctx: Context) -> list[Effect]:
+    """Say what privacy mode costs and what to change: to the chat in the order's language, to
+    each moderator in their own."""
     text = t._(
         "Note: I can only see commands, taps and replies to my messages here. To stop the "
         "refund wait when the client writes, and to measure the check-in window from the "
@@ -68,9 +70,14 @@ def privacy_notice(order: Order, t: Translator, ctx: Context) -> list[Effect]:
         "privacy mode with @BotFather. Until then I count only taps and replies.")
     effects: list[Effect] = [say(order, text)]
     for moderator in sorted(ctx.moderators):
-        effects.append(SendMessage(moderator, t._(
-            "Privacy mode is on in the chat of order #{id}: I cannot see ordinary messages "
-            "there.").format(id=t.isolate(order.id))))
+        t_mod = await notices.translator_for(ctx.uow, ctx.translations, moderator,
+                                             ctx.settings.default_language)
+        effects.append(SendMessage(moderator, t_mod._(
+            "Privacy mode is on in the chat of {order}: I cannot see ordinary messages there, "
+            "so the refund wait and the check-in window count only taps, commands and replies. "
+            "To change that, make me an administrator of that group, or turn off my privacy "
+            "mode with @BotFather (/setprivacy, then Disable) and add me to the group "
+            "again.").format(order=order_ref(t_mod, order.id, order.title))))
     return effects
 
 
@@ -90,7 +97,7 @@ async def start(event: ChatEvent, ctx: Context) -> list[Effect]:
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]
     if not order.can_read_all:
-        effects += privacy_notice(order, t_chat, ctx)
+        effects += await privacy_notice(order, t_chat, ctx)
     return effects
 
 

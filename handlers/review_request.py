@@ -173,7 +173,8 @@ async def _refused(event: ChatEvent, ctx: Context, order: Order, request: Review
     text = refusal_text(t, refusal) + "\n\n" + t._(
         "Your note, to copy and edit:") + "\n" + refusal.note
     again = await ask(ctx, order, event.user.id, event.user.username, PromptStep.NOTE,
-                      t._("Write the corrected note as a reply to this message."),
+                      t._("Write the corrected note for {order} as a reply to this "
+                          "message.").format(order=order_ref(t, order.id, order.title)),
                       t._("Your personal note"), request.id)
     return [SendMessage(event.chat_id, text[:4000], reply_to_message_id=event.message_id,
                         thread_id=event.thread_id), again]

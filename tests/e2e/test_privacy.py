@@ -91,6 +91,8 @@ async def test_what_the_bot_reads_comes_as_replies_to_force_reply_prompts(
     asked = await step(world, group, ana, "Reply to the review", "Write your reply")
     assert asked["force_reply"]
     await reply(world, group, ana, asked, "Thank you!", "Ana replied to the review")
+    prompts = [m for m in await world.bot_messages(group) if m["force_reply"]]
+    assert len(prompts) == 4 and all("order #1 «Kitchen tap»" in m["text"] for m in prompts)
 
 
 async def test_privacy_on_a_plain_message_is_not_delivered(world: World) -> None:
@@ -131,3 +133,54 @@ async def test_bot_admin_a_plain_message_stops_the_wait(world: World) -> None:
     assert len(delivered(world, PLAIN)) == 1
     entries = await world.entries(th.group)
     assert not [e for e in entries if NOTICE in (e.get("text") or "")]
+
+
+MOD_NOTICE = (
+    "Privacy mode is on in the chat of order #1 «Kitchen tap»: I cannot see ordinary messages "
+    "there, so the refund wait and the check-in window count only taps, commands and replies. "
+    "To change that, make me an administrator of that group, or turn off my privacy mode with "
+    "@BotFather (/setprivacy, then Disable) and add me to the group again.")
+MOD_NOTICE_ES = (
+    "El modo de privacidad está activado en el chat del pedido n.º 1 «Kitchen tap»: allí no veo "
+    "los mensajes normales, así que la espera de la devolución y el plazo del mensaje de ayuda "
+    "solo cuentan los botones pulsados, los comandos y las respuestas. Para cambiarlo, hazme "
+    "administrador de ese grupo o desactiva mi modo de privacidad con @BotFather (/setprivacy y "
+    "luego Disable) y vuelve a añadirme al grupo.")
+
+
+async def test_each_moderator_is_told_what_to_change_in_their_own_language(
+        world: World) -> None:
+    mona = await moderator(world)
+    marta = await world.user("Marta", "es", "marta")
+    await world.add_moderator(marta)
+    await world.say(marta, marta, "/start")
+    await world.wait_text(marta, "")  # the help, in Spanish: Marta is known to the bot
+    seen = await world.mark(mona), await world.mark(marta)
+    th, _wait = await thread(world)  # an English order
+    assert (await world.wait_text(mona, "Privacy mode", after=seen[0]))["text"] == MOD_NOTICE
+    assert (await world.wait_text(marta, "modo de privacidad", after=seen[1]))["text"] == \
+        MOD_NOTICE_ES
+    assert (await world.wait_text(th.group, NOTICE))["text"].startswith(NOTICE)
+
+
+async def test_a_refused_note_is_asked_again_naming_the_order(world: World) -> None:
+    ana = await world.user("Ana", "en", "ana")
+    luis = await world.user("Luis", "en", "luis")
+    group = await world.group("Kitchen tap", [ana, luis])
+    await world.say(group, ana, "/neworder Kitchen tap")
+    await world.wait_text(group, "Order #1: Kitchen tap")
+    await step(world, group, luis, "I am the client", "Luis is the client")
+    await set_status(world, Thread(group, ana, luis), "Done")
+    await step(world, group, ana, "Yes, now", "the client will see")
+    asked = await step(world, group, ana, "Write my own note", "Write your personal note")
+    await reply(world, group, ana, asked, "Please give me 5 stars!",
+                "Your note asks for a given rating")
+    again = await world.wait_text(group, "Write the corrected note")
+    assert again["text"] == ("@ana Write the corrected note for order #1 «Kitchen tap» as a "
+                             "reply to this message.")
+    assert again["force_reply"] == {"placeholder": "Your personal note", "selective": True}
+    await reply(world, group, ana, again, "Thanks for choosing me, Luis.",
+                "how would you rate the service")
+    prompts = [m for m in await world.bot_messages(group) if m["force_reply"]]
+    assert len(prompts) == 2
+    assert all("order #1 «Kitchen tap»" in m["text"] for m in prompts)
