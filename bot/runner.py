@@ -114,13 +114,17 @@ async def run(settings: Settings, *, clock: Clock | None = None,
 
 
 async def _publish_commands(running: Running, settings: Settings) -> None:
-    """The command menus in every language; moderators get theirs in their private chat."""
+    """The command menus in every language; moderators get theirs in their private chat.
+
+    Each menu on its own: a moderator's chat the bot cannot reach (never started, blocked)
+    fails alone and the other menus are still published."""
     from handlers.command_menus import command_menus
 
     async with running.app.uow_factory() as uow:
         moderators = set(settings.moderator_ids) | await uow.moderators.ids()
-    with _logged("setMyCommands"):
-        await running.adapter.set_commands(command_menus(running.app.translations, moderators))
+    for menu in command_menus(running.app.translations, moderators):
+        with _logged(f"setMyCommands {menu.scope} {menu.language_code}"):
+            await running.adapter.set_commands([menu])
 
 
 async def _start_webhook(running: Running, settings: Settings) -> None:

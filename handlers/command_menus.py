@@ -1,9 +1,10 @@
 """Telegram's command menus (setMyCommands), per scope and language, framework-free.
 
-The adapter calls `command_menus(translations, moderator_ids)` at start and sends each menu
-with setMyCommands(commands, scope, language_code). Moderators get the full menu in their
-private chat with the bot (scope ("chat", user_id)); run it again after /mod_add or
-/mod_remove to refresh those.
+The runner calls `command_menus(translations, moderator_ids)` at start and the adapter sends
+each menu with setMyCommands(commands, scope, language_code). Moderators get the full menu in
+their private chat with the bot (scope ("chat", user_id)); /mod_add queues that menu for the
+new moderator (`moderator_menu_effects`) and /mod_remove deletes it
+(`removed_moderator_effects`), through the outbox like any message.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.i18n import N_, Translations
+from handlers.events import DeleteCommands, SetCommands
 
 Scope = str | tuple[str, int]  # "default" | "all_private_chats" | "all_group_chats" | ("chat", id)
 DESCRIPTION_MAX = 256
@@ -54,9 +56,23 @@ def command_menus(translations: Translations,
         ("default", PRIVATE), ("all_private_chats", PRIVATE), ("all_group_chats", GROUP)]
     scopes += [(("chat", user_id), (*PRIVATE, *MODERATOR))
                for user_id in sorted(set(moderator_ids))]
-    languages: list[str | None] = [None, *translations.languages]
     return [CommandMenu(scope, language, _localized(translations, language, commands))
-            for scope, commands in scopes for language in languages]
+            for scope, commands in scopes for language in _languages(translations)]
+
+
+def moderator_menu_effects(translations: Translations, user_id: int) -> list[SetCommands]:
+    """A new moderator's menu in their private chat, in every language."""
+    return [SetCommands(user_id, tuple(menu.commands), menu.language_code)
+            for menu in command_menus(translations, [user_id]) if menu.scope == ("chat", user_id)]
+
+
+def removed_moderator_effects(translations: Translations, user_id: int) -> list[DeleteCommands]:
+    """A former moderator's own menu deleted in every language: the private one shows again."""
+    return [DeleteCommands(user_id, language) for language in _languages(translations)]
+
+
+def _languages(translations: Translations) -> list[str | None]:
+    return [None, *translations.languages]
 
 
 def _localized(translations: Translations, language: str | None,

@@ -127,6 +127,25 @@ class SendDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class SetCommands:
+    """One chat's command menu in one language (setMyCommands, scope chat); `language_code`
+    None is the menu for every language without its own."""
+
+    chat_id: int
+    commands: tuple[tuple[str, str], ...]
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteCommands:
+    """Drop one chat's own menu in one language (deleteMyCommands, scope chat): the chat shows
+    the menu of its kind of chat again."""
+
+    chat_id: int
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerCallback:
     """Ephemeral: performed at once by the adapter, never queued."""
 
@@ -135,4 +154,5 @@ class AnswerCallback:
     alert: bool = False
 
 
-Effect = SendMessage | EditMessage | EditKeyboard | DeleteMessage | SendDocument | AnswerCallback
+Effect = (SendMessage | EditMessage | EditKeyboard | DeleteMessage | SendDocument | SetCommands
+          | DeleteCommands | AnswerCallback)

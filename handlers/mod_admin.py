@@ -1,4 +1,5 @@
-"""Moderators themselves and the whole marketplace: /mod_add, /mod_remove, /stats, /export."""
+"""Moderators themselves and the whole marketplace: /mod_add and /mod_remove (with the
+moderator's command menu published or deleted), /stats, /export."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from bot.i18n import Translator
 from bot.services import export, stats
 from bot.services import moderation as service
 from bot.services.stats import Stats
+from handlers.command_menus import moderator_menu_effects, removed_moderator_effects
 from handlers.context import Context
 from handlers.events import ChatEvent, Effect, SendDocument
 from handlers.labels import STATUS, status_name
@@ -27,7 +29,8 @@ async def mod_add(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]
         return [reply(event, t._("{id} is already a moderator (in the settings).").format(id=uid))]
     if not await service.add_moderator(ctx.uow, user_id, event.user.id, ctx.now):
         return [reply(event, t._("{id} is already a moderator.").format(id=uid))]
-    return [reply(event, t._("{id} is now a moderator.").format(id=uid))]
+    return [reply(event, t._("{id} is now a moderator.").format(id=uid)),
+            *moderator_menu_effects(ctx.translations, user_id)]
 
 
 async def mod_remove(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
@@ -38,7 +41,8 @@ async def mod_remove(event: ChatEvent, ctx: Context, t: Translator) -> list[Effe
                                  "command; change the configuration instead.").format(id=uid))]
     if not await service.remove_moderator(ctx.uow, user_id, event.user.id, ctx.now):
         return [reply(event, t._("{id} is not a moderator.").format(id=uid))]
-    return [reply(event, t._("{id} is no longer a moderator.").format(id=uid))]
+    return [reply(event, t._("{id} is no longer a moderator.").format(id=uid)),
+            *removed_moderator_effects(ctx.translations, user_id)]
 
 
 def stats_text(t: Translator, s: Stats) -> str:

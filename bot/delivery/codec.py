@@ -9,6 +9,7 @@ from typing import Any
 
 from handlers.events import (
     Button,
+    DeleteCommands,
     DeleteMessage,
     EditKeyboard,
     EditMessage,
@@ -18,6 +19,7 @@ from handlers.events import (
     Ref,
     SendDocument,
     SendMessage,
+    SetCommands,
 )
 
 KINDS: dict[str, type] = {
@@ -26,6 +28,8 @@ KINDS: dict[str, type] = {
     "edit_keyboard": EditKeyboard,
     "delete": DeleteMessage,
     "document": SendDocument,
+    "set_commands": SetCommands,
+    "delete_commands": DeleteCommands,
 }
 KIND_OF = {cls: kind for kind, cls in KINDS.items()}
 
@@ -55,6 +59,8 @@ def loads(kind: str, payload: str) -> Effect:
         data["ref"] = Ref(**data["ref"])
     if cls is SendDocument:
         data["content"] = base64.b64decode(data["content"])
+    if cls is SetCommands:
+        data["commands"] = tuple((name, text) for name, text in data["commands"])
     effect: Effect = cls(**data)
     return effect
 

@@ -17,12 +17,22 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery import codec
 from bot.storage.models import ChatRow, OutboxRow
-from handlers.events import DeleteMessage, EditKeyboard, EditMessage, Ref, SendDocument, SendMessage
+from handlers.events import (
+    DeleteCommands,
+    DeleteMessage,
+    EditKeyboard,
+    EditMessage,
+    Ref,
+    SendDocument,
+    SendMessage,
+    SetCommands,
+)
 
 if TYPE_CHECKING:
     from bot.storage.uow import UnitOfWork
 
-QueuedEffect = SendMessage | EditMessage | EditKeyboard | DeleteMessage | SendDocument
+QueuedEffect = (SendMessage | EditMessage | EditKeyboard | DeleteMessage | SendDocument
+                | SetCommands | DeleteCommands)
 
 OPEN_STATES = ("pending", "sending")
 

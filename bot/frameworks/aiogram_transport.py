@@ -15,6 +15,8 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
     BufferedInputFile,
     ForceReply,
     InlineKeyboardButton,
@@ -103,4 +105,12 @@ def _document(content: bytes, filename: str) -> object:
     return BufferedInputFile(content, filename=filename)
 
 
-BUILDERS = Builders(send_markup, inline_keyboard, reply_to, _document)
+def _commands(commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+    return [BotCommand(command=name, description=text) for name, text in commands]
+
+
+def _chat_scope(chat_id: int) -> BotCommandScopeChat:
+    return BotCommandScopeChat(chat_id=chat_id)
+
+
+BUILDERS = Builders(send_markup, inline_keyboard, reply_to, _document, _commands, _chat_scope)

@@ -1,6 +1,6 @@
 """One effect, one Bot API call. aiogram's and python-telegram-bot's Bots share the method
 names and keywords, so the call is written once; each framework supplies its own builders
-for keyboards, reply parameters and files."""
+for keyboards, reply parameters, files, command lists and command scopes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from bot.delivery.transport import BadRequest
 from handlers.events import (
     AnswerCallback,
+    DeleteCommands,
     DeleteMessage,
     EditKeyboard,
     EditMessage,
@@ -18,6 +19,7 @@ from handlers.events import (
     Keyboard,
     SendDocument,
     SendMessage,
+    SetCommands,
 )
 
 
@@ -27,6 +29,8 @@ class Builders:
     inline_keyboard: Callable[[Keyboard | None], Any]
     reply_to: Callable[[int | None], Any]
     document: Callable[[bytes, str], Any]
+    commands: Callable[[tuple[tuple[str, str], ...]], Any]
+    chat_scope: Callable[[int], Any]
 
 
 async def perform(bot: Any, effect: Effect, build: Builders) -> int | None:
@@ -59,7 +63,20 @@ async def perform(bot: Any, effect: Effect, build: Builders) -> int | None:
         await bot.answer_callback_query(callback_query_id=effect.callback_id,
                                         text=effect.text, show_alert=effect.alert)
         return None
+    if isinstance(effect, SetCommands | DeleteCommands):
+        await _menu(bot, effect, build)
+        return None
     raise TypeError(f"not an effect: {effect!r}")
+
+
+async def _menu(bot: Any, effect: SetCommands | DeleteCommands, build: Builders) -> None:
+    """setMyCommands / deleteMyCommands for one chat's scope and one language."""
+    scope = build.chat_scope(effect.chat_id)
+    if isinstance(effect, SetCommands):
+        await bot.set_my_commands(commands=build.commands(effect.commands), scope=scope,
+                                  language_code=effect.language_code)
+    else:
+        await bot.delete_my_commands(scope=scope, language_code=effect.language_code)
 
 
 def known(message_id: int | None) -> int:

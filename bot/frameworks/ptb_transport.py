@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from telegram import (
     Bot,
+    BotCommand,
+    BotCommandScopeChat,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -100,4 +102,12 @@ def _document(content: bytes, filename: str) -> object:
     return InputFile(content, filename=filename)
 
 
-BUILDERS = Builders(send_markup, inline_keyboard, reply_to, _document)
+def _commands(commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+    return [BotCommand(name, text) for name, text in commands]
+
+
+def _chat_scope(chat_id: int) -> BotCommandScopeChat:
+    return BotCommandScopeChat(chat_id)
+
+
+BUILDERS = Builders(send_markup, inline_keyboard, reply_to, _document, _commands, _chat_scope)
