@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.services.export import AUDIT_COLUMNS, REVIEW_COLUMNS
+from bot.services.export import AUDIT_COLUMNS, ORDER_COLUMNS, REVIEW_COLUMNS
 from tests.e2e.moderation_steps import (
     WAIT,
     Thread,
@@ -95,6 +95,12 @@ async def test_remind_hide_restore_and_their_audit_trail(world: World) -> None:
     assert "Review: ★★☆☆☆ (2/5)" in details["text"] and f"Comment: {COMMENT}" in details["text"]
 
     files = await exported(world, mona)
+    [order] = files["orders"]
+    assert tuple(order) == ORDER_COLUMNS
+    assert (order["id"], order["chat_id"], order["title"], order["status"], order["language"],
+            order["pro_id"], order["client_id"], order["reminders_sent"]) == (
+        "1", str(th.group), "Kitchen tap", "done", "en", str(th.pro), str(th.client), "1")
+    assert order["done_at"] >= order["created_at"] and order["refund_decided_at"] == ""
     [review] = files["reviews"]
     assert tuple(review) == REVIEW_COLUMNS
     assert (review["order_id"], review["pro_id"], review["client_id"], review["stars"],
