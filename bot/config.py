@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     outbox_defer_threshold_seconds: float = Field(2.0, gt=0)
     outbox_ref_wait_seconds: float = Field(1.0, gt=0)
 
+    # Inbox: how long update ids are kept to recognise a repeat (at least 48 h), how often
+    # older ones are deleted.
+    inbox_retention_hours: float = Field(72.0, ge=48)
+    inbox_prune_interval_seconds: float = Field(3600.0, gt=0)
+
     # Scheduler: how much it does per batch and how often it sweeps.
     scheduler_batch_size: int = Field(500, gt=0)
     scheduler_sweep_seconds: float = Field(60.0, gt=0)

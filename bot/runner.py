@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.delivery.inbox_pruner import InboxPruner
     from bot.frameworks.base import Adapter, Core
     from bot.frameworks.health import HttpServer
     from bot.frameworks.webhook import WebhookReceiver
@@ -58,6 +59,7 @@ class Running:
     servers: list[HttpServer] = field(default_factory=list)
     webhook_url: str | None = None
     health_port: int | None = None
+    pruner: InboxPruner | None = None
 
     async def stop(self) -> None:
         """Stop receiving, then the core (sender, scheduler), then the framework's session."""
@@ -69,6 +71,9 @@ class Running:
         if self.webhook is not None:
             with _logged("stop webhook worker"):
                 await self.webhook.stop()
+        if self.pruner is not None:
+            with _logged("stop inbox pruner"):
+                await self.pruner.stop()
         with _logged("stop app"):
             await self.app.stop()
         with _logged("close adapter"):
@@ -84,6 +89,7 @@ async def start(settings: Settings, *, clock: Clock | None = None, mode: Mode = 
         running.username = await running.adapter.open()
         await app.start(running.adapter.transport, running.username,
                         bot_reads_all=running.adapter.reads_all)
+        await _start_pruner(running, settings)
         await _publish_commands(running, settings)
         if mode == "webhook":
             await _start_webhook(running, settings)
@@ -125,6 +131,15 @@ async def _publish_commands(running: Running, settings: Settings) -> None:
     for menu in command_menus(running.app.translations, moderators):
         with _logged(f"setMyCommands {menu.scope} {menu.language_code}"):
             await running.adapter.set_commands([menu])
+
+
+async def _start_pruner(running: Running, settings: Settings) -> None:
+    """Old update ids are deleted in the background (the inbox keeps them 72 h by default)."""
+    from bot.delivery.inbox_pruner import InboxPruner
+
+    running.pruner = InboxPruner.from_settings(running.app.uow_factory, running.app.clock,
+                                               settings)
+    await running.pruner.start()
 
 
 async def _start_webhook(running: Running, settings: Settings) -> None:

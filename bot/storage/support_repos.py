@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery import codec
 from bot.storage.models import (
@@ -189,9 +190,15 @@ class InboxRepository:
         ).order_by(self.table.c.update_id).limit(limit))
         return [(int(u), str(p)) for u, p in rows.all()]
 
-    async def prune(self, before: datetime) -> int:
-        result = await self.conn.execute(delete(self.table).where(
-            self.table.c.received_at < before, self.table.c.handled_at.is_not(None)))
+    async def prune(self, before: datetime, limit: int | None = None) -> int:
+        """Forget handled update ids received before `before` (at most `limit` of them, so a
+        big backlog goes in short transactions); return how many. Unhandled ones stay."""
+        c = self.table.c
+        old: ColumnElement[bool] = (c.received_at < before) & c.handled_at.is_not(None)
+        if limit is not None:
+            batch = select(c.update_id).where(old).order_by(c.received_at).limit(limit)
+            old = c.update_id.in_(batch.scalar_subquery())
+        result = await self.conn.execute(delete(self.table).where(old))
         return int(result.rowcount)
 
 

@@ -9,6 +9,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,47 @@ async def test_stored_but_unhandled_update_is_handled_at_the_next_start(
                     inbox.c.update_id == 555_001))).scalar_one()
         assert handled is not None
         assert await _bot_messages(control, ana) == 1
+
+
+async def _received(running: Running, update_id: int) -> datetime | None:
+    inbox = InboxRow.__table__
+    async with running.app.uow_factory() as uow:
+        found: datetime | None = (await uow.conn.execute(select(inbox.c.received_at).where(
+            inbox.c.update_id == update_id))).scalar_one_or_none()
+        return found
+
+
+async def test_ids_older_than_the_retention_are_forgotten_and_handled_again(
+        sandbox: SandboxServer, settings: Settings, clock: FakeClock) -> None:
+    """The runner's pruner keeps 72 h of update ids: an older one coming back (a replay after
+    a long outage) is answered again, a recent one is still a repeat."""
+    often = settings.model_copy(update={"inbox_prune_interval_seconds": 0.02})
+    async with SandboxControl(sandbox.base_url) as control:
+        ana = await control.create_user("Ana", "en")
+        async with bot_running(often, clock) as running:
+            old = await _help(sandbox, control, running, ana)
+            clock.advance(timedelta(hours=71))
+            recent = await _help(sandbox, control, running, ana)
+            pruned_at = clock.advance(timedelta(hours=2))  # old: 73 h, recent: 2 h
+            assert running.pruner is not None
+            await asyncio.wait_for(running.pruner.wait_runs(running.pruner.runs + 2), WAIT)
+            assert await _received(running, old) is None
+            kept = await _received(running, recent)
+            before = await _bot_messages(control, ana)
+            await control.redeliver(recent)
+            await control.redeliver(old)
+            await _help(sandbox, control, running, ana)  # handled after both repeats (in order)
+            assert await _bot_messages(control, ana) == before + 2  # the old one, and the new
+            again = await _received(running, old)
+            assert again is not None and again >= pruned_at  # recorded again
+            assert await _received(running, recent) == kept
+
+
+async def _help(sandbox: SandboxServer, control: SandboxControl, running: Running,
+                ana: int) -> int:
+    """Ana sends /help and the bot answers; returns the update's id."""
+    seen = await _last_seq(control, ana)
+    await control.post(ana, ana, "/help")
+    await control.wait_for(ana, lambda e: HELP in (e.get("text") or ""), WAIT, after=seen)
+    await _settle(running)
+    return max(sandbox.state.primary_bot().updates.history)
