@@ -53,7 +53,7 @@ def _whose(event: ChatEvent, order: Order | None) -> int | None:
         except ValueError:
             raise InvalidInput("not a user id", field="user_id") from None
     if order is not None:
-        return order.pro_id
+        return order.pro_id or None  # a moderator's order before its pro is bound: no one
     return event.user.id if event.chat_type == "private" else None
 
 

@@ -46,6 +46,8 @@ async def test_a_moderators_order_gets_its_professional_and_client_from_the_card
     assert await quiet(world, group, seen) == []
     await world.say(group, mona, "/revisions 3")
     await world.wait_text(group, NO_PRO, after=seen)
+    await world.say(group, luis, "/profile")  # nobody's profile to show yet
+    await world.wait_text(group, "or /profile <user id>.", after=seen)
     # the first other member to tap each takes that role, and only one
     card = await step(world, group, luis, "I am the client", "Client: Luis", card_id)
     assert labels(card) == ["I am the professional"]
