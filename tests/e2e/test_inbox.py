@@ -97,6 +97,34 @@ async def test_the_same_tap_twice_at_once_changes_the_status_once(world: World) 
     assert sum("please confirm that you hired" in (e.get("text") or "") for e in shown) == 1
 
 
+async def test_two_taps_at_once_change_the_status_once(world: World) -> None:
+    """The same button tapped twice at once by the same person: two real taps (two update ids,
+    two callback queries) handled at the same moment, as two instances of the bot (or a
+    webhook with several connections) would. The status changes once, the later tap is told
+    it was already done and what is true now, and the chat gets one set of messages."""
+    th = await open_order(world)
+    panel = await step(world, th.group, th.pro, "Update", "at what stage is the job?")
+    await world.flush()
+    changes = StatusChangeRow.__table__
+    before = await _count(world.app, changes)
+    await world.running.adapter.stop_polling()  # the taps are handed over together, below
+    seen = await world.mark(th.group)
+    taps = [await world.tap(th.group, th.pro, "In progress", int(panel["message_id"]))
+            for _ in range(2)]
+    updates = [u.as_dict() for u in world.sandbox.state.primary_bot().updates.history.values()
+               if u.kind == "callback_query" and u.payload["id"] in taps]
+    assert len({u["update_id"] for u in updates}) == 2
+    await asyncio.gather(*(world.running.adapter.process(u, world.app.handle) for u in updates))
+    answers = sorted([(await world.wait_answer(tap)).get("text") or "" for tap in taps])
+    assert answers == ["", "That was already done. The order is now: In progress."]
+    assert await _count(world.app, changes) == before + 1
+    assert await _count(world.app, changes, changes.c.to_status == "in_progress") == 1
+    await world.flush()
+    sent = [e["text"] for e in await world.entries(th.group, after=seen, kinds=("message",))]
+    assert sum("please confirm that you hired" in text for text in sent) == 1
+    assert len(sent) == len(set(sent))  # nothing said twice
+
+
 @asynccontextmanager
 async def bot_running(settings: Settings, clock: FakeClock) -> AsyncIterator[Running]:
     """The bot in webhook mode, started and stopped like `orderbot webhook` does."""
