@@ -70,7 +70,8 @@ async def order_details(uow: UnitOfWork, order: Order, t: Translator) -> str:
 
 def _people(order: Order, t: Translator) -> str:
     lines = [t._("Professional: {name} (id {id})").format(name=t.isolate(order.pro_name),
-                                                          id=t.isolate(order.pro_id))]
+                                                          id=t.isolate(order.pro_id))
+             ] if order.pro_id else []  # a moderator's order before its pro is bound
     if order.client_id is not None:
         lines.append(t._("Client: {name} (id {id})").format(name=t.isolate(order.client_name),
                                                             id=t.isolate(order.client_id)))

@@ -83,7 +83,7 @@ def _line(t: Translator, order: Order) -> str:
     client = order.client_name or t._("no client yet")
     return t._("{order} — {status} — {pro} / {client}").format(
         order=order_ref(t, order.id, order.title), status=status_name(t, order.status),
-        pro=t.isolate(order.pro_name), client=t.isolate(client))
+        pro=t.isolate(order.pro_name or t._("not yet known")), client=t.isolate(client))
 
 
 def _pager(t: Translator, word: str, number: int, last: int) -> Keyboard:

@@ -48,6 +48,11 @@ async def test_a_moderators_order_gets_its_professional_and_client_from_the_card
     await world.wait_text(group, NO_PRO, after=seen)
     await world.say(group, luis, "/profile")  # nobody's profile to show yet
     await world.wait_text(group, "or /profile <user id>.", after=seen)
+    await world.say(mona, mona, "/order 1")
+    details = await world.wait_text(mona, "History:", timeout=15)
+    assert "Professional: not yet known" in details["text"] and "(id 0)" not in details["text"]
+    await world.say(mona, mona, "/orders")
+    await world.wait_text(mona, "— not yet known / no client yet", timeout=15)
     # the first other member to tap each takes that role, and only one
     card = await step(world, group, luis, "I am the client", "Client: Luis", card_id)
     assert labels(card) == ["I am the professional"]
