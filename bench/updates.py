@@ -117,8 +117,10 @@ async def _passes(app: Any, adapter: Any, held: HeldTransport, mix: list[dict[st
         for real_pass in ((False, True) if index % 2 == 0 else (True, False)):
             if not real_pass:
                 held.open.clear()
-                noop_s += await _timed(adapter, part, _noop, noop)
-                held.open.set()
+                try:
+                    noop_s += await _timed(adapter, part, _noop, noop)
+                finally:
+                    held.open.set()
                 continue
             if profiler:
                 profiler.enable()

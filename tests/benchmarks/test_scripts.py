@@ -1,0 +1,58 @@
+"""Each benchmark, run as its command on tiny sizes: its last line is one JSON object with the
+issue's keys, and what it counts is right (the figures themselves are measured, not tested)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bench(script: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=110, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    figures = json.loads(last)
+    assert isinstance(figures, dict)
+    return figures
+
+
+def test_updates_reports_rates_and_latencies_with_the_sender_running() -> None:
+    figures = run_bench("updates.py", "--n", "60", "--orders", "4", "--warmup", "5")
+    assert {"updates_per_s", "p50_ms", "p99_ms", "noop_updates_per_s", "ratio"} <= set(figures)
+    assert figures["n"] == 60
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    assert figures["outbox_sent_while_measured"] > 0
+
+
+def test_delivery_delivers_every_message_once() -> None:
+    figures = run_bench("delivery.py", "--messages", "20", "--groups", "4", "--privates", "4",
+                        "--heavy-groups", "1", "--heavy-group-messages", "4",
+                        "--heavy-privates", "1", "--heavy-private-messages", "4")
+    assert {"messages", "seconds", "share_of_limit", "responses_429", "lost",
+            "duplicates"} <= set(figures)
+    assert (figures["messages"], figures["lost"], figures["duplicates"]) == (20, 0, 0)
+    assert (figures["minimum_seconds"], figures["minimum_exact"]) == (3, True)
+    assert figures["seconds"] >= 3 and "error" not in figures
+
+
+def test_scheduler_reports_startup_memory_lateness_and_catchup() -> None:
+    figures = run_bench("scheduler.py", "--pending", "200", "--due", "5", "--window", "1",
+                        "--overdue", "10", "--grace", "2")
+    assert {"pending", "startup_s", "peak_rss_mb", "lateness_p50_s", "lateness_p99_s",
+            "catchup_s"} <= set(figures)
+    assert figures["pending"] == 200 and figures["peak_rss_mb"] > 0
+
+
+def test_crash_loses_nothing_and_every_duplicate_was_in_flight_at_a_kill() -> None:
+    figures = run_bench("crash.py", "--kills", "1", "--notes", "30", "--max-after", "0.2",
+                        "--seed", "1", "--timeout", "100")
+    assert {"kills", "lost", "duplicates"} <= set(figures)
+    assert "error" not in figures
+    assert (figures["kills"], figures["lost"], figures["duplicates_unexplained"]) == (1, 0, 0)
+    assert figures["last_child_exit"] == 0
