@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from bot.domain.checkin import offers_checkin
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.i18n import Translator
 from handlers.callbacks import cb
@@ -18,7 +19,8 @@ def _id(order: Order) -> int:
     return order.id
 
 
-def card_keyboard(order: Order, t: Translator) -> Keyboard:
+def card_keyboard(order: Order, t: Translator, rated: bool = False) -> Keyboard:
+    """`rated`: the client has rated (the check-in is then never offered)."""
     oid = _id(order)
     if order.status == Status.CANCELLED:
         return ()
@@ -36,8 +38,11 @@ def card_keyboard(order: Order, t: Translator) -> Keyboard:
     if order.status in (Status.IN_PROGRESS, Status.DONE):
         rows.append((Button(t._("Ask for a revision"), cb("rev", oid)),
                      Button(t._("New delivery date"), cb("ddt", oid))))
-        rows.append((Button(t._("Check in with the client"), cb("chk", oid)),
-                     Button(t._("Open a dispute"), cb("dsp", oid))))
+        dispute = Button(t._("Open a dispute"), cb("dsp", oid))
+        if offers_checkin(order, rated):  # only inside the window (bot.domain.checkin)
+            rows.append((Button(t._("Check in with the client"), cb("chk", oid)), dispute))
+        else:
+            rows.append((dispute,))
     return tuple(rows)
 
 

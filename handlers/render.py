@@ -62,7 +62,7 @@ def card(order: Order, t: Translator, request: ReviewRequest | None = None,
          rating: Rating | None = None) -> EditMessage:
     """The card's new content; the sender finds the card's message by its ref."""
     return EditMessage(order.chat_id, card_text(order, t, request, rating),
-                       card_keyboard(order, t), ref=Ref("card", _oid(order)),
+                       card_keyboard(order, t, rating is not None), ref=Ref("card", _oid(order)),
                        order_id=order.id)
 
 

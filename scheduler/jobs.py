@@ -1,6 +1,6 @@
 """The sweep: everything due now, in due order, one unit of work per item, in bounded pages.
 
-The four kinds of due work are read page by page (keyset cursors, `batch_size` rows at most per
+The kinds of due work are read page by page (keyset cursors, `batch_size` rows at most per
 page and kind) and merged by due time, so a million pending rows cost a few pages of memory. Each
 item is done by its use case in `bot.services.due`, which checks again that the row is still
 due: two sweeps over the same rows (a job that fires twice, two processes) post once.
@@ -19,6 +19,7 @@ from bot.services.due import (
     close_rating,
     mark_refund_eligible,
     post_note,
+    refresh_checkin,
     send_reminder,
 )
 from scheduler.queries import Cursor, DueItem, Kind, due_page
@@ -31,6 +32,9 @@ WORK: dict[Kind, DueWork] = {
     Kind.REMINDER: send_reminder,
     Kind.CLOSE: close_rating,
     Kind.REFUND: mark_refund_eligible,
+    Kind.CHECKIN_OPENS: refresh_checkin,
+    Kind.CHECKIN_ENDS: refresh_checkin,
+    Kind.CHECKIN_CLOSES: refresh_checkin,
 }
 MAX_FAILURES_IN_A_ROW = 20
 
@@ -60,7 +64,7 @@ class _Pages:
 
 
 async def _next(pages: list[_Pages]) -> DueItem | None:
-    """The earliest head among the kinds (ties: note, reminder, close, refund)."""
+    """The earliest head among the kinds (ties: in the order of `Kind`)."""
     best: _Pages | None = None
     best_item: DueItem | None = None
     for source in pages:

@@ -1,11 +1,17 @@
 """What is due, read from the domain tables: indexed, in due order, in pages (keyset cursors).
 
-Four kinds of due work, each with its own ordered query, so the sweep can merge them into one
+Seven kinds of due work, each with its own ordered query, so the sweep can merge them into one
 stream in due order without loading a million rows:
 - note:     review_requests state=scheduled, not frozen, due_at            (ix state, due_at)
 - reminder: review_requests state=posted, not frozen, next_reminder_at (ix state, next_reminder_at)
 - close:    requests scheduled/posted of an order whose done_at + rating_window has passed
 - refund:   orders not_going_ahead, not yet eligible, refund_wait_started_at + refund_wait passed
+- the check-in window on the card (bot.domain.checkin), orders by their pro's last message:
+  - opens:  last_pro_message_at + checkin_min passed, the card not yet refreshed for it, and
+            the window not already over                                (ix last_pro_message_at)
+  - ends:   the card offers it, but the pro wrote again or the client answered since
+            (due at once)                          (ix checkin_offered, checkin_window_for)
+  - closes: the card offers it and checkin_window_for + checkin_max has passed       (same ix)
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.checkin import closes_after
 from bot.domain.order import Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import RequestState
@@ -32,6 +39,9 @@ class Kind(IntEnum):
     REMINDER = 1
     CLOSE = 2
     REFUND = 3
+    CHECKIN_OPENS = 4
+    CHECKIN_ENDS = 5
+    CHECKIN_CLOSES = 6
 
 
 @dataclass(frozen=True, order=True)
@@ -57,8 +67,10 @@ def _after(column: ColumnElement[datetime], id_column: ColumnElement[int],
     return [or_(column > key, and_(column == key, id_column > id_))]
 
 
-def _key_and_offset(kind: Kind, policy: Policy) -> tuple[Select[Any], timedelta]:
+def _key_and_offset(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], timedelta]:
     r, o = _requests.c, _orders.c
+    if kind in (Kind.CHECKIN_OPENS, Kind.CHECKIN_ENDS, Kind.CHECKIN_CLOSES):
+        return _checkin(kind, policy, now)
     if kind is Kind.NOTE:
         return (select(r.id, r.due_at).where(r.state == RequestState.SCHEDULED,
                                              r.frozen_at.is_(None)), timedelta(0))
@@ -73,10 +85,24 @@ def _key_and_offset(kind: Kind, policy: Policy) -> tuple[Select[Any], timedelta]
         o.status == Status.NOT_GOING_AHEAD, o.refund_eligible_at.is_(None)), policy.refund_wait)
 
 
+def _checkin(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], timedelta]:
+    o = _orders.c
+    last, shown_for = o.last_pro_message_at, o.checkin_window_for
+    if kind is Kind.CHECKIN_OPENS:
+        not_yet = or_(shown_for.is_(None), shown_for != last)
+        return (select(o.id, last).where(not_yet, last >= now - policy.checkin_max),
+                policy.checkin_min)
+    offered = select(o.id, shown_for).where(o.checkin_offered.is_(True))
+    if kind is Kind.CHECKIN_CLOSES:
+        return offered, closes_after(policy)
+    answered = and_(o.last_client_message_at.is_not(None), o.last_client_message_at > shown_for)
+    return offered.where(or_(last != shown_for, answered)), timedelta(0)
+
+
 async def due_page(conn: AsyncConnection, kind: Kind, policy: Policy, now: datetime,
                    cursor: Cursor, limit: int) -> list[DueItem]:
     """Up to `limit` items of one kind due at `now`, after `cursor`, in due order."""
-    query, offset = _key_and_offset(kind, policy)
+    query, offset = _key_and_offset(kind, policy, now)
     id_col, key_col = query.selected_columns[0], query.selected_columns[1]
     query = query.where(key_col.is_not(None), key_col <= now - offset,
                         *_after(key_col, id_col, cursor))
@@ -90,7 +116,7 @@ async def earliest_due(conn: AsyncConnection, policy: Policy, after: datetime
     """The earliest due time strictly after `after`, over every kind (for the wake-up job)."""
     found: list[datetime] = []
     for kind in Kind:
-        query, offset = _key_and_offset(kind, policy)
+        query, offset = _key_and_offset(kind, policy, after)
         key_col = query.selected_columns[1]
         query = query.with_only_columns(func.min(key_col)).where(key_col > after - offset)
         value = (await conn.execute(query)).scalar_one_or_none()

@@ -88,6 +88,10 @@ class Order:
     last_pro_message_at: datetime | None = None
     last_client_message_at: datetime | None = None
     checkin_used_at: datetime | None = None
+    # The check-in window the card was last refreshed for (the pro's message it counts from),
+    # and whether the card offers the check-in button in it (bot.domain.checkin).
+    checkin_window_for: datetime | None = None
+    checkin_offered: bool = False
     chat_active: bool = True
     can_read_all: bool = False
     bind_token: str | None = None

@@ -6,8 +6,9 @@ methods and saves it; `save()` is version-checked, so a run that fires twice (tw
 processes) finds `Conflict` or a row that is no longer due and does nothing. The messages are
 queued in the outbox in the same transaction, and the sender is woken after the commit.
 
-Each function returns True when it changed something (a message was queued or a request was
-frozen or closed), False when there was nothing (any more) to do.
+Each function returns True when it changed something (a message was queued, a request was
+frozen or closed, the card's check-in window recorded), False when there was nothing (any
+more) to do.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.domain import checkin
 from bot.domain.errors import Conflict
 from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
-from bot.domain.reviews import RequestState, ReviewRequest
+from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.i18n import Translations, Translator, resolve_language
 from bot.storage.uow import UnitOfWork
 from handlers.events import Effect
@@ -44,6 +46,10 @@ class Renderer(Protocol):
 
     def refund_eligible(self, order: Order, t_chat: Translator, moderator_ids: list[int],
                         t_for: Callable[[int], Translator]) -> list[Effect]:
+        ...
+
+    def card(self, order: Order, t: Translator, request: ReviewRequest | None = None,
+             rating: Rating | None = None) -> Effect:
         ...
 
 
@@ -135,6 +141,31 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
         effects = ctx.renderer.refund_eligible(
             order, ctx.translations.get(order.language), moderators,
             lambda user_id: ctx.translations.get(languages.get(user_id)))
+        try:
+            await uow.orders.save(order)
+        except Conflict:
+            return False
+        return await _queue_and_commit(uow, ctx, effects)
+
+
+async def refresh_checkin(ctx: DueContext, order_id: int) -> bool:
+    """The check-in window opened, closed or ended early: record it, and refresh the card
+    when it starts or stops offering the button (bot.domain.checkin)."""
+    async with ctx.uow_factory() as uow:
+        order = await uow.orders.get(order_id)
+        if order is None:
+            return False
+        rating = await uow.ratings.for_order(order_id)
+        state = checkin.window_state(order, rating is not None, ctx.clock.now(), ctx.policy)
+        if state == (order.checkin_window_for, order.checkin_offered):
+            return False  # done already (or not due after all)
+        flipped = state[1] != order.checkin_offered
+        order.checkin_window_for, order.checkin_offered = state
+        effects: list[Effect] = []
+        if flipped and order.status in checkin.WORKING:
+            request = await uow.requests.latest_for(order_id)
+            t = ctx.translations.get(order.language)
+            effects.append(ctx.renderer.card(order, t, request, rating))
         try:
             await uow.orders.save(order)
         except Conflict:

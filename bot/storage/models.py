@@ -49,6 +49,7 @@ def _ts(nullable: bool = True) -> Mapped[datetime | None]:
 
 class OrderRow(Base):
     __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_checkin_offered", "checkin_offered", "checkin_window_for"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     thread_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -73,9 +74,11 @@ class OrderRow(Base):
     refund_wait_started_at: Mapped[datetime | None] = _ts()
     refund_eligible_at: Mapped[datetime | None] = _ts()
     refund_decided_at: Mapped[datetime | None] = _ts()
-    last_pro_message_at: Mapped[datetime | None] = _ts()
+    last_pro_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_client_message_at: Mapped[datetime | None] = _ts()
     checkin_used_at: Mapped[datetime | None] = _ts()
+    checkin_window_for: Mapped[datetime | None] = _ts()
+    checkin_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     chat_active: Mapped[bool] = mapped_column(Boolean, default=True)
     can_read_all: Mapped[bool] = mapped_column(Boolean, default=False)
     bind_token: Mapped[str | None] = mapped_column(String(64), unique=True)

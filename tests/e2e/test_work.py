@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from handlers.callbacks import cb
 from tests.e2e.world import World
 
 pytestmark = pytest.mark.e2e
+CHECKIN = "Check in with the client"
 
 
 @dataclass
@@ -83,16 +86,24 @@ async def test_dispute_reaches_the_moderator_who_resolves_it(world: World) -> No
 
 async def test_one_checkin_in_its_window(world: World) -> None:
     th = await _in_progress(world)
+    seen = await world.mark(th.group)
     await world.advance(timedelta(hours=25))
-    await world.tap(th.group, th.pro, "Check in with the client")
+    opened = await world.wait_text(th.group, "Check-in: not used", after=seen)  # the window
+    assert CHECKIN in _labels(opened)
+    await world.tap(th.group, th.pro, CHECKIN)
     await _answer_prompt(world, th, th.pro, "Write your one check-in",
                          "How did it go? Do you need anything else?")
     await world.wait_text(th.group, "Message from Ana:")
-    await world.wait_text(th.group, "Check-in: used")
-    query = await world.tap(th.group, th.pro, "Check in with the client")
-    answer = await world.wait_answer(query)
+    card = await world.wait_text(th.group, "Check-in: used")
+    assert CHECKIN not in _labels(card)  # used: the card no longer offers it
+    query = await world.forge_tap(th.group, th.pro, cb("chk", 1), int(card["message_id"]))
+    answer = await world.wait_answer(query)  # a tap from an out-of-date client
     assert answer["show_alert"] is True
     assert answer["text"].startswith("You already sent your check-in")
+
+
+def _labels(entry: dict[str, Any]) -> list[str]:
+    return [b["text"] for row in entry.get("buttons") or [] for b in row]
 
 
 async def _alert(world: World, chat: int, user: int, button: str) -> str:

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 
 from handlers.callbacks import cb
+from handlers.events import EditMessage
+from scheduler.setup import ReviewScheduler
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import (
     Work,
@@ -30,8 +32,40 @@ async def bench(tmp_path):  # type: ignore[no-untyped-def]
     await bench.uow_factory.engine.dispose()
 
 
+SECOND, DAY, WEEK = timedelta(seconds=1), timedelta(days=1), timedelta(days=7)
+
+
 async def _tap(bench: Bench, w: Work):  # type: ignore[no-untyped-def]
     return await bench.send(bench.tap(w.group, w.pro, cb("chk", w.order_id)))
+
+
+def _scheduler(bench: Bench) -> ReviewScheduler:
+    return ReviewScheduler(bench.uow_factory, bench.clock, bench.settings,
+                           bench.pipeline.translations)
+
+
+def _offers(card: EditMessage) -> bool:
+    return any(b.text == "Check in with the client" for row in card.keyboard or () for b in row)
+
+
+async def _refreshed(bench: Bench, scheduler: ReviewScheduler, at) -> list[EditMessage]:  # type: ignore[no-untyped-def]
+    """Set the clock, run what the scheduler finds due: the card refreshes it queued."""
+    bench.clock.set(at)
+    await scheduler.run_due()
+    return cards(await bench.new_effects())
+
+
+async def _card_now(bench: Bench, w: Work) -> EditMessage:
+    """The card as it is drawn now (someone taps to refresh it)."""
+    found = cards(await bench.send(bench.tap(w.group, w.stranger, cb("card", w.order_id))))
+    assert len(found) == 1
+    return found[0]
+
+
+async def _last_pro_message(bench: Bench, w: Work):  # type: ignore[no-untyped-def]
+    last = (await order_of(bench, w.order_id)).last_pro_message_at
+    assert last is not None
+    return last
 
 
 async def test_checkin_in_the_window_is_posted_once(bench: Bench) -> None:
@@ -116,3 +150,57 @@ async def test_answer_after_the_window_closed_is_not_sent(bench: Bench) -> None:
     effects = await reply(bench, w.group, w.pro, effects, "How did it go?")
     assert next(m.text for m in sent(effects)).startswith("The check-in window has closed")
     assert (await order_of(bench, w.order_id)).checkin_used_at is None
+
+
+async def test_the_card_offers_the_check_in_from_exactly_24_hours_to_exactly_7_days(
+        bench: Bench) -> None:
+    w = await working(bench)
+    last, scheduler = await _last_pro_message(bench, w), _scheduler(bench)
+    assert not _offers(await _card_now(bench, w))
+    assert await _refreshed(bench, scheduler, last + DAY - SECOND) == []
+    opened = await _refreshed(bench, scheduler, last + DAY)
+    assert len(opened) == 1 and _offers(opened[0]) and "Check-in: not used" in opened[0].text
+    assert await _refreshed(bench, scheduler, last + WEEK) == []  # still open at 7 days
+    assert _offers(await _card_now(bench, w))
+    assert "must not ask for a rating" in prompt_of(await _tap(bench, w)).text
+    closed = await _refreshed(bench, scheduler, last + WEEK + SECOND)
+    assert len(closed) == 1 and not _offers(closed[0])
+    assert not _offers(await _card_now(bench, w))
+    assert await _refreshed(bench, scheduler, last + 30 * DAY) == []
+
+
+async def test_the_pro_writing_again_starts_the_window_over(bench: Bench) -> None:
+    w = await working(bench)
+    last, scheduler = await _last_pro_message(bench, w), _scheduler(bench)
+    assert _offers((await _refreshed(bench, scheduler, last + DAY))[0])
+    bench.advance(timedelta(hours=2))
+    await bench.send(bench.text(w.group, w.pro, "I will pass by on Monday to check the tap"))
+    again = await _last_pro_message(bench, w)
+    assert again == last + DAY + timedelta(hours=2)
+    ended = await _refreshed(bench, scheduler, again)
+    assert len(ended) == 1 and not _offers(ended[0])
+    assert await _refreshed(bench, scheduler, again + DAY - SECOND) == []
+    reopened = await _refreshed(bench, scheduler, again + DAY)
+    assert len(reopened) == 1 and _offers(reopened[0])
+
+
+async def test_the_client_answering_ends_the_offer_for_good(bench: Bench) -> None:
+    w = await working(bench)
+    last, scheduler = await _last_pro_message(bench, w), _scheduler(bench)
+    assert _offers((await _refreshed(bench, scheduler, last + 2 * DAY))[0])
+    await bench.send(bench.text(w.group, w.client, "All good, thanks!"))
+    ended = await _refreshed(bench, scheduler, last + 2 * DAY)
+    assert len(ended) == 1 and not _offers(ended[0])
+    assert await _refreshed(bench, scheduler, last + WEEK + SECOND) == []
+    assert not _offers(await _card_now(bench, w))
+
+
+async def test_the_card_stops_offering_the_check_in_once_it_is_sent(bench: Bench) -> None:
+    w = await working(bench)
+    last, scheduler = await _last_pro_message(bench, w), _scheduler(bench)
+    await _refreshed(bench, scheduler, last + DAY + timedelta(hours=1))
+    effects = await reply(bench, w.group, w.pro, await _tap(bench, w), "How did it go?")
+    used = cards(effects)
+    assert used and not _offers(used[-1]) and "Check-in: used" in used[-1].text
+    later = await _refreshed(bench, scheduler, last + 8 * DAY)
+    assert len(later) == 1 and not _offers(later[0])  # the window's close: still not offered

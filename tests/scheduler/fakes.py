@@ -13,11 +13,11 @@ from sqlalchemy import select
 from bot.delivery import codec
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
-from bot.domain.reviews import RequestMode, ReviewRequest
+from bot.domain.reviews import Rating, RequestMode, ReviewRequest
 from bot.i18n import Translator
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWork
-from handlers.events import EditKeyboard, Effect, Ref, SendMessage
+from handlers.events import EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from scheduler import reconcile
 from scheduler.setup import ReviewScheduler
 
@@ -55,6 +55,12 @@ class FakeRenderer:
         return chat + [SendMessage(m, f"refund {order.id} mod {m} {t_for(m).language}")
                        for m in moderator_ids]
 
+    def card(self, order: Order, t: Translator, request: ReviewRequest | None = None,
+             rating: Rating | None = None) -> Effect:
+        offered = "check-in offered" if order.checkin_offered else "no check-in"
+        return EditMessage(order.chat_id, f"card {order.id} {offered}",
+                           ref=Ref("card", order.id or 0), order_id=order.id)
+
     def _maybe_fail(self) -> None:
         if self.fail_times > 0:
             self.fail_times -= 1
@@ -84,10 +90,10 @@ async def texts(uow_factory: UowFactory) -> list[str]:
 
 async def add_order(uow_factory: UowFactory, *, done_at: datetime | None = None,
                     chat_id: int = -100, tz: str = "Europe/Madrid",
-                    language: str = "es") -> Order:
+                    language: str = "es", pro_wrote_at: datetime | None = None) -> Order:
     order = Order(chat_id=chat_id, title="Boiler repair", pro_id=PRO, language=language,
                   timezone=tz, created_at=(done_at or T0) - timedelta(days=3),
-                  included_revisions=2, client_id=CLIENT)
+                  included_revisions=2, client_id=CLIENT, last_pro_message_at=pro_wrote_at)
     if done_at is not None:
         order.status, order.done_at = Status.DONE, done_at
     async with uow_factory() as uow:
