@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.errors import AlreadyDone, InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
@@ -46,13 +46,11 @@ async def star_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[E
     on_request = await ctx.uow.refs.lookup(event.chat_id, event.message_id or 0) == \
         Ref("request", request.id or 0)
     if before is not None and on_request and before.stars == value:
-        raise AlreadyDone("a double tap on the stars")
+        return _already_rated(event, ctx, order, request, before)
     rating = await rating_service.rate(ctx.uow, request, order, event.user.id, value, ctx.now,
                                        ctx.policy)
     t = ctx.t_order(order)
-    rated = t._("{client} rated: {stars}").format(client=t.isolate(order.client_name),
-                                                  stars=stars(rating.stars))
-    shown = request_text(order, request, t) + "\n\n" + rated
+    shown = _rated_request(order, request, rating, t)
     edits: list[Effect] = [EditMessage(event.chat_id, shown, None, message_id=event.message_id)]
     if before is not None and not on_request:  # a "Change my rating" row: the request too
         changed = t._("{client} changed the rating: {stars}").format(
@@ -63,6 +61,24 @@ async def star_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[E
     alert = ctx.t_person(event, order)._("Thank you! Now a few optional details.")
     return [AnswerCallback(event.callback_id or "", alert), *edits,
             _aspect_question(order, request, t, ASPECTS[0]), await current_card(ctx, order)]
+
+
+def _rated_request(order: Order, request: ReviewRequest, rating: Rating, t: Translator) -> str:
+    rated = t._("{client} rated: {stars}").format(client=t.isolate(order.client_name),
+                                                  stars=stars(rating.stars))
+    return request_text(order, request, t) + "\n\n" + rated
+
+
+def _already_rated(event: ChatEvent, ctx: Context, order: Order, request: ReviewRequest,
+                   rating: Rating) -> list[Effect]:
+    """The same stars tapped again (a double tap, a stale message): the alert says the rating
+    that stands, and the tapped request shows it, without buttons."""
+    t_person = ctx.t_person(event, order)
+    text = t_person._("You already rated {order}: {stars}.").format(
+        order=order_ref(t_person, order.id, order.title), stars=stars(rating.stars))
+    shown = _rated_request(order, request, rating, ctx.t_order(order))
+    return [AnswerCallback(event.callback_id or "", text, True),
+            EditMessage(event.chat_id, shown, None, message_id=event.message_id)]
 
 
 def _aspect_question(order: Order, request: ReviewRequest, t: Translator,

@@ -53,6 +53,8 @@ def _from_message(update_id: int, message: Any, bot_username: str) -> ChatEvent 
     if message.left_chat_member is not None:
         return ChatEvent(kind=EventKind.MEMBER_LEFT,
                          members=(person(message.left_chat_member),), **base)
+    if message.new_chat_title is not None:  # a renamed group: nobody wrote anything
+        return None
     if message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None:
         return ChatEvent(kind=EventKind.MIGRATED, migrate_to_chat_id=message.migrate_to_chat_id,
                          migrate_from_chat_id=message.migrate_from_chat_id, **base)

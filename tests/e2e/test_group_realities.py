@@ -36,6 +36,13 @@ async def outbox(world: World, chat: int) -> list[tuple[str, str | None]]:
         return [(str(r[0]), r[1]) for r in rows]
 
 
+async def cards_posted(world: World, chat: int) -> int:
+    """How many times the card was posted in the chat, once the outbox is empty."""
+    await world.flush()
+    posted = await world.entries(chat, kinds=("message",))
+    return len([e for e in posted if CARD in (e.get("text") or "")])
+
+
 def labels(entry: Entry) -> list[str]:
     return [b["text"] for row in entry.get("buttons") or [] for b in row]
 
@@ -47,6 +54,7 @@ async def test_upgrade_the_order_follows_to_the_supergroup(world: World) -> None
     supergroup = await world.control.upgrade_to_supergroup(th.group)
     card = await world.wait_text(supergroup, CARD)
     assert card["kind"] == "message" and "Client: Luis" in card["text"]
+    assert await cards_posted(world, supergroup) == 1  # both service messages: one card
     moved = Thread(supergroup, th.pro, th.client)
     await set_status(world, moved, "In progress")
     await world.wait_text(supergroup, "Status: In progress")
@@ -64,8 +72,12 @@ async def test_a_message_queued_across_the_upgrade_arrives_in_the_supergroup(
     supergroup = await world.control.upgrade_to_supergroup(th.group)
     await world.wait_text(supergroup, CARD)
     await world.advance(timedelta(seconds=30))
-    await world.wait_text(supergroup, "at what stage is the job?")
+    panel = await world.wait_text(supergroup, "at what stage is the job?")
+    assert panel["kind"] == "message"
     assert ("failed", None) not in await outbox(world, th.group)
+    assert not [e for e in await world.entries(th.group, kinds=("message",))
+                if "at what stage" in (e.get("text") or "")]
+    assert await cards_posted(world, supergroup) == 1
 
 
 # --- removal and re-adding ----------------------------------------------------------------------
@@ -123,3 +135,47 @@ async def test_stale_stars_after_the_rating_window(world: World) -> None:
     card = await world.wait_text(th.group, CARD)
     assert "Rating:" not in card["text"]
     assert not [e for e in await quiet(world, th.group, seen) if e["kind"] == "message"]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"outbox_max_attempts": 2}])
+async def test_stale_stars_after_the_rating_was_given(world: World) -> None:
+    th = await open_order(world)
+    request = await requested_now(world, th)
+    await world.flush()
+    # the edit that takes the stars away is given up: they are still there to tap again
+    await world.control.inject_fault("500", count=2, method="editMessageText",
+                                     chat_id=th.group)
+    await step(world, th.group, th.client, "5 ⭐", "Optional: how would you rate this aspect")
+    await world.flush()
+    stale = next(m for m in await world.control.messages(th.group)
+                 if m["message_id"] == request["message_id"])
+    assert "5 ⭐" in labels(stale)
+    seen = await world.mark(th.group)
+    answer = await world.wait_answer(
+        await world.tap(th.group, th.client, "5 ⭐", int(request["message_id"])))
+    assert answer == answer | {"show_alert": True,
+                               "text": "You already rated order #1 «Kitchen tap»: ★★★★★."}
+    refreshed = await world.wait_text(th.group, "Luis rated: ★★★★★", after=seen)
+    assert refreshed["kind"] == "edit" and refreshed["message_id"] == request["message_id"]
+    assert refreshed["buttons"] == []
+    posted = [e for e in await quiet(world, th.group, seen) if e["kind"] == "message"]
+    assert posted == []  # no second round of aspect questions
+
+
+# --- service messages ------------------------------------------------------------------------
+async def test_a_renamed_group_is_not_a_message(world: World) -> None:
+    th = await open_order(world)
+    await set_status(world, th, "Not going ahead", "Why is the job not going ahead?")
+    await step(world, th.group, th.pro, "The client did not answer after several tries",
+               "Saved: not going ahead")
+    seen = await world.mark(th.group)
+    await world.control.set_title(th.group, "Kitchen tap (Luis)", by=th.client)
+    await world.say(th.group, th.pro, "/help")  # handled after the rename: a marker
+    await world.wait_text(th.group, "order thread", after=seen)
+    history = world.sandbox.state.primary_bot().updates.history.values()
+    assert [u.payload["new_chat_title"] for u in history
+            if "new_chat_title" in u.payload] == ["Kitchen tap (Luis)"]
+    assert not [e for e in await quiet(world, th.group, seen)
+                if "refund wait" in (e.get("text") or "")]
+    await world.advance(timedelta(hours=48))  # the rename did not stop the refund wait
+    await world.wait_text(th.group, "is now eligible for the credit refund", after=seen)

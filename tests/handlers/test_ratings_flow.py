@@ -207,7 +207,10 @@ async def test_double_tap_on_the_stars_changes_nothing(bench: Bench) -> None:
                                th.request_message))
     effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 4),
                                          th.request_message))
-    assert alerts(effects) == ["That was already done."]
-    assert not texts(effects)
+    assert alerts(effects) == ["You already rated order #1 «Kitchen tap»: ★★★★☆."]
+    shown = [e for e in effects if isinstance(e, EditMessage)]
+    assert [(e.message_id, e.keyboard) for e in shown] == [(th.request_message, None)]
+    assert shown[0].text.endswith("Luis rated: ★★★★☆")
+    assert not [e for e in effects if isinstance(e, SendMessage)]
     rating, history, _request = await _stored(bench, th)
     assert rating.stars == 4 and history == []
