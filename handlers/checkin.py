@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain import checkin
 from bot.domain.errors import NotAllowed
 from bot.domain.order import Order, Role
 from bot.domain.prompts import Prompt, PromptStep
@@ -63,11 +64,22 @@ async def ask_checkin(event: ChatEvent, ctx: Context, callback: Callback) -> lis
     if ctx.role(order, event.user.id) != Role.PRO:
         raise NotAllowed("only the professional checks in")
     block = await work.checkin_block(ctx.uow, order, ctx.now, ctx.policy)
-    if block is not None:
+    if block is not None:  # a tap on a card drawn before the window ended: redraw it too
         text = block_text(ctx.t_person(event, order), ctx, order, block)
-        return [AnswerCallback(event.callback_id or "", text, True)]
+        return [AnswerCallback(event.callback_id or "", text, True), await _redrawn(ctx, order)]
     await work.offer_checkin(ctx.uow, order, event.user.id, ctx.now, ctx.policy)
     return [await _prompt(event, ctx, order)]
+
+
+async def _redrawn(ctx: Context, order: Order) -> Effect:
+    """The card as it is now: the window's state is recorded first if the scheduler has not
+    caught up with it yet (bot.domain.checkin)."""
+    rating = await ctx.uow.ratings.for_order(order.id or 0)
+    state = checkin.window_state(order, rating is not None, ctx.now, ctx.policy)
+    if state != (order.checkin_window_for, order.checkin_offered):
+        order.checkin_window_for, order.checkin_offered = state
+        await ctx.uow.orders.save(order)
+    return await current_card(ctx, order)
 
 
 async def _prompt(event: ChatEvent, ctx: Context, order: Order) -> SendMessage:

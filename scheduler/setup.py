@@ -73,6 +73,9 @@ class ReviewScheduler:
         self._waking = 0  # wake-up or sweep jobs running now
         self._rerun = False  # something was scheduled during a sweep: look again
         self._planned: datetime | None = None  # the next due time the last sweep found
+        self._idle = asyncio.Event()  # no wake-up job is running
+        self._idle.set()
+        self._stopped = False
         self.aps.add_listener(self._after_job, EVENT_JOB_EXECUTED)
 
     @property
@@ -87,32 +90,45 @@ class ReviewScheduler:
 
     async def start(self) -> None:
         """Start APScheduler, then become the active scheduler or stand by."""
+        self._stopped = False
         if not self.aps.running:
             self.aps.start()
         reconcile.every(self.aps, self.check_leadership, reconcile.LEADER_JOB, self.leader_retry)
         await self.check_leadership()
 
     async def stop(self) -> None:
+        """Stop waking up; return once no job of ours touches the database any more.
+
+        APScheduler is shut down last: its asyncio executor cancels the jobs still running,
+        and a sweep cancelled inside a unit of work would leave the database to chance."""
+        self._stopped = True
+        async with self._sweep_lock:  # let a running sweep finish
+            self.active = False
+        await self._idle.wait()  # wake-up jobs find the scheduler inactive and return
         if self.aps.running:
             self.aps.shutdown(wait=False)
-        async with self._sweep_lock:  # let a running sweep finish its item
-            self.active = False
-            await self.leadership.release()
+        await self.leadership.release()
 
     async def check_leadership(self) -> None:
         """Standby: try to take over. Active: make sure the lock is still held."""
         if self.active and not await self.leadership.alive():
             self._demote()
         elif not self.active and await self.leadership.acquire():
-            self._promote()
+            if self._stopped:  # stopped while acquiring
+                await self.leadership.release()
+            else:
+                self._promote()
 
     async def run_due(self, limit: int | None = None) -> int:
         """The sweep: everything due now, in due order, in pages; how many items were done."""
         async with self._sweep_lock:
-            now = self.clock.now()
-            done = await sweep(self.context(), now, limit, self.batch_size, self._observe)
-            self._swept_until = now
-            return done
+            return await self._sweep(limit)
+
+    async def _sweep(self, limit: int | None) -> int:
+        now = self.clock.now()
+        done = await sweep(self.context(), now, limit, self.batch_size, self._observe)
+        self._swept_until = now
+        return done
 
     def _observe(self, item: DueItem) -> None:
         """The lag metric: how late the last due item was done (0 when on time)."""
@@ -153,16 +169,22 @@ class ReviewScheduler:
         if not self.active:
             return
         self._waking += 1
+        self._idle.clear()
         try:
             self._planned = await self._catch_up()
         finally:
             self._waking -= 1
+            if not self._waking:
+                self._idle.set()
 
     async def _catch_up(self) -> datetime | None:
         """Sweep until nothing is due now; the next due time (None: nothing is pending)."""
         while True:
             self._rerun = False
-            done = await self.run_due(limit=self.batch_size)
+            async with self._sweep_lock:
+                if not self.active:  # stopped or demoted while waiting for the sweep
+                    return None
+                done = await self._sweep(self.batch_size)
             due = await reconcile.next_due(self.uow_factory, self._policy, self._swept_until)
             full_page = done >= self.batch_size
             if not self.active or not (full_page or self._rerun or _is_due(due, self.clock)):

@@ -204,3 +204,15 @@ async def test_the_card_stops_offering_the_check_in_once_it_is_sent(bench: Bench
     assert used and not _offers(used[-1]) and "Check-in: used" in used[-1].text
     later = await _refreshed(bench, scheduler, last + 8 * DAY)
     assert len(later) == 1 and not _offers(later[0])  # the window's close: still not offered
+
+
+async def test_a_tap_on_a_card_drawn_before_the_close_is_refused_and_redraws_it(
+        bench: Bench) -> None:
+    w = await working(bench)
+    last, scheduler = await _last_pro_message(bench, w), _scheduler(bench)
+    assert _offers((await _refreshed(bench, scheduler, last + DAY))[0])
+    bench.clock.set(last + WEEK + SECOND)  # closed, but the scheduler has not run yet
+    effects = await _tap(bench, w)
+    assert alert(effects).startswith("The check-in window has closed")
+    redrawn = cards(effects)
+    assert len(redrawn) == 1 and not _offers(redrawn[0])

@@ -143,3 +143,29 @@ async def test_poke_moves_the_wake_up_to_a_newly_scheduled_earlier_note(
     assert wake is not None
     assert wake.next_run_time is not None
     assert abs(wake.next_run_time - datetime.now(UTC) - 3 * HOUR) < timedelta(seconds=30)
+
+
+async def test_stopping_during_a_sweep_lets_it_finish_and_the_database_stays_usable(
+        db: Db, clock: FakeClock, make_scheduler: MakeScheduler) -> None:
+    """APScheduler's shutdown cancels running jobs; a sweep cancelled inside a unit of work
+    could leave the engine's lock held and every later unit of work waiting."""
+    uow = db.uow_factory()
+    order = await add_order(uow, done_at=T0)
+    notes = [await add_note(uow, order, T0 + timedelta(minutes=i)) for i in range(30)]
+    clock.set(T0 + HOUR)
+    stopping: list[asyncio.Task[None]] = []
+    asked = asyncio.Event()
+
+    def stop_midway(request: ReviewRequest) -> None:
+        if request.id == notes[3].id:
+            stopping.append(asyncio.get_running_loop().create_task(scheduler.stop()))
+            asked.set()
+
+    scheduler = make_scheduler(renderer=FakeRenderer(on_render=stop_midway), sweep_interval=3600)
+    await scheduler.start()
+    await asyncio.wait_for(asked.wait(), 10)
+    await asyncio.wait_for(stopping[0], 10)
+    async with asyncio.timeout(5), scheduler.uow_factory() as work:
+        assert work.conn is not None
+    assert await texts(uow) == [f"note {n.id} es" for n in notes]  # the sweep finished
+    assert not scheduler.aps.running and not scheduler.active
