@@ -108,11 +108,15 @@ class UnitOfWork:
         self._after_commit.append(callback)
 
     async def _release(self) -> None:
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
-        if self._lock is not None and self._lock.locked():
-            self._lock.release()
+        # The writer lock is released even when closing is cancelled (a job stopped at
+        # shutdown), or every later unit of work in this process would wait for ever.
+        try:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                await conn.close()
+        finally:
+            if self._lock is not None and self._lock.locked():
+                self._lock.release()
 
     def _bind(self, conn: AsyncConnection) -> None:
         self.orders = OrderRepository(conn, table_of(OrderRow), Order)

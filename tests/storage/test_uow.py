@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.order import Status
 from bot.storage.db import create_engine
@@ -94,3 +97,25 @@ async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
     finally:
         await engine.dispose()
     assert (mode, keys) == ("wal", 1)
+
+
+async def test_a_unit_of_work_cancelled_while_closing_frees_the_writer_turn(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    factory = UnitOfWorkFactory(create_engine(sqlite_url))
+    try:
+        uow = factory()
+        await uow.__aenter__()
+        conn = uow.conn
+
+        async def cancelled_close(_self: AsyncConnection) -> None:
+            raise asyncio.CancelledError
+
+        monkeypatch.setattr(AsyncConnection, "close", cancelled_close)
+        with pytest.raises(asyncio.CancelledError):
+            await uow.__aexit__(None, None, None)
+        monkeypatch.undo()
+        await conn.close()
+        async with asyncio.timeout(5), factory() as again:
+            assert isinstance(again, UnitOfWork)
+    finally:
+        await factory.engine.dispose()
