@@ -29,7 +29,7 @@ TOKEN = "123456:TEST"
 SECRET = "e2e-Secret_token"
 FRAMEWORKS = ("aiogram", "ptb")
 MODES = ("polling", "webhook")
-START_TIMEOUT = 10.0
+START_TIMEOUT = 30.0  # a loaded 2-core machine can take several seconds to start a bot
 STOP_TIMEOUT = 10.0
 
 
