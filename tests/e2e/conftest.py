@@ -1,8 +1,8 @@
 """End-to-end harness: the sandbox, a migrated SQLite database, the bot through a framework.
 
-`world` is parametrized over the frameworks ("aiogram", "ptb"); the mode is "polling" unless a
-test parametrizes `mode` (`@pytest.mark.parametrize("mode", MODES)`). Override `app_factory`
-to run a stand-in core, `settings_overrides` to change settings.
+`world` is parametrized over the frameworks ("aiogram", "ptb") and the modes ("polling",
+"webhook"); a test that needs one mode pins it (`@pytest.mark.parametrize("mode", ["polling"])`).
+Override `app_factory` to run a stand-in core, `settings_overrides` to change settings.
 """
 
 from __future__ import annotations
@@ -62,9 +62,10 @@ def framework(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def mode() -> str:
-    return "polling"
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """Every scenario runs in long polling and in webhook mode, unless a test pins one."""
+    return str(request.param)
 
 
 @pytest.fixture

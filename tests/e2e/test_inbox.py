@@ -97,6 +97,7 @@ async def test_the_same_tap_twice_at_once_changes_the_status_once(world: World) 
     assert sum("please confirm that you hired" in (e.get("text") or "") for e in shown) == 1
 
 
+@pytest.mark.parametrize("mode", ["polling"])
 async def test_two_taps_at_once_change_the_status_once(world: World) -> None:
     """The same button tapped twice at once by the same person: two real taps (two update ids,
     two callback queries) handled at the same moment, as two instances of the bot (or a

@@ -66,6 +66,7 @@ async def test_health_and_metrics_in_webhook_mode(world: World) -> None:
     assert samples["orderbot_messages_sent_total"] == 1  # the /help answer
 
 
+@pytest.mark.parametrize("mode", ["polling"])
 async def test_health_and_metrics_on_the_metrics_port_in_polling_mode(world: World) -> None:
     assert world.running.webhook is None and world.running.health_port
     th = await open_order(world)
