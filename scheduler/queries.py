@@ -79,10 +79,19 @@ def _key_and_offset(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[A
                                                        r.frozen_at.is_(None)), timedelta(0))
     if kind is Kind.CLOSE:
         joined = _requests.join(_orders, o.id == r.order_id)
-        return (select(r.id, o.done_at).select_from(joined).where(r.state.in_(_OPEN)),
-                policy.rating_window)
+        return (select(r.id, o.done_at).select_from(joined).where(
+            _not_indexed(r.state).in_(_OPEN)), policy.rating_window)
     return (select(o.id, o.refund_wait_started_at).where(
         o.status == Status.NOT_GOING_AHEAD, o.refund_eligible_at.is_(None)), policy.refund_wait)
+
+
+def _not_indexed(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The column as an expression, so the planner walks `orders.done_at` instead.
+
+    Without statistics (SQLite has none until ANALYZE) the planner would start from the
+    requests' state index and join half a million open requests to find the earliest close
+    (0.5 s a query at a million pending); from the done_at index it reads a few rows."""
+    return func.coalesce(column, column)
 
 
 def _checkin(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], timedelta]:
