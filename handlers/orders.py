@@ -123,12 +123,10 @@ async def claim(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effe
     await order_service.claim_client(ctx.uow, order, event.user.id, event.user.name, ctx.now,
                                      moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
-    return [AnswerCallback(event.callback_id or "", ctx.t_person(event, order)._(
-                "You are the client of this order.")),
-            card(order, t_chat),
-            say(order, t_chat._("{client} is the client of {order}.").format(
-                client=t_chat.isolate(order.client_name),
-                order=t_chat._("order #{id}").format(id=t_chat.isolate(order.id))))]
+    return _claimed(event, ctx, order,
+                    ctx.t_person(event, order)._("You are the client of this order."),
+                    t_chat._("{client} is the client of {order}.").format(
+                        client=t_chat.isolate(order.client_name), order=_order_no(t_chat, order)))
 
 
 async def claim_pro(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
@@ -137,12 +135,21 @@ async def claim_pro(event: ChatEvent, ctx: Context, callback: Callback) -> list[
     await order_service.claim_pro(ctx.uow, order, event.user.id, event.user.name, ctx.now,
                                   moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
-    return [AnswerCallback(event.callback_id or "", ctx.t_person(event, order)._(
-                "You are the professional of this order.")),
-            card(order, t_chat),
-            say(order, t_chat._("{pro} is the professional of {order}.").format(
-                pro=t_chat.isolate(order.pro_name),
-                order=t_chat._("order #{id}").format(id=t_chat.isolate(order.id))))]
+    return _claimed(event, ctx, order,
+                    ctx.t_person(event, order)._("You are the professional of this order."),
+                    t_chat._("{pro} is the professional of {order}.").format(
+                        pro=t_chat.isolate(order.pro_name), order=_order_no(t_chat, order)))
+
+
+def _order_no(t: Translator, order: Order) -> str:
+    return t._("order #{id}").format(id=t.isolate(order.id))
+
+
+def _claimed(event: ChatEvent, ctx: Context, order: Order, alert: str,
+             announcement: str) -> list[Effect]:
+    """A role taken: the tapper's alert, the card redrawn, and the chat told who it is."""
+    return [AnswerCallback(event.callback_id or "", alert),
+            card(order, ctx.t_order(order)), say(order, announcement)]
 
 
 async def refresh_card(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:

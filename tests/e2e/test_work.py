@@ -67,11 +67,17 @@ async def test_new_delivery_date_proposed_and_accepted(world: World) -> None:
     await world.wait_text(th.group, "Delivery date:")
 
 
-async def test_dispute_reaches_the_moderator_who_resolves_it(world: World) -> None:
+async def _moderator_in_private(world: World) -> int:
+    """A moderator who has started the private chat where dispute notices arrive."""
     moderator = await world.user("Mod", "en", "mod")
     await world.add_moderator(moderator)
     await world.say(moderator, moderator, "/start")
     await world.wait_text(moderator, "order thread")
+    return moderator
+
+
+async def test_dispute_reaches_the_moderator_who_resolves_it(world: World) -> None:
+    moderator = await _moderator_in_private(world)
     th = await _in_progress(world)
     await world.tap(th.group, th.client, "Open a dispute")
     await _answer_prompt(world, th, th.client, "Why are you opening a dispute",
@@ -169,10 +175,7 @@ async def test_the_client_refuses_a_new_delivery_date(world: World) -> None:
 
 async def test_the_professional_opens_a_dispute_and_moderators_get_the_history(
         world: World) -> None:
-    moderator = await world.user("Mod", "en", "mod")
-    await world.add_moderator(moderator)
-    await world.say(moderator, moderator, "/start")
-    await world.wait_text(moderator, "order thread")
+    moderator = await _moderator_in_private(world)
     th = await _in_progress(world)
     await world.tap(th.group, th.pro, "Open a dispute")
     await _answer_prompt(world, th, th.pro, "Why are you opening a dispute",
