@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     bot_token: str = ""
     framework: Literal["aiogram", "ptb"] = "aiogram"
     api_base_url: str = "https://api.telegram.org"
-    database_url: str = "sqlite+aiosqlite:///orderbot.db"
+    database_url: str = "sqlite:///orderbot.db"
     redis_url: str | None = None
     default_language: Literal["en", "es", "pt", "ar"] = "es"
     timezone: str = "Europe/Madrid"

@@ -8,15 +8,27 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.storage.sqlite_inline import inline_url
+
+# SQLite's own wait for a lock held by another process. Statements run on the event loop's
+# thread, so this wait blocks the loop: it is kept short, and the unit of work waits for a
+# busy database asynchronously instead (`bot.storage.uow.LOCKED_PATIENCE_S`).
+SQLITE_BUSY_TIMEOUT_MS = 20
+# Migrations and the schema check run before the bot does, where a blocking wait harms nothing.
+BLOCKING_BUSY_TIMEOUT_MS = 30_000
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def create_engine(url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+                  **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-        _configure_sqlite(engine)
+        engine = create_async_engine(inline_url(make_url(url)),
+                                     connect_args={"timeout": sqlite_busy_timeout_ms / 1000},
+                                     **kwargs)
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
@@ -24,8 +36,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL, a busy timeout, and BEGIN IMMEDIATE so that writers queue instead of failing."""
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
+    """WAL, a short busy timeout, and BEGIN IMMEDIATE so that a transaction takes the write
+    lock when it starts (and waits for it there) instead of failing half-way."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +47,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 import migrations
-from bot.storage.db import create_engine
+from bot.storage.db import BLOCKING_BUSY_TIMEOUT_MS, create_engine
 
 
 class SchemaOutdated(RuntimeError):
@@ -42,7 +42,7 @@ def _current(connection: Connection) -> str | None:
 
 
 async def current_revision(url: str) -> str | None:
-    engine = create_engine(url)
+    engine = create_engine(url, sqlite_busy_timeout_ms=BLOCKING_BUSY_TIMEOUT_MS)
     try:
         async with engine.connect() as conn:
             return await conn.run_sync(_current)

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from types import TracebackType
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.order import Order
@@ -39,6 +40,11 @@ from bot.storage.support_repos import (
     OutboxRepository,
     PeopleRepository,
 )
+
+# How long a unit of work waits for SQLite's write lock while another process holds it.
+LOCKED_PATIENCE_S = 30.0
+_FIRST_RETRY_S = 0.005
+_LAST_RETRY_S = 0.25
 
 
 class UnitOfWork:
@@ -75,8 +81,7 @@ class UnitOfWork:
         if self._lock is not None:
             await self._lock.acquire()
         try:
-            self._conn = await self._engine.connect()
-            await self._conn.begin()
+            self._conn = await self._open()
         except BaseException:
             await self._release()
             raise
@@ -95,6 +100,28 @@ class UnitOfWork:
         if self.committed and exc is None:
             for callback in self._after_commit:
                 callback()
+
+    async def _open(self) -> AsyncConnection:
+        """A connection in a new transaction. On SQLite (where writers take turns, `_lock`)
+        a write lock held by another process is waited for here, asleep, without holding the
+        event loop: SQLite's own busy wait would block it (`bot.storage.db`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LOCKED_PATIENCE_S
+        pause = _FIRST_RETRY_S
+        while True:
+            conn = await self._engine.connect()
+            try:
+                await conn.begin()
+                return conn
+            except OperationalError as error:
+                await conn.close()
+                if self._lock is None or not _locked(error) or loop.time() >= deadline:
+                    raise
+            except BaseException:
+                await conn.close()
+                raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _LAST_RETRY_S)
 
     async def commit(self) -> None:
         await self.conn.commit()
@@ -132,6 +159,10 @@ class UnitOfWork:
         self.inbox = InboxRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.refs = MessageRefRepository(conn)
+
+
+def _locked(error: OperationalError) -> bool:
+    return "database is locked" in str(error.orig).lower()
 
 
 class UnitOfWorkFactory:
