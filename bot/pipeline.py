@@ -99,9 +99,8 @@ class Pipeline:
         user = event.user
         chosen = None
         if not user.is_bot and user.id:
-            await uow.people.seen(user.id, user.name, user.language, now)
-            person = await uow.people.get(user.id)
-            chosen = person.chosen_language if person else None
+            person = await uow.people.seen(user.id, user.name, user.language, now)
+            chosen = person.chosen_language
         moderators = frozenset(self.settings.moderator_ids) | await uow.moderators.ids()
         return Context(uow=uow, now=now, settings=self.settings, policy=self.settings.policy(),
                        translations=self.translations, checker=self.checker,

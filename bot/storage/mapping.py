@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Table
@@ -12,8 +13,13 @@ T = TypeVar("T")
 
 
 def to_domain(cls: type[T], row: Mapping[str, Any]) -> T:
-    names = {f.name for f in fields(cls) if f.init}  # type: ignore[arg-type]
+    names = _init_fields(cls)  # type: ignore[arg-type]
     return cls(**{name: value for name, value in row.items() if name in names})
+
+
+@cache
+def _init_fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if f.init)
 
 
 def to_values(obj: object, table: Table,

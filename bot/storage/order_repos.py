@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
@@ -27,17 +28,20 @@ from bot.storage.models import (
     table_of,
 )
 from bot.storage.repositories import TableRepository
+from bot.storage.statements import by_params, cached, select_by
 
 
 class OrderRepository(TableRepository[Order]):
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
         a topic is given: a forum can hold one order per topic)."""
-        c = self.table.c
-        where = [c.chat_id == chat_id]
-        if thread_id is not None:
-            where.append(c.thread_id == thread_id)
-        rows = await self.find(*where, order_by=c.id.desc(), limit=1)
+        if thread_id is None:
+            query, params = select_by(self.table, "chat_id", newest_first=True), \
+                by_params(chat_id=chat_id)
+        else:
+            query = select_by(self.table, "chat_id", "thread_id", newest_first=True)
+            params = by_params(chat_id=chat_id, thread_id=thread_id)
+        rows = await self.load(query, params)
         return rows[0] if rows else None
 
     async def by_token(self, token: str) -> Order | None:
@@ -83,14 +87,19 @@ class OrderRepository(TableRepository[Order]):
 
 class RequestRepository(TableRepository[ReviewRequest]):
     async def active_for(self, order_id: int) -> ReviewRequest | None:
-        c = self.table.c
-        rows = await self.find(c.order_id == order_id, c.state.in_(list(ACTIVE_REQUEST_STATES)),
-                               order_by=c.id.desc(), limit=1)
+        rows = await self.load(cached(("active_request", self.table), self._active_query),
+                               by_params(order_id=order_id))
         return rows[0] if rows else None
 
+    def _active_query(self) -> Select[Any]:
+        c = self.table.c
+        return select(self.table).where(
+            c.order_id == bindparam("_order_id"), c.state.in_(list(ACTIVE_REQUEST_STATES))
+        ).order_by(c.id.desc()).limit(1)
+
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
-        rows = await self.find(self.table.c.order_id == order_id,
-                               order_by=self.table.c.id.desc(), limit=1)
+        rows = await self.load(select_by(self.table, "order_id", newest_first=True),
+                               by_params(order_id=order_id))
         return rows[0] if rows else None
 
     async def due_notes(self, now: datetime, limit: int) -> list[ReviewRequest]:
@@ -113,7 +122,7 @@ class RequestRepository(TableRepository[ReviewRequest]):
 
 class RatingRepository(TableRepository[Rating]):
     async def for_order(self, order_id: int) -> Rating | None:
-        rows = await self.find(self.table.c.order_id == order_id)
+        rows = await self.load(select_by(self.table, "order_id"), by_params(order_id=order_id))
         return rows[0] if rows else None
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, insert, select, update
+from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.errors import Conflict
 from bot.storage.mapping import to_domain, to_values
+from bot.storage.statements import by_params, insert_row, select_by, update_by_id
 
 T = TypeVar("T")
 
@@ -23,8 +24,13 @@ class TableRepository(Generic[T]):
         self._versioned = "version" in table.c
 
     async def get(self, id_: int) -> T | None:
-        rows = await self.find(self.table.c.id == id_)
+        rows = await self.load(select_by(self.table, "id"), by_params(id=id_))
         return rows[0] if rows else None
+
+    async def load(self, query: Select[Any], params: dict[str, Any]) -> list[T]:
+        """The objects a prepared query (`bot.storage.statements`) finds with `params`."""
+        result = await self.conn.execute(query, params)
+        return [to_domain(self.cls, dict(row)) for row in result.mappings()]
 
     async def find(
         self, *where: ColumnElement[bool], order_by: Any = None, limit: int | None = None,
@@ -45,7 +51,7 @@ class TableRepository(Generic[T]):
             values["version"] = 0
         if getattr(obj, "id", None) is not None:
             values["id"] = obj.id  # type: ignore[attr-defined]
-        result = await self.conn.execute(insert(self.table).values(**values))
+        result = await self.conn.execute(insert_row(self.table), values)
         if getattr(obj, "id", None) is None and "id" in self.table.c:
             obj.id = result.inserted_primary_key[0]  # type: ignore[attr-defined,index]
         return obj
@@ -54,12 +60,11 @@ class TableRepository(Generic[T]):
         """Store a loaded object; refused if someone changed the row since it was loaded."""
         id_ = obj.id  # type: ignore[attr-defined]
         values = to_values(obj, self.table)
-        condition = [self.table.c.id == id_]
+        params = {**values, "_id": id_}
         if self._versioned:
             version = obj.version  # type: ignore[attr-defined]
-            condition.append(self.table.c.version == version)
-            values["version"] = version + 1
-        result = await self.conn.execute(update(self.table).where(*condition).values(**values))
+            params.update(version=version + 1, _version=version)
+        result = await self.conn.execute(update_by_id(self.table, self._versioned), params)
         if result.rowcount != 1:
             raise Conflict("the row changed meanwhile", table=self.table.name, id=id_)
         if self._versioned:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -19,6 +20,13 @@ from bot.storage.models import (
     OutboxRow,
     PersonRow,
     table_of,
+)
+from bot.storage.statements import (
+    by_params,
+    cached,
+    insert_row,
+    select_by,
+    upsert_row,
 )
 from bot.storage.upsert import insert_ignore, upsert
 from handlers.events import Effect, Ref
@@ -42,23 +50,31 @@ class AuditEntry:
     id: int | None = None
 
 
+PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
+
+
 class PeopleRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
         self.table = table_of(PersonRow)
 
-    async def seen(self, id_: int, name: str, telegram_language: str | None, now: datetime) -> None:
+    async def seen(self, id_: int, name: str, telegram_language: str | None,
+                   now: datetime) -> PersonInfo:
+        """Record the name and Telegram language a person has now; return what is known of
+        them (their chosen language included), in the same statement."""
         values = {"id": id_, "name": name[:200], "telegram_language": telegram_language,
                   "updated_at": now, "chosen_language": None}
-        await upsert(self.conn, self.table, values, ["id"],
-                     ["name", "telegram_language", "updated_at"])
+        stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
+                          ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
+        row = (await self.conn.execute(stmt, values)).one()
+        return PersonInfo(*row)
 
     async def get(self, id_: int) -> PersonInfo | None:
-        row = (await self.conn.execute(
-            select(self.table).where(self.table.c.id == id_))).mappings().first()
+        row = (await self.conn.execute(select_by(self.table, "id"),
+                                       by_params(id=id_))).mappings().first()
         if row is None:
             return None
-        return PersonInfo(row["id"], row["name"], row["chosen_language"], row["telegram_language"])
+        return PersonInfo(*(row[name] for name in PERSON_COLUMNS))
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -76,7 +92,8 @@ class ModeratorRepository:
         self.table = table_of(ModeratorRow)
 
     async def ids(self) -> set[int]:
-        rows = await self.conn.execute(select(self.table.c.user_id))
+        rows = await self.conn.execute(cached(("moderator_ids", self.table),
+                                              lambda: select(self.table.c.user_id)))
         return {int(r) for r in rows.scalars()}
 
     async def add(self, user_id: int, by: int, now: datetime) -> bool:
@@ -94,9 +111,9 @@ class AuditRepository:
         self.table = table_of(AuditRow)
 
     async def add(self, entry: AuditEntry) -> None:
-        await self.conn.execute(insert(self.table).values(
-            at=entry.at, actor_id=entry.actor_id, action=entry.action,
-            order_id=entry.order_id, detail=entry.detail))
+        await self.conn.execute(insert_row(self.table), {
+            "at": entry.at, "actor_id": entry.actor_id, "action": entry.action,
+            "order_id": entry.order_id, "detail": entry.detail})
 
     async def for_order(self, order_id: int) -> list[AuditEntry]:
         rows = await self.conn.execute(select(self.table).where(
@@ -179,10 +196,14 @@ class InboxRepository:
         return row is not None and row[0] is None
 
     async def mark_handled(self, update_id: int, now: datetime) -> bool:
-        result = await self.conn.execute(update(self.table).where(
-            self.table.c.update_id == update_id, self.table.c.handled_at.is_(None)
-        ).values(handled_at=now))
+        result = await self.conn.execute(cached(("mark_handled", self.table), self._mark_query),
+                                         {"_update_id": update_id, "handled_at": now})
         return result.rowcount == 1
+
+    def _mark_query(self) -> Any:
+        c = self.table.c
+        return update(self.table).where(c.update_id == bindparam("_update_id"),
+                                        c.handled_at.is_(None))
 
     async def unhandled(self, limit: int) -> list[tuple[int, str]]:
         rows = await self.conn.execute(select(self.table.c.update_id, self.table.c.payload).where(
@@ -216,7 +237,7 @@ class OutboxRepository:
             "order_id": getattr(effect, "order_id", None), "created_at": now,
             "state": "pending", "attempts": 0, "next_attempt_at": now,
         }
-        result = await self.conn.execute(insert(self.table).values(**values))
+        result = await self.conn.execute(insert_row(self.table), values)
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     async def pending_count(self) -> int:
@@ -246,9 +267,9 @@ class MessageRefRepository:
         return (int(row[0]), int(row[1])) if row else None
 
     async def lookup(self, chat_id: int, message_id: int) -> Ref | None:
-        row = (await self.conn.execute(select(self.table.c.ref_kind, self.table.c.ref_id).where(
-            self.table.c.chat_id == chat_id, self.table.c.message_id == message_id))).first()
-        return Ref(str(row[0]), int(row[1])) if row else None
+        row = (await self.conn.execute(select_by(self.table, "chat_id", "message_id"), by_params(
+            chat_id=chat_id, message_id=message_id))).mappings().first()
+        return Ref(str(row["ref_kind"]), int(row["ref_id"])) if row else None
 
     async def move_chat(self, old_id: int, new_id: int) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.chat_id == old_id)
