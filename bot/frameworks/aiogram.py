@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import (
     BotCommand,
@@ -24,6 +23,7 @@ from aiogram.types import (
 
 from bot.config import Settings
 from bot.frameworks.aiogram_events import event_from_update
+from bot.frameworks.aiogram_session import KeepingSession
 from bot.frameworks.aiogram_transport import AiogramTransport
 from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
 from handlers.command_menus import CommandMenu, Scope
@@ -58,7 +58,7 @@ class AiogramAdapter:
 
     async def open(self) -> str:
         server = TelegramAPIServer.from_base(self.settings.api_base_url.rstrip("/"))
-        self._bot = Bot(self.settings.bot_token, session=AiohttpSession(api=server))
+        self._bot = Bot(self.settings.bot_token, session=KeepingSession(api=server))
         self._transport = AiogramTransport(self._bot)
         me = await self._bot.get_me()
         self.username = me.username or ""
