@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.frameworks.aiogram_events import event_from_update
 from bot.frameworks.aiogram_session import KeepingSession
 from bot.frameworks.aiogram_transport import AiogramTransport
+from bot.frameworks.answers import CallbackAnswers
 from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
 from handlers.command_menus import CommandMenu, Scope
 
@@ -41,6 +42,7 @@ class AiogramAdapter:
         self.reads_all = False
         self._bot: Bot | None = None
         self._transport: AiogramTransport | None = None
+        self._answers: CallbackAnswers | None = None
         self._dispatcher: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
 
@@ -56,10 +58,17 @@ class AiogramAdapter:
             raise RuntimeError("the aiogram adapter is not open")
         return self._transport
 
+    @property
+    def answers(self) -> CallbackAnswers:
+        if self._answers is None:
+            raise RuntimeError("the aiogram adapter is not open")
+        return self._answers
+
     async def open(self) -> str:
         server = TelegramAPIServer.from_base(self.settings.api_base_url.rstrip("/"))
         self._bot = Bot(self.settings.bot_token, session=KeepingSession(api=server))
         self._transport = AiogramTransport(self._bot)
+        self._answers = CallbackAnswers(self._transport)
         me = await self._bot.get_me()
         self.username = me.username or ""
         self.reads_all = bool(me.can_read_all_group_messages)
@@ -78,7 +87,7 @@ class AiogramAdapter:
 
     async def _dispatch(self, update: Update, handle: Handle) -> None:
         event = event_from_update(update, self.username)
-        await handle_event(event, handle, self.transport)
+        await handle_event(event, handle, self.answers)
 
     async def start_polling(self, handle: Handle) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
@@ -115,6 +124,8 @@ class AiogramAdapter:
 
     async def close(self) -> None:
         await self.stop_polling()
+        if self._answers is not None:
+            await self._answers.drain()
         if self._bot is not None:
             await self._bot.session.close()
             self._bot = None

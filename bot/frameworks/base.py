@@ -5,6 +5,7 @@ Nothing here imports a framework; `aiogram.py` and `ptb.py` build on it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.delivery.transport import BadRequest, DeliveryError, NotModified, Transport
+from bot.frameworks.answers import CallbackAnswers
 from bot.i18n import Translations
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.command_menus import CommandMenu
@@ -100,13 +102,12 @@ def bad_request(description: str) -> DeliveryError:
     return BadRequest(description)
 
 
-async def handle_event(event: ChatEvent | None, handle: Handle, transport: Transport) -> None:
-    """Give the event to the core and perform its callback answers at once."""
+async def handle_event(event: ChatEvent | None, handle: Handle, answers: CallbackAnswers) -> None:
+    """Give the event to the core and send its callback answers at once, in the background."""
     if event is None:
         return
-    for answer in await handle(event):
-        try:
-            await transport.perform(answer)
-        except DeliveryError as error:  # an answer is ephemeral: a late one is simply lost
-            log.warning("callback answer failed: %s", error,
-                        extra={"update_id": event.update_id})
+    answers.send(await handle(event), event.update_id)
+    # On SQLite an update can be handled without the loop ever running anything else (its
+    # statements do not wait), so yield once: the answer goes out now, and the outbox
+    # sender and the scheduler get their turn between two updates of a polled batch.
+    await asyncio.sleep(0)

@@ -17,6 +17,7 @@ from telegram import (
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.config import Settings
+from bot.frameworks.answers import CallbackAnswers
 from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
 from bot.frameworks.ptb_events import event_from_update
 from bot.frameworks.ptb_transport import PtbTransport
@@ -35,6 +36,7 @@ class PtbAdapter:
         self.reads_all = False
         self._application: PtbApplication | None = None
         self._transport: PtbTransport | None = None
+        self._answers: CallbackAnswers | None = None
         self._handle: Handle | None = None
 
     @property
@@ -49,6 +51,12 @@ class PtbAdapter:
             raise RuntimeError("the python-telegram-bot adapter is not open")
         return self._transport
 
+    @property
+    def answers(self) -> CallbackAnswers:
+        if self._answers is None:
+            raise RuntimeError("the python-telegram-bot adapter is not open")
+        return self._answers
+
     async def open(self) -> str:
         base = self.settings.api_base_url.rstrip("/")
         application = (Application.builder().token(self.settings.bot_token)
@@ -57,6 +65,7 @@ class PtbAdapter:
         application.add_handler(TypeHandler(Update, self._on_update))
         self._application = application
         self._transport = PtbTransport(application.bot)
+        self._answers = CallbackAnswers(self._transport)
         await application.initialize()  # getMe
         await application.start()
         self.username = application.bot.username or ""
@@ -72,14 +81,14 @@ class PtbAdapter:
 
     async def process(self, payload: dict[str, Any], handle: Handle) -> None:
         update = Update.de_json(payload, self.application.bot)
-        await handle_event(event_from_update(update, self.username), handle, self.transport)
+        await handle_event(event_from_update(update, self.username), handle, self.answers)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if self._handle is None:
             return
         try:
             event = event_from_update(update, self.username)
-            await handle_event(event, self._handle, self.transport)
+            await handle_event(event, self._handle, self.answers)
         except Exception:
             log.exception("update failed", extra={"update_id": update.update_id})
 
@@ -104,6 +113,8 @@ class PtbAdapter:
         application, self._application = self._application, None
         if application is None:
             return
+        if self._answers is not None:
+            await self._answers.drain()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
