@@ -1,0 +1,157 @@
+"""The inline SQLite driver: statements run on the loop's thread, and a write lock held by
+another process is waited for asleep (the loop keeps running), up to the unit of work's patience.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
+
+from bot.storage import uow as uow_module
+from bot.storage.db import create_engine
+from bot.storage.uow import UnitOfWorkFactory
+from tests.storage.factories import order
+
+
+@pytest.fixture
+def db_path(sqlite_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "x.db"
+    shutil.copyfile(sqlite_template, path)
+    return path
+
+
+@pytest.fixture
+async def factory(db_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+    made = UnitOfWorkFactory(create_engine(f"sqlite+aiosqlite:///{db_path}"))
+    try:
+        yield made
+    finally:
+        await made.engine.dispose()
+
+
+@contextmanager
+def write_lock_held(path: Path, hold_s: float) -> Iterator[threading.Event]:
+    """Another connection, on a thread of its own, takes the write lock (BEGIN IMMEDIATE),
+    adds moderator 42 and commits after `hold_s` or when the returned event is set. The
+    block is entered only once the lock is held."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO moderators (user_id, added_by, added_at) "
+                         "VALUES (42, 1, '2027-03-08 09:00:00.000000')")
+            locked.set()
+            release.wait(hold_s)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert locked.wait(5), "the holder never took the write lock"
+        yield release
+    finally:
+        release.set()
+        thread.join(5)
+
+
+async def _ticking(ticks: list[float]) -> None:
+    while True:
+        ticks.append(time.monotonic())
+        await asyncio.sleep(0.01)
+
+
+async def _orders(factory: UnitOfWorkFactory) -> int:
+    async with factory() as uow:
+        return len(await uow.orders.listing(None, limit=100, offset=0))
+
+
+async def test_statements_run_on_the_event_loops_thread(factory: UnitOfWorkFactory) -> None:
+    engine = factory.engine
+    assert engine.dialect.driver == "orderbot_inline"
+    listener_threads: list[int] = []
+    sqlite_threads: list[int] = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _seen(*_args: Any) -> None:
+        listener_threads.append(threading.get_ident())
+
+    # The listener runs on the loop's thread with any async driver (SQLAlchemy's greenlet);
+    # a function called by SQLite itself shows the thread the driver really runs on.
+    def thread_probe() -> int:
+        sqlite_threads.append(threading.get_ident())
+        return 1
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _probe(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.create_function("thread_probe", 0, thread_probe)
+
+    async with factory() as uow:
+        await uow.conn.execute(text("SELECT thread_probe()"))
+    here = threading.get_ident()
+    assert listener_threads and set(listener_threads) == {here}
+    assert sqlite_threads == [here]
+
+
+async def test_a_held_write_lock_is_waited_for_without_blocking_the_loop(
+        factory: UnitOfWorkFactory, db_path: Path) -> None:
+    ticks: list[float] = []
+    with write_lock_held(db_path, hold_s=0.5):
+        ticker = asyncio.create_task(_ticking(ticks))
+        started = time.monotonic()
+        try:
+            async with factory() as uow:
+                ticks.append(time.monotonic())  # a stall just before opening counts too
+                waited = ticks[-1] - started
+                rows = (await uow.conn.execute(text("SELECT user_id FROM moderators"))).all()
+        finally:
+            ticker.cancel()
+    assert waited > 0.3  # it did wait for the holder's commit
+    assert rows == [(42,)]  # and then saw what the holder committed
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    assert len(ticks) > 10, "the ticker hardly ran while the unit of work waited"
+    assert max(gaps) < 0.2, f"the loop stalled for {max(gaps):.3f} s"
+
+
+async def test_patience_runs_out_with_an_error_and_nothing_written(
+        factory: UnitOfWorkFactory, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uow_module, "LOCKED_PATIENCE_S", 0.2)
+    reached_body = False
+    with write_lock_held(db_path, hold_s=1.5):
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="locked"):
+            async with factory() as uow:
+                reached_body = True
+                await uow.orders.add(order())
+                await uow.commit()
+        gave_up_after = time.monotonic() - started
+    assert 0.2 <= gave_up_after < 1.0  # at its patience, not when the holder let go
+    assert not reached_body
+    assert await _orders(factory) == 0
+
+
+async def test_rollback_stores_nothing_and_commit_stores(factory: UnitOfWorkFactory) -> None:
+    with pytest.raises(RuntimeError):
+        async with factory() as uow:
+            await uow.orders.add(order())
+            raise RuntimeError("boom")
+    assert await _orders(factory) == 0
+    async with factory() as uow:
+        await uow.orders.add(order())
+        await uow.commit()
+    assert await _orders(factory) == 1
