@@ -109,16 +109,19 @@ class UnitOfWork:
         deadline = loop.time() + LOCKED_PATIENCE_S
         pause = _FIRST_RETRY_S
         while True:
-            conn = await self._engine.connect()
-            try:
+            conn: AsyncConnection | None = None
+            try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
+                conn = await self._engine.connect()
                 await conn.begin()
                 return conn
             except OperationalError as error:
-                await conn.close()
+                if conn is not None:
+                    await conn.close()
                 if self._lock is None or not _locked(error) or loop.time() >= deadline:
                     raise
             except BaseException:
-                await conn.close()
+                if conn is not None:
+                    await conn.close()
                 raise
             await asyncio.sleep(pause)
             pause = min(pause * 2, _LAST_RETRY_S)

@@ -155,3 +155,19 @@ async def test_rollback_stores_nothing_and_commit_stores(factory: UnitOfWorkFact
         await uow.orders.add(order())
         await uow.commit()
     assert await _orders(factory) == 1
+
+
+async def test_a_new_connection_waits_too_when_the_file_is_not_in_wal_yet(
+        db_path: Path) -> None:
+    """Switching a file to WAL (every new connection asks for it) needs the lock as well."""
+    plain = sqlite3.connect(db_path)
+    plain.execute("PRAGMA journal_mode=DELETE")
+    plain.close()
+    factory = UnitOfWorkFactory(create_engine(f"sqlite:///{db_path}"))
+    try:
+        with write_lock_held(db_path, hold_s=0.5):
+            async with factory() as uow:
+                rows = (await uow.conn.execute(text("SELECT user_id FROM moderators"))).all()
+    finally:
+        await factory.engine.dispose()
+    assert rows == [(42,)]
