@@ -6,6 +6,7 @@ callback answers are ephemeral and returned for the adapter to perform at once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,10 @@ class Pipeline:
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
         """Handle one update exactly once; return the callback answers to send now."""
+        # On SQLite a whole update runs without waiting for anything (its statements do not
+        # suspend), so through a polled batch nothing else would run: yield once per update,
+        # and the last update's callback answer, the outbox sender and the scheduler go on.
+        await asyncio.sleep(0)
         async with self.uow_factory() as uow:
             now = self.clock.now()
             if not await uow.inbox.claim(event.update_id, now):

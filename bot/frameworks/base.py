@@ -5,7 +5,6 @@ Nothing here imports a framework; `aiogram.py` and `ptb.py` build on it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -107,7 +106,3 @@ async def handle_event(event: ChatEvent | None, handle: Handle, answers: Callbac
     if event is None:
         return
     answers.send(await handle(event), event.update_id)
-    # On SQLite an update can be handled without the loop ever running anything else (its
-    # statements do not wait), so yield once: the answer goes out now, and the outbox
-    # sender and the scheduler get their turn between two updates of a polled batch.
-    await asyncio.sleep(0)

@@ -76,29 +76,3 @@ async def test_closing_waits_for_the_answers_still_in_flight() -> None:
     asyncio.get_running_loop().call_later(0.05, transport.gate.set)
     await answers.drain()
     assert transport.done == ["cb1"]
-
-
-async def test_other_tasks_run_between_two_updates_that_never_wait() -> None:
-    """On SQLite a whole update can run without suspending; the sender must still get turns."""
-    ticks: list[int] = []
-
-    async def sender() -> None:
-        while True:
-            ticks.append(len(ticks))
-            await asyncio.sleep(0)
-
-    task = asyncio.create_task(sender())
-    answers = CallbackAnswers(GatedTransport())
-
-    async def no_answer(_event: ChatEvent) -> list[AnswerCallback]:
-        return []
-
-    try:
-        await asyncio.sleep(0)
-        before = len(ticks)
-        for update_id in range(1, 4):
-            await handle_event(tap(update_id), no_answer, answers)
-        assert len(ticks) - before >= 3
-    finally:
-        task.cancel()
-
