@@ -1,15 +1,24 @@
 """Telegram's limits: about 30 messages a second for the bot, 1 a second per chat, 20 a minute
 per group.
 
-All limiters read the injected `Timer`, so tests drive them with fake time. The rate limiter is
-aiolimiter's leaky bucket with its time source (`loop.time()`) replaced by the timer and its
-waiting done with `timer.sleep` (its own wake-up uses `loop.call_at`, which fake time cannot
-drive). Each limiter answers `delay()` (seconds before one more is allowed) and `take()`, so the
-sender can defer a row that would wait long instead of holding its claim.
+Telegram counts a message when it arrives, and a request arrives somewhere between when it
+leaves and when its answer comes back. So each limit here is counted from the answers of the
+messages before: the next message to a chat leaves at least 1 s after the answer to the
+previous one, the 21st to a group at least 60 s after the answer to the 1st, and a message of
+the bot leaves only when fewer than 30 of the earlier ones can still arrive within the second
+before it (those answered less than 1 s ago, and those not answered yet). Then Telegram sees
+them at least that far apart whatever the latency was, so no margin for latency is needed;
+the margins left cover clocks only (`CLOCK_MARGIN`, `GROUP_WINDOW_MARGIN`).
+
+All limiters read the injected `Timer`, so tests drive them with fake time. Each answers
+`delay()` (seconds before one more may leave), so the sender can leave a chat that would wait
+long unclaimed, or defer a row, instead of holding a claim.
 """
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -23,20 +32,24 @@ from bot.delivery.timer import Timer
 log = logging.getLogger("orderbot.delivery")
 
 EPSILON = 1e-6  # waits shorter than this are rounding noise (a float clock would never pass them)
-# Telegram counts a group's 20 a minute when messages arrive, we when they leave: a message
-# that took longer on the way than the 21st would make 21 in Telegram's minute. The margin
-# absorbs that difference in latency.
+# Added to every spacing counted from an answer: Telegram's clock and ours may run at slightly
+# different rates (NTP slews a clock by at most 0.05 %, 0.5 ms a second; this is ten times it).
+CLOCK_MARGIN = 0.005
+# Added to a group's minute, counted from the answers (the same reason, over 60 s: 30 ms at
+# 0.05 %; kept at its old 1 s, as the window is rarely what holds a chat back).
 GROUP_WINDOW_MARGIN = 1.0
-
-
-class Limiter(Protocol):
-    def delay(self) -> float: ...
-
-    def take(self) -> None: ...
+# The bot's messages are spaced evenly (1/30 s), but a message that left late (the event loop
+# was busy) may be followed by up to this many sooner, so lateness is made up instead of lost;
+# the window of answers (at most 30 in any second) still holds.
+BOT_BURST = 3
 
 
 class TimedLimiter(AsyncLimiter):
-    """aiolimiter's leaky bucket on the injected timer: `max_rate` per `time_period`."""
+    """aiolimiter's leaky bucket on the injected timer: `max_rate` per `time_period`.
+
+    Its time source (`loop.time()`) is replaced by the timer and its waiting done with
+    `timer.sleep` (its own wake-up uses `loop.call_at`, which fake time cannot drive).
+    """
 
     def __init__(self, timer: Timer, max_rate: float, time_period: float) -> None:
         super().__init__(max_rate, time_period)
@@ -66,36 +79,59 @@ class TimedLimiter(AsyncLimiter):
         self.take()
 
 
-class WindowLimiter:
-    """At most `limit` in any `window` seconds (a sliding log of the last `limit` times)."""
+class Departure:
+    """One of the bot's messages: when it left, and when its answer came (None: not yet)."""
 
-    def __init__(self, timer: Timer, limit: int, window: float) -> None:
+    __slots__ = ("_on_answer", "answered_at", "left_at")
+
+    def __init__(self, left_at: float, on_answer: Callable[[], None] | None = None) -> None:
+        self.left_at = left_at
+        self.answered_at: float | None = None
+        self._on_answer = on_answer
+
+    def answered(self, at: float) -> None:
+        if self.answered_at is None:
+            self.answered_at = at
+            if self._on_answer is not None:
+                self._on_answer()
+
+
+class ChatLimiter:
+    """One chat's limits, counted from the answers: `spacing` between two messages and, for a
+    group, at most `window_limit` in any `window` seconds."""
+
+    def __init__(self, timer: Timer, spacing: float, window_limit: int | None = None,
+                 window: float = 60.0) -> None:
         self._timer = timer
-        self._window = window
-        self._times: deque[float] = deque(maxlen=limit)
+        self._spacing = spacing + CLOCK_MARGIN
+        self._window = window + GROUP_WINDOW_MARGIN
+        self._windowed = window_limit is not None
+        self._answers: deque[float] = deque(maxlen=window_limit or 1)
+        self._in_flight = 0
+
+    def ready_at(self) -> float:
+        """When (timer time) the next message may leave."""
+        now = self._timer.monotonic()
+        if self._in_flight:  # it may reach Telegram any moment: ask again a spacing later
+            return now + self._spacing
+        if not self._answers:
+            return now
+        at = self._answers[-1] + self._spacing
+        if self._windowed and len(self._answers) == self._answers.maxlen:
+            at = max(at, self._answers[0] + self._window)
+        return at
 
     def delay(self) -> float:
-        if len(self._times) < (self._times.maxlen or 0):
-            return 0.0
-        wait = self._times[0] + self._window - self._timer.monotonic()
+        wait = self.ready_at() - self._timer.monotonic()
         return wait if wait > EPSILON else 0.0
 
     def take(self) -> None:
-        self._times.append(self._timer.monotonic())
+        """A message leaves now (call `done` when its answer, or its failure, comes)."""
+        self._in_flight += 1
 
-
-class AllOf:
-    """Several limits at once (a group: 1 a second and 20 a minute)."""
-
-    def __init__(self, *limiters: Limiter) -> None:
-        self._limiters = limiters
-
-    def delay(self) -> float:
-        return max(limiter.delay() for limiter in self._limiters)
-
-    def take(self) -> None:
-        for limiter in self._limiters:
-            limiter.take()
+    def done(self) -> None:
+        self._in_flight = max(0, self._in_flight - 1)
+        self._answers.append(self._timer.monotonic())
 
 
 class ChatLimits:
@@ -103,6 +139,8 @@ class ChatLimits:
 
     Evicting the least recently used chat is safe while `max_chats` exceeds what the bot can
     reach within a limit's window (at 30/s, 10 000 chats span 333 s > the 60 s group window).
+    The chats that sent lately are also kept apart until their limit frees (`cooling`), so the
+    sender can leave them unclaimed.
     """
 
     def __init__(self, timer: Timer, private_per_second: float = 1.0,
@@ -111,12 +149,18 @@ class ChatLimits:
         self._private = private_per_second
         self._group = group_per_minute
         self._max = max_chats
-        self._chats: OrderedDict[int, Limiter] = OrderedDict()
+        self._chats: OrderedDict[int, ChatLimiter] = OrderedDict()
+        self._recent: dict[int, ChatLimiter] = {}
 
     def __len__(self) -> int:
         return len(self._chats)
 
-    def for_chat(self, chat_id: int) -> Limiter:
+    @property
+    def spacing(self) -> float:
+        """The least time between two messages to one chat (before the margin)."""
+        return 1.0 / self._private
+
+    def for_chat(self, chat_id: int) -> ChatLimiter:
         limiter = self._chats.get(chat_id)
         if limiter is None:
             limiter = self._make(chat_id)
@@ -127,18 +171,35 @@ class ChatLimits:
             self._chats.move_to_end(chat_id)
         return limiter
 
-    def _make(self, chat_id: int) -> Limiter:
-        per_second = TimedLimiter(self._timer, 1, 1.0 / self._private)
+    def take(self, chat_id: int, limiter: ChatLimiter) -> None:
+        limiter.take()
+        self._recent[chat_id] = limiter
+
+    def cooling(self, ahead: float = 0.0) -> dict[int, float]:
+        """The chats whose limit frees more than `ahead` seconds from now: chat -> seconds."""
+        now = self._timer.monotonic()
+        found: dict[int, float] = {}
+        for chat_id, limiter in list(self._recent.items()):
+            wait = limiter.ready_at() - now
+            if wait <= EPSILON:
+                del self._recent[chat_id]
+            elif wait > ahead + EPSILON:
+                found[chat_id] = wait
+        return found
+
+    def _make(self, chat_id: int) -> ChatLimiter:
         if chat_id > 0:
-            return per_second
-        return AllOf(per_second,
-                     WindowLimiter(self._timer, self._group, 60.0 + GROUP_WINDOW_MARGIN))
+            return ChatLimiter(self._timer, self.spacing)
+        return ChatLimiter(self._timer, self.spacing, self._group, 60.0)
 
 
 class GlobalLimiter(Protocol):
     """The bot-wide limit, and the bot-wide pause a 429 can call for."""
 
-    async def acquire(self) -> None: ...
+    async def acquire(self) -> Departure:
+        """Wait for the bot's next slot; the message leaves now (tell the departure its
+        answer, or its failure, when it comes)."""
+        ...
 
     async def pause(self, seconds: float) -> None:
         """Nothing is sent for `seconds` (a pause already longer stays)."""
@@ -150,15 +211,52 @@ class GlobalLimiter(Protocol):
 
 
 class LocalGlobalLimiter:
-    """The bot-wide limit in one process: evenly spaced, at most `per_second` in any second."""
+    """The bot-wide limit in one process: at most `per_second` in any second at Telegram, the
+    messages spaced evenly, a late one made up by up to `burst` sooner ones.
 
-    def __init__(self, timer: Timer, per_second: float) -> None:
+    A message may leave when fewer than `per_second` of the earlier ones can still reach
+    Telegram within the second before it: those answered less than a second ago, and those
+    still on their way. (Of any `per_second` + 1 messages, the last to leave then left at least
+    a second after one of the others had surely arrived.) A request that hangs takes one place
+    until it ends, not the whole window.
+    """
+
+    def __init__(self, timer: Timer, per_second: float, burst: int = BOT_BURST) -> None:
         self._timer = timer
-        self._limiter = TimedLimiter(timer, 1, 1.0 / per_second)
+        self._limit = max(1, int(per_second))
+        self._pace = TimedLimiter(timer, burst, burst / per_second)
+        self._recent: list[Departure] = []  # on their way, or answered within the window
+        self._an_answer = asyncio.Event()
         self._paused_until = 0.0
 
-    async def acquire(self) -> None:
-        await self._limiter.acquire()
+    def _window_delay(self) -> float | None:
+        """Seconds until the window has room (None: not before one more answer comes)."""
+        if len(self._recent) < self._limit:
+            return 0.0
+        now = self._timer.monotonic()
+        window = 1.0 + CLOCK_MARGIN
+        self._recent = [d for d in self._recent
+                        if d.answered_at is None or d.answered_at + window - now > EPSILON]
+        if len(self._recent) < self._limit:
+            return 0.0
+        answered = [d.answered_at for d in self._recent if d.answered_at is not None]
+        return min(answered) + window - now if answered else None
+
+    async def acquire(self) -> Departure:
+        while True:
+            window = self._window_delay()
+            if window is None:  # all on their way: wait for an answer, not for a time
+                self._an_answer.clear()
+                await self._an_answer.wait()
+                continue
+            wait = max(self._pace.delay(), window)
+            if wait <= 0:
+                break
+            await self._timer.sleep(wait)
+        self._pace.take()
+        departure = Departure(self._timer.monotonic(), self._an_answer.set)
+        self._recent.append(departure)
+        return departure
 
     async def pause(self, seconds: float) -> None:
         self.pause_now(seconds)
@@ -217,21 +315,21 @@ class RedisGlobalLimiter:
         self._interval_ms = 1000.0 / per_second
         self._key = key
         self._burst = burst
-        self._fallback = LocalGlobalLimiter(timer, per_second)
+        self._fallback = LocalGlobalLimiter(timer, per_second, burst=1)
         self._pause_key = f"{key}:pause"
         self._pause_script = redis.register_script(PAUSE_LUA)
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> Departure:
+        """Evenly spaced across the processes (the answers are not shared)."""
         while True:
             try:
                 wait_ms = await self.try_acquire(self._wall_ms())
             except (RedisError, OSError):
                 log.warning("the Redis rate limiter failed; limiting in this process only",
                             exc_info=True)
-                await self._fallback.acquire()
-                return
+                return await self._fallback.acquire()
             if wait_ms <= 0:
-                return
+                return Departure(self._timer.monotonic())
             await self._timer.sleep(wait_ms / 1000.0)
 
     async def try_acquire(self, now_ms: float) -> int:
@@ -262,3 +360,56 @@ class RedisGlobalLimiter:
 
     async def aclose(self) -> None:
         await self._redis.aclose()
+
+
+class Slots:
+    """The bot's slots, each given to the most urgent waiter when it comes (ties: the first to
+    ask): while anyone waits, one runner takes slots from the bot-wide limiter.
+
+    So a message of the chat with the most work left takes the next slot even if others were
+    waiting before it came; the choice is made when the slot is there, not when one asks.
+    """
+
+    def __init__(self, limiter: GlobalLimiter, timer: Timer) -> None:
+        self._limiter = limiter
+        self._timer = timer
+        self._waiting: list[tuple[float, int, asyncio.Future[Departure]]] = []
+        self._count = 0
+        self._runner: asyncio.Task[None] | None = None
+
+    async def next(self, urgency: float) -> Departure:
+        future: asyncio.Future[Departure] = asyncio.get_running_loop().create_future()
+        self._count += 1
+        heapq.heappush(self._waiting, (-urgency, self._count, future))
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run(), name="outbox-slots")
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # given a slot, then cancelled
+                future.result().answered(self._timer.monotonic())  # it counts as sent
+            raise
+
+    def _drop_gone(self) -> None:
+        while self._waiting and self._waiting[0][2].done():
+            heapq.heappop(self._waiting)
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                self._drop_gone()
+                if not self._waiting:
+                    return
+                departure = await self._limiter.acquire()
+                self._drop_gone()
+                if not self._waiting:  # the waiters went meanwhile: the slot counts as used
+                    departure.answered(self._timer.monotonic())
+                    return
+                heapq.heappop(self._waiting)[2].set_result(departure)
+        except BaseException as exc:  # the limiter failed: every waiter learns of it
+            for _, _, future in self._waiting:
+                if not future.done():
+                    future.set_exception(exc if isinstance(exc, Exception)
+                                         else RuntimeError("the slots' runner stopped"))
+            self._waiting.clear()
+            raise

@@ -4,6 +4,11 @@ Each row is claimed (state `sending`, with a lease) in a short unit of work, per
 the transport with no transaction open, then recorded in another short unit of work. A chat has
 at most one row in flight (its first open row), so its edits never overtake its sends; different
 chats proceed concurrently, up to `outbox_concurrency`.
+
+What goes first: the chats with the most work left (the least time their limits allow for their
+open rows), both when rows are claimed and when claimed rows wait for the bot's next slot, so a
+backlog drains as fast as the slowest chat allows. A chat still held back by its own limit is
+not claimed until it is about to be free (`CLAIM_AHEAD`): it would only hold a slot.
 """
 
 from __future__ import annotations
@@ -16,19 +21,34 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
 from bot.delivery import store
 from bot.delivery.chat_events import ChatLost, Outcomes
-from bot.delivery.limits import ChatLimits, GlobalLimiter, LocalGlobalLimiter, RedisGlobalLimiter
+from bot.delivery.limits import (
+    ChatLimiter,
+    ChatLimits,
+    Departure,
+    GlobalLimiter,
+    LocalGlobalLimiter,
+    RedisGlobalLimiter,
+    Slots,
+)
 from bot.delivery.pauses import Pauses
-from bot.delivery.store import Claimed, QueuedEffect
+from bot.delivery.store import Claimed, Pace, QueuedEffect
 from bot.delivery.timer import LoopTimer, Timer
 from bot.delivery.transport import DeliveryError, RetryAfter, Transport
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("orderbot.delivery")
+
+# A chat whose limit frees within this many seconds (or two of the bot's slots, if longer) is
+# claimed already: rows are claimed as others finish, about one a slot, so it is claimed
+# in time, read and prepared meanwhile, and then waits the rest. One held back longer is left
+# unclaimed (it would hold a slot and a lease).
+CLAIM_AHEAD = 0.1
 
 
 @dataclass(frozen=True)
@@ -82,8 +102,11 @@ class OutboxSender:
         self.metrics = metrics or Metrics()
         self._chats = ChatLimits(self._timer, self._cfg.private_per_second,
                                  self._cfg.group_per_minute, self._cfg.chat_limiters_max)
+        self._pace = Pace(self._chats.spacing, self._cfg.group_per_minute, 60.0)
+        self._ahead = max(CLAIM_AHEAD, 2.0 / self._cfg.global_per_second)
         self._owned_redis: Redis | None = None
         self._global = global_limiter or self._global_limiter(settings)
+        self._slots = Slots(self._global, self._timer)  # the chat with the most work left first
         self._outcomes = Outcomes(uow_factory, clock, self._cfg, self.metrics,
                                   on_chat_lost, rng or random.Random())
         self._wake = asyncio.Event()
@@ -154,11 +177,18 @@ class OutboxSender:
         claiming = True
         while True:
             free = self._cfg.concurrency - len(tasks)
+            wake_in: float | None = None
             if claiming and free > 0 and not self._stopping and await self._pause_left() <= 0:
-                for row in await self._claim(free):
+                rows, wake_in = await self._claim(free)
+                for row in rows:
                     tasks.add(asyncio.create_task(self._deliver(row)))
                 claiming = until_empty
             if not tasks:
+                # Only chats held back by their limits have rows: wait for the first, if soon
+                # (each finished task claims again, so only an idle drain needs to wait).
+                if claiming and wake_in is not None and wake_in <= self._cfg.defer_threshold:
+                    await self._timer.sleep(wake_in)
+                    continue
                 break
             finished, tasks = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             handled += len(finished)
@@ -168,19 +198,36 @@ class OutboxSender:
         await self._update_gauges()
         return handled
 
-    async def _claim(self, limit: int) -> list[Claimed]:
+    async def _claim(self, limit: int) -> tuple[list[Claimed], float | None]:
+        """Claim up to `limit` rows; and if none came, in how many seconds a chat held back by
+        its limit may be claimed (None: no such chat has a row waiting)."""
         now = self._clock.now()
+        cooling = self._chats.cooling(self._ahead)
+        wake_in = None
         async with self._uow() as uow:
-            rows = await store.claim(uow.conn, now, timedelta(seconds=self._cfg.lease), limit)
+            rows = await store.claim(uow.conn, now, timedelta(seconds=self._cfg.lease), limit,
+                                     skip=cooling, pace=self._pace)
+            if not rows and cooling:
+                wake_in = await self._cooling_wait(uow.conn, cooling)
             await uow.commit()
-        return rows
+        return rows, wake_in
+
+    async def _cooling_wait(self, conn: AsyncConnection,
+                            cooling: dict[int, float]) -> float | None:
+        waiting = await store.pending_chats(conn, cooling)
+        if not waiting:
+            return None
+        return max(0.0, min(cooling[chat] for chat in waiting) - self._ahead)
 
     async def _deliver(self, row: Claimed) -> None:
         effect = await self._prepare(row)
-        if effect is None or not await self._within_limits(row):
+        if effect is None:
+            return
+        slot = await self._within_limits(row)
+        if slot is None:
             return
         try:
-            message_id = await self._transport.perform(effect)
+            message_id = await self._perform(effect, *slot)
         except DeliveryError as exc:
             await self._on_error(row, effect, exc)
             return
@@ -190,6 +237,16 @@ class OutboxSender:
             await self._outcomes.transient(row, f"unexpected: {exc!r}")
             return
         await self._outcomes.sent(row, effect, message_id)
+
+    async def _perform(self, effect: QueuedEffect, chat: ChatLimiter,
+                       departure: Departure) -> int | None:
+        """Perform the effect; whatever the outcome, Telegram had the request by the time it
+        came back, and the limits count from then."""
+        try:
+            return await self._transport.perform(effect)
+        finally:
+            chat.done()
+            departure.answered(self._timer.monotonic())
 
     async def _prepare(self, row: Claimed) -> QueuedEffect | None:
         async with self._uow() as uow:
@@ -207,26 +264,28 @@ class OutboxSender:
                                             "order_id": row.order_id})
         await self._outcomes.failure(row, effect, exc)
 
-    async def _within_limits(self, row: Claimed) -> bool:
+    async def _within_limits(self, row: Claimed) -> tuple[ChatLimiter, Departure] | None:
         """Wait for the chat's and the bot's limits; defer the row if the wait would be long.
 
-        The chat's slot is taken last, with nothing awaited before the send, so the chat's
-        limiter records when the message really leaves (not when it began to queue)."""
+        Each of the bot's slots goes to the waiting row whose chat has the most work left. The
+        chat's slot is taken last, with nothing awaited before the send, so the chat's limiter
+        knows the message is on its way (and counts from its answer)."""
         chat = self._chats.for_chat(row.chat_id)  # the row's chat (a ref may point elsewhere)
         while True:
             chat_wait, pause = chat.delay(), await self._pause_left()
             if chat_wait <= 0 and pause <= 0:
-                await self._global.acquire()
+                departure = await self._slots.next(row.work_left)
                 if await self._pause_left() <= 0 and chat.delay() <= 0:  # no 429 meanwhile
-                    chat.take()
-                    return True
+                    self._chats.take(row.chat_id, chat)
+                    return chat, departure
+                departure.answered(self._timer.monotonic())  # unused: it counts as sent
                 continue
             wait = max(chat_wait, pause)
             if wait > self._cfg.defer_threshold:
                 reason = "the bot is paused by a 429" if pause >= chat_wait \
                     else "waiting for the rate limit"
                 await self._outcomes.defer(row, wait, reason)
-                return False
+                return None
             await self._timer.sleep(wait)
 
     async def _pause_left(self) -> float:
@@ -261,13 +320,17 @@ class OutboxSender:
                 await task
 
     async def _open_and_wait(self) -> tuple[int, float]:
-        """How many rows are open, and how long until the next becomes claimable."""
+        """How many rows are open, and how long until the next becomes claimable (its retry
+        is due, its lease expires, or its chat's limit is about to free)."""
+        cooling = self._chats.cooling(self._ahead)
         async with self._uow() as uow:
             count = await store.open_count(uow.conn)
-            due = await store.next_due(uow.conn)
-        if count == 0 or due is None:
-            return count, self._cfg.poll
-        return count, max(0.0, (due - self._clock.now()).total_seconds())
+            due = await store.next_due(uow.conn, skip=cooling)
+            held = await self._cooling_wait(uow.conn, cooling) if count and cooling else None
+        wait = self._cfg.poll
+        if count and due is not None:
+            wait = max(0.0, (due - self._clock.now()).total_seconds())
+        return count, wait if held is None else min(wait, held)
 
     async def _update_gauges(self) -> None:
         async with self._uow() as uow:

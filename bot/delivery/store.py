@@ -7,11 +7,12 @@ row back to pending with a later `next_attempt_at`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, and_, exists, func, or_, select, update
+from sqlalchemy import Table, and_, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -48,6 +49,8 @@ class Claimed:
     attempts: int
     created_at: datetime
     order_id: int | None = None  # the order the message is about (for the logs)
+    backlog: int = 1  # the chat's open rows when claimed, this one included
+    work_left: float = 0.0  # the least seconds the chat's limits allow for its backlog
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,24 @@ def _outbox() -> Table:
     return cast(Table, OutboxRow.__table__)
 
 
-async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
-                limit: int) -> list[Claimed]:
+@dataclass(frozen=True)
+class Pace:
+    """A chat's limits as the claim ranks chats by: `spacing` s between two messages, at most
+    `group_limit` a `group_window` in a group (a negative chat id)."""
+
+    spacing: float = 1.0
+    group_limit: int = 20
+    group_window: float = 60.0
+
+
+async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: int, *,
+                skip: Collection[int] = (), pace: Pace = Pace()) -> list[Claimed]:
     """Claim the first open row of up to `limit` chats, if it is ready (or its lease expired).
 
     A chat's later rows wait while an earlier one is open, so edits never overtake sends.
+    The chats with the most work left go first: the least time their limits allow for their
+    open rows (a private chat with 60 rows needs 59 s, a group with 25 needs 64 s), ties in
+    queue order; the chats in `skip` (still held back by their limits) are left for later.
     On PostgreSQL, `FOR UPDATE SKIP LOCKED` keeps two processes from claiming the same row.
     """
     if limit <= 0:
@@ -73,7 +89,12 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
     o = _outbox()
     ready = or_(and_(o.c.state == "pending", o.c.next_attempt_at <= now),
                 and_(o.c.state == "sending", o.c.claimed_until <= now))
-    query = select(o).where(ready, _is_head(o)).order_by(o.c.id).limit(limit)
+    backlog = _backlog(o)
+    work = _work_left(o, backlog, pace).label("work_left")
+    query = select(o, backlog.label("backlog"), work).where(ready, _is_head(o))
+    if skip:
+        query = query.where(o.c.chat_id.not_in(list(skip)))
+    query = query.order_by(work.desc(), o.c.id).limit(limit)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=o)
     rows = (await conn.execute(query)).mappings().all()
@@ -82,7 +103,24 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta,
     await conn.execute(update(o).where(o.c.id.in_([r["id"] for r in rows]))
                        .values(state="sending", claimed_until=now + lease))
     return [Claimed(r["id"], r["chat_id"], r["kind"], r["payload"], r["ref_kind"], r["ref_id"],
-                    r["attempts"], r["created_at"], r["order_id"]) for r in rows]
+                    r["attempts"], r["created_at"], r["order_id"], int(r["backlog"]),
+                    float(r["work_left"])) for r in rows]
+
+
+def _backlog(o: Table) -> ColumnElement[int]:
+    """The open rows of the row's chat."""
+    mine = o.alias("mine")
+    return select(func.count()).select_from(mine).where(
+        mine.c.chat_id == o.c.chat_id, mine.c.state.in_(OPEN_STATES)).scalar_subquery()
+
+
+def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnElement[float]:
+    """The least seconds from the chat's next message to its last (as bench/telegram_bound.py
+    counts them): a spacing each, and in a group a window for each full `group_limit`."""
+    after = backlog - 1
+    group = (after // pace.group_limit) * pace.group_window \
+        + (after % pace.group_limit) * pace.spacing
+    return case((o.c.chat_id < 0, group), else_=after * pace.spacing)
 
 
 def _is_head(o: Table) -> ColumnElement[bool]:
@@ -168,14 +206,27 @@ async def oldest_open(conn: AsyncConnection) -> datetime | None:
     return value
 
 
-async def next_due(conn: AsyncConnection) -> datetime | None:
-    """When the next open row becomes claimable (a pending retry or an expiring lease)."""
+async def next_due(conn: AsyncConnection, skip: Collection[int] = ()) -> datetime | None:
+    """When the next open row becomes claimable (a pending retry or an expiring lease); the
+    pending rows of the chats in `skip` are left out (their limits say when)."""
     o = _outbox()
     pending = select(func.min(o.c.next_attempt_at)).where(o.c.state == "pending", _is_head(o))
+    if skip:
+        pending = pending.where(o.c.chat_id.not_in(list(skip)))
     leased = select(func.min(o.c.claimed_until)).where(o.c.state == "sending")
     times = [(await conn.execute(q)).scalar_one() for q in (pending, leased)]
     present = [t for t in times if t is not None]
     return min(present) if present else None
+
+
+async def pending_chats(conn: AsyncConnection, chats: Collection[int]) -> set[int]:
+    """Which of `chats` have a pending row."""
+    if not chats:
+        return set()
+    o = _outbox()
+    result = await conn.execute(select(o.c.chat_id).distinct().where(
+        o.c.chat_id.in_(list(chats)), o.c.state == "pending"))
+    return {int(chat) for chat in result.scalars()}
 
 
 @dataclass(frozen=True)

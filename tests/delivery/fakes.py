@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -40,16 +41,21 @@ class Attempt:
     at: float
     effect: Effect
     error: Exception | None
+    arrived: float = -1.0  # when "Telegram" had it (`at` unless the transport has a latency)
 
 
 @dataclass
 class FakeTransport:
-    """Records every attempt; `fail(chat_id, *errors)` scripts the next answers for a chat."""
+    """Records every attempt; `fail(chat_id, *errors)` scripts the next answers for a chat.
+
+    `latency`, if set, gives (on the way there, on the way back) in seconds for each request:
+    the request arrives that long after it left, and its answer comes that long after."""
 
     timer: FakeTimer
     attempts: list[Attempt] = field(default_factory=list)
     script: dict[int, list[Exception]] = field(default_factory=dict)
     next_id: int = 1000
+    latency: Callable[[], tuple[float, float]] | None = None
 
     def fail(self, chat_id: int, *errors: Exception) -> None:
         self.script.setdefault(chat_id, []).extend(errors)
@@ -62,15 +68,18 @@ class FakeTransport:
         return [a for a in self.performed if getattr(a.effect, "chat_id", None) == chat_id]
 
     async def perform(self, effect: Effect) -> int | None:
-        issued = self.timer.monotonic()  # when the request leaves (what the limits govern)
-        await asyncio.sleep(0)
+        issued = self.timer.monotonic()  # when the request leaves
+        there, back = self.latency() if self.latency else (0.0, 0.0)
+        await (self.timer.sleep(there) if there else asyncio.sleep(0))
+        arrived = self.timer.monotonic()  # what Telegram's limits count
         chat_id = getattr(effect, "chat_id", 0)
         queue = self.script.get(chat_id)
-        if queue:
-            error = queue.pop(0)
-            self.attempts.append(Attempt(issued, effect, error))
+        error = queue.pop(0) if queue else None
+        self.attempts.append(Attempt(issued, effect, error, arrived))
+        if back:
+            await self.timer.sleep(back)
+        if error is not None:
             raise error
-        self.attempts.append(Attempt(issued, effect, None))
         if isinstance(effect, SendMessage | SendDocument):
             self.next_id += 1
             return self.next_id
