@@ -33,7 +33,7 @@ def test_defaults_follow_the_product() -> None:
     assert s.moderator_ids == ()
     assert s.framework == "aiogram"
     assert s.default_language == "es" and s.timezone == "Europe/Madrid"
-    assert s.database_url.startswith("sqlite+aiosqlite://")
+    assert s.database_url == "sqlite:///orderbot.db"
     assert s.redis_url is None and s.webhook_url is None
 
 
