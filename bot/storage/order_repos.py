@@ -28,20 +28,15 @@ from bot.storage.models import (
     table_of,
 )
 from bot.storage.repositories import TableRepository
-from bot.storage.statements import by_params, cached, select_by
+from bot.storage.statements import by_params, cached
 
 
 class OrderRepository(TableRepository[Order]):
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
         a topic is given: a forum can hold one order per topic)."""
-        if thread_id is None:
-            query, params = select_by(self.table, "chat_id", newest_first=True), \
-                by_params(chat_id=chat_id)
-        else:
-            query = select_by(self.table, "chat_id", "thread_id", newest_first=True)
-            params = by_params(chat_id=chat_id, thread_id=thread_id)
-        rows = await self.load(query, params)
+        topic = {} if thread_id is None else {"thread_id": thread_id}
+        rows = await self.load_by(newest_first=True, chat_id=chat_id, **topic)
         return rows[0] if rows else None
 
     async def by_token(self, token: str) -> Order | None:
@@ -98,8 +93,7 @@ class RequestRepository(TableRepository[ReviewRequest]):
         ).order_by(c.id.desc()).limit(1)
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
-        rows = await self.load(select_by(self.table, "order_id", newest_first=True),
-                               by_params(order_id=order_id))
+        rows = await self.load_by(newest_first=True, order_id=order_id)
         return rows[0] if rows else None
 
     async def due_notes(self, now: datetime, limit: int) -> list[ReviewRequest]:
@@ -122,7 +116,7 @@ class RequestRepository(TableRepository[ReviewRequest]):
 
 class RatingRepository(TableRepository[Rating]):
     async def for_order(self, order_id: int) -> Rating | None:
-        rows = await self.load(select_by(self.table, "order_id"), by_params(order_id=order_id))
+        rows = await self.load_by(order_id=order_id)
         return rows[0] if rows else None
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.errors import Conflict
 from bot.storage.mapping import to_domain, to_values
-from bot.storage.statements import by_params, insert_row, select_by, update_by_id
+from bot.storage.statements import insert_row, select_where, update_by_id
 
 T = TypeVar("T")
 
@@ -24,8 +24,12 @@ class TableRepository(Generic[T]):
         self._versioned = "version" in table.c
 
     async def get(self, id_: int) -> T | None:
-        rows = await self.load(select_by(self.table, "id"), by_params(id=id_))
+        rows = await self.load_by(id=id_)
         return rows[0] if rows else None
+
+    async def load_by(self, newest_first: bool = False, **values: Any) -> list[T]:
+        """The objects whose columns equal `values` (only the newest, if `newest_first`)."""
+        return await self.load(*select_where(self.table, newest_first, **values))
 
     async def load(self, query: Select[Any], params: dict[str, Any]) -> list[T]:
         """The objects a prepared query (`bot.storage.statements`) finds with `params`."""

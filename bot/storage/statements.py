@@ -9,26 +9,26 @@ its cache key is memoised and its compiled form cached, so only the execution re
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Delete, Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-Statement = Insert | Update | Delete | Select[Any]
+S = TypeVar("S", Insert, Update, Delete, Select[Any])
 _cache: dict[tuple[Any, ...], Any] = {}
 
 
-def cached(key: tuple[Any, ...], build: Callable[[], Statement]) -> Any:
+def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
     """The statement for `key`, built by `build` the first time it is asked for."""
     statement = _cache.get(key)
     if statement is None:
         statement = _cache[key] = build()
-    return statement
+    return cast(S, statement)
 
 
 def insert_row(table: Table) -> Insert:
     """INSERT into `table`; the columns are the keys of the parameters it is executed with."""
-    return cached(("insert", table), lambda: insert(table))  # type: ignore[no-any-return]
+    return cached(("insert", table), lambda: insert(table))
 
 
 def update_by_id(table: Table, versioned: bool) -> Update:
@@ -39,7 +39,7 @@ def update_by_id(table: Table, versioned: bool) -> Update:
         if versioned:
             where.append(table.c.version == bindparam("_version"))
         return update(table).where(*where)
-    return cached(("update_by_id", table, versioned), build)  # type: ignore[no-any-return]
+    return cached(("update_by_id", table, versioned), build)
 
 
 def select_by(table: Table, *columns: str, newest_first: bool = False) -> Select[Any]:
@@ -51,13 +51,19 @@ def select_by(table: Table, *columns: str, newest_first: bool = False) -> Select
         if newest_first:
             return query.order_by(table.c.id.desc()).limit(1)
         return query.order_by(table.c.id) if "id" in table.c else query
-    return cached(("select_by", table, columns, newest_first),  # type: ignore[no-any-return]
-                  build)
+    return cached(("select_by", table, columns, newest_first), build)
 
 
 def by_params(**values: Any) -> dict[str, Any]:
     """The parameters of a `select_by` statement: `_<column>` for each column."""
     return {f"_{name}": value for name, value in values.items()}
+
+
+def select_where(table: Table, newest_first: bool = False,
+                 **values: Any) -> tuple[Select[Any], dict[str, Any]]:
+    """The `select_by` statement for the rows whose columns equal `values`, and its parameters:
+    `conn.execute(*select_where(t, chat_id=5))`."""
+    return select_by(table, *values, newest_first=newest_first), by_params(**values)
 
 
 def _dialect_module(dialect_name: str) -> Any:
@@ -66,8 +72,9 @@ def _dialect_module(dialect_name: str) -> Any:
 
 def insert_ignore_row(table: Table, dialect_name: str) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING."""
-    return cached(("insert_ignore", table, dialect_name),  # type: ignore[no-any-return]
-                  lambda: _dialect_module(dialect_name).insert(table).on_conflict_do_nothing())
+    return cached(("insert_ignore", table, dialect_name),
+                  lambda: cast(Insert, _dialect_module(dialect_name).insert(table)
+                               .on_conflict_do_nothing()))
 
 
 def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
@@ -79,5 +86,5 @@ def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
             index_elements=list(keys), set_={name: stmt.excluded[name] for name in update_columns})
         if returning:
             stmt = stmt.returning(*(table.c[name] for name in returning))
-        return stmt  # type: ignore[no-any-return]
+        return cast(Insert, stmt)
     return cached(("upsert", table, dialect_name, keys, update_columns, returning), build)

@@ -22,10 +22,9 @@ from bot.storage.models import (
     table_of,
 )
 from bot.storage.statements import (
-    by_params,
     cached,
     insert_row,
-    select_by,
+    select_where,
     upsert_row,
 )
 from bot.storage.upsert import insert_ignore, upsert
@@ -70,8 +69,7 @@ class PeopleRepository:
         return PersonInfo(*row)
 
     async def get(self, id_: int) -> PersonInfo | None:
-        row = (await self.conn.execute(select_by(self.table, "id"),
-                                       by_params(id=id_))).mappings().first()
+        row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
         if row is None:
             return None
         return PersonInfo(*(row[name] for name in PERSON_COLUMNS))
@@ -267,8 +265,8 @@ class MessageRefRepository:
         return (int(row[0]), int(row[1])) if row else None
 
     async def lookup(self, chat_id: int, message_id: int) -> Ref | None:
-        row = (await self.conn.execute(select_by(self.table, "chat_id", "message_id"), by_params(
-            chat_id=chat_id, message_id=message_id))).mappings().first()
+        query = select_where(self.table, chat_id=chat_id, message_id=message_id)
+        row = (await self.conn.execute(*query)).mappings().first()
         return Ref(str(row["ref_kind"]), int(row["ref_id"])) if row else None
 
     async def move_chat(self, old_id: int, new_id: int) -> None:
