@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -85,6 +85,9 @@ def native_digits(numbering_system: str) -> str:
     return "0123456789"
 
 
+NUMBERS_KEPT = 4096  # formatted numbers each language keeps
+
+
 def _decimal_pattern(decimals: int) -> str:
     return "#,##0." + "0" * decimals if decimals > 0 else "#,##0"
 
@@ -96,14 +99,20 @@ class Translator:
     language: str
     locale: Locale
     catalog: gettext.NullTranslations
+    # Read from the locale once: Babel looks its data up again on every access.
+    rtl: bool = field(init=False)
+    _native: dict[int, int] = field(init=False, repr=False, compare=False)
+    # Counts, stars and averages repeat endlessly; Babel would parse their pattern every time.
+    _numbers: dict[tuple[int | float, int | None, bool], str] = field(
+        init=False, repr=False, compare=False, default_factory=dict)
 
-    @property
-    def rtl(self) -> bool:
-        return self.locale.text_direction == "rtl"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rtl", self.locale.text_direction == "rtl")
+        digits = native_digits(self.locale.default_numbering_system)
+        object.__setattr__(self, "_native", str.maketrans("0123456789", digits))
 
     def _digits(self, text: str) -> str:
-        digits = native_digits(self.locale.default_numbering_system)
-        return text.translate(str.maketrans("0123456789", digits))
+        return text.translate(self._native)
 
     def _(self, msgid: str) -> str:
         return self.catalog.gettext(msgid)
@@ -114,9 +123,16 @@ class Translator:
     def number(self, n: int | float, decimals: int | None = None) -> str:
         """A number with the locale's separators and its default CLDR numbering system
         ("ar": Latin digits; a region like "ar_SA": Arabic-Indic digits)."""
-        pattern = None if decimals is None else _decimal_pattern(decimals)
-        text = format_decimal(n, pattern, locale=self.locale, numbering_system="default")
-        return self._digits(text)
+        key = (n, decimals, type(n) is float)  # 1 == 1.0, but they may print apart
+        text = self._numbers.get(key)
+        if text is None:
+            pattern = None if decimals is None else _decimal_pattern(decimals)
+            text = self._digits(format_decimal(n, pattern, locale=self.locale,
+                                               numbering_system="default"))
+            if len(self._numbers) >= NUMBERS_KEPT:
+                self._numbers.clear()
+            self._numbers[key] = text
+        return text
 
     def date(self, d: dt.date, format: str = "medium") -> str:
         return self._digits(format_date(d, format, locale=self.locale))

@@ -41,6 +41,9 @@ class Pipeline:
     bot_reads_all: bool = False
     metrics: Metrics | None = None
 
+    def __post_init__(self) -> None:
+        self._policy = self.settings.policy()  # settings are read once, at start
+
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
         """Handle one update exactly once; return the callback answers to send now."""
         # On SQLite a whole update runs without waiting for anything (its statements do not
@@ -107,7 +110,7 @@ class Pipeline:
             person = await uow.people.seen(user.id, user.name, user.language, now)
             chosen = person.chosen_language
         moderators = frozenset(self.settings.moderator_ids) | await uow.moderators.ids()
-        return Context(uow=uow, now=now, settings=self.settings, policy=self.settings.policy(),
+        return Context(uow=uow, now=now, settings=self.settings, policy=self._policy,
                        translations=self.translations, checker=self.checker,
                        moderators=moderators, bot_username=self.bot_username,
                        bot_reads_all=self.bot_reads_all,

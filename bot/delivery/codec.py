@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 from handlers.events import (
@@ -42,10 +42,25 @@ def kind_of(effect: Effect) -> str:
 
 
 def dumps(effect: Effect) -> str:
-    data = asdict(effect)
+    data = _fields(effect)
     if isinstance(effect, SendDocument):
         data["content"] = base64.b64encode(effect.content).decode("ascii")
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_fields)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A dataclass's fields, one level (json.dumps calls it again for nested buttons and refs):
+    what `dataclasses.asdict` gives, without its deep copy of every value."""
+    try:
+        names = _FIELD_NAMES[type(value)]
+    except KeyError:
+        if not is_dataclass(value):
+            raise TypeError(f"{type(value).__name__} is not JSON serializable") from None
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return {name: getattr(value, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def loads(kind: str, payload: str) -> Effect:
