@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.storage.sqlite_inline import inline_url
+from bot.storage.sqlite_inline import InlineAsyncEngine, inline_url
 
 # SQLite's own wait for a lock held by another process. Statements run on the event loop's
 # thread, so this wait blocks the loop: it is kept short, and the unit of work waits for a
@@ -25,9 +25,9 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
                   **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
-        engine = create_async_engine(inline_url(make_url(url)),
-                                     connect_args={"timeout": sqlite_busy_timeout_ms / 1000},
-                                     **kwargs)
+        engine = InlineAsyncEngine(create_async_engine(
+            inline_url(make_url(url)), connect_args={"timeout": sqlite_busy_timeout_ms / 1000},
+            **kwargs).sync_engine)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     kwargs.setdefault("pool_size", 10)
