@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -52,18 +53,17 @@ class Pipeline:
         await asyncio.sleep(0)
         async with self.uow_factory() as uow:
             now = self.clock.now()
-            if not await uow.inbox.claim(event.update_id, now):
-                log.info("update %s ignored: already handled", event.update_id,
-                         extra={"update_id": event.update_id, "chat_id": event.chat_id})
+            ctx = await self._claimed(uow, event, now)
+            if ctx is None:
                 return []
-            ctx = await self._context(uow, event)
-            effects, error = await self._run(event, ctx)
+            effects, error = await self._run(event, ctx, now)
+            if effects is None:
+                return []
             order_id = await _order_for_log(ctx, event, effects, error)
             immediate = [e for e in effects if isinstance(e, AnswerCallback)]
             for effect in effects:
                 if not isinstance(effect, AnswerCallback):
                     await uow.outbox.add(effect, now)
-            await uow.inbox.mark_handled(event.update_id, now)
             uow.after_commit(self.wake_sender)
             if uow.touches_schedule:
                 uow.after_commit(self.poke_scheduler)
@@ -78,17 +78,29 @@ class Pipeline:
             immediate.append(AnswerCallback(event.callback_id))  # every tap is answered
         return immediate
 
-    async def _run(self, event: ChatEvent,
-                   ctx: Context) -> tuple[list[Effect], DomainError | None]:
-        """The update's effects, and the refusal if the core refused it."""
-        savepoint = await ctx.uow.conn.begin_nested()
+    async def _claimed(self, uow: UnitOfWork, event: ChatEvent, now: datetime) -> Context | None:
+        """The update's context, once it is claimed in the inbox; None for a repeat."""
+        if not await uow.inbox.claim(event.update_id, now):
+            log.info("update %s ignored: already handled", event.update_id,
+                     extra={"update_id": event.update_id, "chat_id": event.chat_id})
+            return None
+        return await self._context(uow, event)
+
+    async def _run(self, event: ChatEvent, ctx: Context, now: datetime
+                   ) -> tuple[list[Effect] | None, DomainError | None]:
+        """The update's effects, and the refusal if the core refused it (None: a repeat).
+
+        A refusal undoes whatever the handler had changed by rolling the whole transaction
+        back; the update is then claimed again, and its refusal answered, in a new one. (Most
+        updates are not refused, and a savepoint around each would cost them two statements.)"""
         try:
-            effects = await self.router.dispatch(event, ctx)
+            return await self.router.dispatch(event, ctx), None
         except DomainError as error:
-            await savepoint.rollback()
-            return await self._refused(event, ctx, error), error
-        await savepoint.commit()
-        return effects, None
+            await ctx.uow.restart()
+            again = await self._claimed(ctx.uow, event, now)
+            if again is None:  # handled meanwhile by another process
+                return None, error
+            return await self._refused(event, again, error), error
 
     async def _refused(self, event: ChatEvent, ctx: Context, error: DomainError) -> list[Effect]:
         effects = error_effects(event, ctx.t_person(event), error)

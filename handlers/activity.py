@@ -35,7 +35,7 @@ async def track_activity(event: ChatEvent, ctx: Context) -> list[Effect]:
             return await _stop_refund_wait(ctx, order)
     else:
         return []
-    await ctx.uow.orders.save(order)
+    ctx.uow.orders.touch(order)  # saved with the update's own change to the order, if any
     return []
 
 

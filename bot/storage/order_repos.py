@@ -32,12 +32,65 @@ from bot.storage.statements import by_params, cached
 
 
 class OrderRepository(TableRepository[Order]):
+    """Within one unit of work an order is loaded once: `get` and `by_chat` give the same
+    object each time (an update's watchers and its handler work on one order). `touch` marks
+    a change to be saved when the unit of work commits, unless a `save` stores it first."""
+
+    def __init__(self, conn: Any, table: Any, cls: type[Order]) -> None:
+        super().__init__(conn, table, cls)
+        self._loaded: dict[int, Order] = {}
+        self._of_chat: dict[tuple[int, int | None], Order | None] = {}
+        self._touched: dict[int, Order] = {}
+
+    async def get(self, id_: int) -> Order | None:
+        if id_ in self._loaded:
+            return self._loaded[id_]
+        return await super().get(id_)
+
+    async def load(self, query: Select[Any], params: dict[str, Any]) -> list[Order]:
+        return [self._known(order) for order in await super().load(query, params)]
+
+    async def find(self, *where: ColumnElement[bool], order_by: Any = None,
+                   limit: int | None = None, offset: int | None = None) -> list[Order]:
+        found = await super().find(*where, order_by=order_by, limit=limit, offset=offset)
+        return [self._known(order) for order in found]
+
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
         a topic is given: a forum can hold one order per topic)."""
-        topic = {} if thread_id is None else {"thread_id": thread_id}
-        rows = await self.load_by(newest_first=True, chat_id=chat_id, **topic)
-        return rows[0] if rows else None
+        key = (chat_id, thread_id)
+        if key not in self._of_chat:
+            topic = {} if thread_id is None else {"thread_id": thread_id}
+            rows = await self.load_by(newest_first=True, chat_id=chat_id, **topic)
+            self._of_chat[key] = rows[0] if rows else None
+        return self._of_chat[key]
+
+    def _known(self, order: Order) -> Order:
+        """The object already loaded for this order, if any (it may hold unsaved changes)."""
+        if order.id is None:
+            return order
+        return self._loaded.setdefault(order.id, order)
+
+    def touch(self, order: Order) -> None:
+        """Save `order` at commit (a change nothing else in the update depends on)."""
+        if order.id is not None:
+            self._touched[order.id] = order
+
+    async def save_touched(self) -> None:
+        for order in list(self._touched.values()):
+            await self.save(order)
+
+    def _drop_chat_of(self, order: Order) -> None:
+        """Forget the current order of the chat `order` is in now, and of the one it left."""
+        for key, current in list(self._of_chat.items()):
+            if key[0] == order.chat_id or current is order:
+                del self._of_chat[key]
+
+    def forget(self) -> None:
+        """Drop what was loaded (its changes were rolled back): the next load reads the row."""
+        self._loaded.clear()
+        self._of_chat.clear()
+        self._touched.clear()
 
     async def by_token(self, token: str) -> Order | None:
         rows = await self.find(self.table.c.bind_token == token)
@@ -45,6 +98,10 @@ class OrderRepository(TableRepository[Order]):
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
+        if obj.id is not None:
+            self._touched.pop(obj.id, None)
+            self._loaded[obj.id] = obj  # the stored state now
+        self._drop_chat_of(obj)
         changes = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
         for change in obj.pending:
             await changes.add(change)
@@ -53,6 +110,9 @@ class OrderRepository(TableRepository[Order]):
 
     async def add(self, obj: Order) -> Order:
         await super().add(obj)
+        self._drop_chat_of(obj)
+        if obj.id is not None:
+            self._loaded[obj.id] = obj
         return obj
 
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:

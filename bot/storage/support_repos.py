@@ -184,14 +184,19 @@ class InboxRepository:
             "update_id": update_id, "received_at": now, "payload": payload})
 
     async def claim(self, update_id: int, now: datetime) -> bool:
-        """True if this update is to be handled now: new, or stored (webhook) but unhandled."""
-        if await self.record(update_id, now):
+        """True if this update is to be handled now: new, or stored (webhook) but unhandled.
+        It is recorded as handled at once: in the caller's transaction, which commits the
+        handling with it (or rolls both back)."""
+        if await insert_ignore(self.conn, self.table, {
+                "update_id": update_id, "received_at": now, "payload": None, "handled_at": now}):
             return True
         query = select(self.table.c.handled_at).where(self.table.c.update_id == update_id)
         if self.conn.dialect.name == "postgresql":
             query = query.with_for_update()
         row = (await self.conn.execute(query)).first()
-        return row is not None and row[0] is None
+        if row is None or row[0] is not None:
+            return False
+        return await self.mark_handled(update_id, now)
 
     async def mark_handled(self, update_id: int, now: datetime) -> bool:
         result = await self.conn.execute(cached(("mark_handled", self.table), self._mark_query),

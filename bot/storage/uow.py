@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -40,6 +41,8 @@ from bot.storage.support_repos import (
     OutboxRepository,
     PeopleRepository,
 )
+
+T = TypeVar("T")
 
 # How long a unit of work waits for SQLite's write lock while another process holds it.
 LOCKED_PATIENCE_S = 30.0
@@ -102,36 +105,60 @@ class UnitOfWork:
                 callback()
 
     async def _open(self) -> AsyncConnection:
-        """A connection in a new transaction. On SQLite (where writers take turns, `_lock`)
-        a write lock held by another process is waited for here, asleep, without holding the
-        event loop: SQLite's own busy wait would block it (`bot.storage.db`)."""
+        """A connection in a new transaction."""
+        async def connect_and_begin() -> AsyncConnection:
+            conn = await self._engine.connect()
+            try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
+                await conn.begin()
+            except BaseException:
+                await conn.close()
+                raise
+            return conn
+
+        return await self._patiently(connect_and_begin)
+
+    async def _begin(self, conn: AsyncConnection) -> None:
+        async def begin() -> None:
+            await conn.begin()
+
+        await self._patiently(begin)
+
+    async def _patiently(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt()`, again while SQLite's write lock is held by another process (where
+        writers in this process take turns, `_lock`): waited for here, asleep, without holding
+        the event loop, as SQLite's own busy wait would (`bot.storage.db`)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LOCKED_PATIENCE_S
         pause = _FIRST_RETRY_S
         while True:
-            conn: AsyncConnection | None = None
-            try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
-                conn = await self._engine.connect()
-                await conn.begin()
-                return conn
+            try:
+                return await attempt()
             except OperationalError as error:
-                if conn is not None:
-                    await conn.close()
                 if self._lock is None or not _locked(error) or loop.time() >= deadline:
                     raise
-            except BaseException:
-                if conn is not None:
-                    await conn.close()
-                raise
             await asyncio.sleep(pause)
             pause = min(pause * 2, _LAST_RETRY_S)
 
     async def commit(self) -> None:
+        await self.orders.save_touched()
         await self.conn.commit()
         self.committed = True
 
     async def rollback(self) -> None:
         await self.conn.rollback()
+        self.forget_loaded()
+
+    def forget_loaded(self) -> None:
+        """After a rollback, objects loaded before may hold undone changes."""
+        self.orders.forget()
+
+    async def restart(self) -> None:
+        """Roll back everything done so far and go on in a new transaction, on the same
+        connection (and, on SQLite, still holding this process's turn to write)."""
+        await self.rollback()
+        self._after_commit.clear()
+        self.touches_schedule = False
+        await self._begin(self.conn)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction is committed (to wake the sender, say)."""

@@ -65,20 +65,92 @@ async def test_save_bumps_the_version_and_a_stale_save_conflicts(
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
+        stale = await uow.orders.get(new.id or 0)
+    async with uow_factory() as uow:
         first = await uow.orders.get(new.id or 0)
-        second = await uow.orders.get(new.id or 0)
-        assert first is not None and second is not None
+        assert first is not None
         first.title = "first"
         await uow.orders.save(first)
         assert first.version == 1
-        second.title = "second"
-        with pytest.raises(Conflict):
-            await uow.orders.save(second)
-        assert second.version == 0
         await uow.commit()
+    async with uow_factory() as uow:
+        assert stale is not None
+        stale.title = "second"
+        with pytest.raises(Conflict):
+            await uow.orders.save(stale)
+        assert stale.version == 0
     async with uow_factory() as uow:
         stored = await uow.orders.get(new.id or 0)
     assert stored is not None and (stored.title, stored.version) == ("first", 1)
+
+
+async def test_a_unit_of_work_loads_an_order_once(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order())
+        await uow.commit()
+    async with uow_factory() as uow:
+        by_id = await uow.orders.get(new.id or 0)
+        by_chat = await uow.orders.by_chat(CHAT)
+        listed = await uow.orders.listing(None, 10, 0)
+        assert by_id is not None and by_id is by_chat and listed == [by_id]
+        assert listed[0] is by_id
+        by_id.title = "changed"
+        await uow.orders.save(by_id)
+        assert await uow.orders.by_chat(CHAT) is by_id  # the same object after a save
+        by_id.title = "again"
+        await uow.orders.save(by_id)  # its version followed: no conflict
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.orders.get(new.id or 0)
+    assert stored is not None and (stored.title, stored.version) == ("again", 2)
+
+
+async def test_a_touched_order_is_saved_at_commit_once(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order())
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.orders.by_chat(CHAT)
+        assert loaded is not None
+        loaded.last_client_message_at = T0
+        uow.orders.touch(loaded)
+        await uow.commit()
+    async with uow_factory() as uow:
+        touched = await uow.orders.get(new.id or 0)
+        assert touched is not None
+        assert (touched.last_client_message_at, touched.version) == (T0, 1)
+        touched.last_pro_message_at = T0
+        uow.orders.touch(touched)
+        touched.title = "saved by the handler"
+        await uow.orders.save(touched)  # the touched change goes with it, not twice
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.orders.get(new.id or 0)
+    assert stored is not None
+    assert (stored.last_pro_message_at, stored.title, stored.version) == (
+        T0, "saved by the handler", 2)
+
+
+async def test_after_a_rollback_an_order_is_read_again(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        new = await uow.orders.add(order())
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.orders.get(new.id or 0)
+        assert loaded is not None
+        savepoint = await uow.conn.begin_nested()
+        loaded.title = "undone"
+        uow.orders.touch(loaded)
+        await uow.orders.save(loaded)
+        await savepoint.rollback()
+        uow.forget_loaded()
+        again = await uow.orders.get(new.id or 0)
+        assert again is not None and again is not loaded
+        assert (again.title, again.version) == (new.title, 0)
+        await uow.commit()  # nothing touched is left to save
+    async with uow_factory() as uow:
+        stored = await uow.orders.get(new.id or 0)
+    assert stored is not None and (stored.title, stored.version) == (new.title, 0)
 
 
 async def test_saving_a_missing_row_conflicts(uow_factory: UnitOfWorkFactory) -> None:
@@ -119,10 +191,13 @@ async def test_a_refused_save_writes_no_history(uow_factory: UnitOfWorkFactory) 
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
-        a = await uow.orders.get(new.id or 0)
         b = await uow.orders.get(new.id or 0)
+    async with uow_factory() as uow:
+        a = await uow.orders.get(new.id or 0)
         assert a is not None and b is not None
         await uow.orders.save(a)
+        await uow.commit()
+    async with uow_factory() as uow:
         b.change_status(Status.IN_PROGRESS, PRO, Role.PRO, T0)
         with pytest.raises(Conflict):
             await uow.orders.save(b)

@@ -29,12 +29,24 @@ async def test_inbox_claim(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         assert await uow.inbox.unhandled(10) == [(11, '{"update_id": 11}')]
         assert await uow.inbox.claim(11, T0 + H) is True  # stored by the webhook, unhandled
-        assert await uow.inbox.mark_handled(11, T0 + H) is True
-        assert await uow.inbox.mark_handled(11, T0 + H) is False
+        assert await uow.inbox.mark_handled(11, T0 + H) is False  # claiming marked it
         assert await uow.inbox.claim(11, T0 + H) is False  # handled: a repeat
+        assert await uow.inbox.claim(10, T0 + H) is False
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.inbox.unhandled(10) == []
+
+
+async def test_a_claim_rolled_back_leaves_the_update_to_handle(
+        uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        assert await uow.inbox.claim(12, T0) is True
+        await uow.rollback()  # the handling failed: the update was not handled
+    async with uow_factory() as uow:
+        assert await uow.inbox.claim(12, T0 + H) is True
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.inbox.claim(12, T0 + H) is False
 
 
 async def test_inbox_prune_keeps_recent_and_unhandled(uow_factory: UnitOfWorkFactory) -> None:
