@@ -15,13 +15,17 @@ T = TypeVar("T")
 
 
 class TableRepository(Generic[T]):
-    """Plain CRUD for one table and one dataclass with an `id` (and maybe a `version`)."""
+    """Plain CRUD for one table and one dataclass with an `id` (and maybe a `version`).
+
+    A repository lives as long as its unit of work and remembers the columns of the rows it
+    loaded or stored, so that a save writes only the columns that changed."""
 
     def __init__(self, conn: AsyncConnection, table: Table, cls: type[T]) -> None:
         self.conn = conn
         self.table = table
         self.cls = cls
         self._versioned = "version" in table.c
+        self._stored: dict[int, dict[str, Any]] = {}  # by id: the row as last read or written
 
     async def get(self, id_: int) -> T | None:
         rows = await self.load_by(id=id_)
@@ -34,7 +38,7 @@ class TableRepository(Generic[T]):
     async def load(self, query: Select[Any], params: dict[str, Any]) -> list[T]:
         """The objects a prepared query (`bot.storage.statements`) finds with `params`."""
         result = await self.conn.execute(query, params)
-        return [to_domain(self.cls, dict(row)) for row in result.mappings()]
+        return [self._read(row) for row in result.mappings()]
 
     async def find(
         self, *where: ColumnElement[bool], order_by: Any = None, limit: int | None = None,
@@ -47,7 +51,13 @@ class TableRepository(Generic[T]):
         if offset:
             query = query.offset(offset)
         result = await self.conn.execute(query)
-        return [to_domain(self.cls, dict(row)) for row in result.mappings()]
+        return [self._read(row) for row in result.mappings()]
+
+    def _read(self, row: Any) -> T:
+        values = dict(row)
+        if values.get("id") is not None:
+            self._stored[values["id"]] = values
+        return to_domain(self.cls, values)
 
     async def add(self, obj: T) -> T:
         values = to_values(obj, self.table)
@@ -58,12 +68,16 @@ class TableRepository(Generic[T]):
         result = await self.conn.execute(insert_row(self.table), values)
         if getattr(obj, "id", None) is None and "id" in self.table.c:
             obj.id = result.inserted_primary_key[0]  # type: ignore[attr-defined,index]
+        if getattr(obj, "id", None) is not None:
+            self._stored[obj.id] = values  # type: ignore[attr-defined]
         return obj
 
     async def save(self, obj: T) -> T:
         """Store a loaded object; refused if someone changed the row since it was loaded."""
         id_ = obj.id  # type: ignore[attr-defined]
-        values = to_values(obj, self.table)
+        values = self._changed(id_, to_values(obj, self.table))
+        if not values and not self._versioned:
+            return obj  # a versioned save still bumps the version: the row was claimed
         params = {**values, "_id": id_}
         if self._versioned:
             version = obj.version  # type: ignore[attr-defined]
@@ -73,7 +87,18 @@ class TableRepository(Generic[T]):
             raise Conflict("the row changed meanwhile", table=self.table.name, id=id_)
         if self._versioned:
             obj.version = version + 1  # type: ignore[attr-defined]
+            values["version"] = version + 1
+        self._stored.setdefault(id_, {}).update(values)
         return obj
+
+    def _changed(self, id_: int, values: dict[str, Any]) -> dict[str, Any]:
+        """The columns that differ from the row as this unit of work last saw it (all of them
+        for an object it never saw). Fewer columns: a shorter statement, fewer conversions."""
+        stored = self._stored.get(id_)
+        if stored is None:
+            return values
+        return {name: value for name, value in values.items()
+                if name not in stored or stored[name] != value}
 
     async def count(self, *where: ColumnElement[bool]) -> int:
         from sqlalchemy import func
