@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import Table, and_, case, exists, func, or_, select, update
+from sqlalchemy import Subquery, Table, and_, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -82,19 +82,19 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: i
     The chats with the most work left go first: the least time their limits allow for their
     open rows (a private chat with 60 rows needs 59 s, a group with 25 needs 64 s), ties in
     queue order; the chats in `skip` (still held back by their limits) are left for later.
-    On PostgreSQL, `FOR UPDATE SKIP LOCKED` keeps two processes from claiming the same row.
+    One grouped pass over the open rows (`ix_outbox_state_chat`) finds each chat's first row
+    and its backlog. On PostgreSQL, `FOR UPDATE SKIP LOCKED` (of the outbox row, not of the
+    grouped rows) keeps two processes from claiming the same row.
     """
     if limit <= 0:
         return []
     o = _outbox()
     ready = or_(and_(o.c.state == "pending", o.c.next_attempt_at <= now),
                 and_(o.c.state == "sending", o.c.claimed_until <= now))
-    backlog = _backlog(o)
-    work = _work_left(o, backlog, pace).label("work_left")
-    query = select(o, backlog.label("backlog"), work).where(ready, _is_head(o))
-    if skip:
-        query = query.where(o.c.chat_id.not_in(list(skip)))
-    query = query.order_by(work.desc(), o.c.id).limit(limit)
+    heads = _heads(o, skip)
+    work = _work_left(o, heads.c.backlog, pace).label("work_left")
+    query = (select(o, heads.c.backlog, work).join(heads, o.c.id == heads.c.head_id)
+             .where(ready).order_by(work.desc(), o.c.id).limit(limit))
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=o)
     rows = (await conn.execute(query)).mappings().all()
@@ -107,11 +107,14 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: i
                     float(r["work_left"])) for r in rows]
 
 
-def _backlog(o: Table) -> ColumnElement[int]:
-    """The open rows of the row's chat."""
-    mine = o.alias("mine")
-    return select(func.count()).select_from(mine).where(
-        mine.c.chat_id == o.c.chat_id, mine.c.state.in_(OPEN_STATES)).scalar_subquery()
+def _heads(o: Table, skip: Collection[int]) -> Subquery:
+    """A row for each chat with open rows, but those in `skip`: `head_id`, its first open row,
+    and `backlog`, how many it has."""
+    query = select(o.c.chat_id, func.min(o.c.id).label("head_id"),
+                   func.count().label("backlog")).where(o.c.state.in_(OPEN_STATES))
+    if skip:
+        query = query.where(o.c.chat_id.not_in(list(skip)))
+    return query.group_by(o.c.chat_id).subquery("heads")
 
 
 def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnElement[float]:
@@ -208,13 +211,15 @@ async def oldest_open(conn: AsyncConnection) -> datetime | None:
 
 async def next_due(conn: AsyncConnection, skip: Collection[int] = ()) -> datetime | None:
     """When the next open row becomes claimable (a pending retry or an expiring lease); the
-    pending rows of the chats in `skip` are left out (their limits say when)."""
+    pending rows of the chats in `skip` are left out (their limits say when). The pending
+    rows are walked in `next_attempt_at` order up to the first that heads its chat."""
     o = _outbox()
-    pending = select(func.min(o.c.next_attempt_at)).where(o.c.state == "pending", _is_head(o))
+    first = (select(o.c.next_attempt_at).where(o.c.state == "pending", _is_head(o))
+             .order_by(o.c.next_attempt_at).limit(1))
     if skip:
-        pending = pending.where(o.c.chat_id.not_in(list(skip)))
+        first = first.where(o.c.chat_id.not_in(list(skip)))
     leased = select(func.min(o.c.claimed_until)).where(o.c.state == "sending")
-    times = [(await conn.execute(q)).scalar_one() for q in (pending, leased)]
+    times = [(await conn.execute(q)).scalar() for q in (first, leased)]
     present = [t for t in times if t is not None]
     return min(present) if present else None
 
