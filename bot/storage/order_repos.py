@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
@@ -130,7 +130,7 @@ class OrderRepository(TableRepository[Order]):
 
     async def history(self, order_id: int) -> list[StatusChange]:
         repo = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
-        return await repo.find(table_of(StatusChangeRow).c.order_id == order_id)
+        return await repo.load_by(order_id=order_id)
 
     async def refund_due(self, before: datetime, limit: int) -> list[Order]:
         c = self.table.c
@@ -148,9 +148,11 @@ class RequestRepository(TableRepository[ReviewRequest]):
 
     def _active_query(self) -> Select[Any]:
         c = self.table.c
-        return select(self.table).where(
-            c.order_id == bindparam("_order_id"), c.state.in_(list(ACTIVE_REQUEST_STATES))
-        ).order_by(c.id.desc()).limit(1)
+        # the states as plain comparisons, not IN: an IN list is expanded at every execution,
+        # which keeps this statement, run for most updates, off the prepared path
+        active = or_(*(c.state == state for state in sorted(ACTIVE_REQUEST_STATES)))
+        return select(self.table).where(c.order_id == bindparam("_order_id"), active
+                                        ).order_by(c.id.desc()).limit(1)
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
         rows = await self.load_by(newest_first=True, order_id=order_id)
@@ -180,9 +182,16 @@ class RatingRepository(TableRepository[Rating]):
         return rows[0] if rows else None
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:
+        return await self.load(cached(("ratings_for_pro", self.table, include_hidden),
+                                      lambda: self._for_pro_query(include_hidden)),
+                               by_params(pro_id=pro_id))
+
+    def _for_pro_query(self, include_hidden: bool) -> Select[Any]:
         c = self.table.c
-        where = [c.pro_id == pro_id] + ([] if include_hidden else [c.hidden.is_(False)])
-        return await self.find(*where, order_by=c.updated_at.desc())
+        where = [c.pro_id == bindparam("_pro_id")]
+        if not include_hidden:
+            where.append(c.hidden.is_(False))
+        return select(self.table).where(*where).order_by(c.updated_at.desc())
 
     async def save(self, obj: Rating) -> Rating:
         await super().save(obj)
@@ -195,7 +204,7 @@ class RatingRepository(TableRepository[Rating]):
 
     async def history(self, rating_id: int) -> list[RatingEdit]:
         edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
-        return await edits.find(table_of(RatingEditRow).c.rating_id == rating_id)
+        return await edits.load_by(rating_id=rating_id)
 
     async def all_visible(self) -> list[Rating]:
         return await self.find(table_of(RatingRow).c.hidden.is_(False))
@@ -213,11 +222,10 @@ class PromptRepository(TableRepository[Prompt]):
 
 class RevisionRepository(TableRepository[Revision]):
     async def for_order(self, order_id: int) -> list[Revision]:
-        return await self.find(self.table.c.order_id == order_id)
+        return await self.load_by(order_id=order_id)
 
 
 class ProposalRepository(TableRepository[DeliveryProposal]):
     async def pending_for(self, order_id: int) -> list[DeliveryProposal]:
-        c = self.table.c
-        return await self.find(c.order_id == order_id, c.state == ProposalState.PENDING)
+        return await self.load_by(order_id=order_id, state=ProposalState.PENDING)
 

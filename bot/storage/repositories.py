@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.errors import Conflict
+from bot.storage import prepared
 from bot.storage.mapping import to_domain, to_values
 from bot.storage.statements import insert_row, select_where, update_by_id
 
@@ -37,8 +38,7 @@ class TableRepository(Generic[T]):
 
     async def load(self, query: Select[Any], params: dict[str, Any]) -> list[T]:
         """The objects a prepared query (`bot.storage.statements`) finds with `params`."""
-        result = await self.conn.execute(query, params)
-        return [self._read(row) for row in result.mappings()]
+        return [self._read(row) for row in await prepared.fetch(self.conn, query, params)]
 
     async def find(
         self, *where: ColumnElement[bool], order_by: Any = None, limit: int | None = None,
@@ -65,9 +65,11 @@ class TableRepository(Generic[T]):
             values["version"] = 0
         if getattr(obj, "id", None) is not None:
             values["id"] = obj.id  # type: ignore[attr-defined]
-        result = await self.conn.execute(insert_row(self.table), values)
         if getattr(obj, "id", None) is None and "id" in self.table.c:
-            obj.id = result.inserted_primary_key[0]  # type: ignore[attr-defined,index]
+            obj.id = await prepared.insert(  # type: ignore[attr-defined]
+                self.conn, insert_row(self.table), values)
+        else:
+            await prepared.write(self.conn, insert_row(self.table), values)
         if getattr(obj, "id", None) is not None:
             self._stored[obj.id] = values  # type: ignore[attr-defined]
         return obj
@@ -82,8 +84,7 @@ class TableRepository(Generic[T]):
         if self._versioned:
             version = obj.version  # type: ignore[attr-defined]
             params.update(version=version + 1, _version=version)
-        result = await self.conn.execute(update_by_id(self.table, self._versioned), params)
-        if result.rowcount != 1:
+        if await prepared.write(self.conn, update_by_id(self.table, self._versioned), params) != 1:
             raise Conflict("the row changed meanwhile", table=self.table.name, id=id_)
         if self._versioned:
             obj.version = version + 1  # type: ignore[attr-defined]

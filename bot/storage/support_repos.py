@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery import codec
+from bot.storage import prepared
 from bot.storage.models import (
     AuditRow,
     ChatRow,
@@ -59,20 +60,26 @@ class PeopleRepository:
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
-        """Record the name and Telegram language a person has now; return what is known of
-        them (their chosen language included), in the same statement."""
-        values = {"id": id_, "name": name[:200], "telegram_language": telegram_language,
+        """Record the name and Telegram language a person has now (`updated_at`: when they
+        last changed); return what is known of them, their chosen language included. Most
+        updates come from someone already known as they are: one read, no write."""
+        known = await self.get(id_)
+        name = name[:200]
+        if known is not None and (known.name, known.telegram_language) == (name,
+                                                                           telegram_language):
+            return known
+        values = {"id": id_, "name": name, "telegram_language": telegram_language,
                   "updated_at": now, "chosen_language": None}
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
                           ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
-        row = (await self.conn.execute(stmt, values)).one()
-        return PersonInfo(*row)
+        [row] = await prepared.fetch(self.conn, stmt, values)
+        return PersonInfo(*(row[name] for name in PERSON_COLUMNS))
 
     async def get(self, id_: int) -> PersonInfo | None:
-        row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
-        if row is None:
+        rows = await prepared.fetch(self.conn, *select_where(self.table, id=id_))
+        if not rows:
             return None
-        return PersonInfo(*(row[name] for name in PERSON_COLUMNS))
+        return PersonInfo(*(rows[0][name] for name in PERSON_COLUMNS))
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -90,9 +97,9 @@ class ModeratorRepository:
         self.table = table_of(ModeratorRow)
 
     async def ids(self) -> set[int]:
-        rows = await self.conn.execute(cached(("moderator_ids", self.table),
-                                              lambda: select(self.table.c.user_id)))
-        return {int(r) for r in rows.scalars()}
+        rows = await prepared.fetch(self.conn, cached(("moderator_ids", self.table),
+                                                      lambda: select(self.table.c.user_id)), {})
+        return {int(row["user_id"]) for row in rows}
 
     async def add(self, user_id: int, by: int, now: datetime) -> bool:
         return await insert_ignore(self.conn, self.table,
@@ -109,7 +116,7 @@ class AuditRepository:
         self.table = table_of(AuditRow)
 
     async def add(self, entry: AuditEntry) -> None:
-        await self.conn.execute(insert_row(self.table), {
+        await prepared.write(self.conn, insert_row(self.table), {
             "at": entry.at, "actor_id": entry.actor_id, "action": entry.action,
             "order_id": entry.order_id, "detail": entry.detail})
 
@@ -143,9 +150,8 @@ class ChatRepository:
                      ["active", "inactive_reason", "updated_at"])
 
     async def is_active(self, chat_id: int) -> bool:
-        row = (await self.conn.execute(select(self.table.c.active).where(
-            self.table.c.id == chat_id))).first()
-        return True if row is None else bool(row[0])
+        rows = await prepared.fetch(self.conn, *select_where(self.table, id=chat_id))
+        return bool(rows[0]["active"]) if rows else True
 
     async def set_admin(self, chat_id: int, admin: bool, now: datetime) -> None:
         values = {"id": chat_id, "active": True, "inactive_reason": None, "updated_at": now,
@@ -162,9 +168,8 @@ class ChatRepository:
         return bool(result.rowcount == 1)
 
     async def is_admin(self, chat_id: int) -> bool:
-        row = (await self.conn.execute(select(self.table.c.bot_admin).where(
-            self.table.c.id == chat_id))).first()
-        return bool(row[0]) if row else False
+        rows = await prepared.fetch(self.conn, *select_where(self.table, id=chat_id))
+        return bool(rows[0]["bot_admin"]) if rows else False
 
     async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
         values = {"id": old_id, "active": False, "inactive_reason": "migrated",
@@ -199,9 +204,9 @@ class InboxRepository:
         return await self.mark_handled(update_id, now)
 
     async def mark_handled(self, update_id: int, now: datetime) -> bool:
-        result = await self.conn.execute(cached(("mark_handled", self.table), self._mark_query),
-                                         {"_update_id": update_id, "handled_at": now})
-        return result.rowcount == 1
+        query = cached(("mark_handled", self.table), self._mark_query)
+        return await prepared.write(self.conn, query,
+                                    {"_update_id": update_id, "handled_at": now}) == 1
 
     def _mark_query(self) -> Any:
         c = self.table.c
@@ -240,8 +245,7 @@ class OutboxRepository:
             "order_id": getattr(effect, "order_id", None), "created_at": now,
             "state": "pending", "attempts": 0, "next_attempt_at": now,
         }
-        result = await self.conn.execute(insert_row(self.table), values)
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        return await prepared.insert(self.conn, insert_row(self.table), values)
 
     async def pending_count(self) -> int:
         from sqlalchemy import func
@@ -262,17 +266,20 @@ class MessageRefRepository:
             "ref_id": ref.id, "created_at": now})
 
     async def latest(self, ref: Ref) -> tuple[int, int] | None:
+        rows = await prepared.fetch(self.conn, cached(("latest_ref", self.table), self._latest),
+                                    {"_kind": ref.kind, "_id": ref.id})
+        return (int(rows[0]["chat_id"]), int(rows[0]["message_id"])) if rows else None
+
+    def _latest(self) -> Select[Any]:
         c = self.table.c
-        query = select(c.chat_id, c.message_id).where(
-            c.ref_kind == ref.kind, c.ref_id == ref.id
+        return select(c.chat_id, c.message_id).where(
+            c.ref_kind == bindparam("_kind"), c.ref_id == bindparam("_id")
         ).order_by(c.created_at.desc(), c.message_id.desc()).limit(1)
-        row = (await self.conn.execute(query)).first()
-        return (int(row[0]), int(row[1])) if row else None
 
     async def lookup(self, chat_id: int, message_id: int) -> Ref | None:
-        query = select_where(self.table, chat_id=chat_id, message_id=message_id)
-        row = (await self.conn.execute(*query)).mappings().first()
-        return Ref(str(row["ref_kind"]), int(row["ref_id"])) if row else None
+        rows = await prepared.fetch(
+            self.conn, *select_where(self.table, chat_id=chat_id, message_id=message_id))
+        return Ref(str(rows[0]["ref_kind"]), int(rows[0]["ref_id"])) if rows else None
 
     async def move_chat(self, old_id: int, new_id: int) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.chat_id == old_id)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from bot.storage.models import PersonRow, table_of
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.events import EditMessage, Ref, SendMessage
 from tests.storage.factories import CHAT, MOD, T0
@@ -135,6 +138,22 @@ async def test_people_upsert_keeps_the_chosen_language(uow_factory: UnitOfWorkFa
     assert ana is not None
     assert (ana.name, ana.chosen_language, ana.telegram_language) == ("Ana María", "ar", "pt-BR")
     assert names == {1: "Ana María", 2: "x" * 200}
+
+
+async def test_someone_seen_as_they_are_is_only_read(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.people.seen(1, "Ana", "es", T0)
+        await uow.people.choose_language(1, "ar", T0)
+        await uow.commit()
+    async with uow_factory() as uow:
+        again = await uow.people.seen(1, "Ana", "es", T0 + H)
+        renamed = await uow.people.seen(1, "Ana María", "es", T0 + 2 * H)
+        await uow.commit()
+    assert (again.name, again.chosen_language) == ("Ana", "ar")
+    assert (renamed.name, renamed.chosen_language) == ("Ana María", "ar")
+    async with uow_factory() as uow:
+        [row] = (await uow.conn.execute(select(table_of(PersonRow)))).mappings().all()
+    assert row["updated_at"] == T0 + 2 * H  # when the name changed; the same name wrote nothing
 
 
 async def test_moderators_add_and_remove(uow_factory: UnitOfWorkFactory) -> None:
