@@ -18,7 +18,7 @@ from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL, CursorResult
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
@@ -84,12 +84,27 @@ def inline_url(url: URL) -> URL:
 
 
 class InlineAsyncConnection(AsyncConnection):
-    """The async connection API, with statements and the end of a transaction run directly on
-    the sync connection: this driver never suspends, so the greenlet that the async engine
-    starts for every call (about half of a cached statement's cost) has nothing to do.
-    Connecting, beginning and closing still go through it (the pool's queue may await)."""
+    """The async connection API, run directly on the sync connection: this driver never
+    suspends, so the greenlet that the async engine starts for every call (about half of a
+    cached statement's cost) has nothing to do. Only a connect that may have to wait for the
+    pool (no connection free in it) still goes through the greenlet: that wait awaits."""
 
     __slots__ = ()
+
+    async def start(self, is_ctxmanager: bool = False) -> AsyncConnection:
+        if self.sync_connection is None and _free_in(self.sync_engine.pool):
+            self.sync_connection = self._assign_proxied(self.sync_engine.connect())
+            return self
+        return await super().start(is_ctxmanager)
+
+    def begin(self) -> AsyncTransaction:
+        return InlineAsyncTransaction(self)
+
+    def begin_nested(self) -> AsyncTransaction:
+        return InlineAsyncTransaction(self, nested=True)
+
+    async def close(self) -> None:
+        self._proxied.close()
 
     async def execute(self, statement: Executable, parameters: Any = None, *,
                       execution_options: Any = None) -> CursorResult[Any]:
@@ -113,3 +128,42 @@ class InlineAsyncConnection(AsyncConnection):
 class InlineAsyncEngine(AsyncEngine):
     __slots__ = ()
     _connection_cls = InlineAsyncConnection
+
+
+class InlineAsyncTransaction(AsyncTransaction):
+    """A transaction of `InlineAsyncConnection`: BEGIN (IMMEDIATE, `bot.storage.db`), COMMIT
+    and ROLLBACK are statements of this driver too. A BEGIN that meets another process's
+    write lock fails after the short busy timeout, as through the greenlet."""
+
+    __slots__ = ()
+
+    async def start(self, is_ctxmanager: bool = False) -> AsyncTransaction:
+        sync = self.connection._proxied
+        self.sync_transaction = self._assign_proxied(
+            sync.begin_nested() if self.nested else sync.begin())
+        if is_ctxmanager:
+            self.sync_transaction.__enter__()
+        return self
+
+    async def commit(self) -> None:
+        self._proxied.commit()
+
+    async def rollback(self) -> None:
+        self._proxied.rollback()
+
+    async def close(self) -> None:
+        self._proxied.close()
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        self._proxied.__exit__(type_, value, traceback)
+
+
+def _free_in(connections: pool.Pool) -> bool:
+    """True if a connection can be had from the pool without waiting for one to come back."""
+    if isinstance(connections, pool.StaticPool):
+        return True
+    if not isinstance(connections, pool.QueuePool) or connections.checkedin() == 0:
+        return False
+    most = getattr(connections, "_max_overflow", 0)
+    # QueuePool waits (an await in the async queue) only once its overflow is used up
+    return most < 0 or connections.overflow() < most

@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import engine as engine_module
 
 from bot.storage import uow as uow_module
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
-from tests.storage.factories import order
+from tests.storage.factories import T0, order
 
 
 @pytest.fixture
@@ -171,3 +172,40 @@ async def test_a_new_connection_waits_too_when_the_file_is_not_in_wal_yet(
     finally:
         await factory.engine.dispose()
     assert rows == [(42,)]
+
+
+async def test_a_unit_of_work_runs_without_a_greenlet_once_a_connection_is_free(
+        factory: UnitOfWorkFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with factory() as uow:  # the pool's first connection is made through the greenlet
+        await uow.moderators.add(7, 1, T0)
+        await uow.commit()
+    spawned: list[Any] = []
+    real_spawn = engine_module.greenlet_spawn
+
+    async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        spawned.append(fn)
+        return await real_spawn(fn, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "greenlet_spawn", counted)
+    async with factory() as uow:
+        await uow.moderators.add(8, 1, T0)
+        await uow.commit()
+    async with factory() as uow:
+        await uow.conn.begin_nested()  # a savepoint too
+        assert await uow.moderators.ids() == {7, 8}
+    assert spawned == []
+
+
+async def test_a_connect_waits_for_the_pool_when_none_is_free(db_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{db_path}", pool_size=1, max_overflow=0)
+    try:
+        first = await engine.connect()
+        waiting = asyncio.ensure_future(engine.connect())
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # asleep in the pool's queue, the loop still running
+        await first.close()
+        second = await asyncio.wait_for(waiting, 5)
+        assert (await second.execute(text("SELECT 1"))).scalar() == 1
+        await second.close()
+    finally:
+        await engine.dispose()

@@ -110,7 +110,7 @@ async def test_a_unit_of_work_cancelled_while_closing_frees_the_writer_turn(
         async def cancelled_close(_self: AsyncConnection) -> None:
             raise asyncio.CancelledError
 
-        monkeypatch.setattr(AsyncConnection, "close", cancelled_close)
+        monkeypatch.setattr(type(conn), "close", cancelled_close)
         with pytest.raises(asyncio.CancelledError):
             await uow.__aexit__(None, None, None)
         monkeypatch.undo()
