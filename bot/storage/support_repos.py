@@ -60,14 +60,20 @@ class PeopleRepository:
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
-        """Record the name and Telegram language a person has now (`updated_at`: when they
-        last changed); return what is known of them, their chosen language included. Most
-        updates come from someone already known as they are: one read, no write."""
-        known = await self.get(id_)
+        """Record the name and Telegram language a person has now; return what is known of
+        them, their chosen language included.
+
+        On SQLite, where writers take turns anyway, someone already known as they are (most
+        updates) is only read, and `updated_at` is when their name or language last changed.
+        On PostgreSQL the upsert always runs: its row lock makes one person's simultaneous
+        updates take turns, so that a second tap sees the first's outcome ("already done")
+        instead of meeting it as a conflict."""
         name = name[:200]
-        if known is not None and (known.name, known.telegram_language) == (name,
-                                                                           telegram_language):
-            return known
+        if self.conn.dialect.name != "postgresql":
+            known = await self.get(id_)
+            if known is not None and (known.name, known.telegram_language) == (
+                    name, telegram_language):
+                return known
         values = {"id": id_, "name": name, "telegram_language": telegram_language,
                   "updated_at": now, "chosen_language": None}
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
