@@ -1,4 +1,5 @@
-"""the outbox's open rows by chat, for the claim: state, chat id, row id
+"""the outbox's open rows by chat, for the claim: state, chat id, row id; it replaces
+the index by chat id and state
 
 Revision ID: 0003
 Revises: 0002
@@ -19,8 +20,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_state_chat', ['state', 'chat_id', 'id'], unique=False)
+        batch_op.drop_index('ix_outbox_chat')
 
 
 def downgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_chat', ['chat_id', 'state'], unique=False)
         batch_op.drop_index('ix_outbox_state_chat')

@@ -267,3 +267,15 @@ async def test_the_next_due_walks_the_ready_index(
                               "SELECT outbox.next_attempt_at")
     assert plan.startswith("SEARCH outbox USING INDEX ix_outbox_ready (state=?"), plan
     assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
+
+
+async def test_a_chats_open_rows_are_found_from_the_same_index(
+        sqlite_template: Path, tmp_path: Path, clock: FakeClock) -> None:
+    """Moving a migrated chat's rows and giving up a lost chat's: by state and chat, no scan."""
+    db = tmp_path / "plan.db"
+    shutil.copy(sqlite_template, db)
+    for call in (lambda conn: store.move_chat(conn, GROUP, -200),
+                 lambda conn: store.give_up_chat(conn, GROUP, "forbidden", clock.now())):
+        plan = await _select_plan(db, call, "UPDATE outbox")
+        assert "USING INDEX ix_outbox_state_chat (state=? AND chat_id=?)" in plan, plan
+        assert "SCAN" not in plan, plan
