@@ -10,14 +10,27 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Subquery, Table, and_, case, exists, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    Subquery,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.delivery import codec
 from bot.storage.models import ChatRow, OutboxRow
+from bot.storage.statements import cached
 from handlers.events import (
     DeleteCommands,
     DeleteMessage,
@@ -89,15 +102,12 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: i
     if limit <= 0:
         return []
     o = _outbox()
-    ready = or_(and_(o.c.state == "pending", o.c.next_attempt_at <= now),
-                and_(o.c.state == "sending", o.c.claimed_until <= now))
-    heads = _heads(o, skip)
-    work = _work_left(o, heads.c.backlog, pace).label("work_left")
-    query = (select(o, heads.c.backlog, work).join(heads, o.c.id == heads.c.head_id)
-             .where(ready).order_by(work.desc(), o.c.id).limit(limit))
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=o)
-    rows = (await conn.execute(query)).mappings().all()
+    query = cached(("outbox_claim", conn.dialect.name, bool(skip), pace),
+                   lambda: _claim_query(o, bool(skip), pace, conn.dialect.name))
+    params: dict[str, object] = {"_now": now, "_limit": limit}
+    if skip:
+        params["_skip"] = list(skip)
+    rows = (await conn.execute(query, params)).mappings().all()
     if not rows:
         return []
     await conn.execute(update(o).where(o.c.id.in_([r["id"] for r in rows]))
@@ -107,13 +117,28 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: i
                     float(r["work_left"])) for r in rows]
 
 
-def _heads(o: Table, skip: Collection[int]) -> Subquery:
-    """A row for each chat with open rows, but those in `skip`: `head_id`, its first open row,
-    and `backlog`, how many it has."""
+def _claim_query(o: Table, skipping: bool, pace: Pace, dialect_name: str) -> Select[Any]:
+    """The claim's SELECT, built once: `:_now`, `:_limit` and (if `skipping`) `:_skip`, the
+    chats left out, are its parameters."""
+    now = bindparam("_now", type_=o.c.next_attempt_at.type)
+    ready = or_(and_(o.c.state == "pending", o.c.next_attempt_at <= now),
+                and_(o.c.state == "sending", o.c.claimed_until <= now))
+    heads = _heads(o, skipping)
+    work = _work_left(o, heads.c.backlog, pace).label("work_left")
+    query = (select(o, heads.c.backlog, work).join(heads, o.c.id == heads.c.head_id)
+             .where(ready).order_by(work.desc(), o.c.id).limit(bindparam("_limit")))
+    if dialect_name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=o)
+    return query
+
+
+def _heads(o: Table, skipping: bool) -> Subquery:
+    """A row for each chat with open rows, but those in `:_skip`: `head_id`, its first open
+    row, and `backlog`, how many it has."""
     query = select(o.c.chat_id, func.min(o.c.id).label("head_id"),
                    func.count().label("backlog")).where(o.c.state.in_(OPEN_STATES))
-    if skip:
-        query = query.where(o.c.chat_id.not_in(list(skip)))
+    if skipping:
+        query = query.where(o.c.chat_id.not_in(bindparam("_skip", expanding=True)))
     return query.group_by(o.c.chat_id).subquery("heads")
 
 
