@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.storage import prepared
 from bot.storage.sqlite_inline import InlineAsyncEngine, inline_url
 
 # SQLite's own wait for a lock held by another process. Statements run on the event loop's
@@ -53,4 +54,4 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        prepared.plain(conn, "BEGIN IMMEDIATE")

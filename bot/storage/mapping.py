@@ -24,5 +24,19 @@ def _init_fields(cls: type) -> frozenset[str]:
 
 def to_values(obj: object, table: Table,
               skip: tuple[str, ...] = ("id", "version")) -> dict[str, Any]:
-    return {c.name: getattr(obj, c.name) for c in table.columns
-            if c.name not in skip and hasattr(obj, c.name)}
+    """The object's attributes named as the table's columns (but `skip`), by column name."""
+    values = {}
+    for name in _column_names(table, skip):
+        value = getattr(obj, name, _ABSENT)
+        if value is not _ABSENT:
+            values[name] = value
+    return values
+
+
+_ABSENT = object()
+
+
+@cache
+def _column_names(table: Table, skip: tuple[str, ...]) -> tuple[str, ...]:
+    # a Table's columns are fixed once defined, and walking them costs more than the lookups
+    return tuple(c.name for c in table.columns if c.name not in skip)

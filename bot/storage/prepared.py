@@ -8,8 +8,8 @@ set of parameter names, and then only its bind and result conversions (SQLAlchem
 the compiled statement) run around the cursor call.
 
 Only what runs exactly as SQLAlchemy would run it takes this path: the inline SQLite driver,
-inside a transaction, with no statement events listened for (a listener sees every statement
-the normal way) and no echo. Anything the plan cannot reproduce (expanding or literal
+inside a transaction, with no statement listener on the engine (a listener sees every
+statement the normal way) and no echo. Anything the plan cannot reproduce (expanding or literal
 parameters, callable defaults) runs through `conn.execute`, as does everything on PostgreSQL.
 Errors are SQLAlchemy's, as `conn.execute` raises them.
 """
@@ -61,7 +61,6 @@ class Plan:
 
 
 _plans: dict[tuple[int, tuple[str, ...]], tuple[Executable, Plan | None]] = {}
-_EVENTS = ("before_execute", "after_execute", "before_cursor_execute", "after_cursor_execute")
 
 
 async def fetch(conn: AsyncConnection, statement: Executable,
@@ -94,16 +93,29 @@ async def insert(conn: AsyncConnection, statement: Executable, params: dict[str,
     return int(_run(sync, plan, params, lambda cursor: cursor.lastrowid))
 
 
+def plain(sync: Connection, sql: str) -> None:
+    """Run a statement with no parameters and no rows (BEGIN IMMEDIATE), directly where a
+    shared statement would be."""
+    if sync._echo or _listened(sync):
+        sync.exec_driver_sql(sql)
+    else:
+        _execute(sync, sql, (), lambda _cursor: None)
+
+
 def _run(sync: Connection, plan: Plan, params: dict[str, Any],
          read: Callable[[Any], Any]) -> Any:
+    return _execute(sync, plan.sql, plan.args(params), read)
+
+
+def _execute(sync: Connection, sql: str, args: tuple[Any, ...],
+             read: Callable[[Any], Any]) -> Any:
     dialect = sync.dialect
-    args = plan.args(params)
     cursor = sync.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(plan.sql, args)
+        cursor.execute(sql, args)
         return read(cursor)
     except dialect.loaded_dbapi.Error as error:
-        raise exc.DBAPIError.instance(plan.sql, args, error, dialect.loaded_dbapi.Error,
+        raise exc.DBAPIError.instance(sql, args, error, dialect.loaded_dbapi.Error,
                                       dialect=dialect) from error
     finally:
         cursor.close()
@@ -127,9 +139,13 @@ def _direct(conn: AsyncConnection, statement: Executable,
 
 
 def _listened(sync: Connection) -> bool:
-    dispatch = sync.dispatch
-    return any(getattr(dispatch, name) for name in _EVENTS) or bool(
-        sync.dialect.dispatch.handle_error)
+    """True if a statement listener is set on the engine (or on every engine, `Engine`).
+    A connection's own dispatch joins the engine's on every look-up, dearer than the
+    statement; listeners set on one connection alone are not used by the bot."""
+    dispatch = sync.engine.dispatch
+    return bool(dispatch.before_execute or dispatch.after_execute
+                or dispatch.before_cursor_execute or dispatch.after_cursor_execute
+                or sync.dialect.dispatch.handle_error)
 
 
 def plan_of(statement: Executable, keys: tuple[str, ...], dialect: Dialect) -> Plan | None:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -199,19 +200,21 @@ async def test_a_broken_constraint_raises_sqlalchemys_error(engine: AsyncEngine)
         assert await prepared.fetch(conn, *select_where(THINGS, id=row_id))
 
 
-async def test_a_listener_sees_every_statement(engine: AsyncEngine) -> None:
+@pytest.mark.parametrize("on_every_engine", [False, True])
+async def test_a_listener_sees_every_statement(engine: AsyncEngine, on_every_engine: bool) -> None:
     seen: list[str] = []
+    target: Any = Engine if on_every_engine else engine.sync_engine
 
     def listen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement.split()[0])
 
-    event.listen(engine.sync_engine, "before_cursor_execute", listen)
+    event.listen(target, "before_cursor_execute", listen)
     try:
         async with engine.begin() as conn:
             await prepared.insert(conn, insert_row(THINGS), ROW)
             await prepared.fetch(conn, *select_where(THINGS, chat_id=ROW["chat_id"]))
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", listen)
+        event.remove(target, "before_cursor_execute", listen)
     assert seen == ["BEGIN", "INSERT", "SELECT"]
 
 
