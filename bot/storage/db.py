@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage import prepared
+from bot.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
 from bot.storage.sqlite_inline import InlineAsyncEngine, inline_url
 
 # SQLite's own wait for a lock held by another process. Statements run on the event loop's
@@ -38,8 +39,12 @@ def create_engine(url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
 
 
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
-    """WAL, a short busy timeout, and BEGIN IMMEDIATE so that a transaction takes the write
-    lock when it starts (and waits for it there) instead of failing half-way."""
+    """WAL, checkpointed on a thread of its own (`bot.storage.checkpoint`), a short busy
+    timeout, and BEGIN IMMEDIATE so that a transaction takes the write lock when it starts (and
+    waits for it there) instead of failing half-way."""
+
+    path = engine.url.database
+    checkpointer = Checkpointer(path) if path and path != ":memory:" else None
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,7 +55,13 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if checkpointer is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+            checkpointer.start()
         cursor.close()
+
+    if checkpointer is not None:
+        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: checkpointer.stop())
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -159,9 +159,9 @@ class InlineAsyncTransaction(AsyncTransaction):
 
 
 def _free_in(connections: pool.Pool) -> bool:
-    """True if a connection can be had from the pool without waiting for one to come back."""
-    if isinstance(connections, pool.StaticPool):
-        return True
+    """True if a connection made before can be had from the pool without waiting for one to
+    come back. (A pool's first connection runs its first-connect events under an async lock;
+    an in-memory database's single connection is not worth the care.)"""
     if not isinstance(connections, pool.QueuePool) or connections.checkedin() == 0:
         return False
     most = getattr(connections, "_max_overflow", 0)
