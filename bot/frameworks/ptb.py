@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.frameworks.answers import CallbackAnswers
 from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
 from bot.frameworks.ptb_events import event_from_update
+from bot.frameworks.ptb_request import AiohttpRequest
 from bot.frameworks.ptb_transport import PtbTransport
 from handlers.command_menus import CommandMenu, Scope
 
@@ -59,9 +60,12 @@ class PtbAdapter:
 
     async def open(self) -> str:
         base = self.settings.api_base_url.rstrip("/")
+        # The bot's calls go through aiohttp (`ptb_request`); the long poll keeps PTB's own
+        # request (PTB accepts its timeout only before a request instance is given).
         application = (Application.builder().token(self.settings.bot_token)
                        .base_url(base + "/bot").base_file_url(base + "/file/bot")
-                       .get_updates_read_timeout(POLLING_TIMEOUT + 5).build())
+                       .get_updates_read_timeout(POLLING_TIMEOUT + 5)
+                       .request(AiohttpRequest()).build())
         application.add_handler(TypeHandler(Update, self._on_update))
         self._application = application
         self._transport = PtbTransport(application.bot)
