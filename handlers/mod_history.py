@@ -149,8 +149,14 @@ def _revision(r: Revision, t: Translator, order: Order) -> Event:
 
 
 def _edit(e: RatingEdit, t: Translator, order: Order) -> Event:
+    """The rating as it was before a change: its stars, the aspects it had, its comment (a
+    change of one aspect alone shows there, and only there)."""
+    aspects = (("on_time", e.on_time), ("quality", e.quality),
+               ("communication", e.communication))
+    before = " · ".join([stars(e.stars), *(f"{aspect_name(t, aspect)}: {stars(value)}"
+                                           for aspect, value in aspects if value is not None)])
     text = t._("{when} — the rating was changed; before: {stars}").format(
-        when=_when(t, e.at, order), stars=stars(e.stars))
+        when=_when(t, e.at, order), stars=before)
     return e.at, _line(text, e.comment)
 
 

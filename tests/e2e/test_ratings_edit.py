@@ -80,8 +80,10 @@ async def test_change_stars_aspects_and_comment_keeps_the_old_rating(world: Worl
     assert "Review: ★★★★★ (5/5)" in head and "On time: ★☆☆☆☆" in head
     changes = [line for line in past.splitlines() if "the rating was changed" in line]
     assert len(changes) == 2
-    assert "before: ★★☆☆☆ (Slow)" in changes[0]
-    assert "before: ★★★★★ (Sorted in the end)" in changes[1]
+    assert "before: ★★☆☆☆ · On time: ★★☆☆☆ · Quality of the work: ★★★☆☆ (Slow)" in changes[0]
+    # the second change was of one aspect alone: the old aspects show what it was
+    assert ("before: ★★★★★ · On time: ★★★★★ · Quality of the work: ★★★☆☆ · "
+            "Communication: ★★★★☆ (Sorted in the end)") in changes[1]
 
 
 async def test_an_old_thank_you_cannot_bring_a_second_reply(world: World) -> None:
