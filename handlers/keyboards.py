@@ -92,19 +92,28 @@ def label_row(text: str) -> Keyboard:
 
 def calendar_keyboard(prefix: str, oid: int, month: date, first: date, last: date,
                       t: Translator) -> Keyboard:
-    """A month grid: days outside [first, last] are shown as "·" and cannot be chosen."""
+    """A month grid: days outside [first, last] are shown as "·" and cannot be chosen.
+
+    Telegram lays a row's buttons out left to right whatever the reader's language, so for a
+    right-to-left language the rows are given mirrored: the week starts on the right, and
+    "earlier" is on the right too."""
     rows: list[tuple[Button, ...]] = [(Button(t.month_year(month.year, month.month), cb("noop")),)]
-    rows.append(tuple(Button(name, cb("noop")) for name in t.weekday_initials()))
+    rows.append(_in_reading_order(tuple(Button(name, cb("noop"))
+                                        for name in t.weekday_initials()), t))
     grid = calendar.Calendar(firstweekday=t.first_weekday())
     for week in grid.monthdatescalendar(month.year, month.month):
         if not any(day.month == month.month and first <= day <= last for day in week):
             continue  # a week with nothing to choose is left out
-        rows.append(tuple(_day_button(prefix, oid, day, month, first, last, t) for day in week))
+        rows.append(_in_reading_order(tuple(_day_button(prefix, oid, day, month, first, last, t)
+                                            for day in week), t))
     nav = _month_nav(prefix, oid, month, first, last)
-    # Right-to-left readers look for "earlier" on the right.
     rows.append(tuple(Button({"‹": "›", "›": "‹"}.get(b.text, b.text), b.data)
                       for b in reversed(nav)) if t.rtl else nav)
     return tuple(rows)
+
+
+def _in_reading_order(row: tuple[Button, ...], t: Translator) -> tuple[Button, ...]:
+    return tuple(reversed(row)) if t.rtl else row
 
 
 def _day_button(prefix: str, oid: int, day: date, month: date, first: date, last: date,
