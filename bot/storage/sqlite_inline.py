@@ -86,8 +86,9 @@ def inline_url(url: URL) -> URL:
 class InlineAsyncConnection(AsyncConnection):
     """The async connection API, run directly on the sync connection: this driver never
     suspends, so the greenlet that the async engine starts for every call (about half of a
-    cached statement's cost) has nothing to do. Only a connect that may have to wait for the
-    pool (no connection free in it) still goes through the greenlet: that wait awaits."""
+    cached statement's cost) has nothing to do. Only a connect that may await still goes
+    through the greenlet: one that has to wait for the pool, or makes its first connection
+    (see `_free_in`)."""
 
     __slots__ = ()
 

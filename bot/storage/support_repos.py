@@ -53,6 +53,10 @@ class AuditEntry:
 PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
 
 
+def _person(row: dict[str, Any]) -> PersonInfo:
+    return PersonInfo(*(row[column] for column in PERSON_COLUMNS))
+
+
 class PeopleRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -79,13 +83,11 @@ class PeopleRepository:
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
                           ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
         [row] = await prepared.fetch(self.conn, stmt, values)
-        return PersonInfo(*(row[name] for name in PERSON_COLUMNS))
+        return _person(row)
 
     async def get(self, id_: int) -> PersonInfo | None:
         rows = await prepared.fetch(self.conn, *select_where(self.table, id=id_))
-        if not rows:
-            return None
-        return PersonInfo(*(rows[0][name] for name in PERSON_COLUMNS))
+        return _person(rows[0]) if rows else None
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -156,8 +158,12 @@ class ChatRepository:
                      ["active", "inactive_reason", "updated_at"])
 
     async def is_active(self, chat_id: int) -> bool:
+        row = await self._row(chat_id)
+        return bool(row["active"]) if row else True
+
+    async def _row(self, chat_id: int) -> dict[str, Any] | None:
         rows = await prepared.fetch(self.conn, *select_where(self.table, id=chat_id))
-        return bool(rows[0]["active"]) if rows else True
+        return rows[0] if rows else None
 
     async def set_admin(self, chat_id: int, admin: bool, now: datetime) -> None:
         values = {"id": chat_id, "active": True, "inactive_reason": None, "updated_at": now,
@@ -174,8 +180,8 @@ class ChatRepository:
         return bool(result.rowcount == 1)
 
     async def is_admin(self, chat_id: int) -> bool:
-        rows = await prepared.fetch(self.conn, *select_where(self.table, id=chat_id))
-        return bool(rows[0]["bot_admin"]) if rows else False
+        row = await self._row(chat_id)
+        return bool(row["bot_admin"]) if row else False
 
     async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
         values = {"id": old_id, "active": False, "inactive_reason": "migrated",
