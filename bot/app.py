@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.delivery.hooks import HookSender
 from bot.delivery.sender import OutboxSender
 from bot.delivery.timer import Timer
 from bot.delivery.transport import Transport
@@ -37,6 +38,7 @@ class App:
     metrics: Metrics = field(default_factory=Metrics)
     sender: OutboxSender | None = None
     timer: Timer | None = None
+    hooks: HookSender | None = None  # when ORDERBOT_HOOK_URL is set
     started: bool = field(default=False)
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
@@ -59,6 +61,8 @@ class App:
         self.scheduler.metrics = self.metrics
         self.pipeline.poke_scheduler = self.scheduler.poke
         await self.sender.start()
+        if self.hooks is not None:
+            await self.hooks.start()
         if run_scheduler:
             await self.scheduler.start()
         self.started = True
@@ -86,6 +90,8 @@ class App:
             await self.scheduler.stop()
             if self.sender is not None:
                 await self.sender.stop()
+            if self.hooks is not None:
+                await self.hooks.stop()
         await self.uow_factory.engine.dispose()
         self.started = False
 
@@ -102,4 +108,9 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
                                 batch_size=settings.scheduler_batch_size,
                                 sweep_interval=settings.scheduler_sweep_seconds,
                                 leader_retry=settings.scheduler_leader_retry_seconds)
-    return App(settings, clock, uow_factory, translations, pipeline, scheduler, timer=timer)
+    metrics = Metrics()
+    hooks = HookSender(uow_factory, clock, settings, metrics) if settings.hook_url else None
+    if hooks is not None:
+        uow_factory.on_hook_event = hooks.wake
+    return App(settings, clock, uow_factory, translations, pipeline, scheduler, metrics,
+               timer=timer, hooks=hooks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 from typing import Annotated, Literal
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -70,6 +71,17 @@ class Settings(BaseSettings):
     outbox_defer_threshold_seconds: float = Field(2.0, gt=0)
     outbox_ref_wait_seconds: float = Field(1.0, gt=0)
 
+    # The marketplace's hook: refund events posted as signed JSON (README, "Marketplace
+    # hook"). Each is retried with backoff until the hook answers 2xx, for at most
+    # `hook_max_age_hours`.
+    hook_url: str | None = None
+    hook_secret: str | None = None
+    hook_timeout_seconds: float = Field(10.0, gt=0)
+    hook_backoff_base_seconds: float = Field(10.0, gt=0)
+    hook_backoff_max_seconds: float = Field(3600.0, gt=0)
+    hook_max_age_hours: float = Field(72.0, gt=0)
+    hook_poll_seconds: float = Field(30.0, gt=0)
+
     # Inbox: how long update ids are kept to recognise a repeat (at least 48 h), how often
     # older ones are deleted.
     inbox_retention_hours: float = Field(72.0, ge=48)
@@ -90,6 +102,20 @@ class Settings(BaseSettings):
     def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if any(b <= a for a, b in itertools.pairwise(value)) or any(v <= 0 for v in value):
             raise ValueError("reminder hours must be positive and increasing")
+        return value
+
+    @field_validator("hook_url", "hook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("hook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parsed = urlparse(value)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ValueError(f"the hook needs an http(s) address, not {value!r}")
         return value
 
     @field_validator("timezone")

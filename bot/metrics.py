@@ -29,6 +29,18 @@ class Metrics:
         self.outbox_oldest_age_seconds = Gauge(
             "outbox_oldest_age_seconds", "Age of the oldest undelivered outbox row",
             registry=reg, namespace=ns)
+        self.hook_events_sent = Counter(
+            "hook_events_sent", "Events the marketplace's hook took (2xx)", registry=reg,
+            namespace=ns)
+        self.hook_events_retried = Counter(
+            "hook_events_retried", "Hook events put back for a retry", registry=reg,
+            namespace=ns)
+        self.hook_events_failed = Counter(
+            "hook_events_failed", "Hook events given up after ORDERBOT_HOOK_MAX_AGE_HOURS",
+            registry=reg, namespace=ns)
+        self.hook_events_pending = Gauge(
+            "hook_events_pending", "Hook events not yet taken by the hook", registry=reg,
+            namespace=ns)
         self.scheduler_lag_seconds = Gauge(
             "scheduler_lag_seconds", "How late the scheduler ran its last due job",
             registry=reg, namespace=ns)

@@ -26,6 +26,7 @@ from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.i18n import Translations, Translator, resolve_language
+from bot.services import hooks
 from bot.storage.uow import UnitOfWork
 from handlers.events import Effect
 
@@ -145,6 +146,7 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
             await uow.orders.save(order)
         except Conflict:
             return False
+        await hooks.record(uow, order, hooks.REFUND_ELIGIBLE, now)
         return await _queue_and_commit(uow, ctx, effects)
 
 

@@ -11,6 +11,7 @@ from bot.domain.errors import NotFound
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
+from bot.services import hooks
 from bot.services.freeze import freeze_reviews
 from bot.storage.support_repos import AuditEntry
 from bot.storage.uow import UnitOfWork
@@ -139,4 +140,5 @@ async def decide_refund(uow: UnitOfWork, order: Order, by: int, now: datetime) -
     order.refund_decided_at = now
     await uow.orders.save(order)
     await audit(uow, now, by, "refund_decided", order.id)
+    await hooks.record(uow, order, hooks.REFUND_DECIDED, now, by)
     return order

@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.domain.policy import Policy
+from bot.services import hooks
 from bot.services.freeze import resume_reviews
 from bot.storage.support_repos import AuditEntry
 from bot.storage.uow import UnitOfWork
@@ -101,9 +102,12 @@ async def claim_client(uow: UnitOfWork, order: Order, user_id: int, name: str,
 
 async def change_status(uow: UnitOfWork, order: Order, to: Status, by: int, role: Role,
                         now: datetime, reason: NotGoingAheadReason | None = None) -> Order:
+    was_eligible = order.refund_eligible_at is not None
     order.change_status(to, by, role, now, reason.value if reason else None)
     uow.touches_schedule = True  # a refund wait may start or stop
     await uow.orders.save(order)
+    if was_eligible and order.refund_eligible_at is None:  # the professional rectified
+        await hooks.record(uow, order, hooks.REFUND_WITHDRAWN, now, by)
     if to == Status.DONE:  # done again after a dispute that ended in progress
         await resume_reviews(uow, order, now)
     return order

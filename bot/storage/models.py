@@ -256,6 +256,25 @@ class OutboxRow(Base):
     outcome_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class HookEventRow(Base):
+    """An event for the marketplace's hook (`ORDERBOT_HOOK_URL`), written in the transaction
+    of the change it reports and deleted once the hook has taken it."""
+
+    __tablename__ = "hook_events"
+    __table_args__ = (Index("ix_hook_events_ready", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    event: Mapped[str] = mapped_column(String(32))
+    order_id: Mapped[int] = mapped_column(Integer, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = _ts()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 class MessageRefRow(Base):
     """The Telegram id of each message sent with a ref (the card, a prompt, a rating request)."""
 

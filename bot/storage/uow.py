@@ -15,6 +15,7 @@ from bot.domain.prompts import Prompt
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.revisions import DeliveryProposal, Revision
 from bot.storage.db import is_sqlite
+from bot.storage.hook_repos import HookEventRepository
 from bot.storage.models import (
     DeliveryProposalRow,
     OrderRow,
@@ -64,10 +65,15 @@ class UnitOfWork:
     inbox: InboxRepository
     outbox: OutboxRepository
     refs: MessageRefRepository
+    hooks: HookEventRepository
 
-    def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None) -> None:
+    def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
+                 on_hook_event: Callable[[], None] | None = None) -> None:
         self._engine = engine
         self._lock = lock
+        # Set when the marketplace hook is configured: events for it are recorded, and this
+        # wakes its sender once they are committed (`bot.services.hooks`).
+        self.on_hook_event = on_hook_event
         self._conn: AsyncConnection | None = None
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
@@ -189,6 +195,7 @@ class UnitOfWork:
         self.inbox = InboxRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.refs = MessageRefRepository(conn)
+        self.hooks = HookEventRepository(conn)
 
 
 def _locked(error: OperationalError) -> bool:
@@ -201,6 +208,7 @@ class UnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
+        self.on_hook_event: Callable[[], None] | None = None  # see UnitOfWork
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self._lock)
+        return UnitOfWork(self.engine, self._lock, self.on_hook_event)

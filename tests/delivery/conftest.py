@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # The same server as tests/conftest.py (ORDERBOT_TEST_PG), as a plain asyncpg DSN.
 PG_ADMIN = PG_SERVER.replace("postgresql+asyncpg://", "postgresql://", 1)
-TABLES = "outbox, message_refs, chats, orders, inbox"
+TABLES = "outbox, message_refs, chats, orders, inbox, hook_events"
 REDIS_URL = os.environ.get("ORDERBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 

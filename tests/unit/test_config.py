@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -160,3 +161,21 @@ def test_bad_value_in_env_file_is_refused(tmp_path: Path) -> None:
     env.write_text("ORDERBOT_REMINDER_HOURS=72,24\n", encoding="utf-8")
     with pytest.raises(ValidationError):
         Settings(_env_file=env)
+
+
+def _documented_settings(readme: str) -> set[str]:
+    """The ORDERBOT_ names README's tables give, spelling out `ORDERBOT_A_B` / `_C` as
+    ORDERBOT_A_B and ORDERBOT_A_C."""
+    names = set(re.findall(r"`(ORDERBOT_[A-Z_]+)`", readme))
+    for first, suffix in re.findall(r"`(ORDERBOT_[A-Z_]+)` / `(_[A-Z_]+)`", readme):
+        kept = first.split("_")[:-(suffix.count("_"))]
+        names.add("_".join(kept) + suffix)
+    return names
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    documented = _documented_settings(readme)
+    missing = [f"ORDERBOT_{name.upper()}" for name in Settings.model_fields
+               if f"ORDERBOT_{name.upper()}" not in documented]
+    assert missing == []

@@ -1,0 +1,105 @@
+"""The marketplace hook's events (`hook_events`): written with the change they report,
+claimed for a while by the process that posts them, deleted once the hook has taken them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.models import HookEventRow, table_of
+from bot.storage.types import UTCDateTime
+
+PENDING, FAILED = "pending", "failed"
+
+
+@dataclass(frozen=True)
+class HookEvent:
+    id: int
+    event_id: str
+    event: str
+    order_id: int
+    payload: str
+    created_at: datetime
+    attempts: int
+
+
+class HookEventRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = table_of(HookEventRow)
+
+    async def add(self, event_id: str, event: str, order_id: int, payload: str,
+                  now: datetime) -> None:
+        await self.conn.execute(self.table.insert().values(
+            event_id=event_id, event=event, order_id=order_id, payload=payload,
+            created_at=now, state=PENDING, attempts=0, next_attempt_at=now))
+
+    async def heads(self, now: datetime, limit: int) -> list[HookEvent]:
+        """The due events that are first of their order: an order's events are posted in
+        the order they happened, so one waiting for a retry holds back the later ones."""
+        h = self.table
+        query = select(h).where(h.c.state == PENDING, h.c.next_attempt_at <= now,
+                                _unclaimed(h, now), _first_of_order(h)
+                                ).order_by(h.c.id).limit(limit)
+        rows = (await self.conn.execute(query)).mappings().all()
+        return [_event(row) for row in rows]
+
+    async def next_due(self) -> datetime | None:
+        """When the next of `heads` is due (a claimed one: when its claim runs out)."""
+        h = self.table
+        due = func.coalesce(h.c.claimed_until, h.c.next_attempt_at, type_=UTCDateTime())
+        result = await self.conn.execute(select(func.min(due, type_=UTCDateTime())).where(
+            h.c.state == PENDING, _first_of_order(h)))
+        value: datetime | None = result.scalar_one_or_none()
+        return value
+
+    async def claim(self, event_id: int, now: datetime, until: datetime) -> bool:
+        """Take the event until `until`, unless another process has it; counts an attempt."""
+        h = self.table
+        result = await self.conn.execute(update(h).where(
+            h.c.id == event_id, h.c.state == PENDING, _unclaimed(h, now)
+        ).values(claimed_until=until, attempts=h.c.attempts + 1))
+        return bool(result.rowcount)
+
+    async def delivered(self, event_id: int) -> None:
+        await self.conn.execute(delete(self.table).where(self.table.c.id == event_id))
+
+    async def retry_at(self, event_id: int, at: datetime, error: str) -> None:
+        await self.conn.execute(update(self.table).where(self.table.c.id == event_id).values(
+            claimed_until=None, next_attempt_at=at, last_error=error))
+
+    async def give_up(self, event_id: int, error: str) -> None:
+        await self.conn.execute(update(self.table).where(self.table.c.id == event_id).values(
+            state=FAILED, claimed_until=None, last_error=error))
+
+    async def counts(self) -> dict[str, int]:
+        """How many events are pending and how many were given up."""
+        h = self.table
+        result = await self.conn.execute(select(h.c.state, func.count()).group_by(h.c.state))
+        found = {str(state): int(count) for state, count in result.all()}
+        return {PENDING: found.get(PENDING, 0), FAILED: found.get(FAILED, 0)}
+
+    async def all(self) -> list[dict[str, Any]]:
+        result = await self.conn.execute(select(self.table).order_by(self.table.c.id))
+        return [dict(row) for row in result.mappings().all()]
+
+
+def _first_of_order(h: Any) -> Any:
+    older = h.alias("older")
+    return ~exists().where(older.c.order_id == h.c.order_id, older.c.state == PENDING,
+                           older.c.id < h.c.id)
+
+
+def _unclaimed(h: Any, now: datetime) -> Any:
+    return or_(h.c.claimed_until.is_(None), h.c.claimed_until <= now)
+
+
+def _event(row: Any) -> HookEvent:
+    return HookEvent(int(row["id"]), str(row["event_id"]), str(row["event"]),
+                     int(row["order_id"]), str(row["payload"]), row["created_at"],
+                     int(row["attempts"]))
+
