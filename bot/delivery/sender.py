@@ -36,6 +36,7 @@ from bot.delivery.limits import (
     Slots,
 )
 from bot.delivery.pauses import Pauses
+from bot.delivery.shared_limits import SharedChatLimits
 from bot.delivery.store import Claimed, Pace, QueuedEffect
 from bot.delivery.timer import LoopTimer, Timer
 from bot.delivery.transport import DeliveryError, RetryAfter, Transport
@@ -105,6 +106,7 @@ class OutboxSender:
         self._pace = Pace(self._chats.spacing, self._cfg.group_per_minute, 60.0)
         self._ahead = max(CLAIM_AHEAD, 2.0 / self._cfg.global_per_second)
         self._owned_redis: Redis | None = None
+        self._shared: SharedChatLimits | None = None  # every sender's answers, with Redis
         self._global = global_limiter or self._global_limiter(settings)
         self._slots = Slots(self._global, self._timer)  # the chat with the most work left first
         self._outcomes = Outcomes(uow_factory, clock, self._cfg, self.metrics,
@@ -115,12 +117,15 @@ class OutboxSender:
         self._pauses = Pauses(self._timer, self._global)  # a 429: the chat's wait or the bot's
 
     def _global_limiter(self, settings: object) -> GlobalLimiter:
-        """Shared through Redis when `redis_url` is set (several senders), else in-process."""
+        """Shared through Redis when `redis_url` is set (several senders), else in-process;
+        each chat's limits are then shared too (`SharedChatLimits`)."""
         url: str | None = getattr(settings, "redis_url", None)
         if not url:
             return LocalGlobalLimiter(self._timer, self._cfg.global_per_second)
         self._owned_redis = Redis.from_url(url)
         key = getattr(settings, "redis_rate_key", "orderbot:rate:global")
+        self._shared = SharedChatLimits(self._owned_redis, self._wall_ms, self._chats.spacing,
+                                        self._cfg.group_per_minute, key=key)
         return RedisGlobalLimiter(self._owned_redis, self._timer, self._wall_ms,
                                   self._cfg.global_per_second, key=key)
 
@@ -227,7 +232,7 @@ class OutboxSender:
         if slot is None:
             return
         try:
-            message_id = await self._perform(effect, *slot)
+            message_id = await self._perform(effect, row.chat_id, *slot)
         except DeliveryError as exc:
             await self._on_error(row, effect, exc)
             return
@@ -238,7 +243,7 @@ class OutboxSender:
             return
         await self._outcomes.sent(row, effect, message_id)
 
-    async def _perform(self, effect: QueuedEffect, chat: ChatLimiter,
+    async def _perform(self, effect: QueuedEffect, chat_id: int, chat: ChatLimiter,
                        departure: Departure) -> int | None:
         """Perform the effect; whatever the outcome, Telegram had the request by the time it
         came back, and the limits count from then."""
@@ -247,6 +252,8 @@ class OutboxSender:
         finally:
             chat.done()
             departure.answered(self._timer.monotonic())
+            if self._shared is not None:
+                await self._shared.done(chat_id)
 
     async def _prepare(self, row: Claimed) -> QueuedEffect | None:
         async with self._uow() as uow:
@@ -272,10 +279,11 @@ class OutboxSender:
         knows the message is on its way (and counts from its answer)."""
         chat = self._chats.for_chat(row.chat_id)  # the row's chat (a ref may point elsewhere)
         while True:
-            chat_wait, pause = chat.delay(), await self._pause_left()
+            chat_wait, pause = await self._chat_wait(row.chat_id, chat), await self._pause_left()
             if chat_wait <= 0 and pause <= 0:
                 departure = await self._slots.next(row.work_left)
-                if await self._pause_left() <= 0 and chat.delay() <= 0:  # no 429 meanwhile
+                if await self._pause_left() <= 0 and chat.delay() <= 0 \
+                        and await self._take_shared(row.chat_id):  # no 429 or sender meanwhile
                     self._chats.take(row.chat_id, chat)
                     return chat, departure
                 departure.answered(self._timer.monotonic())  # unused: it counts as sent
@@ -287,6 +295,16 @@ class OutboxSender:
                 await self._outcomes.defer(row, wait, reason)
                 return None
             await self._timer.sleep(wait)
+
+    async def _chat_wait(self, chat_id: int, chat: ChatLimiter) -> float:
+        """The chat's wait by this sender's answers and, with Redis, every sender's."""
+        wait = chat.delay()
+        if wait <= 0 and self._shared is not None:
+            return await self._shared.delay(chat_id)
+        return wait
+
+    async def _take_shared(self, chat_id: int) -> bool:
+        return self._shared is None or await self._shared.take(chat_id)
 
     async def _pause_left(self) -> float:
         return await self._pauses.left()

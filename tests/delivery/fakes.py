@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.clock import FakeClock
 from handlers.events import Effect, SendDocument, SendMessage
@@ -95,3 +96,25 @@ def max_in_window(times: list[float], window: float) -> int:
             start += 1
         best = max(best, end - start + 1)
     return best
+
+
+class ScaledTime:
+    """Real time run `speed` times faster: a timer and a clock that agree.
+
+    For senders that await real I/O (Redis, PostgreSQL) while they wait on each other: fake
+    time that jumps when one sleeps would run out another's lease in the middle of its send.
+    Here nobody's time passes without the others'; the limits still count in scaled seconds."""
+
+    def __init__(self, speed: float, start: datetime | None = None) -> None:
+        self.speed = speed
+        self._origin = time.monotonic()
+        self._start = start or datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
+
+    def monotonic(self) -> float:
+        return (time.monotonic() - self._origin) * self.speed
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds) / self.speed)
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self.monotonic())

@@ -21,7 +21,7 @@ from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.events import SendMessage
 from tests.delivery.conftest import REDIS_URL, make_settings
-from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window
+from tests.delivery.fakes import FakeTimer, FakeTransport, ScaledTime, max_in_window
 from tests.delivery.helpers import enqueue, rows
 
 pytestmark = pytest.mark.postgres
@@ -132,3 +132,37 @@ async def test_the_redis_script_spaces_acquisitions(
     assert max_in_window(moments, 1.0 - 1e-6) <= 10  # float sums: 10 x 0.1 < 1.0
     assert moments[-1] == pytest.approx(2.4, abs=0.01)
     await redis_client.delete(key)
+
+
+async def test_two_senders_keep_a_chats_limits_between_them(
+        postgres_url: str, redis_client: aioredis.Redis) -> None:
+    """One group's messages (and one person's), claimed by whichever sender is free: together
+    they still send at most 20 a minute and one a second to each, as the answers to each
+    chat's messages are shared in Redis. Real time, twenty times faster: both senders wait on
+    Redis and PostgreSQL as they would in production."""
+    prefix = f"orderbot:test:{uuid.uuid4().hex}"
+    scaled = ScaledTime(speed=20)
+    factories = [UnitOfWorkFactory(create_engine(postgres_url)) for _ in range(2)]
+    pairs = []
+    for factory in factories:
+        transport = FakeTransport(scaled)  # type: ignore[arg-type]
+        pairs.append((OutboxSender(factory, transport, scaled, make_settings(
+            redis_url=REDIS_URL, redis_rate_key=prefix), timer=scaled, metrics=Metrics()),
+            transport))
+    await enqueue(factories[0], scaled, *[SendMessage(-100, str(i)) for i in range(45)]  # type: ignore[arg-type]
+                  + [SendMessage(42, f"p{i}") for i in range(10)])
+    try:
+        await asyncio.gather(*(s.flush(timeout=30) for s, _ in pairs))
+    finally:
+        for sender, _ in pairs:
+            await sender.stop()
+        for factory in factories:
+            await factory.engine.dispose()
+    group = sorted(a.at for _, t in pairs for a in t.sent_to(-100))
+    private = sorted(a.at for _, t in pairs for a in t.sent_to(42))
+    assert (len(group), len(private)) == (45, 10)
+    assert all(t.sent_to(-100) for _, t in pairs)  # both took part
+    assert max_in_window(group, 60.0) <= 20 and max_in_window(group, 1.0) <= 1
+    assert max_in_window(private, 1.0) <= 1
+    assert group[-1] < 150  # and no slower than one sender alone
+    await redis_client.delete(*await redis_client.keys(f"{prefix}*"))
