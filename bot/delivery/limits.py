@@ -22,10 +22,9 @@ import heapq
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
-from redis.exceptions import RedisError
 
 from bot.delivery.timer import Timer
 
@@ -267,99 +266,6 @@ class LocalGlobalLimiter:
     async def paused_for(self) -> float:
         left = self._paused_until - self._timer.monotonic()
         return left if left > EPSILON else 0.0
-
-
-# GCRA (a token bucket kept as one "theoretical arrival time"), atomic in Redis.
-# KEYS[1] the bucket; ARGV: now (ms), interval between sends (ms), burst. Returns the wait in ms
-# (0: taken). The time comes from the callers' clock, so every process must share a clock
-# (NTP-synced wall time in production, one fake clock in tests).
-GCRA_LUA = """
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local tolerance = (tonumber(ARGV[3]) - 1) * interval
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-if tat - now > tolerance then
-  return math.max(1, math.ceil(tat - tolerance - now))
-end
-redis.call('SET', KEYS[1], tostring(tat + interval), 'PX', math.ceil(tat + interval - now) + 1000)
-return 0
-"""
-
-# The bot-wide pause: KEYS[1] holds the time (ms, the callers' clock) until which nothing is
-# sent; a later pause extends it, an earlier one leaves it. ARGV: now (ms), until (ms).
-PAUSE_LUA = """
-local now = tonumber(ARGV[1])
-local until_ms = tonumber(ARGV[2])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until_ms > current then
-  redis.call('SET', KEYS[1], tostring(until_ms), 'PX', math.ceil(until_ms - now) + 1000)
-end
-return 0
-"""
-
-
-class RedisGlobalLimiter:
-    """The bot-wide limit shared by every sender on one Redis (several processes, one bot),
-    and the bot-wide pause too (`<key>:pause`): a 429 one process sees pauses them all.
-
-    If Redis fails, this process falls back to its own limiter (and logs it) rather than stop.
-    """
-
-    def __init__(self, redis: Any, timer: Timer, wall_ms: Callable[[], float],
-                 per_second: float, key: str = "orderbot:rate:global", burst: int = 1) -> None:
-        self._redis = redis
-        self._script = redis.register_script(GCRA_LUA)
-        self._timer = timer
-        self._wall_ms = wall_ms
-        self._interval_ms = 1000.0 / per_second
-        self._key = key
-        self._burst = burst
-        self._fallback = LocalGlobalLimiter(timer, per_second, burst=1)
-        self._pause_key = f"{key}:pause"
-        self._pause_script = redis.register_script(PAUSE_LUA)
-
-    async def acquire(self) -> Departure:
-        """Evenly spaced across the processes (the answers are not shared)."""
-        while True:
-            try:
-                wait_ms = await self.try_acquire(self._wall_ms())
-            except (RedisError, OSError):
-                log.warning("the Redis rate limiter failed; limiting in this process only",
-                            exc_info=True)
-                return await self._fallback.acquire()
-            if wait_ms <= 0:
-                return Departure(self._timer.monotonic())
-            await self._timer.sleep(wait_ms / 1000.0)
-
-    async def try_acquire(self, now_ms: float) -> int:
-        """Take a slot at `now_ms` (0), or say how many ms until the next one is free."""
-        result = await self._script(keys=[self._key],
-                                    args=[now_ms, self._interval_ms, self._burst])
-        return int(result)
-
-    async def pause(self, seconds: float) -> None:
-        self._fallback.pause_now(seconds)  # at once, before the await: this process stops now
-        now_ms = self._wall_ms()
-        try:
-            await self._pause_script(keys=[self._pause_key],
-                                     args=[now_ms, now_ms + seconds * 1000.0])
-        except (RedisError, OSError):
-            log.warning("could not share the pause through Redis; pausing this process only",
-                        exc_info=True)
-
-    async def paused_for(self) -> float:
-        local = await self._fallback.paused_for()
-        try:
-            raw = await self._redis.get(self._pause_key)
-        except (RedisError, OSError):
-            log.warning("could not read the shared pause from Redis", exc_info=True)
-            return local
-        shared = (float(raw) - self._wall_ms()) / 1000.0 if raw is not None else 0.0
-        return max(local, shared if shared > EPSILON else 0.0)
-
-    async def aclose(self) -> None:
-        await self._redis.aclose()
 
 
 class Slots:

@@ -32,10 +32,10 @@ from bot.delivery.limits import (
     Departure,
     GlobalLimiter,
     LocalGlobalLimiter,
-    RedisGlobalLimiter,
     Slots,
 )
 from bot.delivery.pauses import Pauses
+from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.shared_limits import SharedChatLimits
 from bot.delivery.store import Claimed, Pace, QueuedEffect
 from bot.delivery.timer import LoopTimer, Timer

@@ -17,7 +17,6 @@ the client's retries), and says so in the log once.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 from typing import Any
@@ -25,11 +24,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from bot.delivery.limits import CLOCK_MARGIN, GROUP_WINDOW_MARGIN
-
-log = logging.getLogger("orderbot.delivery")
-
-IN_FLIGHT_TTL_S = 30.0  # a message in flight longer than this no longer holds its chat
-RESTING_S = 10.0  # after a Redis failure, this long on this process's own limits
+from bot.delivery.redis_limits import IN_FLIGHT_TTL_S, Resting
 
 # KEYS: answers, in flight. ARGV: now ms, spacing ms, window limit, window ms, take (0/1),
 # in-flight ttl ms. Returns 0 (free; taken if asked) or the ms to wait.
@@ -81,7 +76,7 @@ class SharedChatLimits:
         self._window_ms = (60.0 + GROUP_WINDOW_MARGIN) * 1000.0
         self._prefix = f"{key}:chat:"
         self._in_flight_ttl_ms = int(in_flight_ttl * 1000)
-        self._resting_until = -math.inf
+        self._resting = Resting(wall_ms, "the Redis chat limits")
 
     async def delay(self, chat_id: int) -> float:
         """Seconds before the chat's next message may leave, by every sender's answers."""
@@ -93,17 +88,17 @@ class SharedChatLimits:
 
     async def done(self, chat_id: int, left: bool = True) -> None:
         """The answer came (or the request failed): count it. `left=False`: taken, not sent."""
-        if self._resting():
+        if self._resting.now():
             return
         limit, keep = self._limit_and_keep(chat_id)
         try:
             await self._done(keys=self._keys(chat_id),
                              args=[int(self._wall_ms()), limit, keep if left else 0])
         except (RedisError, OSError):
-            self._rest()
+            self._resting.start()
 
     async def _run(self, chat_id: int, take: bool) -> float:
-        if self._resting():
+        if self._resting.now():
             return 0.0
         limit, _ = self._limit_and_keep(chat_id)
         try:
@@ -111,7 +106,7 @@ class SharedChatLimits:
                 int(self._wall_ms()), self._spacing_ms, limit, self._window_ms,
                 1 if take else 0, self._in_flight_ttl_ms])
         except (RedisError, OSError):
-            self._rest()
+            self._resting.start()
             return 0.0  # this process's own limits still hold
         return max(0.0, int(wait_ms) / 1000.0)
 
@@ -124,11 +119,3 @@ class SharedChatLimits:
     def _keys(self, chat_id: int) -> list[str]:
         answers = f"{self._prefix}{{{chat_id}}}"  # one hash slot for both, on a cluster too
         return [answers, f"{answers}:flight"]
-
-    def _resting(self) -> bool:
-        return self._wall_ms() / 1000.0 < self._resting_until
-
-    def _rest(self) -> None:
-        self._resting_until = self._wall_ms() / 1000.0 + RESTING_S
-        log.warning("the Redis chat limits failed; each sender keeps its own for %.0f s",
-                    RESTING_S, exc_info=True)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+
 from bot.clock import FakeClock
 from handlers.events import Effect, SendDocument, SendMessage
 
@@ -118,3 +120,29 @@ class ScaledTime:
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self.monotonic())
+
+
+class Wall:
+    """The wall clock both senders read, in ms."""
+
+    def __init__(self) -> None:
+        self.ms = 1_800_000_000_000.0
+
+    def __call__(self) -> float:
+        return self.ms
+
+    def advance(self, seconds: float) -> None:
+        self.ms += seconds * 1000
+
+
+class FailingRedis:
+    """A Redis that fails every script call, and counts them."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def register_script(self, _: str) -> object:
+        async def script(**_: object) -> int:
+            self.calls += 1
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+        return script

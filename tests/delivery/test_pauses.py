@@ -8,8 +8,9 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.clock import FakeClock
-from bot.delivery.limits import LocalGlobalLimiter, RedisGlobalLimiter
+from bot.delivery.limits import LocalGlobalLimiter
 from bot.delivery.pauses import Pauses
+from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import RetryAfter
 from bot.metrics import Metrics

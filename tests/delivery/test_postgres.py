@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 
 from bot.clock import FakeClock
 from bot.delivery import store
-from bot.delivery.limits import RedisGlobalLimiter
+from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
@@ -78,8 +78,8 @@ class RecordingLimiter(RedisGlobalLimiter):
         super().__init__(*args, **kwargs)
         self.granted = granted
 
-    async def try_acquire(self, now_ms: float) -> int:
-        wait = await super().try_acquire(now_ms)
+    async def try_acquire(self, now_ms: float, member: str) -> int:
+        wait = await super().try_acquire(now_ms, member)
         if wait <= 0:
             self.granted.append(now_ms / 1000.0)
         return wait
@@ -127,8 +127,9 @@ async def test_the_redis_script_spaces_acquisitions(
                                  per_second=10, key=key)
     moments = []
     for _ in range(25):
-        await limiter.acquire()
+        departure = await limiter.acquire()
         moments.append(timer.monotonic())
+        departure.answered(timer.monotonic())
     assert max_in_window(moments, 1.0 - 1e-6) <= 10  # float sums: 10 x 0.1 < 1.0
     assert moments[-1] == pytest.approx(2.4, abs=0.01)
     await redis_client.delete(key)

@@ -13,24 +13,12 @@ import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.delivery.shared_limits import RESTING_S, SharedChatLimits
+from bot.delivery.redis_limits import RESTING_S
+from bot.delivery.shared_limits import SharedChatLimits
+from tests.delivery.fakes import FailingRedis, Wall
 
 GROUP, PRIVATE = -100, 42
-
-
-class Wall:
-    """The wall clock both senders read, in ms."""
-
-    def __init__(self) -> None:
-        self.ms = 1_800_000_000_000.0
-
-    def __call__(self) -> float:
-        return self.ms
-
-    def advance(self, seconds: float) -> None:
-        self.ms += seconds * 1000
 
 
 @pytest.fixture
@@ -113,19 +101,6 @@ async def test_answers_are_kept_only_while_they_count(
     private_ttl = await redis_client.pttl(f"{prefix}:chat:{{{PRIVATE}}}")
     assert 61_000 < group_ttl <= 62_010 and 1_000 < private_ttl <= 2_005
     assert await redis_client.llen(f"{prefix}:chat:{{{PRIVATE}}}") == 1
-
-
-class FailingRedis:
-    """A Redis that fails every script call, and counts them."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def register_script(self, _: str) -> object:
-        async def script(**_: object) -> int:
-            self.calls += 1
-            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379.")
-        return script
 
 
 async def test_without_redis_each_sender_keeps_its_own_limits_for_a_while(
