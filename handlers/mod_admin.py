@@ -66,6 +66,10 @@ def stats_text(t: Translator, s: Stats) -> str:
         opened=t.number(s.disputes_opened), open=t.number(s.disputes_open)))
     lines.append(t._("Refunds: {eligible} eligible, {decided} decided").format(
         eligible=t.number(s.refunds_eligible), decided=t.number(s.refunds_decided)))
+    if s.hook_waiting is not None:
+        lines.append(t._("Refund events for the marketplace: {waiting} waiting, {given_up} given "
+                         "up").format(waiting=t.number(s.hook_waiting),
+                                      given_up=t.number(s.hook_given_up)))
     return "\n".join(lines)
 
 

@@ -75,13 +75,15 @@ async def _play(control: SandboxControl, app: Any, clock: FakeClock, cast: dict[
     t = app.translations.get(app.settings.default_language)
     printer = Printer(roles, names, as_json, t, app.settings.timezone, write)
     group = cast["group"]
-    stage = Stage(control, app, clock, printer, {group: GROUP}, {group: 0})
+    stage = Stage(control, app, clock, printer, {group: GROUP}, {group: 0}, t)
     try:
         await play(stage, Cast(group, cast["pro"], cast["client"], script, t))
     except StoryError as error:
-        print(f"demo failed: {error}", file=sys.stderr)
+        # TRANSLATORS: on stderr when the demo's story went wrong; {error} says where.
+        print(t._("demo failed: {error}").format(error=error), file=sys.stderr)
         return 1
     except TimeoutError as error:
-        print(f"demo failed: the bot did not finish in time ({error})", file=sys.stderr)
+        print(t._("demo failed: the bot did not finish in time ({error})").format(error=error),
+              file=sys.stderr)
         return 1
     return 0

@@ -1,5 +1,6 @@
 """Acting in the sandbox as the demo's people, and checking that the bot showed what each step
-expects: a step that gets some other answer ends the story with an error naming it."""
+expects: a step that gets some other answer ends the story with an error naming it, in the
+demo's language (step names and what was expected are given translated)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.demo.transcript import Printer
+from bot.i18n import Translator
 from bot.sandbox.control import SandboxControl, SandboxControlError
 
 Entry = dict[str, Any]
@@ -19,8 +21,9 @@ WAIT = 10.0
 class StoryError(RuntimeError):
     """A step of the story did not get the answer it expected."""
 
-    def __init__(self, step: str, problem: str) -> None:
-        super().__init__(f"step «{step}»: {problem}")
+    def __init__(self, t: Translator, step: str, problem: str) -> None:
+        # TRANSLATORS: the demo failed; {step} names the step, {problem} says what went wrong.
+        super().__init__(t._("step «{step}»: {problem}").format(step=step, problem=problem))
         self.step = step
 
 
@@ -43,17 +46,6 @@ def both(*checks: Check) -> Check:
     return lambda entry: all(check(entry) for check in checks)
 
 
-def expect(step: str, entries: list[Entry], what: str, check: Check) -> Entry:
-    """The first entry from the bot that passes `check`, or a StoryError saying what was
-    expected and what the bot showed instead."""
-    for entry in entries:
-        if from_bot(entry) and check(entry):
-            return entry
-    shown = [" ".join((e.get("text") or "").split())[:90] for e in entries if from_bot(e)]
-    raise StoryError(step, f"expected {what}; the bot showed: "
-                           f"{' | '.join(s for s in shown if s) or 'nothing'}")
-
-
 @dataclass
 class Stage:
     control: SandboxControl
@@ -62,6 +54,23 @@ class Stage:
     printer: Printer
     chats: dict[int, str]
     seen: dict[int, int]
+    t: Translator  # the demo's language, for its errors
+
+    def fail(self, step: str, problem: str) -> StoryError:
+        return StoryError(self.t, step, problem)
+
+    def expect(self, step: str, entries: list[Entry], what: str, check: Check) -> Entry:
+        """The first entry from the bot that passes `check`, or a StoryError saying what was
+        expected and what the bot showed instead."""
+        for entry in entries:
+            if from_bot(entry) and check(entry):
+                return entry
+        shown = [" ".join((e.get("text") or "").split())[:90] for e in entries if from_bot(e)]
+        t = self.t
+        # TRANSLATORS: the demo failed; {what} is what the step expected, {shown} the texts
+        # the bot showed instead.
+        raise self.fail(step, t._("expected {what}; the bot showed: {shown}").format(
+            what=what, shown=" | ".join(s for s in shown if s) or t._("nothing")))
 
     async def settle(self) -> list[Entry]:
         """Let the outbox drain, print what appeared in every chat and return it."""
@@ -81,7 +90,7 @@ class Stage:
         try:
             await self.control.wait_for(chat_id, from_bot, timeout=WAIT, after=after)
         except TimeoutError as error:
-            raise StoryError(step, "the bot did not answer") from error
+            raise self.fail(step, self.t._("the bot did not answer")) from error
         return await self.settle()
 
     async def tap(self, step: str, chat_id: int, user_id: int,
@@ -91,9 +100,11 @@ class Stage:
         try:
             answer = await self.control.callback_answer(query, timeout=WAIT)
         except (TimeoutError, SandboxControlError) as error:
-            raise StoryError(step, f"the bot did not answer the tap on {data}") from error
+            raise self.fail(step, self.t._("the bot did not answer the tap on {button}").format(
+                button=data)) from error
         if answer.get("show_alert"):
-            raise StoryError(step, f"the tap on {data} was refused: {answer.get('text')}")
+            raise self.fail(step, self.t._("the tap on {button} was refused: {answer}").format(
+                button=data, answer=answer.get("text")))
         return await self.settle()
 
     async def reply_to_prompt(self, step: str, chat_id: int, user_id: int,
@@ -101,7 +112,7 @@ class Stage:
         messages = await self.control.messages(chat_id)
         prompts = [m for m in messages if m.get("force_reply")]
         if not prompts:
-            raise StoryError(step, "the bot asked nothing to reply to")
+            raise self.fail(step, self.t._("the bot asked nothing to reply to"))
         return await self.post(step, chat_id, user_id, text,
                                reply_to=prompts[-1]["message_id"])
 
@@ -112,4 +123,4 @@ class Stage:
                 for button in row:
                     if button.get("data") and match(button["data"]):
                         return int(message["message_id"]), str(button["data"])
-        raise StoryError(step, "the button to tap is not in the chat")
+        raise self.fail(step, self.t._("the button to tap is not in the chat"))

@@ -1,5 +1,6 @@
-"""The numbers behind /stats: orders by status, ratings, response rate, reminders, check-ins
-and disputes (PRODUCT.md section 7)."""
+"""The numbers behind /stats: orders by status, ratings, response rate, reminders, check-ins,
+disputes, refunds and, with a marketplace hook, its events not yet taken (PRODUCT.md
+section 7)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ class Stats:
     disputes_open: int = 0
     refunds_eligible: int = 0
     refunds_decided: int = 0
+    hook_waiting: int | None = None  # None: no marketplace hook is configured
+    hook_given_up: int = 0
 
     @property
     def total(self) -> int:
@@ -52,6 +55,7 @@ async def compute(uow: UnitOfWork) -> Stats:
     done_rated = await _scalar(uow, select(func.count()).select_from(
         ratings.join(orders, orders.c.id == ratings.c.order_id)).where(
         orders.c.status == Status.DONE))
+    hook = await uow.hooks.counts() if uow.on_hook_event is not None else None
     return Stats(
         by_status=by_status,
         ratings=await uow.ratings.count(visible),
@@ -67,4 +71,6 @@ async def compute(uow: UnitOfWork) -> Stats:
         disputes_open=by_status.get(Status.DISPUTED, 0),
         refunds_eligible=await uow.orders.count(orders.c.refund_eligible_at.is_not(None)),
         refunds_decided=await uow.orders.count(orders.c.refund_decided_at.is_not(None)),
+        hook_waiting=None if hook is None else hook["pending"],
+        hook_given_up=0 if hook is None else hook["failed"],
     )

@@ -14,6 +14,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from bot.cli import main
+from bot.demo import records
 from bot.demo.people import SCRIPTS, Script
 from bot.demo.runner import run_demo
 from bot.domain.note_check import NoteChecker
@@ -163,7 +164,12 @@ async def test_demo_fails_naming_the_step_when_a_note_is_wrongly_accepted(
     script = SCRIPTS["es"]
     monkeypatch.setitem(SCRIPTS, "es", dataclasses.replace(script, note=script.refused_note))
     assert await run_demo("es", "aiogram", write=lambda line: None) == 1
-    assert "step «the corrected note is accepted and scheduled»" in capsys.readouterr().err
+    t = Translations().get("es")
+    error = capsys.readouterr().err
+    step = t._("the corrected note is accepted and scheduled")
+    assert error.startswith("la demo ha fallado: paso «la nota corregida se acepta y se "
+                            "programa»: la solicitud no se programó para el ")
+    assert step in error and "demo failed" not in error
 
 
 async def test_demo_fails_naming_the_step_when_the_note_is_not_posted(
@@ -174,5 +180,18 @@ async def test_demo_fails_naming_the_step_when_the_note_is_not_posted(
     monkeypatch.setattr(ReviewScheduler, "run_due", nothing_due)
     assert await run_demo("pt", "ptb", write=lambda line: None) == 1
     error = capsys.readouterr().err
-    assert "step «time moves two days on and the note is posted with the stars»" in error
-    assert "expected the personal note with the star buttons" in error
+    assert error.startswith("a demonstração falhou: etapa «passam dois dias e a mensagem é "
+                            "publicada com as estrelas»: esperava-se a mensagem pessoal com "
+                            "os botões de estrelas; o bot mostrou: ")
+
+
+async def test_the_demos_failure_is_told_in_arabic(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    async def no_rating(app: object, order_id: int) -> None:
+        return None
+
+    monkeypatch.setattr(records, "rating_of", no_rating)
+    assert await run_demo("ar", "aiogram", write=lambda line: None) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("فشل العرض التوضيحي: الخطوة «يكتب العميل تعليقًا»: "
+                            "التقييم المحفوظ هو None")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.moderation_steps import WAIT, Thread, moderator, open_order, step
+from tests.e2e.moderation_steps import WAIT, Thread, ask, moderator, open_order, step
 from tests.e2e.world import World
 from tests.hook_receiver import HookReceiver, Received
 
@@ -90,3 +90,13 @@ async def test_the_hook_hears_when_the_professional_rectifies(
     await step(world, th.group, th.pro, "Update", "at what stage is the job?")
     await step(world, th.group, th.pro, "Done", "When should we ask")
     assert len(receiver.received) == 2  # no refund was eligible any more: nothing to say
+
+
+async def test_stats_show_the_events_the_hook_has_not_taken(
+        world: World, receiver: HookReceiver) -> None:
+    mona = await moderator(world)
+    receiver.answer = lambda _: (503, {})  # the marketplace is down
+    await _eligible(world, receiver)
+    stats = await ask(world, mona, mona, "/stats", "Refunds:")
+    assert "Refunds: 1 eligible, 0 decided" in stats["text"]
+    assert "Refund events for the marketplace: 1 waiting, 0 given up" in stats["text"]

@@ -142,6 +142,7 @@ async def test_stats(bench: Bench) -> None:
     assert "Done orders rated: 0 of 1 (0%)" in text
     assert "Reminders sent: 0" in text and "Check-ins used: 0" in text
     assert "Disputes: 1 opened, 1 open" in text
+    assert "for the marketplace" not in text  # no hook configured
 
 
 async def test_export_three_csv_files(bench: Bench) -> None:
