@@ -1,4 +1,4 @@
-"""`orderbot`: run, webhook, migrate, demo, sandbox, create-order."""
+"""`orderbot`: run, webhook, migrate, demo, sandbox, create-order, hook-events."""
 
 from __future__ import annotations
 
@@ -39,12 +39,17 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--pro-name", required=True)
     create.add_argument("--language", choices=("es", "pt", "ar", "en"))
     create.add_argument("--bot-username", required=True)
+    hooks = commands.add_parser("hook-events",
+                                help="the marketplace hook's events not yet taken, and those "
+                                     "given up")
+    hooks.add_argument("--retry", action="store_true",
+                       help="queue the given-up events again (after fixing the hook)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "migrate", "create-order")
+    quiet = args.command in ("demo", "migrate", "create-order", "hook-events")
     configure_logging(logging.WARNING if quiet else logging.INFO,
                       json=json_from_env(os.environ.get("ORDERBOT_LOG_JSON")))
     if args.command == "sandbox":
@@ -66,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "create-order":
         return asyncio.run(_create_order(settings, args))
+    if args.command == "hook-events":
+        from bot.cli_hooks import hook_events
+
+        return asyncio.run(hook_events(settings, retry=args.retry))
     if args.framework:
         settings = settings.model_copy(update={"framework": args.framework})
     return _run_bot(settings, "webhook" if args.command == "webhook" else "polling")

@@ -1,5 +1,7 @@
 """The marketplace hook's events (`hook_events`): written with the change they report,
-claimed for a while by the process that posts them, deleted once the hook has taken them."""
+claimed for a while by the process that posts them, deleted once the hook has taken them.
+`created_at` is when an event was queued (again, after `requeue_given_up`): its age decides
+when it is given up."""
 
 from __future__ import annotations
 
@@ -75,6 +77,21 @@ class HookEventRepository:
     async def give_up(self, event_id: int, error: str) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == event_id).values(
             state=FAILED, claimed_until=None, last_error=error))
+
+    async def requeue_given_up(self, now: datetime) -> int:
+        """Queue every given-up event again, as if new (its age, which decides when it is
+        given up, counts from now); return how many."""
+        h = self.table
+        result = await self.conn.execute(update(h).where(h.c.state == FAILED).values(
+            state=PENDING, attempts=0, next_attempt_at=now, created_at=now, claimed_until=None))
+        return int(result.rowcount or 0)
+
+    async def given_up(self) -> list[dict[str, Any]]:
+        h = self.table
+        result = await self.conn.execute(select(
+            h.c.id, h.c.event_id, h.c.event, h.c.order_id, h.c.attempts, h.c.last_error
+        ).where(h.c.state == FAILED).order_by(h.c.id))
+        return [dict(row) for row in result.mappings().all()]
 
     async def counts(self) -> dict[str, int]:
         """How many events are pending and how many were given up."""

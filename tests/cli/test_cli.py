@@ -195,3 +195,49 @@ async def test_the_demos_failure_is_told_in_arabic(
     error = capsys.readouterr().err
     assert error.startswith("فشل العرض التوضيحي: الخطوة «يكتب العميل تعليقًا»: "
                             "التقييم المحفوظ هو None")
+
+
+def test_hook_events_lists_the_given_up_ones_and_queues_them_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage.db import create_engine
+    from bot.storage.uow import UnitOfWorkFactory
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    monkeypatch.setenv("ORDERBOT_DATABASE_URL", url)
+    monkeypatch.setenv("ORDERBOT_HOOK_URL", "https://shop.example/hooks")
+    assert main(["migrate"]) == 0
+    queued = datetime.now(UTC) - timedelta(days=5)
+
+    async def events() -> list[dict[str, object]]:
+        engine = create_engine(url)
+        async with UnitOfWorkFactory(engine)() as uow:
+            if not await uow.hooks.all():
+                await uow.hooks.add("a" * 32, "refund.eligible", 1, "{}", queued)
+                await uow.hooks.add("b" * 32, "refund.decided", 2, "{}", queued)
+                await uow.hooks.claim(1, queued, queued)
+                await uow.hooks.give_up(1, "HTTP 401")
+                await uow.commit()
+            rows = await uow.hooks.all()
+        await engine.dispose()
+        return rows
+
+    asyncio.run(events())
+    capsys.readouterr()
+    assert main(["hook-events"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "hook events: 1 waiting, 1 given up",
+        f"  {'a' * 32} refund.eligible order 1: 1 attempts, last error: HTTP 401"]
+    assert main(["hook-events", "--retry"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 given-up events queued again"
+    first, second = asyncio.run(events())
+    assert (first["state"], first["attempts"], second["state"]) == ("pending", 0, "pending")
+    assert first["created_at"] > queued  # a new age: it is not given up again at once
+    assert main(["hook-events"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["hook events: 2 waiting, 0 given up"]
+    monkeypatch.delenv("ORDERBOT_HOOK_URL")
+    assert main(["hook-events"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("no hook is configured")
