@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
 from bot.storage.uow import UnitOfWorkFactory
+from tests.hook_receiver import HookReceiver
 
 PG_SERVER = os.environ.get(
     "ORDERBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -140,6 +141,15 @@ async def uow_factory(db_url: str) -> AsyncIterator[UnitOfWorkFactory]:
         yield factory
     finally:
         await factory.engine.dispose()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[HookReceiver]:
+    """A stand-in for the marketplace's hook endpoint (tests/hook_receiver.py)."""
+    receiver = HookReceiver()
+    await receiver.start()
+    yield receiver
+    await receiver.stop()
 
 
 SERVICE_SKIPS = ("no PostgreSQL", "no Redis")

@@ -155,6 +155,16 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
     await client.aclose()
 
 
+@pytest.fixture
+async def redis_key(redis_client: aioredis.Redis) -> AsyncIterator[str]:
+    """A key prefix of this test's own; whatever it wrote under it is deleted afterwards."""
+    key = f"orderbot:test:{uuid.uuid4().hex}"
+    yield key
+    found = await redis_client.keys(f"{key}*")
+    if found:
+        await redis_client.delete(*found)
+
+
 @pytest.fixture(params=("aiogram", "ptb"))
 async def rig(request: pytest.FixtureRequest,
               uow_factory: UnitOfWorkFactory) -> AsyncIterator[Rig]:

@@ -29,14 +29,6 @@ SECRET = "s3cret-hook"
 S = timedelta(seconds=1)
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[HookReceiver]:
-    receiver = HookReceiver()
-    await receiver.start()
-    yield receiver
-    await receiver.stop()
-
-
 def _settings(url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"hook_url": url, "hook_secret": SECRET,
                               "hook_timeout_seconds": 2.0, **overrides}

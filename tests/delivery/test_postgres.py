@@ -136,19 +136,18 @@ async def test_the_redis_script_spaces_acquisitions(
 
 
 async def test_two_senders_keep_a_chats_limits_between_them(
-        postgres_url: str, redis_client: aioredis.Redis) -> None:
+        postgres_url: str, redis_key: str) -> None:
     """One group's messages (and one person's), claimed by whichever sender is free: together
     they still send at most 20 a minute and one a second to each, as the answers to each
     chat's messages are shared in Redis. Real time, twenty times faster: both senders wait on
     Redis and PostgreSQL as they would in production."""
-    prefix = f"orderbot:test:{uuid.uuid4().hex}"
     scaled = ScaledTime(speed=20)
     factories = [UnitOfWorkFactory(create_engine(postgres_url)) for _ in range(2)]
     pairs = []
     for factory in factories:
         transport = FakeTransport(scaled)  # type: ignore[arg-type]
         pairs.append((OutboxSender(factory, transport, scaled, make_settings(
-            redis_url=REDIS_URL, redis_rate_key=prefix), timer=scaled, metrics=Metrics()),
+            redis_url=REDIS_URL, redis_rate_key=redis_key), timer=scaled, metrics=Metrics()),
             transport))
     await enqueue(factories[0], scaled, *[SendMessage(-100, str(i)) for i in range(45)]  # type: ignore[arg-type]
                   + [SendMessage(42, f"p{i}") for i in range(10)])
@@ -166,4 +165,3 @@ async def test_two_senders_keep_a_chats_limits_between_them(
     assert max_in_window(group, 60.0) <= 20 and max_in_window(group, 1.0) <= 1
     assert max_in_window(private, 1.0) <= 1
     assert group[-1] < 150  # and no slower than one sender alone
-    await redis_client.delete(*await redis_client.keys(f"{prefix}*"))

@@ -4,34 +4,22 @@ so Telegram never sees 31 in a second whatever the latency; a failing Redis is r
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-
-import pytest
 import redis.asyncio as aioredis
 
 from bot.delivery.redis_limits import RESTING_S, RedisGlobalLimiter
 from tests.delivery.fakes import FailingRedis, ScaledTime, Wall, max_in_window
 
 
-@pytest.fixture
-async def key(redis_client: aioredis.Redis) -> AsyncIterator[str]:
-    name = f"orderbot:test:{uuid.uuid4().hex}"
-    yield name
-    found = await redis_client.keys(f"{name}*")
-    if found:
-        await redis_client.delete(*found)
-
-
-def _limiter(redis_client: aioredis.Redis, wall: Wall, key: str,
+def _limiter(redis_client: aioredis.Redis, wall: Wall, redis_key: str,
              ttl: float = 30.0) -> RedisGlobalLimiter:
-    return RedisGlobalLimiter(redis_client, ScaledTime(1), wall, 30, key=key, in_flight_ttl=ttl)
+    return RedisGlobalLimiter(redis_client, ScaledTime(1), wall, 30, key=redis_key,
+                              in_flight_ttl=ttl)
 
 
 async def test_messages_on_their_way_hold_the_window_for_every_sender(
-        redis_client: aioredis.Redis, key: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    a, b = _limiter(redis_client, wall, key), _limiter(redis_client, wall, key)
+    a, b = _limiter(redis_client, wall, redis_key), _limiter(redis_client, wall, redis_key)
     start = wall.ms
     for n in range(30):  # 15 each, none answered yet
         assert await (a if n % 2 else b).try_acquire(wall.ms, f"m{n}") == 0, n
@@ -45,10 +33,10 @@ async def test_messages_on_their_way_hold_the_window_for_every_sender(
 
 
 async def test_a_killed_senders_messages_stop_counting_after_their_time(
-        redis_client: aioredis.Redis, key: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    killed, survivor = _limiter(redis_client, wall, key, ttl=2.0), _limiter(
-        redis_client, wall, key, ttl=2.0)
+    killed, survivor = _limiter(redis_client, wall, redis_key, ttl=2.0), _limiter(
+        redis_client, wall, redis_key, ttl=2.0)
     for n in range(30):
         assert await killed.try_acquire(wall.ms, f"k{n}") == 0
         wall.advance(0.034)
@@ -59,11 +47,11 @@ async def test_a_killed_senders_messages_stop_counting_after_their_time(
 
 
 async def test_two_senders_never_have_31_arrivals_in_a_second_whatever_the_latency(
-        redis_client: aioredis.Redis, key: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     """Two senders, step by step on one clock: the first 16 messages are slow (0.8 s on the
     way), the rest fast. Spaced evenly alone, 46 would arrive within one second."""
     wall = Wall()
-    senders = [_limiter(redis_client, wall, key) for _ in range(2)]
+    senders = [_limiter(redis_client, wall, redis_key) for _ in range(2)]
     start, arrivals = wall.ms, []
     answers: list[tuple[float, RedisGlobalLimiter, str]] = []  # (when, by whom, message)
     sent = 0

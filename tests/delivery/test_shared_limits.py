@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio as aioredis
@@ -21,26 +19,17 @@ from tests.delivery.fakes import FailingRedis, Wall
 GROUP, PRIVATE = -100, 42
 
 
-@pytest.fixture
-async def prefix(redis_client: aioredis.Redis) -> AsyncIterator[str]:
-    key = f"orderbot:test:{uuid.uuid4().hex}"
-    yield key
-    found = await redis_client.keys(f"{key}*")
-    if found:
-        await redis_client.delete(*found)
-
-
-def _two(redis_client: aioredis.Redis, wall: Wall, prefix: str,
+def _two(redis_client: aioredis.Redis, wall: Wall, redis_key: str,
          ttl: float = 30.0) -> tuple[SharedChatLimits, SharedChatLimits]:
-    a, b = (SharedChatLimits(redis_client, wall, 1.0, 20, key=prefix, in_flight_ttl=ttl)
+    a, b = (SharedChatLimits(redis_client, wall, 1.0, 20, key=redis_key, in_flight_ttl=ttl)
             for _ in range(2))
     return a, b
 
 
 async def test_a_chats_spacing_counts_from_the_other_senders_answer(
-        redis_client: aioredis.Redis, prefix: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    a, b = _two(redis_client, wall, prefix)
+    a, b = _two(redis_client, wall, redis_key)
     assert await a.delay(PRIVATE) == 0 and await a.take(PRIVATE)
     assert await b.delay(PRIVATE) == pytest.approx(1.005)  # in flight: ask again later
     assert not await b.take(PRIVATE)
@@ -54,9 +43,9 @@ async def test_a_chats_spacing_counts_from_the_other_senders_answer(
 
 
 async def test_a_groups_minute_counts_every_senders_answers(
-        redis_client: aioredis.Redis, prefix: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    senders = _two(redis_client, wall, prefix)
+    senders = _two(redis_client, wall, redis_key)
     first = wall.ms
     for n in range(20):
         sender = senders[n % 2]
@@ -70,17 +59,17 @@ async def test_a_groups_minute_counts_every_senders_answers(
 
 
 async def test_two_senders_never_both_take_a_chats_turn(
-        redis_client: aioredis.Redis, prefix: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    a, b = _two(redis_client, wall, prefix)
+    a, b = _two(redis_client, wall, redis_key)
     for chat in range(-50, -40):
         assert sorted(await asyncio.gather(a.take(chat), b.take(chat))) == [False, True]
 
 
 async def test_a_killed_senders_mark_expires_and_a_cancelled_take_frees_the_chat(
-        redis_client: aioredis.Redis, prefix: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    a, b = _two(redis_client, wall, prefix, ttl=0.2)
+    a, b = _two(redis_client, wall, redis_key, ttl=0.2)
     assert await a.take(PRIVATE)  # and then a is killed: no answer ever comes
     assert await b.delay(PRIVATE) > 0
     await asyncio.sleep(0.3)  # Redis expires the mark in its own time
@@ -91,16 +80,16 @@ async def test_a_killed_senders_mark_expires_and_a_cancelled_take_frees_the_chat
 
 
 async def test_answers_are_kept_only_while_they_count(
-        redis_client: aioredis.Redis, prefix: str) -> None:
+        redis_client: aioredis.Redis, redis_key: str) -> None:
     wall = Wall()
-    a, _ = _two(redis_client, wall, prefix)
+    a, _ = _two(redis_client, wall, redis_key)
     for chat in (GROUP, PRIVATE):
         await a.take(chat)
         await a.done(chat)
-    group_ttl = await redis_client.pttl(f"{prefix}:chat:{{{GROUP}}}")
-    private_ttl = await redis_client.pttl(f"{prefix}:chat:{{{PRIVATE}}}")
+    group_ttl = await redis_client.pttl(f"{redis_key}:chat:{{{GROUP}}}")
+    private_ttl = await redis_client.pttl(f"{redis_key}:chat:{{{PRIVATE}}}")
     assert 61_000 < group_ttl <= 62_010 and 1_000 < private_ttl <= 2_005
-    assert await redis_client.llen(f"{prefix}:chat:{{{PRIVATE}}}") == 1
+    assert await redis_client.llen(f"{redis_key}:chat:{{{PRIVATE}}}") == 1
 
 
 async def test_without_redis_each_sender_keeps_its_own_limits_for_a_while(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,14 +18,6 @@ from tests.hook_receiver import HookReceiver, Received
 
 pytestmark = pytest.mark.e2e
 HOOK_SECRET = "marketplace-shared-secret"
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[HookReceiver]:
-    receiver = HookReceiver()
-    await receiver.start()
-    yield receiver
-    await receiver.stop()
 
 
 @pytest.fixture
