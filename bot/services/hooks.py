@@ -20,7 +20,6 @@ from bot.storage.uow import UnitOfWork
 REFUND_ELIGIBLE = "refund.eligible"  # the wait for a client who did not answer ran out
 REFUND_DECIDED = "refund.decided"  # a moderator recorded the refund decision (/refund)
 REFUND_WITHDRAWN = "refund.withdrawn"  # the professional rectified: no longer eligible
-EVENTS = (REFUND_ELIGIBLE, REFUND_DECIDED, REFUND_WITHDRAWN)
 
 
 async def record(uow: UnitOfWork, order: Order, event: str, now: datetime,
