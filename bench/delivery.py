@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import sys
 import time
+import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,7 +158,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await control.register_bot(TOKEN)
         groups, privates = await _chats(control, args.groups, args.privates)
         chats = groups + privates
-        settings = make_settings(url, base_url, "aiogram")
+        shared = {"redis_url": args.redis, "redis_rate_key": f"orderbot:bench:{uuid.uuid4().hex}"}
+        settings = make_settings(url, base_url, "aiogram", **(shared if args.redis else {}))
         app = build_app(settings)
         adapter = load_adapter(settings)
         try:
@@ -177,6 +179,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     duplicates = sum(seen[text] - 1 for _, text in messages if seen[text] > 1)
     mix = [(chat, count, group) for chat, (count, group) in zip(chats, counts, strict=True)]
     return {"messages": args.messages, "groups": args.groups, "privates": args.privates,
+            "limits_in": "redis" if args.redis else "process",
             "seconds": round(seconds, 3), "minimum_seconds": bound.lower,
             "minimum_exact": bound.exact, "share_of_limit": _share(bound.lower, seconds) or 0.0,
             "per_limit": per_limit(bound, mix, finish),
@@ -197,6 +200,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--heavy-privates", type=int, default=3)
     parser.add_argument("--heavy-private-messages", type=int, default=60)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--redis", metavar="URL",
+                        help="keep the limits in this Redis, as several senders do")
     parser.add_argument("--quick", action="store_true",
                         help="300 messages, 20 + 20 chats; too short for the 20/min window")
     args = parser.parse_args(argv)

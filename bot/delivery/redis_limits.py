@@ -1,7 +1,8 @@
 """The bot-wide limit and the bot-wide pause, shared through Redis by several senders.
 
 The same rules as `LocalGlobalLimiter`, kept in Redis so that every sender of one bot obeys
-them together: the messages spaced evenly (GCRA, `<key>`), and a message leaves only when
+them together: the messages spaced evenly, a late one made up by up to `burst` sooner ones
+(GCRA, `<key>`), and a message leaves only when
 fewer than `per_second` of the earlier ones, whichever sender sent them, can still reach
 Telegram within the second before it (`<key>:window`: those answered less than a second ago,
 and those still on their way). A message on its way counts until its answer comes, or for
@@ -25,7 +26,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from bot.delivery.limits import CLOCK_MARGIN, EPSILON, Departure, LocalGlobalLimiter
+from bot.delivery.limits import BOT_BURST, CLOCK_MARGIN, EPSILON, Departure, LocalGlobalLimiter
 from bot.delivery.timer import Timer
 
 log = logging.getLogger("orderbot.delivery")
@@ -88,7 +89,7 @@ class Resting:
 
 class RedisGlobalLimiter:
     def __init__(self, redis: Any, timer: Timer, wall_ms: Callable[[], float],
-                 per_second: float, key: str = "orderbot:rate:global", burst: int = 1,
+                 per_second: float, key: str = "orderbot:rate:global", burst: int = BOT_BURST,
                  in_flight_ttl: float = IN_FLIGHT_TTL_S) -> None:
         self._redis = redis
         self._script = redis.register_script(ACQUIRE_LUA)
@@ -101,7 +102,7 @@ class RedisGlobalLimiter:
         self._key = key
         self._window_key = f"{key}:window"
         self._burst = burst
-        self._fallback = LocalGlobalLimiter(timer, per_second, burst=1)
+        self._fallback = LocalGlobalLimiter(timer, per_second, burst=burst)
         self._pause_key = f"{key}:pause"
         self._pause_script = redis.register_script(PAUSE_LUA)
         self._resting = Resting(wall_ms, "the Redis rate limiter")

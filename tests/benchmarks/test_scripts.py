@@ -4,12 +4,16 @@ issue's keys, and what it counts is right (the figures themselves are measured, 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("ORDERBOT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 def run_bench(script: str, *args: str) -> dict[str, Any]:
@@ -32,12 +36,15 @@ def test_updates_reports_rates_and_latencies_with_the_sender_running() -> None:
     assert figures["outbox_sent_while_measured"] > 0
 
 
-def test_delivery_delivers_every_message_once() -> None:
+@pytest.mark.parametrize("redis", [False, True], ids=["limits-in-process", "limits-in-redis"])
+def test_delivery_delivers_every_message_once(redis: bool) -> None:
+    shared = ["--redis", REDIS_URL] if redis else []
     figures = run_bench("delivery.py", "--messages", "20", "--groups", "4", "--privates", "4",
                         "--heavy-groups", "1", "--heavy-group-messages", "4",
-                        "--heavy-privates", "1", "--heavy-private-messages", "4")
+                        "--heavy-privates", "1", "--heavy-private-messages", "4", *shared)
     assert {"messages", "seconds", "share_of_limit", "responses_429", "lost",
             "duplicates"} <= set(figures)
+    assert figures["limits_in"] == ("redis" if redis else "process")
     assert (figures["messages"], figures["lost"], figures["duplicates"]) == (20, 0, 0)
     assert (figures["minimum_seconds"], figures["minimum_exact"]) == (3, True)
     assert figures["seconds"] >= 3 and "error" not in figures

@@ -124,7 +124,7 @@ async def test_the_redis_script_spaces_acquisitions(
         redis_client: aioredis.Redis, clock: FakeClock, timer: FakeTimer) -> None:
     key = f"orderbot:test:{uuid.uuid4().hex}"
     limiter = RedisGlobalLimiter(redis_client, timer, lambda: clock.now().timestamp() * 1000,
-                                 per_second=10, key=key)
+                                 per_second=10, key=key, burst=1)
     moments = []
     for _ in range(25):
         departure = await limiter.acquire()

@@ -4,6 +4,8 @@ so Telegram never sees 31 in a second whatever the latency; a failing Redis is r
 
 from __future__ import annotations
 
+import random
+
 import redis.asyncio as aioredis
 
 from bot.delivery.redis_limits import RESTING_S, RedisGlobalLimiter
@@ -80,3 +82,20 @@ async def test_a_failing_redis_is_rested_and_the_sender_limits_itself() -> None:
     wall.advance(RESTING_S)
     await limiter.acquire()
     assert redis.calls == 2
+
+
+async def test_late_sends_are_made_up_without_more_than_30_a_second(
+        redis_client: aioredis.Redis, redis_key: str) -> None:
+    """Like the process's own limiter: a sender that woke up late may send up to two more
+    sooner, so the bot keeps 30 a second on average, and never more."""
+    wall, rng = Wall(), random.Random(3)
+    limiter, start, left = _limiter(redis_client, wall, redis_key), wall.ms, []
+    while len(left) < 300:
+        member = f"m{len(left)}"
+        wait_ms = await limiter.try_acquire(wall.ms, member)
+        if wait_ms == 0:
+            left.append((wall.ms - start) / 1000)
+            await limiter.record_answer(member, wall.ms + 2)
+        wall.advance((wait_ms + rng.uniform(0.0, 6.0)) / 1000)  # woke up late
+    assert max_in_window(left, 1.0) <= 30
+    assert left[-1] < 299 / 30 * 1.01 + 0.05
