@@ -12,7 +12,7 @@ Checking is a read (`delay`); taking is atomic (`take`: one script checks again 
 message in flight), so two senders never both take a chat's turn. A mark left by a killed
 process expires after `IN_FLIGHT_TTL_S`. If Redis fails, each process keeps its own limits
 (as without Redis) for `RESTING_S`, without asking Redis (a failing call can take seconds of
-the client's retries), and says so in the log once.
+the client's retries), and says so in the log each time it starts to.
 """
 
 from __future__ import annotations
