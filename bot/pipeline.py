@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain.errors import DomainError
+from bot.domain.errors import Conflict, DomainError
 from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
 from bot.metrics import Metrics
@@ -26,6 +26,7 @@ from handlers.router import Router
 from handlers.stale import STATUS_CODES, is_stale, now_true, refresh_tapped
 
 log = logging.getLogger("orderbot.pipeline")
+CONFLICT_RETRIES = 2  # runs again of an update whose row another process saved first
 
 
 @dataclass
@@ -92,15 +93,25 @@ class Pipeline:
 
         A refusal undoes whatever the handler had changed by rolling the whole transaction
         back; the update is then claimed again, and its refusal answered, in a new one. (Most
-        updates are not refused, and a savepoint around each would cost them two statements.)"""
-        try:
-            return await self.router.dispatch(event, ctx), None
-        except DomainError as error:
-            await ctx.uow.restart()
-            again = await self._claimed(ctx.uow, event, now)
-            if again is None:  # handled meanwhile by another process
-                return None, error
-            return await self._refused(event, again, error), error
+        updates are not refused, and a savepoint around each would cost them two statements.)
+        A conflict (another process saved the same row first: on PostgreSQL, two people's taps
+        on one order at once) is not the person's doing: the update is run again, up to
+        `CONFLICT_RETRIES` times, on the rows as they are now."""
+        attempt = 0
+        while True:
+            try:
+                effects = await self.router.dispatch(event, ctx)
+                await ctx.uow.orders.save_touched()  # the activity: its conflict is retried too
+                return effects, None
+            except DomainError as error:
+                await ctx.uow.restart()
+                again = await self._claimed(ctx.uow, event, now)
+                if again is None:  # handled meanwhile by another process
+                    return None, error
+                if isinstance(error, Conflict) and attempt < CONFLICT_RETRIES:
+                    attempt, ctx = attempt + 1, again
+                    continue
+                return await self._refused(event, again, error), error
 
     async def _refused(self, event: ChatEvent, ctx: Context, error: DomainError) -> list[Effect]:
         effects = error_effects(event, ctx.t_person(event), error)

@@ -126,6 +126,39 @@ async def test_two_taps_at_once_change_the_status_once(world: World) -> None:
     assert len(sent) == len(set(sent))  # nothing said twice
 
 
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_two_peoples_updates_at_once_on_one_order_are_both_handled(world: World) -> None:
+    """The professional moves the order on while the client sends /help: both updates count
+    as activity on the order, so both save it. Handled at the same moment (two instances of
+    the bot), on PostgreSQL the later save finds the order changed: that update is run again
+    on the order as it is then, and neither person is told someone else changed it."""
+    th = await open_order(world)
+    panel = await step(world, th.group, th.pro, "Update", "at what stage is the job?")
+    await world.flush()
+    changes = StatusChangeRow.__table__
+    before = await _count(world.app, changes, changes.c.to_status == "in_progress")
+    await world.running.adapter.stop_polling()  # the updates are handed over together, below
+    seen = await world.mark(th.group)
+    tap = await world.tap(th.group, th.pro, "In progress", int(panel["message_id"]))
+    asked = await world.say(th.group, th.client, "/help")
+    history = world.sandbox.state.primary_bot().updates.history.values()
+    updates = [u.as_dict() for u in history
+               if (u.kind == "callback_query" and u.payload["id"] == tap)
+               or (u.kind == "message" and u.payload.get("message_id") == asked)]
+    assert len(updates) == 2
+    await asyncio.gather(*(world.running.adapter.process(u, world.app.handle) for u in updates))
+    assert (await world.wait_answer(tap)).get("text") in (None, "")  # done, no alert
+    assert await _count(world.app, changes, changes.c.to_status == "in_progress") == before + 1
+    await world.flush()
+    await world.wait_text(th.group, HELP, after=seen, timeout=WAIT)
+    texts = [e.get("text") or "" for e in await world.entries(th.group, after=seen)]
+    assert not any("Someone else changed this order" in text for text in texts)
+    async with world.app.uow_factory() as uow:
+        order = await uow.orders.get(1)
+    assert order is not None and order.status == "in_progress"
+    assert order.last_client_message_at is not None and order.last_pro_message_at is not None
+
+
 @asynccontextmanager
 async def bot_running(settings: Settings, clock: FakeClock) -> AsyncIterator[Running]:
     """The bot in webhook mode, started and stopped like `orderbot webhook` does."""
