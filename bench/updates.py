@@ -2,22 +2,26 @@
 
     python bench/updates.py --framework aiogram --db sqlite --n 5000
 
-Raw Telegram-shaped update dicts are fed to `adapter.process(payload, handle)` (the framework's own
+Raw Telegram-shaped update dicts are fed to `adapter.process(payload, app)` (the framework's own
 parsing and dispatch, the path webhook and polling updates take) one at a time, in order: that is
 how the bot's real dispatch runs (aiogram polls with handle_as_tasks=False, PTB's Application
 handles updates sequentially by default, the webhook worker takes one stored update after the
-other), so there is no concurrent mode to measure. No long-poll round trip is measured. The
-pipeline is `App.handle` (inbox, context, router, services, database, outbox write, commit);
-callback answers are sent through the framework's Bot against the sandbox (run in its own process)
-in the background, as in production, so their round trips overlap the next updates and their
-client-side work falls inside the measured passes; and the app's outbox sender runs in the same
-process during the measured passes, draining what they queue through the same Bot (at Telegram's
-pace, so its claims and commits contend with the pipeline's for the SQLite write lock, as they do
-in production). The scheduler is not started (bench/scheduler.py measures it). The do-nothing
-baseline is the same adapter with `handle` replaced by an async function returning [] (same
-parsing, no pipeline, hence no answer); the sender is held during those passes, so the baseline is
-the framework alone. Both run over the same updates, chunk by chunk, alternately, the first of each
-pair alternating too, so machine noise hits both alike.
+other), so there is no concurrent mode to measure. They come in polling batches (`--batch`, 100:
+what one getUpdates returns to a bot that is behind), and the app settles after each, as before a
+getUpdates. No long-poll round trip is measured. The pipeline is `App.receive` (inbox, context,
+router, services, database, outbox write; on SQLite the updates of a commit group share a
+commit); callback answers are sent through the framework's Bot against the sandbox (run in its own
+process) in the background once their update is committed, as in production, so their round trips
+overlap the next updates and their client-side work falls inside the measured passes; and the
+app's outbox sender runs in the same process during the measured passes, draining what they queue
+through the same Bot (at Telegram's pace, so its claims and commits contend with the pipeline's
+for the SQLite write lock, as they do in production). The scheduler is not started
+(bench/scheduler.py measures it). The do-nothing baseline is the same adapter with the app
+replaced by an async function returning [] (same parsing, no pipeline, hence no answer); the
+sender is held during those passes, so the baseline is the framework alone. Both run over the same
+updates, chunk by chunk, alternately, the first of each pair alternating too, so machine noise
+hits both alike. An update's latency runs from the start of its parsing to its commit (when its
+callback answer is handed to the HTTP client).
 """
 
 from __future__ import annotations
@@ -35,23 +39,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import payloads
 from bench.common import TOKEN, database, emit, median, note, percentile, quiet, sandbox_process
 from bench.common import settings as make_settings
+from bot.frameworks.base import Immediate
 
 
 async def _noop(_event: Any) -> list[Any]:
     return []
 
 
-async def _timed(adapter: Any, updates: list[dict[str, Any]], handle: Any,
-                 latencies: list[float]) -> float:
-    """Process `updates` one after the other; return the wall time, collect each latency. The
-    wall time includes the callback answers still in flight at the end (sent in the background),
-    so that none of a pass's work is left to the next."""
+class Timed:
+    """A receiver around another that records each update's latency: from `begun` (set just
+    before the update is given to the adapter) to its reply (its commit)."""
+
+    def __init__(self, inner: Any, latencies: list[float]) -> None:
+        self.inner = inner
+        self.latencies = latencies
+        self.begun = 0.0
+
+    async def receive(self, event: Any, reply: Any) -> None:
+        begun, latencies = self.begun, self.latencies
+
+        def timed(answers: Any) -> None:
+            latencies.append(time.perf_counter() - begun)
+            reply(answers)
+
+        await self.inner.receive(event, timed)
+
+    async def settle(self) -> None:
+        await self.inner.settle()
+
+
+async def _timed(adapter: Any, updates: list[dict[str, Any]], receiver: Any,
+                 latencies: list[float], batch: int) -> float:
+    """Process `updates` one after the other in polling batches, settling after each; return
+    the wall time, collect each latency. The wall time includes the callback answers still in
+    flight at the end (sent in the background), so that none of a pass's work is left to the
+    next."""
     clock = time.perf_counter
+    timed = Timed(receiver, latencies)
     start = clock()
-    for update in updates:
-        before = clock()
-        await adapter.process(update, handle)
-        latencies.append(clock() - before)
+    for first in range(0, len(updates), batch):
+        for update in updates[first:first + batch]:
+            timed.begun = clock()
+            await adapter.process(update, timed)
+        await timed.settle()
     await adapter.answers.drain()
     return clock() - start
 
@@ -89,7 +119,8 @@ async def _prepare(app: Any, adapter: Any, people: payloads.People, orders: int
     rated, working = range(1, half + 1), range(half + 1, orders + 1)
     for update in payloads.setup_updates(maker, orders) + \
             payloads.progress_updates(maker, rated, working):
-        await adapter.process(update, app.handle)
+        await adapter.process(update, app)
+    await app.settle()
     requests = await _rated_requests(app, rated)
     if len(requests) < len(rated):
         raise RuntimeError(f"setup: only {len(requests)} of {len(rated)} requests posted")
@@ -122,13 +153,13 @@ async def _passes(app: Any, adapter: Any, held: HeldTransport, mix: list[dict[st
             if not real_pass:
                 held.open.clear()
                 try:
-                    noop_s += await _timed(adapter, part, _noop, noop)
+                    noop_s += await _timed(adapter, part, Immediate(_noop), noop, args.batch)
                 finally:
                     held.open.set()
                 continue
             if profiler:
                 profiler.enable()
-            real_s += await _timed(adapter, part, app.handle, real)
+            real_s += await _timed(adapter, part, app, real, args.batch)
             if profiler:
                 profiler.disable()
     if profiler:
@@ -141,7 +172,7 @@ async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads
     requests, working, maker = await _prepare(app, adapter, people, args.orders)
     note(f"setup done: {args.orders} orders, {len(requests)} review requests posted")
     await _timed(adapter, payloads.mixed_updates(maker, args.warmup, requests, working),
-                 app.handle, [])
+                 app, [], args.batch)
     mix = payloads.mixed_updates(maker, args.n, requests, working)
     sent_before = (await _outbox_counts(app)).get("sent", 0)
     real_s, real, noop_s, noop = await _passes(app, adapter, held, mix, args)
@@ -189,6 +220,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=5000, help="measured updates")
     parser.add_argument("--orders", type=int, default=200, help="orders (groups) set up first")
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=100,
+                        help="updates per polling batch (the app settles after each)")
     parser.add_argument("--profile", help="write cProfile stats of the pipeline passes here")
     parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
     args = parser.parse_args(argv)

@@ -12,6 +12,7 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.timer import Timer
 from bot.delivery.transport import Transport
 from bot.domain.note_check import NoteChecker
+from bot.grouping import Reply
 from bot.i18n import Translations
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
@@ -43,6 +44,12 @@ class App:
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
         return await self.pipeline.handle(event)
+
+    async def receive(self, event: ChatEvent, reply: Reply) -> None:
+        await self.pipeline.receive(event, reply)
+
+    async def settle(self) -> None:
+        await self.pipeline.settle()
 
     async def start(self, transport: Transport, bot_username: str = "",
                     run_scheduler: bool = True, bot_reads_all: bool = False) -> None:
@@ -86,6 +93,7 @@ class App:
             self.sender.wake()
 
     async def stop(self) -> None:
+        await self.pipeline.settle()
         if self.started:
             await self.scheduler.stop()
             if self.sender is not None:

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     inbox_retention_hours: float = Field(72.0, ge=48)
     inbox_prune_interval_seconds: float = Field(3600.0, gt=0)
 
+    # SQLite: updates received one after the other commit together, at most this many, and
+    # at most this long after the first (an answer waits for its update's commit). 1 or 0
+    # turns it off: a commit per update.
+    commit_group_max_updates: int = Field(64, ge=0)
+    commit_group_max_ms: float = Field(10.0, ge=0)
+
     # Scheduler: how much it does per batch and how often it sweeps.
     scheduler_batch_size: int = Field(500, gt=0)
     scheduler_sweep_seconds: float = Field(60.0, gt=0)

@@ -1,7 +1,9 @@
-"""One update, one transaction: dedupe it, route it, queue its messages, commit.
+"""One update, one unit of work: dedupe it, route it, queue its messages, commit.
 
 The state change, the inbox record and the outgoing messages commit together (outbox);
-callback answers are ephemeral and returned for the adapter to perform at once.
+callback answers are ephemeral, and go to the adapter to perform once the update is committed.
+On SQLite, updates received one after the other share a transaction, a savepoint each
+(`bot.grouping`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.errors import Conflict, DomainError
 from bot.domain.note_check import NoteChecker
+from bot.grouping import CommitGroups, Reply
 from bot.i18n import Translations
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -45,30 +48,48 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         self._policy = self.settings.policy()  # settings are read once, at start
+        self._groups = _commit_groups(self)
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
-        """Handle one update exactly once; return the callback answers to send now."""
-        # On SQLite a whole update runs without waiting for anything (its statements do not
-        # suspend), so through a polled batch nothing else would run: yield once per update,
-        # and the last update's callback answer, the outbox sender and the scheduler go on.
-        await asyncio.sleep(0)
+        """Handle one update exactly once, in a transaction of its own; return the callback
+        answers to send now."""
+        await _turn_taken()
         async with self.uow_factory() as uow:
-            now = self.clock.now()
-            ctx = await self._claimed(uow, event, now)
-            if ctx is None:
-                return []
-            effects, error = await self._run(event, ctx, now)
-            if effects is None:
-                return []
-            order_id = await _order_for_log(ctx, event, effects, error)
-            immediate = [e for e in effects if isinstance(e, AnswerCallback)]
-            for effect in effects:
-                if not isinstance(effect, AnswerCallback):
-                    await uow.outbox.add(effect, now)
-            uow.after_commit(self.wake_sender)
-            if uow.touches_schedule:
-                uow.after_commit(self.poke_scheduler)
-            await uow.commit()
+            return await self._handle(uow, event)
+
+    async def receive(self, event: ChatEvent, reply: Reply) -> None:
+        """Handle one update exactly once; `reply` gets its callback answers once it is
+        committed. On SQLite the updates received one after the other share a commit
+        (`bot.grouping`), until `settle`."""
+        if self._groups is None:
+            reply(await self.handle(event))
+            return
+        await _turn_taken()
+        await self._groups.run(event, reply)
+
+    async def settle(self) -> None:
+        """Commit what `receive` has handled, and send its answers (before the updates are
+        acknowledged to Telegram, and at shutdown)."""
+        if self._groups is not None:
+            await self._groups.settle()
+
+    async def _handle(self, uow: UnitOfWork, event: ChatEvent) -> list[AnswerCallback]:
+        now = self.clock.now()
+        ctx = await self._claimed(uow, event, now)
+        if ctx is None:
+            return []
+        effects, error = await self._run(event, ctx, now)
+        if effects is None:
+            return []
+        order_id = await _order_for_log(ctx, event, effects, error)
+        immediate = [e for e in effects if isinstance(e, AnswerCallback)]
+        for effect in effects:
+            if not isinstance(effect, AnswerCallback):
+                await uow.outbox.add(effect, now)
+        uow.after_commit(self.wake_sender)
+        if uow.touches_schedule:
+            uow.after_commit(self.poke_scheduler)
+        await uow.commit()
         outcome = "handled" if error is None else f"refused ({error.code}: {error})"
         log.info("update %s %s: %s, %d effects", event.update_id, outcome, event.kind,
                  len(effects), extra={"update_id": event.update_id, "chat_id": event.chat_id,
@@ -138,6 +159,23 @@ class Pipeline:
                        moderators=moderators, bot_username=self.bot_username,
                        bot_reads_all=self.bot_reads_all,
                        chosen_language=chosen)
+
+
+async def _turn_taken() -> None:
+    """On SQLite a whole update runs without waiting for anything (its statements do not
+    suspend), so through a polled batch nothing else would run: yield once per update, and
+    the last update's callback answer, the outbox sender and the scheduler go on."""
+    await asyncio.sleep(0)
+
+
+def _commit_groups(pipeline: Pipeline) -> CommitGroups | None:
+    """Commit groups where writers take turns (SQLite), unless the settings turn them off."""
+    settings = pipeline.settings
+    if not pipeline.uow_factory.takes_turns or settings.commit_group_max_updates <= 1 \
+            or settings.commit_group_max_ms <= 0:
+        return None
+    return CommitGroups(pipeline.uow_factory, pipeline._handle, pipeline.handle,
+                        settings.commit_group_max_updates, settings.commit_group_max_ms / 1000)
 
 
 async def _order_for_log(ctx: Context, event: ChatEvent, effects: list[Effect],

@@ -94,7 +94,7 @@ async def start(settings: Settings, *, clock: Clock | None = None, mode: Mode = 
         if mode == "webhook":
             await _start_webhook(running, settings)
         else:
-            await running.adapter.start_polling(app.handle)
+            await running.adapter.start_polling(app)
             await _start_health(running, settings)
     except BaseException:
         await running.stop()
@@ -149,9 +149,10 @@ async def _start_webhook(running: Running, settings: Settings) -> None:
     app, adapter = running.app, running.adapter
 
     async def process(payload: dict[str, Any]) -> None:
-        await adapter.process(payload, app.handle)
+        await adapter.process(payload, app)
 
-    receiver = WebhookReceiver(settings.webhook_secret or "", app.uow_factory, app.clock, process)
+    receiver = WebhookReceiver(settings.webhook_secret or "", app.uow_factory, app.clock, process,
+                               app.settle)
     web_app = _web_application()
     path = urlparse(settings.webhook_url).path if settings.webhook_url else ""
     receiver.add_route(web_app, path or DEFAULT_WEBHOOK_PATH)

@@ -26,7 +26,7 @@ from bot.frameworks.aiogram_events import event_from_update
 from bot.frameworks.aiogram_session import KeepingSession
 from bot.frameworks.aiogram_transport import AiogramTransport
 from bot.frameworks.answers import CallbackAnswers
-from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
+from bot.frameworks.base import ALLOWED_UPDATES, Receiver, handle_event
 from handlers.command_menus import CommandMenu, Scope
 
 log = logging.getLogger("orderbot.aiogram")
@@ -81,15 +81,15 @@ class AiogramAdapter:
             await self.bot.set_my_commands(commands, scope=_scope(menu.scope),
                                            language_code=menu.language_code)
 
-    async def process(self, payload: dict[str, Any], handle: Handle) -> None:
+    async def process(self, payload: dict[str, Any], receiver: Receiver) -> None:
         update = Update.model_validate(payload, context={"bot": self.bot})
-        await self._dispatch(update, handle)
+        await self._dispatch(update, receiver)
 
-    async def _dispatch(self, update: Update, handle: Handle) -> None:
+    async def _dispatch(self, update: Update, receiver: Receiver) -> None:
         event = event_from_update(update, self.username)
-        await handle_event(event, handle, self.answers)
+        await handle_event(event, receiver, self.answers)
 
-    async def start_polling(self, handle: Handle) -> None:
+    async def start_polling(self, receiver: Receiver) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
         dispatcher = Dispatcher()
 
@@ -97,12 +97,14 @@ class AiogramAdapter:
             if not isinstance(update, Update):
                 return
             try:
-                await self._dispatch(update, handle)
+                await self._dispatch(update, receiver)
             except Exception:
                 log.exception("update failed", extra={"update_id": update.update_id})
 
         dispatcher.update.outer_middleware(on_update)
         self._dispatcher = dispatcher
+        if isinstance(self.bot.session, KeepingSession):
+            self.bot.session.before_poll = receiver.settle
         self._polling = asyncio.create_task(dispatcher.start_polling(
             self.bot, polling_timeout=POLLING_TIMEOUT, handle_as_tasks=False,
             allowed_updates=ALLOWED_UPDATES, handle_signals=False, close_bot_session=False))

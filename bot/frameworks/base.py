@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from bot.clock import Clock
 from bot.delivery.transport import BadRequest, DeliveryError, NotModified, Transport
 from bot.frameworks.answers import CallbackAnswers
+from bot.grouping import Reply
 from bot.i18n import Translations
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.command_menus import CommandMenu
@@ -25,7 +26,32 @@ ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 NOT_MODIFIED = "message is not modified"
 
 
-class Core(Protocol):
+class Receiver(Protocol):
+    """Where an adapter's events go: `bot.app.App`, or `Immediate` around a function."""
+
+    async def receive(self, event: ChatEvent, reply: Reply) -> None:
+        """Handle `event`; `reply` gets its callback answers once it is committed."""
+        ...
+
+    async def settle(self) -> None:
+        """Commit what was received (before its updates are acknowledged to Telegram)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Immediate:
+    """A handling function as a receiver: each event's answers go out as it returns."""
+
+    handle: Handle
+
+    async def receive(self, event: ChatEvent, reply: Reply) -> None:
+        reply(await self.handle(event))
+
+    async def settle(self) -> None:
+        return None
+
+
+class Core(Receiver, Protocol):
     """What the adapters and the runner need from `bot.app.App`."""
 
     clock: Clock
@@ -56,14 +82,16 @@ class Adapter(Protocol):
         """Create the framework's bot and ask Telegram who it is; return its username."""
         ...
 
-    async def start_polling(self, handle: Handle) -> None:
-        """Start the framework's long-polling loop in the background and return."""
+    async def start_polling(self, receiver: Receiver) -> None:
+        """Start the framework's long-polling loop in the background and return. Before each
+        getUpdates (which acknowledges the updates before it), `receiver` settles."""
         ...
 
     async def stop_polling(self) -> None: ...
 
-    async def process(self, payload: dict[str, Any], handle: Handle) -> None:
-        """Handle one raw update (a webhook body) through the same translation as polling."""
+    async def process(self, payload: dict[str, Any], receiver: Receiver) -> None:
+        """Handle one raw update (a webhook body) through the same translation as polling;
+        the caller settles `receiver`."""
         ...
 
     async def set_webhook(self, url: str, secret: str) -> None: ...
@@ -101,8 +129,11 @@ def bad_request(description: str) -> DeliveryError:
     return BadRequest(description)
 
 
-async def handle_event(event: ChatEvent | None, handle: Handle, answers: CallbackAnswers) -> None:
-    """Give the event to the core and send its callback answers at once, in the background."""
+async def handle_event(event: ChatEvent | None, receiver: Receiver,
+                       answers: CallbackAnswers) -> None:
+    """Give the event to the core; its callback answers go out in the background once it is
+    committed."""
     if event is None:
         return
-    answers.send(await handle(event), event.update_id)
+    update_id = event.update_id
+    await receiver.receive(event, lambda found: answers.send(found, update_id))

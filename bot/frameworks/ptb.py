@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -18,14 +19,18 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.config import Settings
 from bot.frameworks.answers import CallbackAnswers
-from bot.frameworks.base import ALLOWED_UPDATES, Handle, handle_event
+from bot.frameworks.base import ALLOWED_UPDATES, Receiver, handle_event
 from bot.frameworks.ptb_events import event_from_update
+from bot.frameworks.ptb_polling import SettlingRequest
 from bot.frameworks.ptb_request import AiohttpRequest
 from bot.frameworks.ptb_transport import PtbTransport
 from handlers.command_menus import CommandMenu, Scope
 
 log = logging.getLogger("orderbot.ptb")
 POLLING_TIMEOUT = 10
+# How long a getUpdates waits for the updates before it to be handled (they are at most one
+# batch, 100 updates); past that it goes on, as PTB itself would, and says so.
+QUEUE_PATIENCE_S = 60.0
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -38,7 +43,8 @@ class PtbAdapter:
         self._application: PtbApplication | None = None
         self._transport: PtbTransport | None = None
         self._answers: CallbackAnswers | None = None
-        self._handle: Handle | None = None
+        self._receiver: Receiver | None = None
+        self._polling: SettlingRequest | None = None
 
     @property
     def application(self) -> PtbApplication:
@@ -61,10 +67,11 @@ class PtbAdapter:
     async def open(self) -> str:
         base = self.settings.api_base_url.rstrip("/")
         # The bot's calls go through aiohttp (`ptb_request`); the long poll keeps PTB's own
-        # request (PTB accepts its timeout only before a request instance is given).
+        # request, which waits for the updates before it to be committed (`ptb_polling`).
+        self._polling = SettlingRequest(read_timeout=POLLING_TIMEOUT + 5)
         application = (Application.builder().token(self.settings.bot_token)
                        .base_url(base + "/bot").base_file_url(base + "/file/bot")
-                       .get_updates_read_timeout(POLLING_TIMEOUT + 5)
+                       .get_updates_request(self._polling)
                        .request(AiohttpRequest()).build())
         application.add_handler(TypeHandler(Update, self._on_update))
         self._application = application
@@ -83,26 +90,37 @@ class PtbAdapter:
             await self.application.bot.set_my_commands(commands, scope=_scope(menu.scope),
                                                        language_code=menu.language_code)
 
-    async def process(self, payload: dict[str, Any], handle: Handle) -> None:
+    async def process(self, payload: dict[str, Any], receiver: Receiver) -> None:
         update = Update.de_json(payload, self.application.bot)
-        await handle_event(event_from_update(update, self.username), handle, self.answers)
+        await handle_event(event_from_update(update, self.username), receiver, self.answers)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if self._handle is None:
+        if self._receiver is None:
             return
         try:
             event = event_from_update(update, self.username)
-            await handle_event(event, self._handle, self.answers)
+            await handle_event(event, self._receiver, self.answers)
         except Exception:
             log.exception("update failed", extra={"update_id": update.update_id})
 
-    async def start_polling(self, handle: Handle) -> None:
+    async def start_polling(self, receiver: Receiver) -> None:
         updater = self.application.updater
-        if updater is None:
+        if updater is None or self._polling is None:
             raise RuntimeError("python-telegram-bot was built without an updater")
-        self._handle = handle
+        self._receiver = receiver
+        self._polling.before_poll = self._settle_queue
         await updater.start_polling(poll_interval=0.0, timeout=POLLING_TIMEOUT,
                                     allowed_updates=ALLOWED_UPDATES)
+
+    async def _settle_queue(self) -> None:
+        """Before a getUpdates: the updates fetched so far handled, then committed."""
+        try:
+            await asyncio.wait_for(self.application.update_queue.join(), QUEUE_PATIENCE_S)
+        except TimeoutError:
+            log.warning("updates still queued after %.0f s: acknowledged unhandled",
+                        QUEUE_PATIENCE_S)
+        if self._receiver is not None:
+            await self._receiver.settle()
 
     async def stop_polling(self) -> None:
         updater = self._application.updater if self._application else None

@@ -2,7 +2,8 @@
 
 An update is committed to the inbox before its 200, then handled in the background by one
 worker (in arrival order), so a slow handler never delays Telegram and a crash after the 200
-loses nothing: at start, stored-but-unhandled updates are handled first.
+loses nothing: at start, stored-but-unhandled updates are handled first. The worker settles
+(commits what it has handled) whenever its queue runs empty.
 """
 
 from __future__ import annotations
@@ -26,19 +27,21 @@ REPLAY_LIMIT = 10_000
 DRAIN_SECONDS = 5.0
 
 Process = Callable[[dict[str, Any]], Awaitable[None]]
+Settle = Callable[[], Awaitable[None]]
 
 
 class WebhookReceiver:
     """The POST route and its background worker."""
 
     def __init__(self, secret: str, uow_factory: UnitOfWorkFactory, clock: Clock,
-                 process: Process) -> None:
+                 process: Process, settle: Settle) -> None:
         if not secret:
             raise ValueError("webhook mode needs a secret (ORDERBOT_WEBHOOK_SECRET)")
         self._secret = secret.encode()
         self.uow_factory = uow_factory
         self.clock = clock
         self.process = process
+        self.settle = settle
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
@@ -95,4 +98,12 @@ class WebhookReceiver:
                 update_id = payload.get("update_id")
                 log.exception("webhook update failed", extra={"update_id": update_id})
             finally:
+                if self._queue.empty():
+                    await self._settled()
                 self._queue.task_done()
+
+    async def _settled(self) -> None:
+        try:
+            await self.settle()
+        except Exception:
+            log.exception("webhook updates could not be committed")

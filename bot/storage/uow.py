@@ -68,9 +68,12 @@ class UnitOfWork:
     hooks: HookEventRepository
 
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
-                 on_hook_event: Callable[[], None] | None = None) -> None:
+                 on_hook_event: Callable[[], None] | None = None,
+                 on_wait: Callable[[], None] | None = None) -> None:
         self._engine = engine
         self._lock = lock
+        # Called when this unit of work has to wait for the writer's turn (`UnitOfWorkFactory`).
+        self._on_wait = on_wait
         # Set when the marketplace hook is configured: events for it are recorded, and this
         # wakes its sender once they are committed (`bot.services.hooks`).
         self.on_hook_event = on_hook_event
@@ -81,6 +84,10 @@ class UnitOfWork:
         self.touches_schedule = False
 
     @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @property
     def conn(self) -> AsyncConnection:
         if self._conn is None:
             raise RuntimeError("the unit of work is not open")
@@ -88,6 +95,8 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         if self._lock is not None:
+            if self._lock.locked() and self._on_wait is not None:
+                self._on_wait()
             await self._lock.acquire()
         try:
             self._conn = await self._open()
@@ -209,6 +218,18 @@ class UnitOfWorkFactory:
         self.engine = engine
         self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
         self.on_hook_event: Callable[[], None] | None = None  # see UnitOfWork
+        # Told when a unit of work has to wait for the writer's turn: an open commit group
+        # (`bot.storage.commit_group`) then commits, so that the turn passes on.
+        self.on_writer_waiting: Callable[[], None] | None = None
+
+    @property
+    def takes_turns(self) -> bool:
+        """True where writers in this process take turns (SQLite): commit groups pay there."""
+        return self._lock is not None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self._lock, self.on_hook_event)
+        return UnitOfWork(self.engine, self._lock, self.on_hook_event, self._writer_waiting)
+
+    def _writer_waiting(self) -> None:
+        if self.on_writer_waiting is not None:
+            self.on_writer_waiting()

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 
 from bot.clock import ClockTimer, FakeClock
 from bot.config import Settings
+from bot.frameworks.base import Immediate
 from bot.runner import Running, start
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
@@ -115,7 +116,8 @@ async def test_two_taps_at_once_change_the_status_once(world: World) -> None:
     updates = [u.as_dict() for u in world.sandbox.state.primary_bot().updates.history.values()
                if u.kind == "callback_query" and u.payload["id"] in taps]
     assert len({u["update_id"] for u in updates}) == 2
-    await asyncio.gather(*(world.running.adapter.process(u, world.app.handle) for u in updates))
+    alone = Immediate(world.app.handle)  # each in its own transaction, as in two processes
+    await asyncio.gather(*(world.running.adapter.process(u, alone) for u in updates))
     answers = sorted([(await world.wait_answer(tap)).get("text") or "" for tap in taps])
     assert answers == ["", "That was already done. The order is now: In progress."]
     assert await _count(world.app, changes) == before + 1
@@ -146,7 +148,8 @@ async def test_two_peoples_updates_at_once_on_one_order_are_both_handled(world: 
                if (u.kind == "callback_query" and u.payload["id"] == tap)
                or (u.kind == "message" and u.payload.get("message_id") == asked)]
     assert len(updates) == 2
-    await asyncio.gather(*(world.running.adapter.process(u, world.app.handle) for u in updates))
+    alone = Immediate(world.app.handle)  # each in its own transaction, as in two processes
+    await asyncio.gather(*(world.running.adapter.process(u, alone) for u in updates))
     assert (await world.wait_answer(tap)).get("text") in (None, "")  # done, no alert
     assert await _count(world.app, changes, changes.c.to_status == "in_progress") == before + 1
     await world.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
 from bot.delivery.transport import Transport
+from bot.grouping import Reply
 from bot.i18n import Translations
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
@@ -32,6 +33,12 @@ class EchoCore:
 
     async def stop(self) -> None:
         await self.uow_factory.engine.dispose()
+
+    async def receive(self, event: ChatEvent, reply: Reply) -> None:
+        reply(await self.handle(event))
+
+    async def settle(self) -> None:
+        return None
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
         async with self.uow_factory() as uow:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.delivery.transport import BadRequest
 from bot.frameworks.answers import CallbackAnswers
-from bot.frameworks.base import handle_event
+from bot.frameworks.base import Immediate, handle_event
 from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, Person
 
 
@@ -46,8 +46,8 @@ async def answer_each(event: ChatEvent) -> list[AnswerCallback]:
 async def test_the_next_update_is_handled_while_an_answer_is_on_its_way() -> None:
     transport = GatedTransport()
     answers = CallbackAnswers(transport)
-    await asyncio.wait_for(handle_event(tap(1), answer_each, answers), timeout=2)
-    await asyncio.wait_for(handle_event(tap(2), answer_each, answers), timeout=2)
+    await asyncio.wait_for(handle_event(tap(1), Immediate(answer_each), answers), timeout=2)
+    await asyncio.wait_for(handle_event(tap(2), Immediate(answer_each), answers), timeout=2)
     assert transport.started == ["cb1", "cb2"]  # both sent, neither answered yet
     assert transport.done == []
     transport.gate.set()
@@ -61,8 +61,8 @@ async def test_a_refused_answer_is_logged_and_the_others_still_go(
     transport = GatedTransport(fail=frozenset({"cb1"}))
     transport.gate.set()
     answers = CallbackAnswers(transport)
-    await handle_event(tap(1), answer_each, answers)
-    await handle_event(tap(2), answer_each, answers)
+    await handle_event(tap(1), Immediate(answer_each), answers)
+    await handle_event(tap(2), Immediate(answer_each), answers)
     await answers.drain()
     assert transport.done == ["cb2"]
     refused = [r for r in caplog.records if "callback answer failed" in r.getMessage()]
@@ -72,7 +72,7 @@ async def test_a_refused_answer_is_logged_and_the_others_still_go(
 async def test_closing_waits_for_the_answers_still_in_flight() -> None:
     transport = GatedTransport()
     answers = CallbackAnswers(transport)
-    await handle_event(tap(1), answer_each, answers)
+    await handle_event(tap(1), Immediate(answer_each), answers)
     asyncio.get_running_loop().call_later(0.05, transport.gate.set)
     await answers.drain()
     assert transport.done == ["cb1"]

@@ -42,8 +42,11 @@ async def test_the_200_does_not_wait_for_a_slow_handler(database_url: str) -> No
         await release.wait()
         handled.set()
 
+    async def settled() -> None:
+        return None
+
     uow_factory = UnitOfWorkFactory(create_engine(database_url))
-    receiver = WebhookReceiver(SECRET, uow_factory, FakeClock(), slow)
+    receiver = WebhookReceiver(SECRET, uow_factory, FakeClock(), slow, settled)
     web_app = web.Application()
     receiver.add_route(web_app, "/hook")
     await receiver.start()

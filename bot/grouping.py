@@ -1,0 +1,106 @@
+"""Which updates share a commit, and when their commit happens.
+
+Updates received one after the other join the open commit group (`bot.storage.commit_group`);
+the group commits, and only then are the updates' callback answers sent, when the adapter
+settles (before it acknowledges the updates to Telegram: the next getUpdates, or an empty
+webhook queue), when the group is full or old enough (which bounds an answer's delay), or when
+another unit of work waits for the writer's turn (the sender, the scheduler). If the COMMIT
+fails, the group's updates are handled again one by one, each in its own transaction, so that
+none is lost with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.storage.commit_group import CommitGroup
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from handlers.events import AnswerCallback, ChatEvent
+
+log = logging.getLogger("orderbot.pipeline")
+
+Reply = Callable[[list[AnswerCallback]], None]
+Work = Callable[[UnitOfWork, ChatEvent], Awaitable[list[AnswerCallback]]]
+Alone = Callable[[ChatEvent], Awaitable[list[AnswerCallback]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    event: ChatEvent
+    reply: Reply
+    answers: list[AnswerCallback]
+
+
+class CommitGroups:
+    def __init__(self, factory: UnitOfWorkFactory, work: Work, alone: Alone,
+                 max_updates: int, max_seconds: float) -> None:
+        self._factory = factory
+        self._work = work  # one update's handling, inside the unit of work it is given
+        self._alone = alone  # the same in a transaction of its own (after a failed COMMIT)
+        self._max_updates = max_updates
+        self._max_seconds = max_seconds
+        self._turn = asyncio.Lock()  # a group commits only between its members
+        self._group: CommitGroup | None = None
+        self._members: list[_Member] = []
+        self._deadline: asyncio.TimerHandle | None = None
+        self._settling: asyncio.Task[None] | None = None
+        factory.on_writer_waiting = self.settle_soon
+
+    async def run(self, event: ChatEvent, reply: Reply) -> None:
+        """Handle `event` in the open group; `reply` gets its answers once it is committed."""
+        async with self._turn:
+            group = self._group or await self._open()
+            async with group.member() as uow:
+                answers = await self._work(uow, event)
+            self._members.append(_Member(event, reply, answers))
+            if len(self._members) >= self._max_updates:
+                await self._commit()
+
+    async def settle(self) -> None:
+        """Commit the open group now, and send its answers."""
+        async with self._turn:
+            await self._commit()
+
+    def settle_soon(self) -> None:
+        """Commit the open group as soon as its member in progress, if any, is done."""
+        if self._group is not None and (self._settling is None or self._settling.done()):
+            self._settling = asyncio.get_running_loop().create_task(self.settle())
+
+    async def _open(self) -> CommitGroup:
+        group = CommitGroup(self._factory)
+        await group.open()
+        self._group = group
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.call_later(self._max_seconds, self.settle_soon)
+        return group
+
+    async def _commit(self) -> None:
+        group, members = self._group, self._members
+        self._group, self._members = None, []
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        if group is None:
+            return
+        try:
+            await group.commit()
+        except Exception:
+            log.exception("a commit of %d updates failed: handling them one by one",
+                          len(members))
+            await group.abandon()
+            await self._one_by_one(members)
+            return
+        for member in members:
+            member.reply(member.answers)
+
+    async def _one_by_one(self, members: list[_Member]) -> None:
+        for member in members:
+            try:
+                answers = await self._alone(member.event)
+            except Exception:
+                log.exception("update failed", extra={"update_id": member.event.update_id})
+                continue
+            member.reply(answers)

@@ -1,0 +1,141 @@
+"""A commit group: its members' work is kept only by the group's COMMIT, a member that rolls
+back undoes only itself, and the members' after-commit callbacks wait for that COMMIT."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.storage.commit_group import CommitGroup
+from bot.storage.db import create_engine
+from bot.storage.uow import UnitOfWorkFactory
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db_path(sqlite_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "orderbot.db"
+    shutil.copyfile(sqlite_template, path)
+    return path
+
+
+@pytest.fixture
+async def factory(db_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+    made = UnitOfWorkFactory(create_engine(f"sqlite+aiosqlite:///{db_path}"))
+    try:
+        yield made
+    finally:
+        await made.engine.dispose()
+
+
+def committed_updates(path: Path) -> list[int]:
+    """The update ids another connection sees: only what is committed."""
+    with sqlite3.connect(path) as conn:
+        return [row[0] for row in conn.execute("SELECT update_id FROM inbox ORDER BY 1")]
+
+
+async def open_group(factory: UnitOfWorkFactory) -> CommitGroup:
+    group = CommitGroup(factory)
+    await group.open()
+    return group
+
+
+async def test_members_are_kept_by_the_group_commit_only(
+        factory: UnitOfWorkFactory, db_path: Path) -> None:
+    group = await open_group(factory)
+    for update_id in (1, 2):
+        async with group.member() as uow:
+            assert await uow.inbox.claim(update_id, NOW)
+            await uow.commit()
+    assert committed_updates(db_path) == []
+    await group.commit()
+    assert committed_updates(db_path) == [1, 2]
+
+
+async def test_a_member_that_does_not_commit_undoes_only_itself(
+        factory: UnitOfWorkFactory, db_path: Path) -> None:
+    group = await open_group(factory)
+    async with group.member() as uow:
+        await uow.inbox.claim(1, NOW)
+        await uow.commit()
+    with pytest.raises(RuntimeError):
+        async with group.member() as uow:
+            await uow.inbox.claim(2, NOW)
+            raise RuntimeError("a bug in a handler")
+    async with group.member() as uow:
+        await uow.inbox.claim(3, NOW)  # never committed
+    async with group.member() as uow:
+        await uow.inbox.claim(4, NOW)
+        await uow.commit()
+    await group.commit()
+    assert committed_updates(db_path) == [1, 4]
+
+
+async def test_a_restarted_member_goes_on_without_what_it_undid(
+        factory: UnitOfWorkFactory, db_path: Path) -> None:
+    group = await open_group(factory)
+    async with group.member() as uow:
+        await uow.inbox.claim(1, NOW)
+        await uow.commit()
+    async with group.member() as uow:
+        await uow.inbox.claim(2, NOW)
+        await uow.restart()
+        assert await uow.inbox.claim(3, NOW)
+        await uow.restart()  # twice: the member's savepoint is still there
+        assert await uow.inbox.claim(2, NOW)  # undone, so new again
+        await uow.commit()
+    await group.commit()
+    assert committed_updates(db_path) == [1, 2]
+
+
+async def test_callbacks_wait_for_the_group_commit(factory: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    group = await open_group(factory)
+    async with group.member() as uow:
+        await uow.inbox.claim(1, NOW)
+        uow.after_commit(lambda: ran.append("kept"))
+        await uow.commit()
+    async with group.member() as uow:
+        uow.after_commit(lambda: ran.append("dropped"))  # rolled back: never runs
+    assert ran == []
+    await group.commit()
+    assert ran == ["kept"]
+
+
+async def test_abandon_rolls_back_and_gives_the_turn_back(
+        factory: UnitOfWorkFactory, db_path: Path) -> None:
+    group = await open_group(factory)
+    async with group.member() as uow:
+        await uow.inbox.claim(1, NOW)
+        await uow.commit()
+    await group.abandon()
+    await group.abandon()  # once is enough; again changes nothing
+    async with factory() as uow:  # the writer's turn is free
+        assert await uow.inbox.claim(1, NOW)
+        await uow.commit()
+    assert committed_updates(db_path) == [1]
+
+
+async def test_a_writer_waiting_for_the_turn_is_announced(factory: UnitOfWorkFactory) -> None:
+    waiting: list[str] = []
+    factory.on_writer_waiting = lambda: waiting.append("waiting")
+    group = await open_group(factory)
+    assert waiting == []  # the turn was free
+
+    async def other_writer() -> None:
+        async with factory() as uow:
+            await uow.inbox.claim(9, NOW)
+            await uow.commit()
+
+    other = asyncio.create_task(other_writer())
+    await asyncio.sleep(0.01)
+    assert waiting == ["waiting"] and not other.done()
+    await group.commit()
+    await asyncio.wait_for(other, 5)
