@@ -18,10 +18,12 @@ through the same Bot (at Telegram's pace, so its claims and commits contend with
 for the SQLite write lock, as they do in production). The scheduler is not started
 (bench/scheduler.py measures it). The do-nothing baseline is the same adapter with the app
 replaced by an async function returning [] (same parsing, no pipeline, hence no answer); the
-sender is held during those passes, so the baseline is the framework alone. Both run over the same
-updates, chunk by chunk, alternately, the first of each pair alternating too, so machine noise
-hits both alike. An update's latency runs from the start of its parsing to its commit (when its
-callback answer is handed to the HTTP client).
+sender is held during those passes, so the baseline is the framework alone. A third pass,
+answer-only, answers each tap through the framework's Bot and does nothing else (no inbox, no
+database): the most that any bot answering its taps can reach, as a share of the do-nothing
+rate. All three run over the same updates, chunk by chunk, which goes first rotating, so
+machine noise hits them alike. An update's latency runs from the start of its parsing to its
+commit (when its callback answer is handed to the HTTP client).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import asyncio
 import cProfile
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +43,17 @@ from bench import payloads
 from bench.common import TOKEN, database, emit, median, note, percentile, quiet, sandbox_process
 from bench.common import settings as make_settings
 from bot.frameworks.base import Immediate
+from handlers.events import AnswerCallback, EventKind
 
 
 async def _noop(_event: Any) -> list[Any]:
+    return []
+
+
+async def _answer_only(event: Any) -> list[Any]:
+    """Nothing but the answer every tap needs: no inbox, no database, no outbox."""
+    if event.kind == EventKind.CALLBACK and event.callback_id:
+        return [AnswerCallback(event.callback_id)]
     return []
 
 
@@ -139,32 +150,46 @@ async def _outbox_counts(app: Any) -> dict[str, int]:
         return {str(state): int(count) for state, count in rows}
 
 
+@dataclass
+class Pass:
+    """One kind of pass: its receiver, whether the sender runs meanwhile, what it measured."""
+
+    receiver: Any
+    sender_runs: bool
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    def rate(self, count: int) -> float:
+        return count / self.seconds
+
+
 async def _passes(app: Any, adapter: Any, held: HeldTransport, mix: list[dict[str, Any]],
-                  args: argparse.Namespace) -> tuple[float, list[float], float, list[float]]:
-    """Real and do-nothing passes over each chunk, the first of each pair alternating."""
+                  args: argparse.Namespace) -> dict[str, Pass]:
+    """The real, do-nothing and answer-only passes over each chunk, which goes first
+    rotating from chunk to chunk."""
     chunk = max(50, args.n // 20)
-    real: list[float] = []
-    noop: list[float] = []
-    real_s = noop_s = 0.0
+    kinds = {"real": Pass(app, True), "noop": Pass(Immediate(_noop), False),
+             "answer": Pass(Immediate(_answer_only), False)}
+    order = list(kinds)
     profiler = cProfile.Profile() if args.profile else None
     for index, start in enumerate(range(0, len(mix), chunk)):
         part = mix[start:start + chunk]
-        for real_pass in ((False, True) if index % 2 == 0 else (True, False)):
-            if not real_pass:
+        for name in order[index % 3:] + order[:index % 3]:
+            measured = kinds[name]
+            if not measured.sender_runs:
                 held.open.clear()
-                try:
-                    noop_s += await _timed(adapter, part, Immediate(_noop), noop, args.batch)
-                finally:
-                    held.open.set()
-                continue
-            if profiler:
+            if profiler and name == "real":
                 profiler.enable()
-            real_s += await _timed(adapter, part, app, real, args.batch)
-            if profiler:
-                profiler.disable()
+            try:
+                measured.seconds += await _timed(adapter, part, measured.receiver,
+                                                 measured.latencies, args.batch)
+            finally:
+                held.open.set()
+                if profiler:
+                    profiler.disable()
     if profiler:
         profiler.dump_stats(args.profile)
-    return real_s, real, noop_s, noop
+    return kinds
 
 
 async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads.People,
@@ -175,17 +200,20 @@ async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads
                  app, [], args.batch)
     mix = payloads.mixed_updates(maker, args.n, requests, working)
     sent_before = (await _outbox_counts(app)).get("sent", 0)
-    real_s, real, noop_s, noop = await _passes(app, adapter, held, mix, args)
+    kinds = await _passes(app, adapter, held, mix, args)
     outbox = await _outbox_counts(app)
-    rate, noop_rate = len(mix) / real_s, len(mix) / noop_s
-    return {"framework": args.framework, "db": args.db, "n": len(mix),
-            "orders": args.orders, "updates_per_s": round(rate, 1),
-            "p50_ms": round(percentile(real, 0.5) * 1000, 3),
-            "p99_ms": round(percentile(real, 0.99) * 1000, 3),
-            "mean_ms": round(real_s / len(mix) * 1000, 3),
-            "noop_updates_per_s": round(noop_rate, 1),
-            "noop_p50_ms": round(median(noop) * 1000, 3),
-            "ratio": round(rate / noop_rate, 4),
+    real, noop, answer = kinds["real"], kinds["noop"], kinds["answer"]
+    count = len(mix)
+    return {"framework": args.framework, "db": args.db, "n": count,
+            "orders": args.orders, "updates_per_s": round(real.rate(count), 1),
+            "p50_ms": round(percentile(real.latencies, 0.5) * 1000, 3),
+            "p99_ms": round(percentile(real.latencies, 0.99) * 1000, 3),
+            "mean_ms": round(real.seconds / count * 1000, 3),
+            "noop_updates_per_s": round(noop.rate(count), 1),
+            "noop_p50_ms": round(median(noop.latencies) * 1000, 3),
+            "ratio": round(real.rate(count) / noop.rate(count), 4),
+            "answer_only_updates_per_s": round(answer.rate(count), 1),
+            "answer_only_ratio": round(answer.rate(count) / noop.rate(count), 4),
             "outbox_sent_while_measured": outbox.get("sent", 0) - sent_before,
             "outbox_open_after": outbox.get("pending", 0) + outbox.get("sending", 0)}
 

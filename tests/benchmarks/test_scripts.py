@@ -30,7 +30,8 @@ def test_updates_reports_rates_and_latencies_with_the_sender_running() -> None:
     # Long enough (about a second of real passes) for the sender, paced at 1 s per chat, to
     # deliver during them.
     figures = run_bench("updates.py", "--n", "300", "--orders", "20", "--warmup", "5")
-    assert {"updates_per_s", "p50_ms", "p99_ms", "noop_updates_per_s", "ratio"} <= set(figures)
+    assert {"updates_per_s", "p50_ms", "p99_ms", "noop_updates_per_s", "ratio",
+            "answer_only_updates_per_s", "answer_only_ratio"} <= set(figures)
     assert figures["n"] == 300
     assert 0 < figures["p50_ms"] <= figures["p99_ms"]
     assert figures["outbox_sent_while_measured"] > 0
