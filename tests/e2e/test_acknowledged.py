@@ -31,6 +31,7 @@ async def test_an_update_is_acknowledged_only_once_committed(world: World) -> No
     receive, settle = pipeline.receive, pipeline.settle
 
     async def noting_receive(event: Any, reply: Any) -> None:
+        await asyncio.sleep(0.3)  # a slow update: the next getUpdates must wait for it
         await receive(event, reply)
         received.set()
 
