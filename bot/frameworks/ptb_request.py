@@ -42,9 +42,10 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # The Bot API sets no cookies: a cookie jar would only cost every call its time.
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
-                headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT}, cookie_jar=aiohttp.DummyCookieJar())
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:

@@ -31,8 +31,11 @@ async def _echo(request: web.Request) -> web.Response:
                            content.decode()])
     else:
         fields = [[name, value] for name, value in (await request.post()).items()]
-    return web.json_response({"type": request.content_type, "fields": fields,
-                              "agent": request.headers.get("User-Agent", "")})
+    response = web.json_response({"type": request.content_type, "fields": fields,
+                                  "agent": request.headers.get("User-Agent", ""),
+                                  "cookie": request.headers.get("Cookie")})
+    response.set_cookie("session", "abc")  # the Bot API sets none; a stray one is not kept
+    return response
 
 
 @pytest.fixture
@@ -90,6 +93,20 @@ def _comparable(fields: list[list[Any]]) -> list[list[Any]]:
     httpx (RFC 7578's default is text/plain): their type is left out, a file's is kept."""
     return [field if len(field) == 2 or field[1] is not None else [field[0], field[3]]
             for field in fields]
+
+
+async def test_no_cookie_is_kept_between_calls(server: str) -> None:
+    import json
+
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        by_name = server.replace("127.0.0.1", "localhost")  # a jar keeps no IP's cookies
+        answers = [json.loads((await request.do_request(by_name, "POST", _data(False)))[1])
+                   for _ in range(2)]
+    finally:
+        await request.shutdown()
+    assert [answer["cookie"] for answer in answers] == [None, None]
 
 
 async def test_a_slow_answer_is_timed_out(server: str) -> None:
