@@ -4,35 +4,16 @@ back undoes only itself, and the members' after-commit callbacks wait for that C
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.storage.commit_group import CommitGroup
-from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db_path(sqlite_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "orderbot.db"
-    shutil.copyfile(sqlite_template, path)
-    return path
-
-
-@pytest.fixture
-async def factory(db_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
-    made = UnitOfWorkFactory(create_engine(f"sqlite+aiosqlite:///{db_path}"))
-    try:
-        yield made
-    finally:
-        await made.engine.dispose()
 
 
 def committed_updates(path: Path) -> list[int]:
@@ -47,13 +28,18 @@ async def open_group(factory: UnitOfWorkFactory) -> CommitGroup:
     return group
 
 
+async def member_claims(group: CommitGroup, update_id: int) -> None:
+    """A member that records an update and commits."""
+    async with group.member() as uow:
+        assert await uow.inbox.claim(update_id, NOW)
+        await uow.commit()
+
+
 async def test_members_are_kept_by_the_group_commit_only(
         factory: UnitOfWorkFactory, db_path: Path) -> None:
     group = await open_group(factory)
     for update_id in (1, 2):
-        async with group.member() as uow:
-            assert await uow.inbox.claim(update_id, NOW)
-            await uow.commit()
+        await member_claims(group, update_id)
     assert committed_updates(db_path) == []
     await group.commit()
     assert committed_updates(db_path) == [1, 2]
@@ -62,18 +48,14 @@ async def test_members_are_kept_by_the_group_commit_only(
 async def test_a_member_that_does_not_commit_undoes_only_itself(
         factory: UnitOfWorkFactory, db_path: Path) -> None:
     group = await open_group(factory)
-    async with group.member() as uow:
-        await uow.inbox.claim(1, NOW)
-        await uow.commit()
+    await member_claims(group, 1)
     with pytest.raises(RuntimeError):
         async with group.member() as uow:
             await uow.inbox.claim(2, NOW)
             raise RuntimeError("a bug in a handler")
     async with group.member() as uow:
         await uow.inbox.claim(3, NOW)  # never committed
-    async with group.member() as uow:
-        await uow.inbox.claim(4, NOW)
-        await uow.commit()
+    await member_claims(group, 4)
     await group.commit()
     assert committed_updates(db_path) == [1, 4]
 
@@ -81,9 +63,7 @@ async def test_a_member_that_does_not_commit_undoes_only_itself(
 async def test_a_restarted_member_goes_on_without_what_it_undid(
         factory: UnitOfWorkFactory, db_path: Path) -> None:
     group = await open_group(factory)
-    async with group.member() as uow:
-        await uow.inbox.claim(1, NOW)
-        await uow.commit()
+    await member_claims(group, 1)
     async with group.member() as uow:
         await uow.inbox.claim(2, NOW)
         await uow.restart()
@@ -112,9 +92,7 @@ async def test_callbacks_wait_for_the_group_commit(factory: UnitOfWorkFactory) -
 async def test_abandon_rolls_back_and_gives_the_turn_back(
         factory: UnitOfWorkFactory, db_path: Path) -> None:
     group = await open_group(factory)
-    async with group.member() as uow:
-        await uow.inbox.claim(1, NOW)
-        await uow.commit()
+    await member_claims(group, 1)
     await group.abandon()
     await group.abandon()  # once is enough; again changes nothing
     async with factory() as uow:  # the writer's turn is free

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,22 +23,6 @@ from bot.storage import uow as uow_module
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 from tests.storage.factories import T0, order
-
-
-@pytest.fixture
-def db_path(sqlite_template: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "x.db"
-    shutil.copyfile(sqlite_template, path)
-    return path
-
-
-@pytest.fixture
-async def factory(db_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
-    made = UnitOfWorkFactory(create_engine(f"sqlite+aiosqlite:///{db_path}"))
-    try:
-        yield made
-    finally:
-        await made.engine.dispose()
 
 
 @contextmanager
