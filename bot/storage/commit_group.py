@@ -56,14 +56,11 @@ class MemberUnitOfWork(UnitOfWork):
         self.committed = True
 
     async def rollback(self) -> None:
-        # SQLite keeps the savepoint after ROLLBACK TO: the member goes on inside it.
         _plain(self.conn, f"ROLLBACK TO {SAVEPOINT}")
         self.forget_loaded()
 
-    async def restart(self) -> None:
-        await self.rollback()
-        self._after_commit.clear()
-        self.touches_schedule = False
+    async def _go_on(self) -> None:
+        """A restarted member goes on inside its savepoint, which ROLLBACK TO keeps."""
 
 
 class CommitGroup:

@@ -173,6 +173,10 @@ class UnitOfWork:
         await self.rollback()
         self._after_commit.clear()
         self.touches_schedule = False
+        await self._go_on()
+
+    async def _go_on(self) -> None:
+        """After a restart's rollback: a new transaction."""
         await self._begin(self.conn)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
