@@ -73,7 +73,7 @@ def backlog(chats: list[int], counts: list[int]) -> list[tuple[int, str]]:
 
 
 async def _queue(app: Any, messages: list[tuple[int, str]]) -> None:
-    from handlers.events import SendMessage
+    from bot.core.events import SendMessage
 
     now = app.clock.now()
     async with app.uow_factory() as uow:

@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import payloads
 from bench.common import TOKEN, database, emit, median, note, percentile, quiet, sandbox_process
 from bench.common import settings as make_settings
+from bot.core.events import AnswerCallback, EventKind
 from bot.frameworks.base import Immediate
-from handlers.events import AnswerCallback, EventKind
 
 
 async def _noop(_event: Any) -> list[Any]:

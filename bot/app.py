@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.core.events import AnswerCallback, ChatEvent
 from bot.delivery.hooks import HookSender
 from bot.delivery.sender import OutboxSender
 from bot.delivery.timer import Timer
@@ -22,7 +23,6 @@ from bot.storage.db import create_engine
 from bot.storage.migrate import check_schema
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
-from handlers.events import AnswerCallback, ChatEvent
 from scheduler.setup import ReviewScheduler
 
 log = logging.getLogger("orderbot")

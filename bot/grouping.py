@@ -16,9 +16,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.core.events import AnswerCallback, ChatEvent
 from bot.storage.commit_group import CommitGroup
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
-from handlers.events import AnswerCallback, ChatEvent
 
 log = logging.getLogger("orderbot.pipeline")
 

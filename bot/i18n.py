@@ -168,6 +168,11 @@ class Translator:
         text = str(value)
         return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}" if self.rtl else text
 
+    def order_ref(self, order_id: int | None, title: str) -> str:
+        """"order #12 «Kitchen tap»", kept in place inside right-to-left text."""
+        return self._("order #{id} «{title}»").format(
+            id=self.isolate(order_id), title=self.isolate(title))
+
     def relative_days(self, n: int) -> str:
         text = self.ngettext("in {count} day", "in {count} days", n)
         return text.format(count=self.isolate(self.number(n)))

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind
 from bot.domain.errors import Conflict, DomainError
 from bot.domain.note_check import NoteChecker
 from bot.grouping import CommitGroups, Reply
@@ -24,7 +25,6 @@ from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from handlers.context import Context
 from handlers.errors import error_effects
-from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind
 from handlers.router import Router
 from handlers.stale import STATUS_CODES, is_stale, now_true, refresh_tapped
 

@@ -4,10 +4,9 @@ replies arrive, and they count instead (PRODUCT.md section 9)."""
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, Effect, EventKind
 from bot.domain.order import Order, Role
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, EventKind
-from handlers.labels import order_ref
 from handlers.render import card, say
 from handlers.router import Router
 
@@ -54,7 +53,7 @@ async def _stop_refund_wait(ctx: Context, order: Order) -> list[Effect]:
     await ctx.uow.orders.save(order)
     t = ctx.t_order(order)
     text = t._("The client wrote: the refund wait of {order} is stopped.").format(
-        order=order_ref(t, order.id, order.title))
+        order=t.order_ref(order.id, order.title))
     return [say(order, text), card(order, t)]
 
 

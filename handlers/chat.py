@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, Effect, EventKind
 from bot.delivery.chat_events import lose_chat, migrate_chat
 from bot.services import notices
 from bot.services.blocked import BLOCKED_REASON, person_blocked
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, EventKind
 from handlers.orders import current_card
 from handlers.render import new_card
 from handlers.router import Router

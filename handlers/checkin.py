@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain import checkin
 from bot.domain.errors import NotAllowed
 from bot.domain.order import Order, Role
@@ -16,8 +17,7 @@ from bot.services.reviews import NoteRefused
 from bot.services.work import CheckinBlock
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import AnswerCallback, ChatEvent, Effect, SendMessage
-from handlers.labels import order_ref, status_name
+from handlers.labels import status_name
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
 from handlers.render import say
@@ -87,7 +87,7 @@ async def _prompt(event: ChatEvent, ctx: Context, order: Order) -> SendMessage:
     text = t._("Write your one check-in for {client} about {order}, as a reply to this "
                "message: ask how it went or whether they need anything else. It must not ask "
                "for a rating.").format(client=t.isolate(order.client_name or t._("Client")),
-                                       order=order_ref(t, order.id, order.title))
+                                       order=t.order_ref(order.id, order.title))
     return await ask(ctx, order, event.user.id, event.user.username, PromptStep.CHECKIN, text,
                      t._("Your check-in"))
 

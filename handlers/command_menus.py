@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bot.core.events import DeleteCommands, SetCommands
 from bot.i18n import N_, Translations
-from handlers.events import DeleteCommands, SetCommands
 
 Scope = str | tuple[str, int]  # "default" | "all_private_chats" | "all_group_chats" | ("chat", id)
 DESCRIPTION_MAX = 256

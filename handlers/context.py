@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.config import Settings
+from bot.core.events import ChatEvent
 from bot.domain.note_check import NoteChecker
 from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
 from bot.i18n import Translations, Translator, resolve_language
 from bot.storage.uow import UnitOfWork
-from handlers.events import ChatEvent
 
 
 @dataclass

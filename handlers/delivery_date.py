@@ -6,16 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.errors import NotAllowed, NotFound
-from bot.domain.order import Order, Role
-from bot.domain.prompts import Prompt, PromptStep
-from bot.domain.revisions import DeliveryProposal, ProposalState
-from bot.i18n import Translator
-from bot.services import orders as order_service
-from bot.services import work
-from handlers.callbacks import Callback, cb
-from handlers.context import Context
-from handlers.events import (
+from bot.core.events import (
     AnswerCallback,
     Button,
     ChatEvent,
@@ -26,8 +17,17 @@ from handlers.events import (
     Ref,
     SendMessage,
 )
+from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.order import Order, Role
+from bot.domain.prompts import Prompt, PromptStep
+from bot.domain.revisions import DeliveryProposal, ProposalState
+from bot.i18n import Translator
+from bot.services import orders as order_service
+from bot.services import work
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
 from handlers.keyboards import calendar_keyboard
-from handlers.labels import order_ref, status_name
+from handlers.labels import status_name
 from handlers.order_setup import parse_day
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
@@ -177,7 +177,7 @@ def _example(ctx: Context, order: Order, t: Translator) -> str:
 
 def _ask_text(t: Translator, order: Order, example: str) -> str:
     return t._("Type the new delivery date for {order} as a reply to this message, for "
-               "example {example}.").format(order=order_ref(t, order.id, order.title),
+               "example {example}.").format(order=t.order_ref(order.id, order.title),
                                             example=t.isolate(example))
 
 

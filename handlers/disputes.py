@@ -4,16 +4,7 @@ progress / cancel); the opener may withdraw it (PRODUCT.md sections 6 and 10).""
 
 from __future__ import annotations
 
-from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.order import Order, Role, Status, StatusChange
-from bot.domain.prompts import Prompt, PromptStep
-from bot.domain.reviews import ReviewRequest
-from bot.i18n import Translator, resolve_language
-from bot.services import orders as order_service
-from bot.services import work
-from handlers.callbacks import Callback, cb
-from handlers.context import Context
-from handlers.events import (
+from bot.core.events import (
     AnswerCallback,
     Button,
     ChatEvent,
@@ -24,7 +15,16 @@ from handlers.events import (
     Ref,
     SendMessage,
 )
-from handlers.labels import order_ref, status_name
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.order import Order, Role, Status, StatusChange
+from bot.domain.prompts import Prompt, PromptStep
+from bot.domain.reviews import ReviewRequest
+from bot.i18n import Translator, resolve_language
+from bot.services import orders as order_service
+from bot.services import work
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
+from handlers.labels import status_name
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
 from handlers.render import rating_paused, rating_resumed, say
@@ -57,7 +57,7 @@ async def ask_reason(event: ChatEvent, ctx: Context, callback: Callback) -> list
         return [AnswerCallback(event.callback_id or "", refused, True)]
     t = ctx.t_order(order)
     text = t._("Why are you opening a dispute about {order}? Reply to this message; the "
-               "moderators will read it.").format(order=order_ref(t, order.id, order.title))
+               "moderators will read it.").format(order=t.order_ref(order.id, order.title))
     return [await ask(ctx, order, event.user.id, event.user.username, PromptStep.DISPUTE, text,
                       t._("The reason for the dispute"))]
 
@@ -79,7 +79,7 @@ async def reason_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[E
     reason = event.text.strip()
     text = t._("{name} opened a dispute about {order}: «{reason}». A moderator will look into "
                "it; the review reminders are paused meanwhile.").format(
-        name=t.isolate(event.user.name), order=order_ref(t, order.id, order.title),
+        name=t.isolate(event.user.name), order=t.order_ref(order.id, order.title),
         reason=t.isolate(reason))
     withdraw = ((Button(t._("Withdraw the dispute"), cb("dsr", order.id or 0, "withdraw")),),)
     effects: list[Effect] = [say(order, text, keyboard=withdraw,
@@ -114,7 +114,7 @@ async def _notify_moderators(ctx: Context, order: Order, opener: str,
     for moderator in sorted(ctx.moderators):
         t = await _moderator_t(ctx, moderator)
         lines = [t._("Dispute opened on {order} by {name}.").format(
-            order=order_ref(t, order.id, order.title), name=t.isolate(opener)),
+            order=t.order_ref(order.id, order.title), name=t.isolate(opener)),
             t._("Reason: {reason}").format(reason=t.isolate(reason)), "",
             t._("History:")]
         lines += [_history_line(t, order, change, names) for change in history]
@@ -183,7 +183,7 @@ async def _resolved(event: ChatEvent, ctx: Context, order: Order,
             name=t.isolate(event.user.name), status=status)
     elif order.status == Status.CANCELLED:
         text = t._("A moderator closed the dispute and cancelled {order}. No rating can be "
-                   "given for it.").format(order=order_ref(t, order.id, order.title))
+                   "given for it.").format(order=t.order_ref(order.id, order.title))
     elif order.status == Status.DONE:
         text = t._("A moderator closed the dispute: the order is {status}. The review "
                    "reminders continue.").format(status=status)
@@ -201,5 +201,5 @@ async def _resolved(event: ChatEvent, ctx: Context, order: Order,
 def _moderator_done(event: ChatEvent, ctx: Context, order: Order) -> EditMessage:
     t = ctx.t_person(event, order)
     text = t._("Dispute on {order} resolved by you: {status}.").format(
-        order=order_ref(t, order.id, order.title), status=status_name(t, order.status))
+        order=t.order_ref(order.id, order.title), status=status_name(t, order.status))
     return EditMessage(event.chat_id, text, None, message_id=event.message_id)

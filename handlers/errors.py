@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
 from bot.domain.errors import DomainError, InvalidInput
 from bot.i18n import N_, Translator
-from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
 
 # A refusal that needs its own words: NotAllowed("...", why=<key>).
 WHY = {

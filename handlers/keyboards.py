@@ -5,11 +5,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from bot.core.events import Button, Keyboard
 from bot.domain.checkin import offers_checkin
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.i18n import Translator
 from handlers.callbacks import cb
-from handlers.events import Button, Keyboard
 from handlers.labels import REASON, aspect_name, status_name
 
 

@@ -44,7 +44,3 @@ def aspect_name(t: Translator, aspect: str) -> str:
 def stars(value: int) -> str:
     return "★" * value + "☆" * (5 - value)
 
-
-def order_ref(t: Translator, order_id: int | None, title: str) -> str:
-    """"order #12 «Kitchen tap»", kept in place inside right-to-left text."""
-    return t._("order #{id} «{title}»").format(id=t.isolate(order_id), title=t.isolate(title))

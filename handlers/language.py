@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.core.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from bot.domain.errors import InvalidInput
 from bot.i18n import SUPPORTED
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
-from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from handlers.router import Router
 
 # Each language's name in itself, so anyone can find their own.

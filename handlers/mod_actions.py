@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order, Status
 from bot.i18n import Translator
 from bot.services import moderation as service
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import AnswerCallback, ChatEvent, Effect
-from handlers.labels import order_ref
 from handlers.mod_common import moderator_command, reply, target
 from handlers.orders import current_card
 from handlers.render import rating_paused, reminder, say
@@ -29,7 +28,7 @@ def register(router: Router) -> None:
 
 
 def _ref(t: Translator, order: Order) -> str:
-    return order_ref(t, order.id, order.title)
+    return t.order_ref(order.id, order.title)
 
 
 def _when(t: Translator, order: Order, at: datetime | None) -> str:

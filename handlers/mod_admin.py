@@ -3,13 +3,13 @@ moderator's command menu published or deleted), /stats, /export."""
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, Effect, SendDocument
 from bot.i18n import Translator
 from bot.services import export, stats
 from bot.services import moderation as service
 from bot.services.stats import Stats
 from handlers.command_menus import moderator_menu_effects, removed_moderator_effects
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, SendDocument
 from handlers.labels import STATUS, status_name
 from handlers.mod_common import moderator_command, private, reply, user_id_arg
 from handlers.router import Router

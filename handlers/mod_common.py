@@ -7,11 +7,11 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from bot.core.events import ChatEvent, Effect, Keyboard, SendMessage
 from bot.domain.order import Order
 from bot.i18n import N_, Translator
 from bot.services.moderation import REASON_MAX
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, Keyboard, SendMessage
 from handlers.router import Router
 
 MAX_TEXT = 4096

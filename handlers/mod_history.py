@@ -6,11 +6,11 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
+from bot.domain.audit import AuditEntry
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.reviews import Rating, RatingEdit
 from bot.domain.revisions import Revision
 from bot.i18n import N_, Translator
-from bot.storage.support_repos import AuditEntry
 from bot.storage.uow import UnitOfWork
 from handlers.labels import aspect_name, stars, status_name
 from handlers.mod_common import MAX_TEXT

@@ -3,14 +3,14 @@ dispute with the buttons of the moderators' notice)."""
 
 from __future__ import annotations
 
+from bot.core.events import Button, ChatEvent, EditMessage, Effect, Keyboard
 from bot.domain.errors import NotAllowed
 from bot.domain.order import Order, Status
 from bot.i18n import Translator
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.disputes import resolve_menu
-from handlers.events import Button, ChatEvent, EditMessage, Effect, Keyboard
-from handlers.labels import order_ref, status_name
+from handlers.labels import status_name
 from handlers.mod_common import (
     STATUS_WORDS,
     BadArgs,
@@ -82,7 +82,7 @@ async def _page(ctx: Context, t: Translator, word: str, number: int) -> tuple[st
 def _line(t: Translator, order: Order) -> str:
     client = order.client_name or t._("no client yet")
     return t._("{order} — {status} — {pro} / {client}").format(
-        order=order_ref(t, order.id, order.title), status=status_name(t, order.status),
+        order=t.order_ref(order.id, order.title), status=status_name(t, order.status),
         pro=t.isolate(order.pro_name or t._("not yet known")), client=t.isolate(client))
 
 
@@ -132,5 +132,5 @@ async def _dispute_line(ctx: Context, t: Translator, order: Order) -> str:
     since = t.datetime(opened[-1].at, order.timezone, "short") if opened else "—"
     reason = opened[-1].reason if opened and opened[-1].reason else ""
     return t._("{order} — since {since}; {reason} — /order {id}").format(
-        order=order_ref(t, order.id, order.title), since=since,
+        order=t.order_ref(order.id, order.title), since=since,
         reason=t.isolate(reason[:200]), id=order.id)

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import parse_date
 
+from bot.core.events import ChatEvent, Effect, SendMessage
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.order import Order, Role
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, SendMessage
 from handlers.orders import current_card
 from handlers.router import Router
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order
 from bot.i18n import Translator
@@ -9,8 +10,6 @@ from bot.services import notices
 from bot.services import orders as order_service
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import AnswerCallback, ChatEvent, Effect, SendMessage
-from handlers.labels import order_ref
 from handlers.render import card, new_card, say
 from handlers.router import Router
 
@@ -43,7 +42,7 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
     if existing is not None and existing.status.value != "cancelled":
         return [_reply(event, t._("This chat already has {order}. A new order needs its own "
                                   "group or forum topic.").format(
-            order=order_ref(t, existing.id, existing.title)))]
+            order=t.order_ref(existing.id, existing.title)))]
     language = ctx.t_person(event).language
     reads_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
     by_moderator = ctx.is_moderator(event.user.id)
@@ -77,7 +76,7 @@ async def privacy_notice(order: Order, t: Translator, ctx: Context) -> list[Effe
             "so the refund wait and the check-in window count only taps, commands and replies. "
             "To change that, make me an administrator of that group, or turn off my privacy "
             "mode with @BotFather (/setprivacy, then Disable) and add me to the group "
-            "again.").format(order=order_ref(t_mod, order.id, order.title))))
+            "again.").format(order=t_mod.order_ref(order.id, order.title))))
     return effects
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.core.events import ChatEvent, Effect, SendMessage
 from bot.domain.errors import InvalidInput
 from bot.domain.order import Order
 from bot.i18n import Translator
 from bot.services import profiles as profile_service
 from bot.services.profiles import ProfileSummary, ReviewLine
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, SendMessage
-from handlers.labels import aspect_name, order_ref, stars
+from handlers.labels import aspect_name, stars
 from handlers.router import Router
 
 MAX_TEXT = 4096
@@ -109,7 +109,7 @@ def _review_block(t: Translator, line: ReviewLine, name: str, timezone: str) -> 
     when = _date(t, rating.updated_at, timezone)
     head = t._("{stars} on {date}").format(stars=stars(rating.stars), date=when)
     if line.order is not None:
-        head += " · " + order_ref(t, line.order.id, line.order.title)
+        head += " · " + t.order_ref(line.order.id, line.order.title)
     parts = [head]
     if rating.comment:
         parts.append(t._("Comment: {text}").format(text=_cut(rating.comment)))

@@ -6,10 +6,10 @@ its own messages), never by "the last thing that person typed".
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, Effect, ForceReply, Ref, SendMessage
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptState, PromptStep
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, ForceReply, Ref, SendMessage
 
 
 async def ask(ctx: Context, order: Order, user_id: int, username: str | None, step: PromptStep,

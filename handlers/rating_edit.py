@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, Effect
 from bot.domain.errors import NotFound
 from bot.services import ratings as rating_service
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect
 from handlers.keyboards import stars_row
-from handlers.labels import order_ref, stars
+from handlers.labels import stars
 from handlers.render import say
 from handlers.router import Router
 
@@ -32,6 +32,6 @@ async def edit_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[E
     t = ctx.t_order(order)
     text = t._("{client}, your rating of {order} is {stars}. Choose the stars again; then you "
                "can change the details and the comment too.").format(
-        client=t.isolate(order.client_name), order=order_ref(t, order.id, order.title),
+        client=t.isolate(order.client_name), order=t.order_ref(order.id, order.title),
         stars=stars(rating.stars))
     return [say(order, text, keyboard=stars_row(request.id))]

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.errors import InvalidInput
-from bot.domain.order import Order
-from bot.domain.prompts import Prompt, PromptStep
-from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
-from bot.i18n import Translator
-from bot.services import ratings as rating_service
-from handlers.callbacks import Callback, cb
-from handlers.context import Context
-from handlers.events import (
+from bot.core.events import (
     AnswerCallback,
     Button,
     ChatEvent,
@@ -20,8 +12,16 @@ from handlers.events import (
     Ref,
     SendMessage,
 )
+from bot.domain.errors import InvalidInput
+from bot.domain.order import Order
+from bot.domain.prompts import Prompt, PromptStep
+from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
+from bot.i18n import Translator
+from bot.services import ratings as rating_service
+from handlers.callbacks import Callback, cb
+from handlers.context import Context
 from handlers.keyboards import aspect_row, comment_menu
-from handlers.labels import aspect_name, order_ref, stars
+from handlers.labels import aspect_name, stars
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
 from handlers.render import request_text, say
@@ -75,7 +75,7 @@ def _already_rated(event: ChatEvent, ctx: Context, order: Order, request: Review
     that stands, and the tapped request shows it, without buttons."""
     t_person = ctx.t_person(event, order)
     text = t_person._("You already rated {order}: {stars}.").format(
-        order=order_ref(t_person, order.id, order.title), stars=stars(rating.stars))
+        order=t_person.order_ref(order.id, order.title), stars=stars(rating.stars))
     shown = _rated_request(order, request, rating, ctx.t_order(order))
     return [AnswerCallback(event.callback_id or "", text, True),
             EditMessage(event.chat_id, shown, None, message_id=event.message_id)]
@@ -129,7 +129,7 @@ async def comment_choice(event: ChatEvent, ctx: Context, callback: Callback) -> 
     text = t.ngettext(
         "Write your comment about {order} as a reply to this message (at most {n} character).",
         "Write your comment about {order} as a reply to this message (at most {n} characters).",
-        limit).format(order=order_ref(t, order.id, order.title), n=t.number(limit))
+        limit).format(order=t.order_ref(order.id, order.title), n=t.number(limit))
     prompt = await ask(ctx, order, event.user.id, event.user.username, PromptStep.COMMENT,
                        text, t._("Your comment"), rating.id)
     return [EditMessage(event.chat_id, t._("Waiting for your comment…"), None,
@@ -181,7 +181,7 @@ def _comment_too_long(event: ChatEvent, ctx: Context, order: Order,
 
 def thank_you(order: Order, rating: Rating, t: Translator) -> str:
     lines = [t._("Thank you, {client}! Your review of {order}:").format(
-        client=t.isolate(order.client_name), order=order_ref(t, order.id, order.title)),
+        client=t.isolate(order.client_name), order=t.order_ref(order.id, order.title)),
         f"{stars(rating.stars)} ({t.number(rating.stars)}/5)"]
     for aspect in ASPECTS:
         value = getattr(rating, aspect)

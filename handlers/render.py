@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.events import Button, EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from bot.domain.order import Order, Status
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.i18n import Translator
 from handlers.callbacks import cb
-from handlers.events import Button, EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from handlers.keyboards import card_keyboard, label_row, stars_row
-from handlers.labels import order_ref, reason_name, stars, status_name
+from handlers.labels import reason_name, stars, status_name
 
 
 def _oid(order: Order) -> int:
@@ -81,7 +81,7 @@ def say(order: Order, text: str, **kwargs: object) -> SendMessage:
 def request_text(order: Order, request: ReviewRequest, t: Translator) -> str:
     note = request.note or default_note(order, t)
     footer = t._("— {pro}, {order}").format(pro=t.isolate(order.pro_name),
-                                            order=order_ref(t, order.id, order.title))
+                                            order=t.order_ref(order.id, order.title))
     ask = t._("{client}, how would you rate the service? Tap the stars.").format(
         client=t.isolate(order.client_name or t._("Client")))
     return f"{note}\n\n{footer}\n{ask}"
@@ -104,7 +104,7 @@ def reminder(order: Order, request: ReviewRequest, t: Translator) -> list[Effect
     text = t._("{client}, a friendly reminder: you can still rate {order}. "
                "The stars are on the request above.").format(
         client=t.isolate(order.client_name or t._("Client")),
-        order=order_ref(t, order.id, order.title))
+        order=t.order_ref(order.id, order.title))
     return [say(order, text), card(order, t, request)]
 
 
@@ -131,14 +131,14 @@ def refund_eligible(order: Order, t_chat: Translator, moderator_ids: list[int],
                     t_for: Callable[[int], Translator]) -> list[Effect]:
     effects: list[Effect] = [say(order, t_chat._(
         "The client did not answer in time: {order} is now eligible for the credit refund. "
-        "A moderator will review it.").format(order=order_ref(t_chat, order.id, order.title)))]
+        "A moderator will review it.").format(order=t_chat.order_ref(order.id, order.title)))]
     for moderator in moderator_ids:
         t = t_for(moderator)
         button = Button(t._("Record the refund"), cb("rfd", _oid(order)))
         effects.append(SendMessage(moderator, t._(
             "Refund: {order} is eligible for the credit refund (the client did not answer). "
             "Use /refund {id} to record the decision.").format(
-            order=order_ref(t, order.id, order.title), id=order.id), keyboard=((button,),)))
+            order=t.order_ref(order.id, order.title), id=order.id), keyboard=((button,),)))
     effects.append(card(order, t_chat))
     return effects
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, EditMessage, Effect
 from bot.domain.errors import NotFound
 from bot.domain.prompts import Prompt, PromptStep
 from bot.services import ratings as rating_service
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import ChatEvent, EditMessage, Effect
-from handlers.labels import order_ref
 from handlers.prompts import ask, close, not_yours
 from handlers.ratings import result_keyboard, review_ref, thank_you
 from handlers.render import say
@@ -34,7 +33,7 @@ async def reply_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[
         "character). You can reply only once.",
         "Write your reply to the review of {order} as a reply to this message (at most {n} "
         "characters). You can reply only once.",
-        limit).format(order=order_ref(t, order.id, order.title), n=t.number(limit))
+        limit).format(order=t.order_ref(order.id, order.title), n=t.number(limit))
     return [await ask(ctx, order, event.user.id, event.user.username, PromptStep.REPLY, text,
                       t._("Your reply"), rating.id)]
 
@@ -52,7 +51,7 @@ async def reply_text(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Eff
     await close(ctx, prompt)
     t = ctx.t_order(order)
     posted = t._("{pro} replied to the review of {order}:\n{reply}").format(
-        pro=t.isolate(order.pro_name), order=order_ref(t, order.id, order.title),
+        pro=t.isolate(order.pro_name), order=t.order_ref(order.id, order.title),
         reply=rating.reply)
     effects: list[Effect] = [say(order, posted)]
     if await ctx.uow.refs.latest(review_ref(rating)) is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.core.events import ChatEvent, EditMessage, Effect, Keyboard, SendMessage
 from bot.domain.errors import AlreadyDone, NotAllowed
 from bot.domain.note_check import NoteProblem
 from bot.domain.order import Order, Role
@@ -16,9 +17,7 @@ from bot.services import orders as order_service
 from bot.services import reviews as review_service
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import ChatEvent, EditMessage, Effect, Keyboard, SendMessage
 from handlers.keyboards import calendar_keyboard, note_menu
-from handlers.labels import order_ref
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
 from handlers.render import default_note, rating_request
@@ -105,7 +104,7 @@ async def note_choice(event: ChatEvent, ctx: Context, callback: Callback) -> lis
     if callback.word(1) == "default":
         return await _accept(ctx, order, request, default_note(order, t), event.message_id)
     text = t._("Write your personal note for {order}, as a reply to this message. It is "
-               "posted with the rating buttons.").format(order=order_ref(t, order.id,
+               "posted with the rating buttons.").format(order=t.order_ref(order.id,
                                                                          order.title))
     prompt = await ask(ctx, order, event.user.id, event.user.username, PromptStep.NOTE, text,
                        t._("Your personal note"), request.id)
@@ -174,7 +173,7 @@ async def _refused(event: ChatEvent, ctx: Context, order: Order, request: Review
         "Your note, to copy and edit:") + "\n" + refusal.note
     again = await ask(ctx, order, event.user.id, event.user.username, PromptStep.NOTE,
                       t._("Write the corrected note for {order} as a reply to this "
-                          "message.").format(order=order_ref(t, order.id, order.title)),
+                          "message.").format(order=t.order_ref(order.id, order.title)),
                       t._("Your personal note"), request.id)
     return [SendMessage(event.chat_id, text[:4000], reply_to_message_id=event.message_id,
                         thread_id=event.thread_id), again]

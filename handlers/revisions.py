@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain.errors import Exhausted, NotAllowed
 from bot.domain.order import Order, Role
 from bot.domain.prompts import Prompt, PromptStep
@@ -11,8 +12,7 @@ from bot.services import orders as order_service
 from bot.services import work
 from handlers.callbacks import Callback
 from handlers.context import Context
-from handlers.events import AnswerCallback, ChatEvent, Effect, SendMessage
-from handlers.labels import order_ref, status_name
+from handlers.labels import status_name
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
 from handlers.render import say
@@ -53,7 +53,7 @@ async def ask_revision(event: ChatEvent, ctx: Context, callback: Callback) -> li
         "Describe what should be changed in {order}, as a reply to this message ({n} revision "
         "left).",
         "Describe what should be changed in {order}, as a reply to this message ({n} revisions "
-        "left).", left).format(order=order_ref(t, order.id, order.title), n=t.number(left))
+        "left).", left).format(order=t.order_ref(order.id, order.title), n=t.number(left))
     prompt = await ask(ctx, order, event.user.id, event.user.username, PromptStep.REVISION,
                        text, t._("What should be changed?"))
     return [prompt]

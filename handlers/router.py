@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.core.events import ChatEvent, Effect, EventKind
 from bot.domain.errors import NotFound
 from bot.domain.prompts import Prompt, PromptStep
 from handlers.callbacks import Callback, parse
 from handlers.context import Context
-from handlers.events import ChatEvent, Effect, EventKind
 
 CommandHandler = Callable[[ChatEvent, Context], Awaitable[list[Effect]]]
 CallbackHandler = Callable[[ChatEvent, Context, Callback], Awaitable[list[Effect]]]

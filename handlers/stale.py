@@ -3,10 +3,10 @@ chat shows what is true now (PRODUCT.md section 9)."""
 
 from __future__ import annotations
 
+from bot.core.events import ChatEvent, EditKeyboard, Effect, EventKind
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.reviews import RequestState
 from handlers.context import Context
-from handlers.events import ChatEvent, EditKeyboard, Effect, EventKind
 from handlers.keyboards import label_row
 from handlers.labels import status_name
 from handlers.orders import current_card

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
+from bot.core.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from bot.domain.errors import NotAllowed
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from handlers.callbacks import Callback, cb
 from handlers.context import Context
-from handlers.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from handlers.keyboards import reasons_menu, status_menu, when_menu
 from handlers.labels import reason_name, status_name
 from handlers.orders import current_card

@@ -19,7 +19,6 @@ next sweep does it; the work is idempotent (the row is re-checked and saved vers
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -35,6 +34,7 @@ from bot.i18n import Translations
 from bot.metrics import Metrics
 from bot.services.due import DueContext, Renderer
 from bot.storage.uow import UnitOfWork
+from handlers import render
 from scheduler import reconcile
 from scheduler.jobs import sweep
 from scheduler.leader import Leadership, leadership_for
@@ -44,8 +44,8 @@ log = logging.getLogger("orderbot.scheduler")
 
 
 def default_renderer() -> Renderer:
-    """The lead's `handlers.render`, looked up when first needed (not at import time)."""
-    return cast(Renderer, importlib.import_module("handlers.render"))
+    """The handlers' renderer: the scheduler is an entry point, above the handlers."""
+    return cast(Renderer, render)
 
 
 class ReviewScheduler:

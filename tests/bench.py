@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.delivery import codec
+from bot.core import codec
+from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, Person, Ref
 from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
 from bot.pipeline import Pipeline
@@ -22,7 +23,6 @@ from bot.storage.migrate import upgrade
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
-from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, Person, Ref
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import Table, update
 
 from bot.clock import Clock
+from bot.core.events import Ref
 from bot.delivery import store
 from bot.delivery.store import Claimed, QueuedEffect
 from bot.delivery.transport import (
@@ -27,7 +28,6 @@ from bot.delivery.transport import (
 )
 from bot.metrics import Metrics
 from bot.storage.models import OrderRow
-from handlers.events import Ref
 
 if TYPE_CHECKING:
     from bot.delivery.sender import DeliveryConfig

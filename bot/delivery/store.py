@@ -28,10 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.delivery import codec
-from bot.storage.models import ChatRow, OutboxRow
-from bot.storage.statements import cached
-from handlers.events import (
+from bot.core import codec
+from bot.core.events import (
     DeleteCommands,
     DeleteMessage,
     EditKeyboard,
@@ -41,6 +39,8 @@ from handlers.events import (
     SendMessage,
     SetCommands,
 )
+from bot.storage.models import ChatRow, OutboxRow
+from bot.storage.statements import cached
 
 if TYPE_CHECKING:
     from bot.storage.uow import UnitOfWork

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.events import Effect
+from bot.core.events import Effect
 
 
 class DeliveryError(Exception):

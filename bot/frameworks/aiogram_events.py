@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiogram.types import Update
 
+from bot.core.events import ChatEvent
 from bot.frameworks import translate
-from handlers.events import ChatEvent
 
 
 def event_from_update(update: Update, bot_username: str) -> ChatEvent | None:

@@ -24,6 +24,11 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from bot.core.events import (
+    Effect,
+    Keyboard,
+    SendMessage,
+)
 from bot.delivery.transport import (
     BadRequest,
     ChatMigrated,
@@ -35,11 +40,6 @@ from bot.delivery.transport import (
 )
 from bot.frameworks.base import bad_request
 from bot.frameworks.perform import Builders, perform
-from handlers.events import (
-    Effect,
-    Keyboard,
-    SendMessage,
-)
 
 Markup = InlineKeyboardMarkup | ForceReply
 

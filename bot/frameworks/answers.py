@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.core.events import AnswerCallback
 from bot.delivery.transport import DeliveryError, Transport
-from handlers.events import AnswerCallback
 
 log = logging.getLogger("orderbot.frameworks")
 DRAIN_TIMEOUT_S = 5.0

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.clock import Clock
+from bot.core.events import AnswerCallback, ChatEvent
 from bot.delivery.transport import BadRequest, DeliveryError, NotModified, Transport
 from bot.frameworks.answers import CallbackAnswers
 from bot.grouping import Reply
 from bot.i18n import Translations
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.command_menus import CommandMenu
-from handlers.events import AnswerCallback, ChatEvent
 
 log = logging.getLogger("orderbot.frameworks")
 

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.delivery.transport import BadRequest
-from handlers.events import (
+from bot.core.events import (
     AnswerCallback,
     DeleteCommands,
     DeleteMessage,
@@ -21,6 +20,7 @@ from handlers.events import (
     SendMessage,
     SetCommands,
 )
+from bot.delivery.transport import BadRequest
 
 
 @dataclass(frozen=True)

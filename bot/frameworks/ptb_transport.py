@@ -16,6 +16,11 @@ from telegram import (
 )
 from telegram import error as tg
 
+from bot.core.events import (
+    Effect,
+    Keyboard,
+    SendMessage,
+)
 from bot.delivery.transport import (
     BadRequest,
     ChatMigrated,
@@ -27,11 +32,6 @@ from bot.delivery.transport import (
 )
 from bot.frameworks.base import bad_request
 from bot.frameworks.perform import Builders, perform
-from handlers.events import (
-    Effect,
-    Keyboard,
-    SendMessage,
-)
 
 Markup = InlineKeyboardMarkup | ForceReply
 

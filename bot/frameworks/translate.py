@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.events import ChatEvent, EventKind, Person
 from bot.frameworks.base import full_name, split_command
-from handlers.events import ChatEvent, EventKind, Person
 
 
 def event_from_update(update: Any, bot_username: str) -> ChatEvent | None:

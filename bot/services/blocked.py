@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.events import SendMessage
 from bot.i18n import Translations
 from bot.services.notices import translator_for
 from bot.storage.uow import UnitOfWork
-from handlers.events import SendMessage
 
 BLOCKED_REASON = "blocked by the user"
 

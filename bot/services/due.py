@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.core.events import Effect
 from bot.domain import checkin
 from bot.domain.errors import Conflict
 from bot.domain.order import Order, Status
@@ -28,13 +29,12 @@ from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.i18n import Translations, Translator, resolve_language
 from bot.services import hooks
 from bot.storage.uow import UnitOfWork
-from handlers.events import Effect
 
 log = logging.getLogger("orderbot.due")
 
 
 class Renderer(Protocol):
-    """What the due work posts; `handlers.render` implements it (the lead's module)."""
+    """What the due work posts; `handlers.render` implements it."""
 
     def rating_request(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
         ...

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.domain.audit import AuditEntry
 from bot.domain.errors import NotFound
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.services import hooks
 from bot.services.freeze import freeze_reviews
-from bot.storage.support_repos import AuditEntry
 from bot.storage.uow import UnitOfWork
 
 REMIND_GAP = timedelta(hours=24)  # at most one reminder a day, the automatic ones included

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.events import SendMessage
 from bot.domain.order import Order
 from bot.i18n import Translations, Translator, resolve_language
 from bot.storage.uow import UnitOfWork
-from handlers.events import SendMessage
-from handlers.labels import order_ref
 
 
 async def moderator_ids(uow: UnitOfWork, configured: tuple[int, ...]) -> list[int]:
@@ -29,5 +28,5 @@ async def chat_lost(uow: UnitOfWork, order: Order, moderators: list[int],
     for moderator in moderators:
         t = await translator_for(uow, translations, moderator, default)
         text = t._("I was removed from the chat of {order}: nothing more is delivered there "
-                   "until I am added again.").format(order=order_ref(t, order.id, order.title))
+                   "until I am added again.").format(order=t.order_ref(order.id, order.title))
         await uow.outbox.add(SendMessage(moderator, text), now)

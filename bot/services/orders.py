@@ -8,12 +8,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from bot.domain.audit import AuditEntry
 from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.domain.policy import Policy
 from bot.services import hooks
 from bot.services.freeze import resume_reviews
-from bot.storage.support_repos import AuditEntry
 from bot.storage.uow import UnitOfWork
 
 TITLE_MAX = 120

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.audit import AuditEntry
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
 from bot.domain.note_check import NoteChecker
 from bot.domain.order import Order, Role, Status
@@ -17,7 +18,6 @@ from bot.domain.reviews import ReviewRequest
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision, check_new_date
 from bot.services.freeze import freeze_reviews, resume_reviews
 from bot.services.reviews import check_note
-from bot.storage.support_repos import AuditEntry
 from bot.storage.uow import UnitOfWork
 
 WORKING = frozenset({Status.IN_PROGRESS, Status.DONE})

@@ -10,7 +10,9 @@ from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.delivery import codec
+from bot.core import codec
+from bot.core.events import Effect, Ref
+from bot.domain.audit import AuditEntry
 from bot.storage import prepared
 from bot.storage.models import (
     AuditRow,
@@ -29,7 +31,6 @@ from bot.storage.statements import (
     upsert_row,
 )
 from bot.storage.upsert import insert_ignore, upsert
-from handlers.events import Effect, Ref
 
 
 @dataclass
@@ -38,16 +39,6 @@ class PersonInfo:
     name: str
     chosen_language: str | None
     telegram_language: str | None
-
-
-@dataclass
-class AuditEntry:
-    at: datetime
-    actor_id: int
-    action: str
-    order_id: int | None
-    detail: str | None
-    id: int | None = None
 
 
 PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")

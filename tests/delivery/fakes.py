@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.clock import FakeClock
-from handlers.events import Effect, SendDocument, SendMessage
+from bot.core.events import Effect, SendDocument, SendMessage
 
 
 class FakeTimer:

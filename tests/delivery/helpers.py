@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from bot.clock import FakeClock
+from bot.core.events import Effect
 from bot.domain.order import Status
 from bot.storage.models import OrderRow, OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import Effect
 
 
 async def enqueue(uow_factory: UnitOfWorkFactory, clock: FakeClock, *effects: Effect) -> list[int]:

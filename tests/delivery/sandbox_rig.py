@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.clock import ClockTimer, FakeClock
 from bot.config import Settings
+from bot.core.events import SendMessage
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import Transport
 from bot.metrics import Metrics
@@ -24,7 +25,6 @@ from bot.runner import load_adapter
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.conftest import make_settings
 from tests.delivery.helpers import enqueue, rows
 

@@ -16,12 +16,12 @@ import pytest
 from sqlalchemy import event, update
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery import store
 from bot.delivery.store import OPEN_STATES, Claimed, Pace
 from bot.storage.db import create_engine
 from bot.storage.models import OutboxRow, table_of
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.helpers import enqueue, rows
 
 GROUP, PRIVATE, OTHER = -100, 42, 43

@@ -19,12 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.clock import SystemClock
+from bot.core.events import SendMessage
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
 from bot.storage.db import create_engine
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.crash_child import CONCURRENCY, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,6 +7,7 @@ from itertools import pairwise
 import pytest
 
 from bot.clock import FakeClock
+from bot.core.events import EditMessage, Ref, SendMessage
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import (
     BadRequest,
@@ -18,7 +19,6 @@ from bot.delivery.transport import (
 )
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import EditMessage, Ref, SendMessage
 from tests.delivery.conftest import make_settings
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import add_order, enqueue, order_chat, rows

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery.chat_events import lose_chat, migrate_chat
 from bot.delivery.sender import OutboxSender
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.fakes import FakeTransport
 from tests.delivery.helpers import add_order, enqueue, order_chat, rows
 

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery.limits import (
     CLOCK_MARGIN,
     GROUP_WINDOW_MARGIN,
@@ -18,7 +19,6 @@ from bot.delivery.limits import (
 )
 from bot.delivery.sender import OutboxSender
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window
 from tests.delivery.helpers import enqueue, rows
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import BadRequest, Forbidden, TransientError
 from bot.logging_setup import JsonFormatter
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.conftest import make_settings
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import enqueue

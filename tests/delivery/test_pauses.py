@@ -8,6 +8,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery.limits import LocalGlobalLimiter
 from bot.delivery.pauses import Pauses
 from bot.delivery.redis_limits import RedisGlobalLimiter
@@ -15,7 +16,6 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import RetryAfter
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.conftest import REDIS_URL, make_settings
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import enqueue, rows

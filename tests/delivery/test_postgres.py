@@ -13,13 +13,13 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery import store
 from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.conftest import REDIS_URL, make_settings
 from tests.delivery.fakes import FakeTimer, FakeTransport, ScaledTime, max_in_window
 from tests.delivery.helpers import enqueue, rows

@@ -8,12 +8,12 @@ from datetime import timedelta
 from itertools import pairwise
 
 from bot.clock import FakeClock
+from bot.core.events import SendMessage
 from bot.delivery import store
 from bot.delivery.sender import OutboxSender
 from bot.delivery.store import Pace
 from bot.metrics import Metrics
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import SendMessage
 from tests.delivery.conftest import make_settings
 from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window
 from tests.delivery.helpers import enqueue, rows

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.clock import FakeClock
+from bot.core.events import EditKeyboard, EditMessage, Ref, SendMessage
 from bot.delivery.sender import OutboxSender
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import EditKeyboard, EditMessage, Ref, SendMessage
 from tests.delivery.fakes import FakeTransport
 from tests.delivery.helpers import enqueue, rows
 

@@ -18,13 +18,13 @@ from sqlalchemy import func, insert, select
 
 from bot.clock import ClockTimer, FakeClock
 from bot.config import Settings
+from bot.core.events import ChatEvent, EventKind, Person
 from bot.frameworks.base import Immediate
 from bot.runner import Running, start
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
 from bot.storage.migrate import upgrade
 from bot.storage.models import InboxRow, OutboxRow, StatusChangeRow
-from handlers.events import ChatEvent, EventKind, Person
 from tests.delivery.conftest import PG_ADMIN, _execute, _pg_answers
 from tests.e2e.conftest import sqlite_url
 from tests.e2e.test_order_thread import open_order, step

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.clock import Clock, FakeClock
 from bot.config import Settings
+from bot.core.events import AnswerCallback, Button, ChatEvent, EventKind, ForceReply, SendMessage
 from bot.delivery.transport import Transport
 from bot.grouping import Reply
 from bot.i18n import Translations
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import AnswerCallback, Button, ChatEvent, EventKind, ForceReply, SendMessage
 
 ECHO_KEYBOARD = ((Button("Yes", "y:1"), Button("No", "n:1")),)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.events import ChatEvent, EventKind, Person
+from bot.core.events import ChatEvent, EventKind, Person
 
 BOT = "OrderBot_1_bot"
 ANA = {"id": 11, "is_bot": False, "first_name": "Ana", "last_name": "Lima",

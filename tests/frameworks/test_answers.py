@@ -8,10 +8,10 @@ import logging
 
 import pytest
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, Person
 from bot.delivery.transport import BadRequest
 from bot.frameworks.answers import CallbackAnswers
 from bot.frameworks.base import Immediate, handle_event
-from handlers.events import AnswerCallback, ChatEvent, Effect, EventKind, Person
 
 
 class GatedTransport:

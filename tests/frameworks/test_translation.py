@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from handlers.events import ChatEvent
+from bot.core.events import ChatEvent
 from tests.frameworks.payloads import BOT, CASES
 
 Translate = Callable[[dict[str, Any]], ChatEvent | None]

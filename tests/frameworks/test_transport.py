@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.delivery import transport as neutral
-from handlers.events import (
+from bot.core.events import (
     AnswerCallback,
     Button,
     DeleteMessage,
@@ -17,6 +16,7 @@ from handlers.events import (
     SendDocument,
     SendMessage,
 )
+from bot.delivery import transport as neutral
 from tests.frameworks.recording import RecordingBot
 
 FRAMEWORKS = ["aiogram", "ptb"]

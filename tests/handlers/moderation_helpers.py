@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.core.events import Effect, Person, SendDocument, SendMessage
 from bot.domain.order import Role
 from bot.services.due import DueContext
 from handlers import render
 from handlers.callbacks import cb
-from handlers.events import Effect, Person, SendDocument, SendMessage
 from tests.bench import Bench
 
 MOD = 9  # configured in the settings

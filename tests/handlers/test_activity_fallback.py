@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import Effect
 from handlers.callbacks import cb
-from handlers.events import Effect
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import Work, alert, order_of, prompt_of, texts, working
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.events import AnswerCallback, ChatEvent
 from bot.storage.commit_group import CommitGroup
 from bot.storage.models import StatusChangeRow
 from handlers.callbacks import cb
-from handlers.events import AnswerCallback, ChatEvent
 from tests.bench import Bench, make_bench
 from tests.handlers.moderation_helpers import GROUP, bound_order
 

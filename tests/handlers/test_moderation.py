@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import EditKeyboard, EditMessage, Ref
 from bot.domain.order import Status
 from bot.domain.reviews import RequestState
 from bot.services import due
-from handlers.events import EditKeyboard, EditMessage, Ref
 from tests.bench import Bench, make_bench
 from tests.handlers.moderation_helpers import (
     GROUP,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery import codec
+from bot.core import codec
+from bot.core.events import DeleteCommands, SetCommands
 from handlers.command_menus import MODERATOR, PRIVATE
-from handlers.events import DeleteCommands, SetCommands
 from tests.bench import Bench, make_bench
 from tests.handlers.moderation_helpers import MOD, mod, one_text
 

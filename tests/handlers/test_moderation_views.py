@@ -9,13 +9,13 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import EditMessage, SendMessage
+from bot.domain.audit import AuditEntry
 from bot.i18n import Translations
 from bot.services import due
 from bot.services.export import AUDIT_COLUMNS, ORDER_COLUMNS, REVIEW_COLUMNS
-from bot.storage.support_repos import AuditEntry
 from handlers.callbacks import cb
 from handlers.command_menus import command_menus
-from handlers.events import EditMessage, SendMessage
 from tests.bench import Bench, make_bench
 from tests.handlers.moderation_helpers import (
     GROUP,

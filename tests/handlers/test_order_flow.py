@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.core.events import AnswerCallback, EditMessage, Ref, SendMessage
 from handlers.callbacks import cb
-from handlers.events import AnswerCallback, EditMessage, Ref, SendMessage
 from tests.bench import Bench, make_bench
 
 GROUP = -100500

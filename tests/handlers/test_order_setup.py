@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.events import AnswerCallback, EditMessage, SendMessage
 from bot.services.orders import create_order
 from handlers.callbacks import cb
-from handlers.events import AnswerCallback, EditMessage, SendMessage
 from tests.bench import Bench, make_bench
 
 GROUP = -100700

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from bot.core.events import AnswerCallback, ChatEvent, Effect
 from bot.domain.errors import Conflict, NotAllowed
 from bot.pipeline import CONFLICT_RETRIES
 from handlers.callbacks import SPECS, Callback
 from handlers.context import Context
-from handlers.events import AnswerCallback, ChatEvent, Effect
 from tests.bench import make_bench
 from tests.handlers.moderation_helpers import GROUP, bound_order
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import Ref, SendMessage
 from bot.domain.reviews import Rating
 from bot.services.profiles import summarize
 from handlers.callbacks import cb
-from handlers.events import Ref, SendMessage
 from handlers.profile import MAX_TEXT
 from tests.bench import Bench, make_bench
 from tests.handlers.test_ratings_support import prompt_of, rate, requested

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import EditMessage, Ref, SendMessage
 from handlers.callbacks import cb
-from handlers.events import EditMessage, Ref, SendMessage
 from tests.bench import Bench, make_bench
 from tests.handlers.test_ratings_support import (
     Thread,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.events import AnswerCallback, EditMessage, Effect, Person, Ref, SendMessage
 from handlers.callbacks import cb
-from handlers.events import AnswerCallback, EditMessage, Effect, Person, Ref, SendMessage
 from tests.bench import Bench
 
 

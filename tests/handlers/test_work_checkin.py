@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import EditMessage
 from handlers.callbacks import cb
-from handlers.events import EditMessage
 from scheduler.setup import ReviewScheduler
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import (

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import EditMessage, Ref
 from bot.domain.revisions import ProposalState
 from handlers.callbacks import cb
-from handlers.events import EditMessage, Ref
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import Work, alert, alerts, cards, order_of, sent, working
 

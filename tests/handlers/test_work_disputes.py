@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.events import EditMessage, Effect, SendMessage
 from bot.domain.order import Status
 from bot.domain.reviews import RequestState
 from handlers.callbacks import cb
-from handlers.events import EditMessage, Effect, SendMessage
 from scheduler.setup import ReviewScheduler
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import (

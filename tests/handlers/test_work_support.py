@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.order import Order
-from bot.domain.reviews import ReviewRequest
-from handlers.callbacks import cb
-from handlers.events import (
+from bot.core.events import (
     AnswerCallback,
     EditKeyboard,
     EditMessage,
@@ -17,6 +14,9 @@ from handlers.events import (
     Ref,
     SendMessage,
 )
+from bot.domain.order import Order
+from bot.domain.reviews import ReviewRequest
+from handlers.callbacks import cb
 from tests.bench import Bench
 
 GROUP = -100700

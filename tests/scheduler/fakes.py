@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.events import EVENT_JOB_EXECUTED
 from sqlalchemy import select
 
-from bot.delivery import codec
+from bot.core import codec
+from bot.core.events import EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestMode, ReviewRequest
 from bot.i18n import Translator
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWork
-from handlers.events import EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from scheduler import reconcile
 from scheduler.setup import ReviewScheduler
 

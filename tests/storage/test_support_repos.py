@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.core.events import EditMessage, Ref, SendMessage
 from bot.storage.models import PersonRow, table_of
 from bot.storage.support_repos import PersonInfo
 from bot.storage.uow import UnitOfWorkFactory
-from handlers.events import EditMessage, Ref, SendMessage
 from tests.storage.factories import CHAT, MOD, T0
 
 H = timedelta(hours=1)

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from bot.core.events import Keyboard
 from bot.i18n import Translations, Translator
-from handlers.events import Keyboard
 from handlers.keyboards import calendar_keyboard
 
 MONTH = date(2026, 12, 1)

@@ -18,6 +18,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from bot.core.events import Button, EditKeyboard, Keyboard, SendMessage
 from bot.domain.errors import (
     AlreadyDone,
     Conflict,
@@ -37,7 +38,6 @@ from bot.i18n import SUPPORTED, Translations, Translator, catalog_path, default_
 from bot.services.orders import TITLE_MAX
 from handlers.callbacks import INT_MAX
 from handlers.errors import error_text
-from handlers.events import Button, EditKeyboard, Keyboard, SendMessage
 from handlers.keyboards import (
     aspect_row,
     calendar_keyboard,

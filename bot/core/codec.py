@@ -7,7 +7,7 @@ import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from handlers.events import (
+from bot.core.events import (
     Button,
     DeleteCommands,
     DeleteMessage,
