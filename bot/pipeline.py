@@ -16,8 +16,8 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.errors import ConcurrentChange, Refused
 from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind
-from bot.domain.errors import Conflict, DomainError
 from bot.domain.note_check import NoteChecker
 from bot.grouping import CommitGroups, Reply
 from bot.i18n import Translations
@@ -109,7 +109,7 @@ class Pipeline:
         return await self._context(uow, event)
 
     async def _run(self, event: ChatEvent, ctx: Context, now: datetime
-                   ) -> tuple[list[Effect] | None, DomainError | None]:
+                   ) -> tuple[list[Effect] | None, Refused | None]:
         """The update's effects, and the refusal if the core refused it (None: a repeat).
 
         A refusal undoes whatever the handler had changed by rolling the whole transaction
@@ -124,17 +124,17 @@ class Pipeline:
                 effects = await self.router.dispatch(event, ctx)
                 await ctx.uow.orders.save_touched()  # the activity: its conflict is retried too
                 return effects, None
-            except DomainError as error:
+            except Refused as error:
                 await ctx.uow.restart()
                 again = await self._claimed(ctx.uow, event, now)
                 if again is None:  # handled meanwhile by another process
                     return None, error
-                if isinstance(error, Conflict) and attempt < CONFLICT_RETRIES:
+                if isinstance(error, ConcurrentChange) and attempt < CONFLICT_RETRIES:
                     attempt, ctx = attempt + 1, again
                     continue
                 return await self._refused(event, again, error), error
 
-    async def _refused(self, event: ChatEvent, ctx: Context, error: DomainError) -> list[Effect]:
+    async def _refused(self, event: ChatEvent, ctx: Context, error: Refused) -> list[Effect]:
         effects = error_effects(event, ctx.t_person(event), error)
         if not is_stale(event, error):
             return effects
@@ -179,7 +179,7 @@ def _commit_groups(pipeline: Pipeline) -> CommitGroups | None:
 
 
 async def _order_for_log(ctx: Context, event: ChatEvent, effects: list[Effect],
-                         error: DomainError | None) -> int | None:
+                         error: Refused | None) -> int | None:
     """The order an update was about, for the log: the refusal's, else the one its queued
     messages name, else the chat's (None outside an order's chat)."""
     if not log.isEnabledFor(logging.INFO):

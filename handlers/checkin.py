@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.callback_data import SendCheckin
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain import checkin
 from bot.domain.errors import NotAllowed
@@ -15,7 +16,6 @@ from bot.services import orders as order_service
 from bot.services import work
 from bot.services.reviews import NoteRefused
 from bot.services.work import CheckinBlock
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.labels import status_name
 from handlers.orders import current_card
@@ -26,7 +26,7 @@ from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    router.callback("chk")(ask_checkin)
+    router.tap(SendCheckin)(ask_checkin)
     router.prompt(PromptStep.CHECKIN)(checkin_reply)
 
 
@@ -59,8 +59,8 @@ def block_text(t: Translator, ctx: Context, order: Order, block: CheckinBlock,
     return texts[block]
 
 
-async def ask_checkin(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def ask_checkin(event: ChatEvent, ctx: Context, data: SendCheckin) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     if ctx.role(order, event.user.id) != Role.PRO:
         raise NotAllowed("only the professional checks in")
     block = await work.checkin_block(ctx.uow, order, ctx.now, ctx.policy)

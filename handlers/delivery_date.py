@@ -6,6 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.callback_data import (
+    AnswerProposal,
+    DeliveryDay,
+    DeliveryMonth,
+    ProposeDeliveryDate,
+    TypeDeliveryDate,
+)
 from bot.core.events import (
     AnswerCallback,
     Button,
@@ -24,7 +31,6 @@ from bot.domain.revisions import DeliveryProposal, ProposalState
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
-from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.keyboards import calendar_keyboard
 from handlers.labels import status_name
@@ -38,11 +44,11 @@ HORIZON = timedelta(days=365)
 
 
 def register(router: Router) -> None:
-    router.callback("ddt")(open_calendar)
-    router.callback("ddm")(show_month)
-    router.callback("ddc")(choose_day)
-    router.callback("dda")(answer)
-    router.callback("ddy")(ask_typed_date)
+    router.tap(ProposeDeliveryDate)(open_calendar)
+    router.tap(DeliveryMonth)(show_month)
+    router.tap(DeliveryDay)(choose_day)
+    router.tap(AnswerProposal)(answer)
+    router.tap(TypeDeliveryDate)(ask_typed_date)
     router.prompt(PromptStep.DELIVERY_DATE)(typed_date)
 
 
@@ -51,8 +57,8 @@ def _days(ctx: Context, order: Order) -> tuple[date, date]:
     return first, first + HORIZON
 
 
-async def _pro_order(event: ChatEvent, ctx: Context, callback: Callback) -> Order:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def _pro_order(event: ChatEvent, ctx: Context, order_id: int) -> Order:
+    order = await order_service.order_for_tap(ctx.uow, order_id, event.chat_id)
     if ctx.role(order, event.user.id) != Role.PRO:
         raise NotAllowed("only the professional proposes a delivery date")
     return order
@@ -73,33 +79,34 @@ def _calendar(ctx: Context, order: Order, t: Translator, month: date | None) -> 
     first, last = _days(ctx, order)
     text = t._("Choose the new delivery date for {pro}'s work:").format(
         pro=t.isolate(order.pro_name))
-    days = calendar_keyboard("ddc", order.id or 0, month or first, first, last, t)
-    return text, (*days, (Button(t._("Type the date"), cb("ddy", order.id or 0)),))
+    days = calendar_keyboard(DeliveryDay, DeliveryMonth, order.id or 0, month or first, first,
+                             last, t)
+    return text, (*days, (Button(t._("Type the date"), TypeDeliveryDate(order.id or 0).pack()),))
 
 
-async def open_calendar(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await _pro_order(event, ctx, callback)
+async def open_calendar(event: ChatEvent, ctx: Context, data: ProposeDeliveryDate) -> list[Effect]:
+    order = await _pro_order(event, ctx, data.order_id)
     if order.status not in work.WORKING:
         return [_stage_alert(event, ctx, order)]
     text, keyboard = _calendar(ctx, order, ctx.t_order(order), None)
     return [say(order, text, keyboard=keyboard)]
 
 
-async def show_month(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await _pro_order(event, ctx, callback)
+async def show_month(event: ChatEvent, ctx: Context, data: DeliveryMonth) -> list[Effect]:
+    order = await _pro_order(event, ctx, data.order_id)
     first, last = _days(ctx, order)
-    month = callback.date(1)
+    month = data.month
     if not first.replace(day=1) <= month <= last:
         month = first
     text, keyboard = _calendar(ctx, order, ctx.t_order(order), month)
     return [EditMessage(event.chat_id, text, keyboard, message_id=event.message_id)]
 
 
-async def choose_day(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await _pro_order(event, ctx, callback)
+async def choose_day(event: ChatEvent, ctx: Context, data: DeliveryDay) -> list[Effect]:
+    order = await _pro_order(event, ctx, data.order_id)
     if order.status not in work.WORKING:
         return [_stage_alert(event, ctx, order)]
-    return await _propose(ctx, order, event.user.id, callback.date(1), event.message_id)
+    return await _propose(ctx, order, event.user.id, data.day, event.message_id)
 
 
 async def _propose(ctx: Context, order: Order, by: int, day: date,
@@ -116,8 +123,8 @@ async def _propose(ctx: Context, order: Order, by: int, day: date,
         effects.append(EditMessage(order.chat_id, proposal_text(t, order, old) + "\n" + t._(
             "Replaced by a newer proposal."), None, ref=Ref("proposal", old.id or 0),
             order_id=order.id))
-    keyboard = ((Button(t._("Accept"), cb("dda", proposal.id or 0, "yes")),
-                 Button(t._("Refuse"), cb("dda", proposal.id or 0, "no"))),)
+    keyboard = ((Button(t._("Accept"), AnswerProposal(proposal.id or 0, "yes").pack()),
+                 Button(t._("Refuse"), AnswerProposal(proposal.id or 0, "no").pack())),)
     effects.append(say(order, proposal_text(t, order, proposal), keyboard=keyboard,
                        ref=Ref("proposal", proposal.id or 0)))
     return effects
@@ -129,16 +136,14 @@ def proposal_text(t: Translator, order: Order, proposal: DeliveryProposal) -> st
         client=t.isolate(order.client_name or t._("Client")))
 
 
-async def answer(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    proposal = await ctx.uow.proposals.get(callback.int(0))
+async def answer(event: ChatEvent, ctx: Context, data: AnswerProposal) -> list[Effect]:
+    proposal = await ctx.uow.proposals.get(data.proposal_id)
     if proposal is None:
         raise NotFound("no such proposal")
     order = await order_service.order_for_tap(ctx.uow, proposal.order_id, event.chat_id)
     if ctx.role(order, event.user.id) != Role.CLIENT:
         raise NotAllowed("only the client answers a new delivery date")
-    word = callback.word(1)
-    if word not in ("yes", "no"):
-        raise NotFound("unknown answer")
+    word = data.answer
     if proposal.state != ProposalState.PENDING:
         return [_stale(event, ctx, order, proposal)]
     if order.status not in work.WORKING:
@@ -181,9 +186,9 @@ def _ask_text(t: Translator, order: Order, example: str) -> str:
                                             example=t.isolate(example))
 
 
-async def ask_typed_date(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def ask_typed_date(event: ChatEvent, ctx: Context, data: TypeDeliveryDate) -> list[Effect]:
     """"Type the date" under the calendar: a ForceReply prompt that names the order."""
-    order = await _pro_order(event, ctx, callback)
+    order = await _pro_order(event, ctx, data.order_id)
     if order.status not in work.WORKING:
         return [_stage_alert(event, ctx, order)]
     t = ctx.t_order(order)

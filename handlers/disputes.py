@@ -4,6 +4,7 @@ progress / cancel); the opener may withdraw it (PRODUCT.md sections 6 and 10).""
 
 from __future__ import annotations
 
+from bot.core.callback_data import OpenDispute, ResolveDispute
 from bot.core.events import (
     AnswerCallback,
     Button,
@@ -15,14 +16,13 @@ from bot.core.events import (
     Ref,
     SendMessage,
 )
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import NotAllowed
 from bot.domain.order import Order, Role, Status, StatusChange
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.reviews import ReviewRequest
 from bot.i18n import Translator, resolve_language
 from bot.services import orders as order_service
 from bot.services import work
-from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.labels import status_name
 from handlers.orders import current_card
@@ -30,13 +30,11 @@ from handlers.prompts import ask, close, not_yours
 from handlers.render import rating_paused, rating_resumed, say
 from handlers.router import Router
 
-WORDS = ("done", "in_progress", "cancel", "withdraw")
-
 
 def register(router: Router) -> None:
-    router.callback("dsp")(ask_reason)
+    router.tap(OpenDispute)(ask_reason)
     router.prompt(PromptStep.DISPUTE)(reason_reply)
-    router.callback("dsr")(resolve)
+    router.tap(ResolveDispute)(resolve)
 
 
 def _open_alert(t: Translator, order: Order) -> str | None:
@@ -48,8 +46,8 @@ def _open_alert(t: Translator, order: Order) -> str | None:
     return None
 
 
-async def ask_reason(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def ask_reason(event: ChatEvent, ctx: Context, data: OpenDispute) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     if ctx.role(order, event.user.id) not in (Role.PRO, Role.CLIENT):
         raise NotAllowed("only the professional or the client opens a dispute")
     refused = _open_alert(ctx.t_person(event, order), order)
@@ -81,7 +79,8 @@ async def reason_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[E
                "it; the review reminders are paused meanwhile.").format(
         name=t.isolate(event.user.name), order=t.order_ref(order.id, order.title),
         reason=t.isolate(reason))
-    withdraw = ((Button(t._("Withdraw the dispute"), cb("dsr", order.id or 0, "withdraw")),),)
+    withdraw_data = ResolveDispute(order.id or 0, "withdraw").pack()
+    withdraw = ((Button(t._("Withdraw the dispute"), withdraw_data),),)
     effects: list[Effect] = [say(order, text, keyboard=withdraw,
                                  ref=Ref("dispute", order.id or 0))]
     effects += _rating_buttons(order, request, t)
@@ -143,17 +142,15 @@ def _history_line(t: Translator, order: Order, change: StatusChange,
 def resolve_menu(order: Order, t: Translator) -> Keyboard:
     """The moderator's choices for an open dispute (the notice and /disputes)."""
     oid = order.id or 0
-    return ((Button(t._("Done"), cb("dsr", oid, "done")),
-             Button(t._("In progress"), cb("dsr", oid, "in_progress"))),
-            (Button(t._("Cancel the order"), cb("dsr", oid, "cancel")),))
+    return ((Button(t._("Done"), ResolveDispute(oid, "done").pack()),
+             Button(t._("In progress"), ResolveDispute(oid, "in_progress").pack())),
+            (Button(t._("Cancel the order"), ResolveDispute(oid, "cancel").pack()),))
 
 
-async def resolve(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def resolve(event: ChatEvent, ctx: Context, data: ResolveDispute) -> list[Effect]:
     """A moderator's decision (in private or in the chat), or the opener's withdrawal."""
-    order = await order_service.get_order(ctx.uow, callback.int(0))
-    word = callback.word(1)
-    if word not in WORDS:
-        raise InvalidInput("unknown outcome", field="callback")
+    order = await order_service.get_order(ctx.uow, data.order_id)
+    word = data.outcome
     role = ctx.role(order, event.user.id)
     if event.chat_id != order.chat_id and role != Role.MODERATOR:
         raise NotAllowed("the button belongs to another chat")

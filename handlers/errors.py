@@ -1,11 +1,13 @@
-"""Domain errors to short localized answers, in one place."""
+"""Refusals (the domain's rules, a forged button, a concurrent write) to short localized
+answers, in one place."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from bot.core.errors import Refused
 from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.i18n import N_, Translator
 
 # A refusal that needs its own words: NotAllowed("...", why=<key>).
@@ -19,7 +21,7 @@ WHY = {
 }
 
 
-def error_text(t: Translator, error: DomainError, tap: bool = True) -> str:
+def error_text(t: Translator, error: Refused, tap: bool = True) -> str:
     if isinstance(error, InvalidInput):
         return _input_text(t, error)
     why = error.context.get("why")
@@ -35,6 +37,7 @@ def error_text(t: Translator, error: DomainError, tap: bool = True) -> str:
         "not_found": t._("That is no longer available."),
         "frozen": t._("Reviews are paused while this order is disputed or cancelled."),
         "conflict": t._("Someone else changed this order just now. Please look again."),
+        "bad_callback": t._("This button is not valid."),
     }
     return texts.get(error.code, t._("Something went wrong. Please try again."))
 
@@ -59,7 +62,7 @@ def _input_text(t: Translator, error: InvalidInput) -> str:
     return t._("That input is not valid.")
 
 
-def error_effects(event: ChatEvent, t: Translator, error: DomainError) -> list[Effect]:
+def error_effects(event: ChatEvent, t: Translator, error: Refused) -> list[Effect]:
     text = error_text(t, error, tap=event.kind == EventKind.CALLBACK)
     if event.kind == EventKind.CALLBACK and event.callback_id:
         return [AnswerCallback(event.callback_id, text, alert=True)]

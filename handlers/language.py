@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import ChooseLanguage
+from bot.core.errors import BadCallback
 from bot.core.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
-from bot.domain.errors import InvalidInput
 from bot.i18n import SUPPORTED
-from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.router import Router
 
@@ -15,20 +15,20 @@ NATIVE_NAMES = {"en": "English", "es": "Español", "pt": "Português", "ar": "ا
 
 def register(router: Router) -> None:
     router.command("lang", "language")(choose_language)
-    router.callback("lang")(language_tap)
+    router.tap(ChooseLanguage)(language_tap)
 
 
 async def choose_language(event: ChatEvent, ctx: Context) -> list[Effect]:
     t = ctx.t_person(event)
-    rows = tuple((Button(NATIVE_NAMES[code], cb("lang", code)),) for code in SUPPORTED)
+    rows = tuple((Button(NATIVE_NAMES[code], ChooseLanguage(code).pack()),) for code in SUPPORTED)
     return [SendMessage(event.chat_id, t._("Choose your language:"), rows,
                         reply_to_message_id=event.message_id, thread_id=event.thread_id)]
 
 
-async def language_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    code = callback.word(0)
+async def language_tap(event: ChatEvent, ctx: Context, data: ChooseLanguage) -> list[Effect]:
+    code = data.code
     if code not in SUPPORTED:
-        raise InvalidInput("unknown language", field="callback")
+        raise BadCallback("unknown language")
     await ctx.uow.people.choose_language(event.user.id, code, ctx.now)
     t = ctx.translations.get(code)
     done = t._("From now on I will write to you in {language}.").format(

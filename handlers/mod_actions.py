@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core.callback_data import RecordRefund
 from bot.core.events import AnswerCallback, ChatEvent, Effect
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order, Status
 from bot.i18n import Translator
 from bot.services import moderation as service
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.mod_common import moderator_command, reply, target
 from handlers.orders import current_card
@@ -24,7 +24,7 @@ def register(router: Router) -> None:
     moderator_command(router, "restore_review")(restore_command)
     moderator_command(router, "cancel")(cancel_command)
     moderator_command(router, "refund")(refund_command)
-    router.callback("rfd")(refund_tap)
+    router.tap(RecordRefund)(refund_tap)
 
 
 def _ref(t: Translator, order: Order) -> str:
@@ -131,11 +131,11 @@ async def refund_command(event: ChatEvent, ctx: Context, t: Translator) -> list[
                              "by the marketplace.").format(order=_ref(t, order)))]
 
 
-async def refund_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def refund_tap(event: ChatEvent, ctx: Context, data: RecordRefund) -> list[Effect]:
     """The "rfd" button: the same as /refund <id>."""
     if not ctx.is_moderator(event.user.id):
         raise NotAllowed("moderators only")
-    order = await ctx.uow.orders.get(callback.int(0))
+    order = await ctx.uow.orders.get(data.order_id)
     if order is None:
         raise NotFound("no such order")
     t = ctx.t_person(event)

@@ -3,11 +3,12 @@ dispute with the buttons of the moderators' notice)."""
 
 from __future__ import annotations
 
+from bot.core.callback_data import Noop, OrdersPage
+from bot.core.errors import BadCallback
 from bot.core.events import Button, ChatEvent, EditMessage, Effect, Keyboard
 from bot.domain.errors import NotAllowed
 from bot.domain.order import Order, Status
 from bot.i18n import Translator
-from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.disputes import resolve_menu
 from handlers.labels import status_name
@@ -33,7 +34,7 @@ def register(router: Router) -> None:
     moderator_command(router, "orders")(orders_command)
     moderator_command(router, "order")(order_command)
     moderator_command(router, "disputes")(disputes_command)
-    router.callback("ords")(orders_page)
+    router.tap(OrdersPage)(orders_page)
 
 
 def _status(word: str) -> Status | None:
@@ -49,13 +50,13 @@ async def orders_command(event: ChatEvent, ctx: Context, t: Translator) -> list[
     return private(event, t, text, keyboard)
 
 
-async def orders_page(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def orders_page(event: ChatEvent, ctx: Context, data: OrdersPage) -> list[Effect]:
     if not ctx.is_moderator(event.user.id):
         raise NotAllowed("moderators only")
-    word = callback.word(0)
+    word = data.status_filter
     if word not in STATUS_WORDS:
-        raise NotAllowed("unknown status")
-    text, keyboard = await _page(ctx, ctx.t_person(event), word, max(callback.int(1), 0))
+        raise BadCallback("unknown status filter")
+    text, keyboard = await _page(ctx, ctx.t_person(event), word, max(data.page, 0))
     return [EditMessage(event.chat_id, text, keyboard or None, message_id=event.message_id)]
 
 
@@ -91,11 +92,11 @@ def _pager(t: Translator, word: str, number: int, last: int) -> Keyboard:
         return ()
     row = []
     if number > 0:
-        row.append(Button("‹", cb("ords", word, number - 1)))
+        row.append(Button("‹", OrdersPage(word, number - 1).pack()))
     row.append(Button(t._("{page}/{pages}").format(page=t.number(number + 1),
-                                                   pages=t.number(last + 1)), cb("noop")))
+                                                   pages=t.number(last + 1)), Noop().pack()))
     if number < last:
-        row.append(Button("›", cb("ords", word, number + 1)))
+        row.append(Button("›", OrdersPage(word, number + 1).pack()))
     return (tuple(row),)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import BackToCard, ClaimClient, ClaimPro, Noop
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order
 from bot.i18n import Translator
 from bot.services import notices
 from bot.services import orders as order_service
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.render import card, new_card, say
 from handlers.router import Router
@@ -18,10 +18,10 @@ def register(router: Router) -> None:
     router.command("neworder")(new_order)
     router.command("start")(start)
     router.command("help")(help_command)
-    router.callback("claim")(claim)
-    router.callback("clpro")(claim_pro)
-    router.callback("card")(refresh_card)
-    router.callback("noop")(noop)
+    router.tap(ClaimClient)(claim)
+    router.tap(ClaimPro)(claim_pro)
+    router.tap(BackToCard)(refresh_card)
+    router.tap(Noop)(noop)
 
 
 def _reply(event: ChatEvent, text: str) -> SendMessage:
@@ -116,9 +116,9 @@ async def help_command(event: ChatEvent, ctx: Context) -> list[Effect]:
     return [_reply(event, "\n\n".join(lines))]
 
 
-async def claim(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def claim(event: ChatEvent, ctx: Context, data: ClaimClient) -> list[Effect]:
     """"I am the client": the first other member who taps it."""
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     await order_service.claim_client(ctx.uow, order, event.user.id, event.user.name, ctx.now,
                                      moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
@@ -128,9 +128,9 @@ async def claim(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effe
                         client=t_chat.isolate(order.client_name), order=_order_no(t_chat, order)))
 
 
-async def claim_pro(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def claim_pro(event: ChatEvent, ctx: Context, data: ClaimPro) -> list[Effect]:
     """"I am the professional", on the card of an order a moderator opened."""
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     await order_service.claim_pro(ctx.uow, order, event.user.id, event.user.name, ctx.now,
                                   moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
@@ -151,8 +151,8 @@ def _claimed(event: ChatEvent, ctx: Context, order: Order, alert: str,
             card(order, ctx.t_order(order)), say(order, announcement)]
 
 
-async def refresh_card(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def refresh_card(event: ChatEvent, ctx: Context, data: BackToCard) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     return [await current_card(ctx, order)]
 
 
@@ -162,7 +162,7 @@ async def current_card(ctx: Context, order: Order) -> Effect:
     return card(order, ctx.t_order(order), request, rating)
 
 
-async def noop(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def noop(event: ChatEvent, ctx: Context, data: Noop) -> list[Effect]:
     return []
 
 

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import EditRating
 from bot.core.events import ChatEvent, Effect
 from bot.domain.errors import NotFound
 from bot.services import ratings as rating_service
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.keyboards import stars_row
 from handlers.labels import stars
@@ -18,12 +18,12 @@ from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    router.callback("edit")(edit_tap)
+    router.tap(EditRating)(edit_tap)
 
 
-async def edit_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def edit_tap(event: ChatEvent, ctx: Context, data: EditRating) -> list[Effect]:
     """Only the client of the order, while the rating window is open."""
-    rating, order = await rating_service.rating_and_order(ctx.uow, callback.int(0),
+    rating, order = await rating_service.rating_and_order(ctx.uow, data.rating_id,
                                                           event.chat_id)
     request = await ctx.uow.requests.latest_for(order.id or 0)
     if request is None or request.id is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import AspectValue, CommentChoice, EditRating, ReplyToReview, Stars
+from bot.core.errors import BadCallback
 from bot.core.events import (
     AnswerCallback,
     Button,
@@ -18,7 +20,6 @@ from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
 from bot.i18n import Translator
 from bot.services import ratings as rating_service
-from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.keyboards import aspect_row, comment_menu
 from handlers.labels import aspect_name, stars
@@ -29,18 +30,18 @@ from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    router.callback("star")(star_tap)
-    router.callback("asp")(aspect_tap)
-    router.callback("cmt")(comment_choice)
+    router.tap(Stars)(star_tap)
+    router.tap(AspectValue)(aspect_tap)
+    router.tap(CommentChoice)(comment_choice)
     router.prompt(PromptStep.COMMENT)(comment_reply)
 
 
-async def star_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    request, order = await rating_service.request_and_order(ctx.uow, callback.int(0),
+async def star_tap(event: ChatEvent, ctx: Context, data: Stars) -> list[Effect]:
+    request, order = await rating_service.request_and_order(ctx.uow, data.request_id,
                                                             event.chat_id)
-    value = callback.int(1)
+    value = data.value
     if not 1 <= value <= 5:
-        raise InvalidInput("stars are 1 to 5", field="callback")
+        raise BadCallback("stars are 1 to 5")
     rating_service.check_can_rate(order, request, event.user.id, ctx.now, ctx.policy)
     before = await ctx.uow.ratings.for_order(order.id or 0)
     on_request = await ctx.uow.refs.lookup(event.chat_id, event.message_id or 0) == \
@@ -88,12 +89,12 @@ def _aspect_question(order: Order, request: ReviewRequest, t: Translator,
     return say(order, text, keyboard=aspect_row(request.id or 0, aspect, t))
 
 
-async def aspect_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    request, order = await rating_service.request_and_order(ctx.uow, callback.int(0),
+async def aspect_tap(event: ChatEvent, ctx: Context, data: AspectValue) -> list[Effect]:
+    request, order = await rating_service.request_and_order(ctx.uow, data.request_id,
                                                             event.chat_id)
-    aspect, value = callback.word(1), callback.int(2)
+    aspect, value = data.aspect, data.value
     if aspect not in ASPECTS or not 0 <= value <= 5:
-        raise InvalidInput("bad aspect", field="callback")
+        raise BadCallback("bad aspect")
     rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
                                              ctx.policy, request)
     if value:  # Skip (0) leaves the aspect as it is: unrated, or its value before an edit
@@ -110,16 +111,13 @@ async def aspect_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list
                         message_id=event.message_id)]
 
 
-async def comment_choice(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    request, order = await rating_service.request_and_order(ctx.uow, callback.int(0),
+async def comment_choice(event: ChatEvent, ctx: Context, data: CommentChoice) -> list[Effect]:
+    request, order = await rating_service.request_and_order(ctx.uow, data.request_id,
                                                             event.chat_id)
     rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
                                              ctx.policy, request)
     t = ctx.t_order(order)
-    choice = callback.word(1)
-    if choice not in ("write", "skip"):
-        raise InvalidInput("bad comment choice", field="callback")
-    if choice == "skip":
+    if data.choice == "skip":
         if event.message_id is not None:  # the pro's reply will be shown on this message
             await ctx.uow.refs.record(event.chat_id, event.message_id, review_ref(rating),
                                       ctx.now)
@@ -198,9 +196,9 @@ def thank_you(order: Order, rating: Rating, t: Translator) -> str:
 def result_keyboard(rating: Rating, t: Translator) -> tuple[tuple[Button, ...], ...]:
     """Change my rating (the client) and, until the pro has replied, Reply (the pro)."""
     rid = rating.id or 0
-    buttons = [Button(t._("Change my rating"), cb("edit", rid))]
+    buttons = [Button(t._("Change my rating"), EditRating(rid).pack())]
     if rating.reply is None:
-        buttons.append(Button(t._("Reply to the review"), cb("rply", rid)))
+        buttons.append(Button(t._("Reply to the review"), ReplyToReview(rid).pack()))
     return (tuple(buttons),)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.callback_data import RecordRefund
 from bot.core.events import Button, EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from bot.domain.order import Order, Status
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.i18n import Translator
-from handlers.callbacks import cb
 from handlers.keyboards import card_keyboard, label_row, stars_row
 from handlers.labels import reason_name, stars, status_name
 
@@ -134,7 +134,7 @@ def refund_eligible(order: Order, t_chat: Translator, moderator_ids: list[int],
         "A moderator will review it.").format(order=t_chat.order_ref(order.id, order.title)))]
     for moderator in moderator_ids:
         t = t_for(moderator)
-        button = Button(t._("Record the refund"), cb("rfd", _oid(order)))
+        button = Button(t._("Record the refund"), RecordRefund(_oid(order)).pack())
         effects.append(SendMessage(moderator, t._(
             "Refund: {order} is eligible for the credit refund (the client did not answer). "
             "Use /refund {id} to record the decision.").format(

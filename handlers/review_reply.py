@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import ReplyToReview
 from bot.core.events import ChatEvent, EditMessage, Effect
 from bot.domain.errors import NotFound
 from bot.domain.prompts import Prompt, PromptStep
 from bot.services import ratings as rating_service
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.prompts import ask, close, not_yours
 from handlers.ratings import result_keyboard, review_ref, thank_you
@@ -15,13 +15,13 @@ from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    router.callback("rply")(reply_tap)
+    router.tap(ReplyToReview)(reply_tap)
     router.prompt(PromptStep.REPLY)(reply_text)
 
 
-async def reply_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
+async def reply_tap(event: ChatEvent, ctx: Context, data: ReplyToReview) -> list[Effect]:
     """Only the pro of that order, once: a ForceReply prompt for the reply."""
-    rating, order = await rating_service.rating_and_order(ctx.uow, callback.int(0),
+    rating, order = await rating_service.rating_and_order(ctx.uow, data.rating_id,
                                                           event.chat_id)
     rating_service.check_can_reply(rating, order, event.user.id)
     if event.message_id is not None:  # the review message, edited once the reply arrives

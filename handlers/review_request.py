@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.core.callback_data import ChooseWhen, NoteChoice, ReviewDay, ReviewMonth
 from bot.core.events import ChatEvent, EditMessage, Effect, Keyboard, SendMessage
 from bot.domain.errors import AlreadyDone, NotAllowed
 from bot.domain.note_check import NoteProblem
@@ -15,7 +16,6 @@ from bot.domain.reviews import RequestMode, ReviewRequest
 from bot.i18n import N_, Translator
 from bot.services import orders as order_service
 from bot.services import reviews as review_service
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.keyboards import calendar_keyboard, note_menu
 from handlers.orders import current_card
@@ -27,14 +27,15 @@ MODES = {"now": RequestMode.NOW, "date": RequestMode.ON_DATE, "later": RequestMo
 
 
 def register(router: Router) -> None:
-    router.callback("ask")(choose_when)
-    router.callback("cal", "calm")(calendar_tap)
-    router.callback("note")(note_choice)
+    router.tap(ChooseWhen)(choose_when)
+    router.tap(ReviewDay)(choose_day)
+    router.tap(ReviewMonth)(show_month)
+    router.tap(NoteChoice)(note_choice)
     router.prompt(PromptStep.NOTE)(note_reply)
 
 
-async def _pro_order(event: ChatEvent, ctx: Context, callback: Callback) -> tuple[Order, Role]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def _pro_order(event: ChatEvent, ctx: Context, order_id: int) -> tuple[Order, Role]:
+    order = await order_service.order_for_tap(ctx.uow, order_id, event.chat_id)
     role = ctx.role(order, event.user.id)
     if role not in (Role.PRO, Role.MODERATOR):
         raise NotAllowed("only the professional asks for the review")
@@ -45,11 +46,9 @@ def _edit(event: ChatEvent, text: str, keyboard: Keyboard | None = None) -> Edit
     return EditMessage(event.chat_id, text, keyboard, message_id=event.message_id)
 
 
-async def choose_when(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order, role = await _pro_order(event, ctx, callback)
-    mode = MODES.get(callback.word(1))
-    if mode is None:
-        raise NotAllowed("unknown choice")
+async def choose_when(event: ChatEvent, ctx: Context, data: ChooseWhen) -> list[Effect]:
+    order, role = await _pro_order(event, ctx, data.order_id)
+    mode = MODES[data.when]
     t = ctx.t_order(order)
     request = await review_service.start_request(ctx.uow, order, event.user.id, role, mode,
                                                  ctx.now, ctx.policy)
@@ -68,7 +67,8 @@ def _calendar(event: ChatEvent, ctx: Context, order: Order, t: Translator,
     shown = month or first
     text = t._("Choose the day to ask for the review (until {last}):").format(
         last=t.date(last))
-    return _edit(event, text, calendar_keyboard("cal", order.id or 0, shown, first, last, t))
+    days = calendar_keyboard(ReviewDay, ReviewMonth, order.id or 0, shown, first, last, t)
+    return _edit(event, text, days)
 
 
 def _zone(order: Order) -> ZoneInfo:
@@ -86,22 +86,23 @@ def _note_choice_panel(event: ChatEvent, order: Order, t: Translator,
     return _edit(event, text, note_menu(order, t))
 
 
-async def calendar_tap(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order, _role = await _pro_order(event, ctx, callback)
-    t = ctx.t_order(order)
-    if callback.prefix == "calm":
-        return [_calendar(event, ctx, order, t, callback.date(1))]
-    request = await review_service.draft_for(ctx.uow, order)
-    await review_service.choose_day(ctx.uow, order, request, callback.date(1), ctx.now,
-                                    ctx.policy)
-    return [_note_choice_panel(event, order, t, request)]
+async def show_month(event: ChatEvent, ctx: Context, data: ReviewMonth) -> list[Effect]:
+    order, _role = await _pro_order(event, ctx, data.order_id)
+    return [_calendar(event, ctx, order, ctx.t_order(order), data.month)]
 
 
-async def note_choice(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order, _role = await _pro_order(event, ctx, callback)
+async def choose_day(event: ChatEvent, ctx: Context, data: ReviewDay) -> list[Effect]:
+    order, _role = await _pro_order(event, ctx, data.order_id)
+    request = await review_service.draft_for(ctx.uow, order)
+    await review_service.choose_day(ctx.uow, order, request, data.day, ctx.now, ctx.policy)
+    return [_note_choice_panel(event, order, ctx.t_order(order), request)]
+
+
+async def note_choice(event: ChatEvent, ctx: Context, data: NoteChoice) -> list[Effect]:
+    order, _role = await _pro_order(event, ctx, data.order_id)
     t = ctx.t_order(order)
     request = await review_service.draft_for(ctx.uow, order)
-    if callback.word(1) == "default":
+    if data.choice == "default":
         return await _accept(ctx, order, request, default_note(order, t), event.message_id)
     text = t._("Write your personal note for {order}, as a reply to this message. It is "
                "posted with the rating buttons.").format(order=t.order_ref(order.id,

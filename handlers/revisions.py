@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import AskRevision
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain.errors import Exhausted, NotAllowed
 from bot.domain.order import Order, Role
@@ -10,7 +11,6 @@ from bot.domain.revisions import Revision
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
-from handlers.callbacks import Callback
 from handlers.context import Context
 from handlers.labels import status_name
 from handlers.orders import current_card
@@ -20,7 +20,7 @@ from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    router.callback("rev")(ask_revision)
+    router.tap(AskRevision)(ask_revision)
     router.prompt(PromptStep.REVISION)(revision_reply)
 
 
@@ -38,8 +38,8 @@ def _stage_text(t: Translator, order: Order) -> str:
                "now: {status}.").format(status=status_name(t, order.status))
 
 
-async def ask_revision(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def ask_revision(event: ChatEvent, ctx: Context, data: AskRevision) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     if ctx.role(order, event.user.id) != Role.CLIENT:
         raise NotAllowed("only the client asks for a revision")
     t_person = ctx.t_person(event, order)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+from bot.core.callback_data import CallbackData, parse_callback
+from bot.core.errors import BadCallback
 from bot.core.events import ChatEvent, Effect, EventKind
-from bot.domain.errors import NotFound
 from bot.domain.prompts import Prompt, PromptStep
-from handlers.callbacks import Callback, parse
 from handlers.context import Context
 
+D = TypeVar("D", bound=CallbackData)
+
 CommandHandler = Callable[[ChatEvent, Context], Awaitable[list[Effect]]]
-CallbackHandler = Callable[[ChatEvent, Context, Callback], Awaitable[list[Effect]]]
+# A tap's handler takes its button's typed data (a subclass of CallbackData).
+TapHandler = Callable[[ChatEvent, Context, Any], Awaitable[list[Effect]]]
 PromptHandler = Callable[[ChatEvent, Context, Prompt], Awaitable[list[Effect]]]
 EventHandler = Callable[[ChatEvent, Context], Awaitable[list[Effect]]]
 
@@ -19,7 +23,7 @@ EventHandler = Callable[[ChatEvent, Context], Awaitable[list[Effect]]]
 class Router:
     def __init__(self) -> None:
         self.commands: dict[str, CommandHandler] = {}
-        self.callbacks: dict[str, CallbackHandler] = {}
+        self.taps: dict[type[CallbackData], TapHandler] = {}
         self.prompts: dict[PromptStep, PromptHandler] = {}
         self.watchers: list[EventHandler] = []  # see every message (activity, refund wait)
         self.events: dict[EventKind, EventHandler] = {}
@@ -33,10 +37,12 @@ class Router:
             return handler
         return register
 
-    def callback(self, *prefixes: str) -> Callable[[CallbackHandler], CallbackHandler]:
-        def register(handler: CallbackHandler) -> CallbackHandler:
-            for prefix in prefixes:
-                self.callbacks[prefix] = handler
+    def tap(self, *kinds: type[D]
+            ) -> Callable[[Callable[[ChatEvent, Context, D], Awaitable[list[Effect]]]], TapHandler]:
+        def register(handler: Callable[[ChatEvent, Context, D], Awaitable[list[Effect]]]
+                     ) -> TapHandler:
+            for kind in kinds:
+                self.taps[kind] = handler
             return handler
         return register
 
@@ -62,11 +68,11 @@ class Router:
 
     async def _route(self, event: ChatEvent, ctx: Context) -> list[Effect]:
         if event.kind == EventKind.CALLBACK:
-            callback = parse(event.callback_data)
-            handler = self.callbacks.get(callback.prefix)
+            data = parse_callback(event.callback_data)
+            handler = self.taps.get(type(data))
             if handler is None:
-                raise NotFound("no handler", prefix=callback.prefix)
-            return await handler(event, ctx, callback)
+                raise BadCallback("no handler", prefix=data.prefix)
+            return await handler(event, ctx, data)
         if event.kind == EventKind.COMMAND:
             command = self.commands.get(event.command or "") or self.unknown_command
             return await command(event, ctx) if command else []

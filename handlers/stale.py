@@ -3,8 +3,9 @@ chat shows what is true now (PRODUCT.md section 9)."""
 
 from __future__ import annotations
 
+from bot.core.errors import Refused
 from bot.core.events import ChatEvent, EditKeyboard, Effect, EventKind
-from bot.domain.errors import DomainError, NotAllowed
+from bot.domain.errors import NotAllowed
 from bot.domain.reviews import RequestState
 from handlers.context import Context
 from handlers.keyboards import label_row
@@ -20,7 +21,7 @@ STALE_CODES = frozenset({"already_done", "invalid_transition", "window_closed", 
 STATUS_CODES = frozenset({"already_done", "invalid_transition", "conflict"})
 
 
-def is_stale(event: ChatEvent, error: DomainError) -> bool:
+def is_stale(event: ChatEvent, error: Refused) -> bool:
     return (event.kind == EventKind.CALLBACK and event.message_id is not None
             and error.code in STALE_CODES and not isinstance(error, NotAllowed))
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from bot.core.callback_data import ConfirmHire, NotGoingAhead, OpenStatusMenu, SetStatus, member
 from bot.core.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from bot.domain.errors import NotAllowed
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.i18n import Translator
 from bot.services import orders as order_service
-from handlers.callbacks import Callback, cb
 from handlers.context import Context
 from handlers.keyboards import reasons_menu, status_menu, when_menu
 from handlers.labels import reason_name, status_name
@@ -18,10 +18,10 @@ from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    router.callback("upd")(open_panel)
-    router.callback("st")(set_status)
-    router.callback("nga")(not_going_ahead)
-    router.callback("hire")(confirm_hire)
+    router.tap(OpenStatusMenu)(open_panel)
+    router.tap(SetStatus)(set_status)
+    router.tap(NotGoingAhead)(not_going_ahead)
+    router.tap(ConfirmHire)(confirm_hire)
 
 
 def _require_pro(ctx: Context, order: Order, user_id: int) -> Role:
@@ -36,8 +36,8 @@ def _panel(event: ChatEvent, text: str, keyboard: tuple = ()) -> EditMessage:  #
     return EditMessage(event.chat_id, text, keyboard or None, message_id=event.message_id)
 
 
-async def open_panel(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def open_panel(event: ChatEvent, ctx: Context, data: OpenStatusMenu) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     _require_pro(ctx, order, event.user.id)
     t = ctx.t_order(order)
     menu = status_menu(order, t)
@@ -48,11 +48,11 @@ async def open_panel(event: ChatEvent, ctx: Context, callback: Callback) -> list
     return [SendMessage(order.chat_id, text, menu, thread_id=order.thread_id, order_id=order.id)]
 
 
-async def set_status(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def set_status(event: ChatEvent, ctx: Context, data: SetStatus) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     role = _require_pro(ctx, order, event.user.id)
-    to = Status(callback.word(1)) if callback.word(1) in Status.__members__.values() else None
-    if to is None or to in (Status.CANCELLED, Status.DISPUTED):
+    to = member(Status, data.status)
+    if to in (Status.CANCELLED, Status.DISPUTED):
         raise NotAllowed("not a status the professional sets")
     t = ctx.t_order(order)
     if to == Status.NOT_GOING_AHEAD:
@@ -88,17 +88,14 @@ def _hire_request(order: Order, t: Translator) -> SendMessage:
     else:
         text = t._("{pro} says they were hired and the work is under way. {client}, please "
                    "confirm that you hired {pro}.").format(pro=pro, client=client)
-    button = Button(t._("Confirm the hire"), cb("hire", order.id or 0))
+    button = Button(t._("Confirm the hire"), ConfirmHire(order.id or 0).pack())
     return say(order, text, keyboard=((button,),))
 
 
-async def not_going_ahead(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def not_going_ahead(event: ChatEvent, ctx: Context, data: NotGoingAhead) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     role = _require_pro(ctx, order, event.user.id)
-    word = callback.word(1)
-    if word not in NotGoingAheadReason.__members__.values():
-        raise NotAllowed("unknown reason")
-    reason = NotGoingAheadReason(word)
+    reason = member(NotGoingAheadReason, data.reason)
     await order_service.change_status(ctx.uow, order, Status.NOT_GOING_AHEAD, event.user.id,
                                       role, ctx.now, reason)
     t = ctx.t_order(order)
@@ -121,8 +118,8 @@ def _refund_wait_text(order: Order, t: Translator, ctx: Context) -> str:
         hours).format(client=client, n=t.number(hours))
 
 
-async def confirm_hire(event: ChatEvent, ctx: Context, callback: Callback) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, callback.int(0), event.chat_id)
+async def confirm_hire(event: ChatEvent, ctx: Context, data: ConfirmHire) -> list[Effect]:
+    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
     await order_service.confirm_hire(ctx.uow, order, event.user.id, ctx.now)
     t = ctx.t_order(order)
     alert = ctx.t_person(event, order)._("Thank you: the hire is confirmed.")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.core import codec
+from bot.core.callback_data import CallbackData
 from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, Person, Ref
 from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
@@ -79,8 +80,12 @@ class Bench:
                          "private" if chat_id > 0 else "group", user, text=text,
                          reply_to_message_id=reply_to, message_id=next(self._message_ids))
 
-    def tap(self, chat_id: int, user: Person, data: str, message_id: int = 1) -> ChatEvent:
+    def tap(self, chat_id: int, user: Person, data: CallbackData | str,
+            message_id: int = 1) -> ChatEvent:
+        """A tap on a button with `data` (typed, or forged as a string)."""
         update_id = next(self._ids)
+        if isinstance(data, CallbackData):
+            data = data.pack()
         return ChatEvent(update_id, EventKind.CALLBACK, chat_id,
                          "private" if chat_id > 0 else "group", user,
                          callback_id=f"cq{update_id}", callback_data=data, message_id=message_id)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from bot.core.errors import Refused
 
-class DomainError(Exception):
-    """Base class; `code` picks the localized message."""
+
+class DomainError(Refused):
+    """A rule of the domain refused the action; `code` picks the localized message."""
 
     code = "error"
-
-    def __init__(self, detail: str = "", **context: object) -> None:
-        super().__init__(detail or self.code)
-        self.context = context
 
 
 class NotAllowed(DomainError):
@@ -47,9 +45,3 @@ class Frozen(DomainError):
     """Reviews are frozen while a dispute is open or after a cancellation."""
 
     code = "frozen"
-
-
-class Conflict(DomainError):
-    """Someone else changed the row first (a concurrent or repeated tap)."""
-
-    code = "conflict"

@@ -3,8 +3,8 @@
 One function per kind of due work, each in its own unit of work. Each loads its row, does the
 work only if the row still says it is due (state, frozen, time), changes it with the domain's
 methods and saves it; `save()` is version-checked, so a run that fires twice (two sweeps, two
-processes) finds `Conflict` or a row that is no longer due and does nothing. The messages are
-queued in the outbox in the same transaction, and the sender is woken after the commit.
+processes) finds `ConcurrentChange` or a row that is no longer due and does nothing. The
+messages are queued in the outbox in the same transaction, and the sender is woken after the commit.
 
 Each function returns True when it changed something (a message was queued, a request was
 frozen or closed, the card's check-in window recorded), False when there was nothing (any
@@ -20,9 +20,9 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.core.errors import ConcurrentChange
 from bot.core.events import Effect
 from bot.domain import checkin
-from bot.domain.errors import Conflict
 from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
@@ -144,7 +144,7 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
             lambda user_id: ctx.translations.get(languages.get(user_id)))
         try:
             await uow.orders.save(order)
-        except Conflict:
+        except ConcurrentChange:
             return False
         await hooks.record(uow, order, hooks.REFUND_ELIGIBLE, now)
         return await _queue_and_commit(uow, ctx, effects)
@@ -170,7 +170,7 @@ async def refresh_checkin(ctx: DueContext, order_id: int) -> bool:
             effects.append(ctx.renderer.card(order, t, request, rating))
         try:
             await uow.orders.save(order)
-        except Conflict:
+        except ConcurrentChange:
             return False
         return await _queue_and_commit(uow, ctx, effects)
 
@@ -227,7 +227,7 @@ async def _save(uow: UnitOfWork, ctx: DueContext, request: ReviewRequest,
                 effects: Iterable[Effect]) -> bool:
     try:
         await uow.requests.save(request)
-    except Conflict:
+    except ConcurrentChange:
         log.info("request %s changed meanwhile: done elsewhere", request.id)
         return False
     return await _queue_and_commit(uow, ctx, effects)

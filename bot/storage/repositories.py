@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.domain.errors import Conflict
+from bot.core.errors import ConcurrentChange
 from bot.storage import prepared
 from bot.storage.mapping import to_domain, to_values
 from bot.storage.statements import insert_row, select_where, update_by_id
@@ -85,7 +85,7 @@ class TableRepository(Generic[T]):
             version = obj.version  # type: ignore[attr-defined]
             params.update(version=version + 1, _version=version)
         if await prepared.write(self.conn, update_by_id(self.table, self._versioned), params) != 1:
-            raise Conflict("the row changed meanwhile", table=self.table.name, id=id_)
+            raise ConcurrentChange("the row changed meanwhile", table=self.table.name, id=id_)
         if self._versioned:
             obj.version = version + 1  # type: ignore[attr-defined]
             values["version"] = version + 1

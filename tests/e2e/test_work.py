@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from handlers.callbacks import cb
+from bot.core.callback_data import SendCheckin
 from tests.e2e.world import World
 
 pytestmark = pytest.mark.e2e
@@ -102,7 +102,8 @@ async def test_one_checkin_in_its_window(world: World) -> None:
     await world.wait_text(th.group, "Message from Ana:")
     card = await world.wait_text(th.group, "Check-in: used")
     assert CHECKIN not in _labels(card)  # used: the card no longer offers it
-    query = await world.forge_tap(th.group, th.pro, cb("chk", 1), int(card["message_id"]))
+    forged = SendCheckin(1).pack()
+    query = await world.forge_tap(th.group, th.pro, forged, int(card["message_id"]))
     answer = await world.wait_answer(query)  # a tap from an out-of-date client
     assert answer["show_alert"] is True
     assert answer["text"].startswith("You already sent your check-in")

@@ -6,11 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from bot.core.callback_data import (
+    ChooseWhen,
+    ClaimClient,
+    NoteChoice,
+    NotGoingAhead,
+    SetStatus,
+    Stars,
+)
 from bot.core.events import Effect, Person, SendDocument, SendMessage
 from bot.domain.order import Role
 from bot.services.due import DueContext
 from handlers import render
-from handlers.callbacks import cb
 from tests.bench import Bench
 
 MOD = 9  # configured in the settings
@@ -42,16 +49,16 @@ async def bound_order(bench: Bench, chat: int = GROUP, title: str = "Kitchen tap
     effects = await bench.send(bench.command(chat, pro, f"/neworder {title}"))
     card = next(e for e in effects if isinstance(e, SendMessage) and e.ref)
     order_id = card.ref.id  # type: ignore[union-attr]
-    await bench.send(bench.tap(chat, client, cb("claim", order_id)))
+    await bench.send(bench.tap(chat, client, ClaimClient(order_id)))
     return order_id, pro, client
 
 
 async def posted_request(bench: Bench, chat: int = GROUP) -> tuple[int, Person, Person, int]:
     """A done order whose rating request (note and stars) is in the chat."""
     order_id, pro, client = await bound_order(bench, chat)
-    await bench.send(bench.tap(chat, pro, cb("st", order_id, "done"), 77))
-    await bench.send(bench.tap(chat, pro, cb("ask", order_id, "now"), 77))
-    effects = await bench.send(bench.tap(chat, pro, cb("note", order_id, "default"), 77))
+    await bench.send(bench.tap(chat, pro, SetStatus(order_id, "done"), 77))
+    await bench.send(bench.tap(chat, pro, ChooseWhen(order_id, "now"), 77))
+    effects = await bench.send(bench.tap(chat, pro, NoteChoice(order_id, "default"), 77))
     request = next(e for e in effects if isinstance(e, SendMessage) and e.ref
                    and e.ref.kind == "request")
     return order_id, pro, client, request.ref.id  # type: ignore[union-attr]
@@ -59,7 +66,7 @@ async def posted_request(bench: Bench, chat: int = GROUP) -> tuple[int, Person, 
 
 async def rated_order(bench: Bench, stars: int = 2) -> tuple[int, Person, Person, int]:
     order_id, pro, client, request_id = await posted_request(bench)
-    await bench.send(bench.tap(GROUP, client, cb("star", request_id, stars)))
+    await bench.send(bench.tap(GROUP, client, Stars(request_id, stars)))
     return order_id, pro, client, request_id
 
 
@@ -80,5 +87,5 @@ async def open_dispute(bench: Bench, order_id: int, by: int, reason: str) -> Non
 
 async def not_going_ahead_no_answer(bench: Bench, order_id: int, pro: Person,
                                     chat: int = GROUP) -> None:
-    await bench.send(bench.tap(chat, pro, cb("nga", order_id, "no_answer"), 77))
+    await bench.send(bench.tap(chat, pro, NotGoingAhead(order_id, "no_answer"), 77))
     bench.advance(bench.settings.policy().refund_wait + timedelta(minutes=1))

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import BackToCard, NotGoingAhead, SendCheckin
 from bot.core.events import Effect
-from handlers.callbacks import cb
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import Work, alert, order_of, prompt_of, texts, working
 
@@ -25,13 +25,13 @@ async def bench(tmp_path):  # type: ignore[no-untyped-def]
 
 
 async def _checkin(bench: Bench, w: Work) -> list[Effect]:
-    return await bench.send(bench.tap(w.group, w.pro, cb("chk", w.order_id)))
+    return await bench.send(bench.tap(w.group, w.pro, SendCheckin(w.order_id)))
 
 
 async def test_in_the_fallback_the_pros_taps_and_commands_move_the_window(bench: Bench) -> None:
     w = await working(bench)
     bench.advance(timedelta(hours=20))
-    await bench.send(bench.tap(w.group, w.pro, cb("card", w.order_id)))
+    await bench.send(bench.tap(w.group, w.pro, BackToCard(w.order_id)))
     assert (await order_of(bench, w.order_id)).last_pro_message_at == bench.clock.now()
     bench.advance(timedelta(hours=5))  # 25 h after /neworder, 5 h after the tap
     assert alert(await _checkin(bench, w)).startswith("The check-in opens on ")
@@ -47,7 +47,7 @@ async def test_reading_all_messages_the_pros_taps_do_not_count(bench: Bench) -> 
     w = await working(bench)
     created = (await order_of(bench, w.order_id)).last_pro_message_at
     bench.advance(timedelta(hours=20))
-    await bench.send(bench.tap(w.group, w.pro, cb("card", w.order_id)))
+    await bench.send(bench.tap(w.group, w.pro, BackToCard(w.order_id)))
     assert (await order_of(bench, w.order_id)).last_pro_message_at == created
     bench.advance(timedelta(hours=5))
     assert "Write your one check-in" in prompt_of(await _checkin(bench, w)).text
@@ -60,10 +60,10 @@ async def test_reading_all_messages_the_pros_taps_do_not_count(bench: Bench) -> 
 async def test_in_the_fallback_any_client_act_stops_the_refund_wait(bench: Bench,
                                                                     how: str) -> None:
     w = await working(bench)
-    await bench.send(bench.tap(w.group, w.pro, cb("nga", w.order_id, "no_answer"), 77))
+    await bench.send(bench.tap(w.group, w.pro, NotGoingAhead(w.order_id, "no_answer"), 77))
     assert (await order_of(bench, w.order_id)).refund_wait_started_at is not None
     bench.advance(timedelta(hours=3))
-    event = {"tap": bench.tap(w.group, w.client, cb("card", w.order_id)),
+    event = {"tap": bench.tap(w.group, w.client, BackToCard(w.order_id)),
              "command": bench.command(w.group, w.client, "/help"),
              "reply": bench.text(w.group, w.client, "Sorry, I was away", reply_to=77)}[how]
     assert STOPPED in texts(await bench.send(event))

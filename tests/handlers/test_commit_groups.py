@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.callback_data import BackToCard, OpenStatusMenu, SetStatus
 from bot.core.events import AnswerCallback, ChatEvent
 from bot.storage.commit_group import CommitGroup
 from bot.storage.models import StatusChangeRow
-from handlers.callbacks import cb
 from tests.bench import Bench, make_bench
 from tests.handlers.moderation_helpers import GROUP, bound_order
 
@@ -57,7 +57,8 @@ async def test_answers_go_out_once_the_group_is_committed(tmp_path: Path) -> Non
     bench = await grouped_bench(tmp_path)
     order_id, pro, _client = await bound_order(bench)
     replies = Replies()
-    taps = [bench.tap(GROUP, pro, cb("upd", order_id)), bench.tap(GROUP, pro, cb("card", order_id))]
+    taps = [bench.tap(GROUP, pro, OpenStatusMenu(order_id)),
+            bench.tap(GROUP, pro, BackToCard(order_id))]
     for tap in taps:
         await bench.pipeline.receive(tap, replies.to(tap))
     assert replies.got == []
@@ -74,8 +75,8 @@ async def test_a_refused_tap_in_a_group_undoes_only_itself(tmp_path: Path) -> No
     bench = await grouped_bench(tmp_path)
     order_id, pro, client = await bound_order(bench)
     replies = Replies()
-    moved = bench.tap(GROUP, pro, cb("st", order_id, "in_progress"))
-    refused = bench.tap(GROUP, client, cb("st", order_id, "done"))  # not the client's to tap
+    moved = bench.tap(GROUP, pro, SetStatus(order_id, "in_progress"))
+    refused = bench.tap(GROUP, client, SetStatus(order_id, "done"))  # not the client's to tap
     for tap in (moved, refused):
         await bench.pipeline.receive(tap, replies.to(tap))
     await bench.pipeline.settle()
@@ -90,7 +91,7 @@ async def test_a_full_group_commits_at_once(tmp_path: Path) -> None:
     bench = await grouped_bench(tmp_path, commit_group_max_updates=2)
     order_id, pro, _client = await bound_order(bench)
     replies = Replies()
-    taps = [bench.tap(GROUP, pro, cb("card", order_id)) for _ in range(3)]
+    taps = [bench.tap(GROUP, pro, BackToCard(order_id)) for _ in range(3)]
     for tap in taps:
         await bench.pipeline.receive(tap, replies.to(tap))
     assert replies.ids == [t.update_id for t in taps[:2]]  # the third opened a new group
@@ -103,7 +104,7 @@ async def test_an_old_group_commits_without_being_settled(tmp_path: Path) -> Non
     bench = await grouped_bench(tmp_path, commit_group_max_ms=20)
     order_id, pro, _client = await bound_order(bench)
     replies = Replies()
-    tap = bench.tap(GROUP, pro, cb("card", order_id))
+    tap = bench.tap(GROUP, pro, BackToCard(order_id))
     await bench.pipeline.receive(tap, replies.to(tap))
     assert replies.got == []
     for _ in range(100):
@@ -120,7 +121,7 @@ async def test_another_writer_gets_its_turn_and_sees_the_group_committed(
     bench = await grouped_bench(tmp_path, commit_group_max_ms=60_000)
     order_id, pro, _client = await bound_order(bench)
     replies = Replies()
-    tap = bench.tap(GROUP, pro, cb("st", order_id, "in_progress"))
+    tap = bench.tap(GROUP, pro, SetStatus(order_id, "in_progress"))
     await bench.pipeline.receive(tap, replies.to(tap))
     assert await asyncio.wait_for(status_changes(bench, "in_progress"), 5) == 1
     assert replies.ids == [tap.update_id]
@@ -143,8 +144,8 @@ async def test_a_failed_commit_handles_each_update_again_alone(
 
     monkeypatch.setattr(CommitGroup, "commit", commit_failing_once)
     replies = Replies()
-    taps = [bench.tap(GROUP, pro, cb("st", order_id, "in_progress")),
-            bench.tap(GROUP, pro, cb("card", order_id))]
+    taps = [bench.tap(GROUP, pro, SetStatus(order_id, "in_progress")),
+            bench.tap(GROUP, pro, BackToCard(order_id))]
     for tap in taps:
         await bench.pipeline.receive(tap, replies.to(tap))
     await bench.pipeline.settle()
@@ -163,7 +164,7 @@ async def test_groups_can_be_turned_off(tmp_path: Path, setting: dict[str, int])
     bench = await grouped_bench(tmp_path, **setting)
     order_id, pro, _client = await bound_order(bench)
     replies = Replies()
-    tap = bench.tap(GROUP, pro, cb("card", order_id))
+    tap = bench.tap(GROUP, pro, BackToCard(order_id))
     await bench.pipeline.receive(tap, replies.to(tap))
     assert replies.ids == [tap.update_id]  # committed before receive returned
     assert tap.update_id in committed_inbox(bench)

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import Noop, OrdersPage, ResolveDispute, SetStatus
 from bot.core.events import EditMessage, SendMessage
 from bot.domain.audit import AuditEntry
 from bot.i18n import Translations
 from bot.services import due
 from bot.services.export import AUDIT_COLUMNS, ORDER_COLUMNS, REVIEW_COLUMNS
-from handlers.callbacks import cb
 from handlers.command_menus import command_menus
 from tests.bench import Bench, make_bench
 from tests.handlers.moderation_helpers import (
@@ -51,14 +51,14 @@ async def test_orders_pages_with_buttons(bench: Bench) -> None:
     assert page.chat_id == MOD and "12 orders (page 1 of 2)" in page.text
     assert page.text.count("order #") == 10 and "«Job 11»" in page.text
     buttons = page.keyboard[0]  # type: ignore[index]
-    assert [b.data for b in buttons] == [cb("noop"), cb("ords", "all", 1)]
-    effects = await bench.send(bench.tap(MOD, mod(bench), cb("ords", "all", 1), 555))
+    assert [b.data for b in buttons] == [Noop().pack(), OrdersPage("all", 1).pack()]
+    effects = await bench.send(bench.tap(MOD, mod(bench), OrdersPage("all", 1), 555))
     [edit] = [e for e in effects if isinstance(e, EditMessage)]
     assert edit.message_id == 555 and edit.text.count("order #") == 2
     assert "«Job 0»" in edit.text
-    assert [b.data for b in edit.keyboard[0]] == [cb("ords", "all", 0), cb("noop")]  # type: ignore[index]
+    assert [b.data for b in edit.keyboard[0]] == [OrdersPage("all", 0).pack(), Noop().pack()]  # type: ignore[index]
     stranger = bench.person(3, "Eve", "en")
-    effects = await bench.send(bench.tap(3, stranger, cb("ords", "all", 1), 556))
+    effects = await bench.send(bench.tap(3, stranger, OrdersPage("all", 1), 556))
     assert effects[0].alert and not [e for e in effects if isinstance(e, EditMessage)]  # type: ignore[union-attr]
 
 
@@ -108,9 +108,9 @@ async def test_disputes_lists_open_ones(bench: Bench) -> None:
     assert heading.text == "1 open dispute:" and heading.keyboard is None
     assert "never finished the tiles" in line.text and f"/order {order_id}" in line.text
     assert [[b.data for b in row] for row in line.keyboard or ()] == [
-        [cb("dsr", order_id, "done"), cb("dsr", order_id, "in_progress")],
-        [cb("dsr", order_id, "cancel")]]
-    effects = await bench.send(bench.tap(MOD, mod(bench), cb("dsr", order_id, "done"), 600))
+        [ResolveDispute(order_id, "done").pack(), ResolveDispute(order_id, "in_progress").pack()],
+        [ResolveDispute(order_id, "cancel").pack()]]
+    effects = await bench.send(bench.tap(MOD, mod(bench), ResolveDispute(order_id, "done"), 600))
     [edit] = [e for e in effects if isinstance(e, EditMessage) and e.chat_id == MOD]
     assert edit.message_id == 600 and "resolved by you: Done" in edit.text
     assert "No open disputes." in one_text(await bench.send(
@@ -120,7 +120,7 @@ async def test_disputes_lists_open_ones(bench: Bench) -> None:
 async def test_disputes_beyond_the_first_ten(bench: Bench) -> None:
     for n in range(12):
         order_id, pro, _ = await bound_order(bench, chat=-1000 - n, title=f"Job {n}")
-        await bench.send(bench.tap(-1000 - n, pro, cb("st", order_id, "in_progress"), 77))
+        await bench.send(bench.tap(-1000 - n, pro, SetStatus(order_id, "in_progress"), 77))
         await open_dispute(bench, order_id, 2, f"problem {n}")
     effects = await bench.send(bench.command(GROUP, mod(bench), "/disputes"))
     private = [e for e in effects if isinstance(e, SendMessage) and e.chat_id == MOD]
@@ -134,7 +134,7 @@ async def test_disputes_beyond_the_first_ten(bench: Bench) -> None:
 async def test_stats(bench: Bench) -> None:
     order_id, *_ = await rated_order(bench, stars=4)
     other, pro, _client = await bound_order(bench, chat=-3, title="Roof")
-    await bench.send(bench.tap(-3, pro, cb("st", other, "done"), 77))
+    await bench.send(bench.tap(-3, pro, SetStatus(other, "done"), 77))
     await open_dispute(bench, order_id, 2, "late")
     text = one_text(await bench.send(bench.command(MOD, mod(bench), "/stats")))
     assert "Orders: 2" in text and "Done: 1" in text and "In dispute: 1" in text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.callback_data import ClaimClient
 from bot.core.events import AnswerCallback, EditMessage, SendMessage
 from bot.services.orders import create_order
-from handlers.callbacks import cb
 from tests.bench import Bench, make_bench
 
 GROUP = -100700
@@ -35,7 +35,7 @@ async def test_revisions_refused_to_the_client_and_bad_numbers(bench: Bench) -> 
     pro, client = bench.person(1, "Ana", "en"), bench.person(2, "Luis", "en")
     effects = await bench.send(bench.command(GROUP, pro, "/neworder Logo design"))
     order_id = effects[0].ref.id  # type: ignore[union-attr]
-    await bench.send(bench.tap(GROUP, client, cb("claim", order_id)))
+    await bench.send(bench.tap(GROUP, client, ClaimClient(order_id)))
     effects = await bench.send(bench.command(GROUP, client, "/revisions 9"))
     assert _texts(effects) == ["You are not allowed to do that in this order."]
     effects = await bench.send(bench.command(GROUP, pro, "/revisions lots"))

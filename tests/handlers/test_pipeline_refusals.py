@@ -4,28 +4,29 @@ another process's save is run again instead, on the rows as they are then."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from bot.core.callback_data import CallbackData
+from bot.core.errors import ConcurrentChange
 from bot.core.events import AnswerCallback, ChatEvent, Effect
-from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.errors import NotAllowed
 from bot.pipeline import CONFLICT_RETRIES
-from handlers.callbacks import SPECS, Callback
 from handlers.context import Context
 from tests.bench import make_bench
 from tests.handlers.moderation_helpers import GROUP, bound_order
 
 
-@pytest.fixture(autouse=True)
-def retitle_button(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test handlers' button, "retitle:<order id>", known to the callback codec."""
-    monkeypatch.setitem(SPECS, "retitle", "i")
+@dataclass(frozen=True)
+class Retitle(CallbackData, prefix="retitle"):
+    """The test handlers' button, "retitle:<order id>"."""
+
+    order_id: int
 
 
-async def _retitle_then_refuse(event: ChatEvent, ctx: Context, _cb: Callback) -> list[Effect]:
+async def _retitle_then_refuse(event: ChatEvent, ctx: Context, _data: Retitle) -> list[Effect]:
     order = await ctx.uow.orders.by_chat(event.chat_id)
     assert order is not None
     order.title = "changed by a refused tap"
@@ -35,7 +36,7 @@ async def _retitle_then_refuse(event: ChatEvent, ctx: Context, _cb: Callback) ->
 
 async def test_a_refused_tap_is_answered_and_undoes_its_changes(tmp_path: Path) -> None:
     bench = await make_bench(tmp_path)
-    bench.pipeline.router.callbacks["retitle"] = _retitle_then_refuse
+    bench.pipeline.router.taps[Retitle] = _retitle_then_refuse
     order_id, _pro, client = await bound_order(bench)
     async with bench.uow_factory() as uow:
         before = await uow.orders.get(order_id)
@@ -71,14 +72,14 @@ async def test_a_tap_that_is_not_refused_keeps_the_activity(tmp_path: Path) -> N
 
 def _retitle_with_conflicts(conflicts: int, runs: list[str]) -> Any:
     """A handler that retitles the order and meets `conflicts` concurrent saves first."""
-    async def handler(event: ChatEvent, ctx: Context, _cb: Callback) -> list[Effect]:
+    async def handler(event: ChatEvent, ctx: Context, _data: Retitle) -> list[Effect]:
         order = await ctx.uow.orders.by_chat(event.chat_id)
         assert order is not None
         runs.append(order.title)
         order.title = f"retitled on run {len(runs)}"
         await ctx.uow.orders.save(order)
         if len(runs) <= conflicts:  # as a save finds when another process saved first
-            raise Conflict("the row changed meanwhile", table="orders", id=order.id)
+            raise ConcurrentChange("the row changed meanwhile", table="orders", id=order.id)
         return [AnswerCallback(event.callback_id or "", "Retitled.")]
     return handler
 
@@ -86,7 +87,7 @@ def _retitle_with_conflicts(conflicts: int, runs: list[str]) -> Any:
 async def test_a_conflict_runs_the_update_again_on_the_rows_as_they_are(tmp_path: Path) -> None:
     bench = await make_bench(tmp_path)
     runs: list[str] = []
-    bench.pipeline.router.callbacks["retitle"] = _retitle_with_conflicts(2, runs)
+    bench.pipeline.router.taps[Retitle] = _retitle_with_conflicts(2, runs)
     order_id, _pro, client = await bound_order(bench)
     async with bench.uow_factory() as uow:
         before = await uow.orders.get(order_id)
@@ -107,7 +108,7 @@ async def test_a_conflict_that_keeps_coming_is_answered_and_changes_nothing(
         tmp_path: Path) -> None:
     bench = await make_bench(tmp_path)
     runs: list[str] = []
-    bench.pipeline.router.callbacks["retitle"] = _retitle_with_conflicts(
+    bench.pipeline.router.taps[Retitle] = _retitle_with_conflicts(
         CONFLICT_RETRIES + 1, runs)
     order_id, _pro, client = await bound_order(bench)
     tap = bench.tap(GROUP, client, f"retitle:{order_id}")

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import ReplyToReview
 from bot.core.events import Ref, SendMessage
 from bot.domain.reviews import Rating
 from bot.services.profiles import summarize
-from handlers.callbacks import cb
 from handlers.profile import MAX_TEXT
 from tests.bench import Bench, make_bench
 from tests.handlers.test_ratings_support import prompt_of, rate, requested
@@ -89,7 +89,7 @@ async def test_profile_in_the_order_chat_is_the_pros_and_shows_the_reply(bench: 
     th = await requested(bench, group=-5)
     await rate(bench, th, 4, (0, 0, 0), "Nice")
     review = await bench.message_id_of(Ref("review", 1))
-    effects = await bench.send(bench.tap(th.group, th.pro, cb("rply", 1), review))
+    effects = await bench.send(bench.tap(th.group, th.pro, ReplyToReview(1), review))
     prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
     await bench.send(bench.text(th.group, th.pro, "Thanks!", prompt_id))
     text = await _profile(bench, th.group, 2)  # the client asks: the pro's profile

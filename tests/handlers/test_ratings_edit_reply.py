@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import AspectValue, CommentChoice, EditRating, ReplyToReview, Stars
 from bot.core.events import EditMessage, Ref, SendMessage
-from handlers.callbacks import cb
 from tests.bench import Bench, make_bench
 from tests.handlers.test_ratings_support import (
     Thread,
@@ -35,10 +35,10 @@ async def _rating(bench: Bench, th: Thread):  # type: ignore[no-untyped-def]
 
 
 async def _edit_row(bench: Bench, th: Thread, rating_id: int) -> int:
-    effects = await bench.send(bench.tap(th.group, th.client, cb("edit", rating_id), 600))
+    effects = await bench.send(bench.tap(th.group, th.client, EditRating(rating_id), 600))
     rows = [e for e in effects if isinstance(e, SendMessage) and e.keyboard]
     assert len(rows) == 1 and "Choose the stars again" in rows[0].text
-    assert [b.data for b in rows[0].keyboard[0]] == [cb("star", th.request_id, n)
+    assert [b.data for b in rows[0].keyboard[0]] == [Stars(th.request_id, n).pack()
                                                      for n in range(1, 6)]
     return 700  # the message id of the fresh row (the bench does not track it)
 
@@ -48,15 +48,15 @@ async def test_client_changes_stars_aspects_and_comment(bench: Bench) -> None:
     await rate(bench, th, 2, (2, 3, 0), "Slow")
     rating, history = await _rating(bench, th)
     row = await _edit_row(bench, th, rating.id)
-    effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 5), row))
+    effects = await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, 5), row))
     assert "Rating: ★★★★★ (5/5)" in card_of(effects).text
     edits = {(e.message_id, e.ref): e.text for e in effects if isinstance(e, EditMessage)}
     assert "Luis changed the rating: ★★★★★" in edits[(row, None)]
     assert "Luis rated: ★★★★★" in edits[(None, Ref("request", th.request_id))]
     for aspect, value in (("on_time", 5), ("quality", 0), ("communication", 4)):
-        await bench.send(bench.tap(th.group, th.client, cb("asp", th.request_id, aspect, value),
+        await bench.send(bench.tap(th.group, th.client, AspectValue(th.request_id, aspect, value),
                                    501))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
     effects = await bench.send(bench.text(th.group, th.client, "Sorted in the end", prompt_id))
@@ -97,19 +97,19 @@ async def test_only_the_client_edits_and_only_while_the_window_is_open(bench: Be
     await rate(bench, th, 3)
     rating, _ = await _rating(bench, th)
     for person in (th.pro, bench.person(9, "Eve", "en")):
-        effects = await bench.send(bench.tap(th.group, person, cb("edit", rating.id)))
+        effects = await bench.send(bench.tap(th.group, person, EditRating(rating.id)))
         assert alerts(effects) == ["This button is not for you."] and not texts(effects)
     bench.advance(timedelta(days=91))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("edit", rating.id)))
+    effects = await bench.send(bench.tap(th.group, th.client, EditRating(rating.id)))
     assert alerts(effects) == ["The rating window for this order has closed."]
-    effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 5), 700))
+    effects = await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, 5), 700))
     assert alerts(effects) == ["The rating window for this order has closed."]
     rating, history = await _rating(bench, th)
     assert rating.stars == 3 and history == []
 
 
 async def _reply_prompt(bench: Bench, th: Thread, rating_id: int, review_message: int) -> int:
-    effects = await bench.send(bench.tap(th.group, th.pro, cb("rply", rating_id),
+    effects = await bench.send(bench.tap(th.group, th.pro, ReplyToReview(rating_id),
                                          review_message))
     prompt = prompt_of(effects)
     assert prompt.text.startswith("@ana ") and "only once" in prompt.text
@@ -127,11 +127,11 @@ async def test_pro_replies_once_and_the_reply_is_shown_under_the_review(bench: B
     assert "Thank you, Luis!" in posted[0].text
     review = [e for e in effects if isinstance(e, EditMessage) and e.ref == Ref("review", 1)]
     assert review and "Comment: Good work\nReply from Ana: Thank you, Luis!" in review[0].text
-    assert [b.data for b in (review[0].keyboard or ((),))[0]] == [cb("edit", 1)]
+    assert [b.data for b in (review[0].keyboard or ((),))[0]] == [EditRating(1).pack()]
     rating, _ = await _rating(bench, th)
     assert rating.reply == "Thank you, Luis!" and rating.reply_at == bench.clock.now()
     # a second reply is refused, by the button and by an old prompt alike
-    effects = await bench.send(bench.tap(th.group, th.pro, cb("rply", 1), review_message))
+    effects = await bench.send(bench.tap(th.group, th.pro, ReplyToReview(1), review_message))
     assert alerts(effects) == ["That was already done."] and not texts(effects)
     effects = await bench.send(bench.text(th.group, th.pro, "Again", prompt_id))
     assert texts(effects) == ["That question was already answered."]
@@ -156,7 +156,7 @@ async def test_reply_from_client_or_stranger_is_refused(bench: Bench) -> None:
     th = await requested(bench)
     await rate(bench, th, 1, comment="Bad")
     for person in (th.client, bench.person(9, "Eve", "en")):
-        effects = await bench.send(bench.tap(th.group, person, cb("rply", 1), 501))
+        effects = await bench.send(bench.tap(th.group, person, ReplyToReview(1), 501))
         assert alerts(effects) == ["This button is not for you."] and not texts(effects)
     rating, _ = await _rating(bench, th)
     assert rating.reply is None

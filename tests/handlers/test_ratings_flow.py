@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import AspectValue, CommentChoice, EditRating, ReplyToReview, Stars
 from bot.core.events import EditMessage, Ref, SendMessage
-from handlers.callbacks import cb
 from tests.bench import Bench, make_bench
 from tests.handlers.test_ratings_support import (
     Thread,
@@ -38,7 +38,7 @@ async def _stored(bench: Bench, th: Thread):  # type: ignore[no-untyped-def]
 
 async def test_full_flow_stars_aspects_comment_thank_you(bench: Bench) -> None:
     th = await requested(bench)
-    effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 4),
+    effects = await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, 4),
                                          th.request_message))
     shown = [e for e in effects if isinstance(e, EditMessage) and
              e.message_id == th.request_message]
@@ -46,14 +46,14 @@ async def test_full_flow_stars_aspects_comment_thank_you(bench: Bench) -> None:
     assert "Rating: ★★★★☆ (4/5)" in card_of(effects).text
     assert any("On time" in text for text in texts(effects))
     # on time 5, quality skipped, communication 3
-    effects = await bench.send(bench.tap(th.group, th.client, cb("asp", th.request_id,
+    effects = await bench.send(bench.tap(th.group, th.client, AspectValue(th.request_id,
                                                                  "on_time", 5), 501))
     assert "Quality of the work" in texts(effects)[0]
-    await bench.send(bench.tap(th.group, th.client, cb("asp", th.request_id, "quality", 0), 501))
+    await bench.send(bench.tap(th.group, th.client, AspectValue(th.request_id, "quality", 0), 501))
     effects = await bench.send(bench.tap(th.group, th.client,
-                                         cb("asp", th.request_id, "communication", 3), 501))
+                                         AspectValue(th.request_id, "communication", 3), 501))
     assert "written comment" in texts(effects)[0]
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt = prompt_of(effects)
     assert prompt.text.startswith("@luis ") and "at most 1,000 characters" in prompt.text
@@ -67,7 +67,7 @@ async def test_full_flow_stars_aspects_comment_thank_you(bench: Bench) -> None:
     assert "Quality of the work: not rated" in text and "Communication: ★★★☆☆" in text
     assert "Comment: " + markup in text  # stored and shown as it was typed: plain text
     assert [b.data for b in (thanks[0].keyboard or ((),))[0]] == [
-        cb("edit", 1), cb("rply", 1)]
+        EditRating(1).pack(), ReplyToReview(1).pack()]
     rating, history, request = await _stored(bench, th)
     assert (rating.stars, rating.on_time, rating.quality, rating.communication) == (4, 5, None, 3)
     assert rating.comment == markup and history == []
@@ -91,7 +91,7 @@ async def _assert_refused(bench: Bench, th: Thread, effects: list, words: str) -
 
 async def test_pro_cannot_rate_own_order(bench: Bench) -> None:
     th = await requested(bench)
-    effects = await bench.send(bench.tap(th.group, th.pro, cb("star", th.request_id, 5),
+    effects = await bench.send(bench.tap(th.group, th.pro, Stars(th.request_id, 5),
                                          th.request_message))
     await _assert_refused(bench, th, effects, "not for you")
 
@@ -99,7 +99,7 @@ async def test_pro_cannot_rate_own_order(bench: Bench) -> None:
 async def test_stranger_cannot_rate(bench: Bench) -> None:
     th = await requested(bench)
     stranger = bench.person(9, "Eve", "en")
-    effects = await bench.send(bench.tap(th.group, stranger, cb("star", th.request_id, 1),
+    effects = await bench.send(bench.tap(th.group, stranger, Stars(th.request_id, 1),
                                          th.request_message))
     await _assert_refused(bench, th, effects, "not for you")
 
@@ -107,7 +107,7 @@ async def test_stranger_cannot_rate(bench: Bench) -> None:
 async def test_rating_after_the_window_is_refused(bench: Bench) -> None:
     th = await requested(bench)
     bench.advance(timedelta(days=91))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 5),
+    effects = await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, 5),
                                          th.request_message))
     await _assert_refused(bench, th, effects, "rating window for this order has closed")
 
@@ -133,14 +133,14 @@ async def test_forged_aspect_value_is_refused(bench: Bench) -> None:
 
 async def test_star_button_from_another_chat_is_refused(bench: Bench) -> None:
     th = await requested(bench)
-    effects = await bench.send(bench.tap(-999, th.client, cb("star", th.request_id, 5)))
+    effects = await bench.send(bench.tap(-999, th.client, Stars(th.request_id, 5)))
     await _assert_refused(bench, th, effects, "not for you")
 
 
 async def test_comment_too_long_is_refused_and_can_be_retried(bench: Bench) -> None:
     th = await requested(bench)
     await rate(bench, th, 4, (0, 0, 0))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt = prompt_of(effects)
     prompt_id = await bench.message_id_of(prompt.ref or Ref("x", 0))
@@ -166,7 +166,7 @@ async def test_comment_too_long_is_refused_and_can_be_retried(bench: Bench) -> N
 async def test_comment_too_long_is_said_in_the_orders_language(bench: Bench) -> None:
     th = await requested(bench, language="es")
     await rate(bench, th, 4, (0, 0, 0))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
     effects = await bench.send(bench.text(th.group, th.client, "x" * 1001, prompt_id))
@@ -179,7 +179,7 @@ async def test_comment_too_long_is_said_in_the_orders_language(bench: Bench) -> 
 async def test_the_first_question_still_takes_the_comment_after_a_refusal(bench: Bench) -> None:
     th = await requested(bench)
     await rate(bench, th, 4, (0, 0, 0))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
     await bench.send(bench.text(th.group, th.client, "y" * 1500, prompt_id))
@@ -192,7 +192,7 @@ async def test_the_first_question_still_takes_the_comment_after_a_refusal(bench:
 async def test_someone_else_answering_the_comment_prompt_is_refused(bench: Bench) -> None:
     th = await requested(bench)
     await rate(bench, th, 4)
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt_id = await bench.message_id_of(prompt_of(effects).ref or Ref("x", 0))
     effects = await bench.send(bench.text(th.group, th.pro, "I was great", prompt_id))
@@ -203,9 +203,9 @@ async def test_someone_else_answering_the_comment_prompt_is_refused(bench: Bench
 
 async def test_double_tap_on_the_stars_changes_nothing(bench: Bench) -> None:
     th = await requested(bench)
-    await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 4),
+    await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, 4),
                                th.request_message))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, 4),
+    effects = await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, 4),
                                          th.request_message))
     assert alerts(effects) == ["You already rated order #1 «Kitchen tap»: ★★★★☆."]
     shown = [e for e in effects if isinstance(e, EditMessage)]

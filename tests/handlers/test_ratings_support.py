@@ -6,8 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.callback_data import (
+    AspectValue,
+    ChooseWhen,
+    ClaimClient,
+    CommentChoice,
+    NoteChoice,
+    SetStatus,
+    Stars,
+)
 from bot.core.events import AnswerCallback, EditMessage, Effect, Person, Ref, SendMessage
-from handlers.callbacks import cb
 from tests.bench import Bench
 
 
@@ -30,10 +38,10 @@ async def requested(bench: Bench, group: int = -100500, pro_id: int = 1, client_
     card = effects[0]
     assert isinstance(card, SendMessage) and card.ref is not None
     order_id = card.ref.id
-    await bench.send(bench.tap(group, client, cb("claim", order_id)))
-    await bench.send(bench.tap(group, pro, cb("st", order_id, "done"), 77))
-    await bench.send(bench.tap(group, pro, cb("ask", order_id, "now"), 77))
-    effects = await bench.send(bench.tap(group, pro, cb("note", order_id, "default"), 77))
+    await bench.send(bench.tap(group, client, ClaimClient(order_id)))
+    await bench.send(bench.tap(group, pro, SetStatus(order_id, "done"), 77))
+    await bench.send(bench.tap(group, pro, ChooseWhen(order_id, "now"), 77))
+    effects = await bench.send(bench.tap(group, pro, NoteChoice(order_id, "default"), 77))
     request = [e for e in effects if isinstance(e, SendMessage) and e.ref
                and e.ref.kind == "request"]
     assert request and request[0].ref is not None
@@ -45,17 +53,17 @@ async def requested(bench: Bench, group: int = -100500, pro_id: int = 1, client_
 async def rate(bench: Bench, th: Thread, stars: int, aspects: Sequence[int] = (0, 0, 0),
                comment: str | None = None, message: int | None = None) -> list[Effect]:
     """Stars, the three aspects (0 = Skip), then a comment or Skip; the last effects."""
-    effects = await bench.send(bench.tap(th.group, th.client, cb("star", th.request_id, stars),
+    effects = await bench.send(bench.tap(th.group, th.client, Stars(th.request_id, stars),
                                          message or th.request_message))
     assert not alerts(effects), alerts(effects)
     for aspect, value in zip(("on_time", "quality", "communication"), aspects, strict=True):
         effects = await bench.send(bench.tap(th.group, th.client,
-                                             cb("asp", th.request_id, aspect, value), 501))
+                                             AspectValue(th.request_id, aspect, value).pack(), 501))
         assert not alerts(effects), alerts(effects)
     if comment is None:
-        return await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "skip"),
+        return await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "skip"),
                                           501))
-    effects = await bench.send(bench.tap(th.group, th.client, cb("cmt", th.request_id, "write"),
+    effects = await bench.send(bench.tap(th.group, th.client, CommentChoice(th.request_id, "write"),
                                          501))
     prompt = prompt_of(effects)
     prompt_id = await bench.message_id_of(prompt.ref or Ref("x", 0))

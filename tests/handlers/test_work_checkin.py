@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import BackToCard, SendCheckin, Stars
 from bot.core.events import EditMessage
-from handlers.callbacks import cb
 from scheduler.setup import ReviewScheduler
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import (
@@ -36,7 +36,7 @@ SECOND, DAY, WEEK = timedelta(seconds=1), timedelta(days=1), timedelta(days=7)
 
 
 async def _tap(bench: Bench, w: Work):  # type: ignore[no-untyped-def]
-    return await bench.send(bench.tap(w.group, w.pro, cb("chk", w.order_id)))
+    return await bench.send(bench.tap(w.group, w.pro, SendCheckin(w.order_id)))
 
 
 def _scheduler(bench: Bench) -> ReviewScheduler:
@@ -57,7 +57,7 @@ async def _refreshed(bench: Bench, scheduler: ReviewScheduler, at) -> list[EditM
 
 async def _card_now(bench: Bench, w: Work) -> EditMessage:
     """The card as it is drawn now (someone taps to refresh it)."""
-    found = cards(await bench.send(bench.tap(w.group, w.stranger, cb("card", w.order_id))))
+    found = cards(await bench.send(bench.tap(w.group, w.stranger, BackToCard(w.order_id))))
     assert len(found) == 1
     return found[0]
 
@@ -116,7 +116,7 @@ async def test_client_writing_while_the_prompt_is_open_cancels_it(bench: Bench) 
 async def test_checkin_refused_after_a_rating(bench: Bench) -> None:
     w = await working(bench, "done")
     request_id = await requested(bench, w)
-    await bench.send(bench.tap(w.group, w.client, cb("star", request_id, 4)))
+    await bench.send(bench.tap(w.group, w.client, Stars(request_id, 4)))
     bench.advance(timedelta(hours=30))
     assert alert(await _tap(bench, w)) == "The client has already rated: no check-in is needed."
 
@@ -137,7 +137,7 @@ async def test_only_the_pro_checks_in(bench: Bench) -> None:
     w = await working(bench)
     bench.advance(timedelta(hours=25))
     for person in (w.client, w.stranger):
-        effects = await bench.send(bench.tap(w.group, person, cb("chk", w.order_id)))
+        effects = await bench.send(bench.tap(w.group, person, SendCheckin(w.order_id)))
         assert alert(effects) == "This button is not for you."
     assert not alerts(await _tap(bench, w))
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core.callback_data import OpenDispute, ResolveDispute, SetStatus, Stars
 from bot.core.events import EditMessage, Effect, SendMessage
 from bot.domain.order import Status
 from bot.domain.reviews import RequestState
-from handlers.callbacks import cb
 from scheduler.setup import ReviewScheduler
 from tests.bench import Bench, make_bench
 from tests.handlers.test_work_support import (
@@ -41,7 +41,7 @@ REMINDER = "a friendly reminder"
 
 async def _dispute(bench: Bench, w: Work, by_client: bool = True) -> list[Effect]:
     person = w.client if by_client else w.pro
-    effects = await bench.send(bench.tap(w.group, person, cb("dsp", w.order_id)))
+    effects = await bench.send(bench.tap(w.group, person, OpenDispute(w.order_id)))
     assert not alerts(effects), alerts(effects)
     return await reply(bench, w.group, person, effects, "The tap still leaks")
 
@@ -82,12 +82,12 @@ async def test_dispute_freezes_reviews_and_tells_moderators(bench: Bench) -> Non
     assert es._("History:") in note.text and "The tap still leaks" in note.text
     assert note.keyboard is not None
     assert {b.data for row in note.keyboard for b in row} == {
-        cb("dsr", w.order_id, "done"), cb("dsr", w.order_id, "in_progress"),
-        cb("dsr", w.order_id, "cancel")}
+        ResolveDispute(w.order_id, "done").pack(), ResolveDispute(w.order_id, "in_progress").pack(),
+        ResolveDispute(w.order_id, "cancel").pack()}
     order = await order_of(bench, w.order_id)
     assert order.status == Status.DISPUTED and order.status_before_dispute == Status.DONE
     assert (await request_of(bench, request_id)).frozen_at == bench.clock.now()
-    effects = await bench.send(bench.tap(w.group, w.client, cb("star", request_id, 5)))
+    effects = await bench.send(bench.tap(w.group, w.client, Stars(request_id, 5)))
     assert alert(effects).startswith("Reviews are paused while this order is disputed")
     assert "dispute_opened" in await audit_actions(bench, w.order_id)
 
@@ -100,7 +100,8 @@ async def test_moderator_resolves_and_reminders_resume_from_then(bench: Bench) -
     await _dispute(bench, w)
     bench.advance(timedelta(hours=30))
     moderator = bench.person(MODERATOR, "Mod", "en")
-    effects = await bench.send(bench.tap(MODERATOR, moderator, cb("dsr", w.order_id, "done"), 5))
+    resolve = ResolveDispute(w.order_id, "done")
+    effects = await bench.send(bench.tap(MODERATOR, moderator, resolve, 5))
     done = [e for e in effects if isinstance(e, EditMessage) and e.chat_id == MODERATOR]
     assert done and done[0].message_id == 5 and "resolved by you: Done" in done[0].text
     assert any("A moderator closed the dispute: the order is Done." in m.text
@@ -112,7 +113,8 @@ async def test_moderator_resolves_and_reminders_resume_from_then(bench: Bench) -
     assert request.frozen_at is None and request.next_reminder_at == before + timedelta(hours=30)
     assert (await order_of(bench, w.order_id)).status == Status.DONE
     assert "dispute_resolved" in await audit_actions(bench, w.order_id)
-    effects = await bench.send(bench.tap(MODERATOR, moderator, cb("dsr", w.order_id, "cancel")))
+    cancel = ResolveDispute(w.order_id, "cancel")
+    effects = await bench.send(bench.tap(MODERATOR, moderator, cancel))
     assert alert(effects) == "This dispute is already closed: the order is now Done."
 
 
@@ -121,7 +123,8 @@ async def test_cancellation_ends_the_reviews(bench: Bench) -> None:
     request_id = await requested(bench, w)
     await _dispute(bench, w, by_client=False)
     moderator = bench.person(MODERATOR, "Mod", "en")
-    effects = await bench.send(bench.tap(MODERATOR, moderator, cb("dsr", w.order_id, "cancel")))
+    cancel = ResolveDispute(w.order_id, "cancel")
+    effects = await bench.send(bench.tap(MODERATOR, moderator, cancel))
     closed = keyboards_of(effects, "request")
     assert closed and closed[0].keyboard is not None
     assert closed[0].keyboard[0][0].text == "Rating closed: the order was cancelled"
@@ -134,9 +137,9 @@ async def test_cancellation_ends_the_reviews(bench: Bench) -> None:
 async def test_opener_withdraws_back_to_the_previous_status(bench: Bench) -> None:
     w = await working(bench)
     await _dispute(bench, w)
-    effects = await bench.send(bench.tap(w.group, w.pro, cb("dsr", w.order_id, "withdraw")))
+    effects = await bench.send(bench.tap(w.group, w.pro, ResolveDispute(w.order_id, "withdraw")))
     assert alert(effects) == "This button is not for you."
-    effects = await bench.send(bench.tap(w.group, w.client, cb("dsr", w.order_id, "withdraw")))
+    effects = await bench.send(bench.tap(w.group, w.client, ResolveDispute(w.order_id, "withdraw")))
     assert any("Luis withdrew the dispute: the order is In progress again." in m.text
                for m in sent(effects))
     assert (await order_of(bench, w.order_id)).status == Status.IN_PROGRESS
@@ -145,15 +148,15 @@ async def test_opener_withdraws_back_to_the_previous_status(bench: Bench) -> Non
 
 async def test_who_may_open_and_resolve(bench: Bench) -> None:
     w = await working(bench)
-    effects = await bench.send(bench.tap(w.group, w.stranger, cb("dsp", w.order_id)))
+    effects = await bench.send(bench.tap(w.group, w.stranger, OpenDispute(w.order_id)))
     assert alert(effects) == "This button is not for you."
     await _dispute(bench, w)
-    effects = await bench.send(bench.tap(w.group, w.pro, cb("dsp", w.order_id)))
+    effects = await bench.send(bench.tap(w.group, w.pro, OpenDispute(w.order_id)))
     assert alert(effects).startswith("A dispute is already open")
     for person in (w.pro, w.client, w.stranger):
-        effects = await bench.send(bench.tap(w.group, person, cb("dsr", w.order_id, "done")))
+        effects = await bench.send(bench.tap(w.group, person, ResolveDispute(w.order_id, "done")))
         assert alert(effects) == "This button is not for you."
-    effects = await bench.send(bench.tap(5, w.stranger, cb("dsr", w.order_id, "done")))
+    effects = await bench.send(bench.tap(5, w.stranger, ResolveDispute(w.order_id, "done")))
     assert alert(effects) == "This button is not for you."
     effects = await bench.send(bench.tap(MODERATOR, bench.person(MODERATOR, "Mod", "en"),
                                          "dsr:1:refund"))
@@ -163,8 +166,8 @@ async def test_who_may_open_and_resolve(bench: Bench) -> None:
 
 async def test_no_dispute_before_the_work_starts(bench: Bench) -> None:
     w = await working(bench)
-    await bench.send(bench.tap(w.group, w.pro, cb("st", w.order_id, "not_hired"), 77))
-    effects = await bench.send(bench.tap(w.group, w.client, cb("dsp", w.order_id)))
+    await bench.send(bench.tap(w.group, w.pro, SetStatus(w.order_id, "not_hired"), 77))
+    effects = await bench.send(bench.tap(w.group, w.client, OpenDispute(w.order_id)))
     assert "it is now: Not hired yet" in alert(effects)
 
 
@@ -179,7 +182,7 @@ async def test_a_dispute_ending_in_progress_keeps_the_reminders_stopped_until_do
     bench.advance(timedelta(hours=2))
     moderator = bench.person(MODERATOR, "Mod", "en")
     effects = await bench.send(bench.tap(MODERATOR, moderator,
-                                         cb("dsr", w.order_id, "in_progress")))
+                                         ResolveDispute(w.order_id, "in_progress").pack()))
     assert any("the order is In progress. The review reminders continue once the job is "
                "done." in m.text for m in sent(effects))
     stars = keyboards_of(effects, "request")  # the client may still rate the work so far
@@ -189,7 +192,7 @@ async def test_a_dispute_ending_in_progress_keeps_the_reminders_stopped_until_do
 
     scheduler = _scheduler(bench)
     assert await _reminders_after(bench, scheduler, timedelta(days=3)) == []
-    await bench.send(bench.tap(w.group, w.pro, cb("st", w.order_id, "done"), 77))
+    await bench.send(bench.tap(w.group, w.pro, SetStatus(w.order_id, "done"), 77))
     paused = bench.clock.now() - frozen_at
     resumed = await request_of(bench, request_id)
     assert resumed.frozen_at is None and resumed.next_reminder_at == first_reminder + paused
@@ -207,7 +210,7 @@ async def test_a_withdrawn_dispute_resumes_the_reminders_only_back_to_done(
     await _dispute(bench, w)
     frozen_at = bench.clock.now()
     bench.advance(timedelta(hours=5))
-    await bench.send(bench.tap(w.group, w.client, cb("dsr", w.order_id, "withdraw")))
+    await bench.send(bench.tap(w.group, w.client, ResolveDispute(w.order_id, "withdraw")))
     request = await request_of(bench, request_id)
     assert request.frozen_at == (None if resumes else frozen_at)
     reminders = await _reminders_after(bench, _scheduler(bench), timedelta(hours=30))
@@ -219,6 +222,6 @@ async def test_a_cancelled_order_gets_no_reminder_ever(bench: Bench) -> None:
     request_id = await requested(bench, w)
     await _dispute(bench, w)
     moderator = bench.person(MODERATOR, "Mod", "en")
-    await bench.send(bench.tap(MODERATOR, moderator, cb("dsr", w.order_id, "cancel")))
+    await bench.send(bench.tap(MODERATOR, moderator, ResolveDispute(w.order_id, "cancel")))
     assert await _reminders_after(bench, _scheduler(bench), timedelta(days=30)) == []
     assert (await request_of(bench, request_id)).state == RequestState.CANCELLED

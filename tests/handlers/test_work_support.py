@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.callback_data import ChooseWhen, ClaimClient, NoteChoice, SetStatus
 from bot.core.events import (
     AnswerCallback,
     EditKeyboard,
@@ -16,7 +17,6 @@ from bot.core.events import (
 )
 from bot.domain.order import Order
 from bot.domain.reviews import ReviewRequest
-from handlers.callbacks import cb
 from tests.bench import Bench
 
 GROUP = -100700
@@ -39,16 +39,16 @@ async def working(bench: Bench, status: str = "in_progress") -> Work:
     card = effects[0]
     assert isinstance(card, SendMessage) and card.ref is not None
     order_id = card.ref.id
-    await bench.send(bench.tap(GROUP, client, cb("claim", order_id)))
-    effects = await bench.send(bench.tap(GROUP, pro, cb("st", order_id, status), 77))
+    await bench.send(bench.tap(GROUP, client, ClaimClient(order_id)))
+    effects = await bench.send(bench.tap(GROUP, pro, SetStatus(order_id, status), 77))
     assert not alerts(effects), alerts(effects)
     return Work(GROUP, order_id, pro, client, bench.person(3, "Eve", "en"))
 
 
 async def requested(bench: Bench, w: Work) -> int:
     """The review is asked for now (default note); the request id."""
-    await bench.send(bench.tap(w.group, w.pro, cb("ask", w.order_id, "now"), 77))
-    effects = await bench.send(bench.tap(w.group, w.pro, cb("note", w.order_id, "default"), 77))
+    await bench.send(bench.tap(w.group, w.pro, ChooseWhen(w.order_id, "now"), 77))
+    effects = await bench.send(bench.tap(w.group, w.pro, NoteChoice(w.order_id, "default"), 77))
     request = [e for e in effects if isinstance(e, SendMessage) and e.ref
                and e.ref.kind == "request"]
     assert request and request[0].ref is not None

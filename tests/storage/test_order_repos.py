@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from bot.domain.errors import Conflict
+from bot.core.errors import ConcurrentChange
 from bot.domain.order import NotGoingAheadReason, Role, Status
 from bot.domain.reviews import RequestState
 from bot.domain.revisions import DeliveryProposal, ProposalState
@@ -77,7 +77,7 @@ async def test_save_bumps_the_version_and_a_stale_save_conflicts(
     async with uow_factory() as uow:
         assert stale is not None
         stale.title = "second"
-        with pytest.raises(Conflict):
+        with pytest.raises(ConcurrentChange):
             await uow.orders.save(stale)
         assert stale.version == 0
     async with uow_factory() as uow:
@@ -157,7 +157,7 @@ async def test_after_a_rollback_an_order_is_read_again(uow_factory: UnitOfWorkFa
 async def test_saving_a_missing_row_conflicts(uow_factory: UnitOfWorkFactory) -> None:
     ghost = order(id=999)
     async with uow_factory() as uow:
-        with pytest.raises(Conflict):
+        with pytest.raises(ConcurrentChange):
             await uow.orders.save(ghost)
 
 
@@ -200,7 +200,7 @@ async def test_a_refused_save_writes_no_history(uow_factory: UnitOfWorkFactory) 
         await uow.commit()
     async with uow_factory() as uow:
         b.change_status(Status.IN_PROGRESS, PRO, Role.PRO, T0)
-        with pytest.raises(Conflict):
+        with pytest.raises(ConcurrentChange):
             await uow.orders.save(b)
         await uow.commit()
     async with uow_factory() as uow:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot.core.callback_data import ReviewDay, ReviewMonth
 from bot.core.events import Keyboard
 from bot.i18n import Translations, Translator
 from handlers.keyboards import calendar_keyboard
@@ -41,7 +42,7 @@ def _columns(keyboard: Keyboard, t: Translator) -> list[tuple[int, int]]:
 def test_a_left_to_right_week_runs_left_to_right(translations: Translations,
                                                   language: str) -> None:
     t = translations.get(language)
-    keyboard = calendar_keyboard("cal", 7, MONTH, FIRST, LAST, t)
+    keyboard = calendar_keyboard(ReviewDay, ReviewMonth, 7, MONTH, FIRST, LAST, t)
     assert _texts(keyboard)[1] == t.weekday_initials()
     found = _columns(keyboard, t)
     assert len(found) == 29 and all(column == place for column, place in found)
@@ -50,7 +51,7 @@ def test_a_left_to_right_week_runs_left_to_right(translations: Translations,
 
 def test_an_arabic_week_runs_right_to_left(translations: Translations) -> None:
     t = translations.get("ar")
-    keyboard = calendar_keyboard("cal", 7, MONTH, FIRST, LAST, t)
+    keyboard = calendar_keyboard(ReviewDay, ReviewMonth, 7, MONTH, FIRST, LAST, t)
     assert _texts(keyboard)[1] == list(reversed(t.weekday_initials()))
     # each day under its weekday's initial, the week starting at the right
     found = _columns(keyboard, t)

@@ -18,11 +18,11 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from bot.core.callback_data import INT_MAX, DeliveryDay, DeliveryMonth, ReviewDay, ReviewMonth
+from bot.core.errors import BadCallback, ConcurrentChange, Refused
 from bot.core.events import Button, EditKeyboard, Keyboard, SendMessage
 from bot.domain.errors import (
     AlreadyDone,
-    Conflict,
-    DomainError,
     Exhausted,
     Frozen,
     InvalidInput,
@@ -36,7 +36,6 @@ from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestMode, RequestState, ReviewRequest
 from bot.i18n import SUPPORTED, Translations, Translator, catalog_path, default_locales_dir
 from bot.services.orders import TITLE_MAX
-from handlers.callbacks import INT_MAX
 from handlers.errors import error_text
 from handlers.keyboards import (
     aspect_row,
@@ -127,10 +126,10 @@ def keyboards(t: Translator) -> Iterator[tuple[str, Keyboard]]:
     yield "label", label_row(t._("The rating window has closed"))
     yield "result", result_keyboard(replace(full_rating(order), reply=None), t)
     first, last = date(2027, 1, 1), date(2027, 12, 31)
-    for prefix in ("cal", "ddc"):
+    for day, month_kind in ((ReviewDay, ReviewMonth), (DeliveryDay, DeliveryMonth)):
         for month in (first, date(2027, 6, 1), date(2027, 12, 1)):
-            yield f"calendar {prefix} {month}", calendar_keyboard(prefix, BIG_ID, month, first,
-                                                                  last, t)
+            yield f"calendar {day.prefix} {month}", calendar_keyboard(
+                day, month_kind, BIG_ID, month, first, last, t)
     request = request_for(order)
     for effect in [*rating_request(order, request, t), *rating_closed(order, request, t),
                    *rating_paused(order_with(t, Status.DISPUTED), request, t),
@@ -204,10 +203,10 @@ def test_force_reply_placeholders_fit(t: Translator) -> None:
     assert not too_long, f"{t.language}: {too_long}"
 
 
-def domain_errors() -> list[DomainError]:
+def domain_errors() -> list[Refused]:
     return [NotAllowed("x"), InvalidTransition("x"), WindowClosed("x"), AlreadyDone("x"),
-            Exhausted("x"), NotFound("x"), Frozen("x"), Conflict("x"),
-            InvalidInput("x", field="callback"), InvalidInput("x", field="note", limit=1000),
+            Exhausted("x"), NotFound("x"), Frozen("x"), ConcurrentChange("x"), BadCallback("x"),
+            InvalidInput("x", field="note", limit=1000),
             InvalidInput("x", field="date"), InvalidInput("x", field="note"),
             InvalidInput("x")]
 
