@@ -10,7 +10,7 @@ from bot.domain.checkin import offers_checkin
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.i18n import Translator
 from handlers.callbacks import cb
-from handlers.labels import REASON, aspect_name, status_name
+from handlers.labels import REASON, status_name
 
 
 def _id(order: Order) -> int:
@@ -132,7 +132,3 @@ def _month_nav(prefix: str, oid: int, month: date, first: date, last: date) -> t
     ahead = Button("›", cb(nav_prefix, oid, following)) if following <= last \
         else Button("·", cb("noop"))
     return (back, ahead)
-
-
-def aspect_prompt_name(t: Translator, aspect: str) -> str:
-    return aspect_name(t, aspect)
