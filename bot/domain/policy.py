@@ -64,11 +64,6 @@ class Policy:
     def checkin_closes_at(self, last_pro_message_at: datetime) -> datetime:
         return _utc(last_pro_message_at) + self.checkin_max
 
-    def in_checkin_window(self, last_pro_message_at: datetime, now: datetime) -> bool:
-        """From 24 h to 7 days after the pro's last message, both ends included."""
-        opens = self.checkin_opens_at(last_pro_message_at)
-        return opens <= now <= self.checkin_closes_at(last_pro_message_at)
-
     def refund_due_at(self, wait_started_at: datetime) -> datetime:
         return _utc(wait_started_at) + self.refund_wait
 
