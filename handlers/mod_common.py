@@ -1,5 +1,5 @@
 """What every moderator command shares: the guard, argument parsing with a localized usage,
-and where the answers go (PRODUCT.md sections 7 and 11)."""
+and where the answers go."""
 
 from __future__ import annotations
 

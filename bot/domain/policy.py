@@ -1,4 +1,5 @@
-"""The product's numbers and the rules that follow from them (seeds 001, 002, 004).
+"""The product's numbers (reminder cadence, check-in window, refund wait, rating window,
+included revisions, the hour notes are posted) and the rules that follow from them.
 
 Every duration is absolute time: "24 h after" is 24 real hours, whatever daylight saving
 does to the wall clock. Only the review date chosen on the calendar is a local date.

@@ -1,4 +1,4 @@
-"""Moderator actions (PRODUCT.md section 7): each changes the order through the domain and
+"""Moderator actions: each changes the order through the domain and
 leaves an audit entry with who, when, what and why. Refusals are returned as reason words
 (checked before anything changes), so the handler can explain them to the moderator."""
 
