@@ -144,10 +144,6 @@ class Translator:
         zone = ZoneInfo(tz) if isinstance(tz, str) else tz
         return self._digits(format_datetime(moment, format, tzinfo=zone, locale=self.locale))
 
-    def day_month(self, d: dt.date) -> str:
-        """A short day and month, like "12 mar"."""
-        return self._digits(format_skeleton("dMMM", d, locale=self.locale))
-
     def month_year(self, year: int, month: int) -> str:
         """A calendar header, like "marzo de 2027"."""
         first_day = dt.date(year, month, 1)
@@ -172,10 +168,6 @@ class Translator:
         """"order #12 «Kitchen tap»", kept in place inside right-to-left text."""
         return self._("order #{id} «{title}»").format(
             id=self.isolate(order_id), title=self.isolate(title))
-
-    def relative_days(self, n: int) -> str:
-        text = self.ngettext("in {count} day", "in {count} days", n)
-        return text.format(count=self.isolate(self.number(n)))
 
 
 class Translations:

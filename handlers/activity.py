@@ -1,6 +1,6 @@
 """What the bot sees people do in the order chat: the pro's last message (check-in window),
 the client's last message (stops the refund wait). In privacy mode only commands, taps and
-replies arrive, and they count instead (PRODUCT.md section 9)."""
+replies arrive, and they count instead."""
 
 from __future__ import annotations
 

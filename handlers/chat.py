@@ -1,5 +1,5 @@
-"""Service events: a group upgraded to a supergroup, the bot added, removed or promoted
-(PRODUCT.md section 9)."""
+"""Service events: a group upgraded to a supergroup (the order follows it), the bot added,
+removed (deliveries there stop, moderators are told) or promoted."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The pro's one check-in (seed 001): from 24 h to 7 days after their last message, only if
-the client has neither rated nor answered; it must not ask for a rating (PRODUCT.md 4, 10)."""
+"""The pro's one check-in per order: from 24 h to 7 days after their last message, only if
+the client has neither rated nor answered; it must not ask for a rating."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The pro proposes a new delivery date on a calendar, or types it as a reply to a ForceReply
-prompt; the client accepts or refuses it (seed 003: extend the delivery date)."""
+prompt; the client accepts or refuses it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Disputes (seed 003, resolution centre): either side opens one with a reason, reviews are
+"""Disputes (the resolution centre): either side opens one with a reason, reviews are
 paused, moderators are told privately with the order's history and resolve it (done / in
-progress / cancel); the opener may withdraw it (PRODUCT.md sections 6 and 10)."""
+progress / cancel); the opener may withdraw it."""
 
 from __future__ import annotations
 

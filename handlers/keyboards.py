@@ -29,7 +29,7 @@ from bot.core.events import Button, Keyboard
 from bot.domain.checkin import offers_checkin
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.i18n import Translator
-from handlers.labels import REASON, aspect_name, status_name
+from handlers.labels import REASON, status_name
 
 # A calendar's button: (order id, day) -> its callback data (a day chosen, a month shown).
 DayKind = Callable[[int, date], CallbackData]
@@ -157,7 +157,3 @@ def _month_nav(month_kind: DayKind, oid: int, month: date, first: date, last: da
     ahead = Button("›", month_kind(oid, following).pack()) if following <= last \
         else Button("·", Noop().pack())
     return (back, ahead)
-
-
-def aspect_prompt_name(t: Translator, aspect: str) -> str:
-    return aspect_name(t, aspect)

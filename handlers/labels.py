@@ -1,4 +1,4 @@
-"""Names of statuses, reasons and aspects, in the products' own words (seeds 000, 002, 004)."""
+"""The names people see for statuses, reasons an order did not go ahead, and rating aspects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/lang: each person chooses their own language (PRODUCT.md section 8)."""
+"""/lang: each person chooses their own language (English, Spanish, Portuguese or Arabic)."""
 
 from __future__ import annotations
 

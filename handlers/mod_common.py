@@ -1,11 +1,10 @@
 """What every moderator command shares: the guard, argument parsing with a localized usage,
-and where the answers go (PRODUCT.md sections 7 and 11)."""
+and where the answers go."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 from bot.core.events import ChatEvent, Effect, Keyboard, SendMessage
 from bot.domain.order import Order
@@ -148,14 +147,3 @@ def user_id_arg(event: ChatEvent) -> int:
     if not re.fullmatch(r"\d{1,18}", first):
         raise BadArgs("bad_user", first)
     return int(first)
-
-
-@dataclass(frozen=True)
-class Page:
-    number: int
-    size: int
-    total: int
-
-    @property
-    def last(self) -> int:
-        return max((self.total - 1) // self.size, 0)

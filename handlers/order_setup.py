@@ -1,4 +1,4 @@
-"""Setting up the order: the included revisions and the first delivery date (seeds 003, 004).
+"""Setting up the order: the number of included revisions and the first delivery date.
 
 Later changes to the delivery date go through a proposal that the client accepts.
 """

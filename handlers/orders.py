@@ -1,4 +1,4 @@
-"""Binding a group to an order, the card, "I am the client", help (PRODUCT.md section 1)."""
+"""Binding a group to an order, the card, "I am the client", help."""
 
 from __future__ import annotations
 

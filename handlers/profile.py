@@ -1,5 +1,5 @@
 """/profile: a professional's average, count, distribution, aspects and latest reviews
-with the replies (seed 004; PRODUCT.md section 5). Hidden reviews are left out.
+with the replies. Hidden reviews are left out.
 
 In the order's chat: the pro of that order. In private: yourself, or /profile <user id>.
 """

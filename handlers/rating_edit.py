@@ -1,4 +1,4 @@
-"""Changing the rating while the window is open (seed 004; PRODUCT.md section 5).
+"""Changing the rating while the window is open; the old one is kept in the history.
 
 "Change my rating" posts a fresh row of stars for the same request; the usual flow follows
 (stars, aspects, comment). The rating as it was goes to the history (rating_edits).

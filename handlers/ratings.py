@@ -1,4 +1,4 @@
-"""Stars inline, the aspects and the comment (seed 004; PRODUCT.md section 5)."""
+"""Stars inline, then the optional aspects and comment; only the order's client rates."""
 
 from __future__ import annotations
 

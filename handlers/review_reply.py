@@ -1,4 +1,4 @@
-"""The professional replies once to a review; the reply is shown under it (seed 004)."""
+"""The professional replies once to a review; the reply is shown under it."""
 
 from __future__ import annotations
 

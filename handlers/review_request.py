@@ -1,5 +1,5 @@
 """When to ask for the review (now / on a date / later), the personal note and its check
-(seeds 000, 001; PRODUCT.md section 10)."""
+(no stars asked for, nothing offered for a rating, no steering of unhappy clients)."""
 
 from __future__ import annotations
 

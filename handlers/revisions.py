@@ -1,4 +1,4 @@
-"""The client asks for a revision, counted against the allowance (seeds 003, 004)."""
+"""The client asks for a revision, counted against the allowance set for the order."""
 
 from __future__ import annotations
 

@@ -28,7 +28,6 @@ class Router:
         self.watchers: list[EventHandler] = []  # see every message (activity, refund wait)
         self.events: dict[EventKind, EventHandler] = {}
         self.unknown_command: CommandHandler | None = None
-        self.stray_reply: EventHandler | None = None
 
     def command(self, *names: str) -> Callable[[CommandHandler], CommandHandler]:
         def register(handler: CommandHandler) -> CommandHandler:

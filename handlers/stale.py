@@ -1,5 +1,5 @@
 """Old buttons outlive their moment: a refused tap also refreshes the tapped message, so the
-chat shows what is true now (PRODUCT.md section 9)."""
+chat shows what is true now."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The status panel: Update -> Not hired yet / In progress / Done / Not going ahead (seeds
-000, 002), the client's confirmation of the hire, and the refund wait it may start."""
+"""The status panel: Update -> Not hired yet / In progress / Done / Not going ahead (with a
+reason), the client's confirmation of the hire, and the refund wait it may start."""
 
 from __future__ import annotations
 

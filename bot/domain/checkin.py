@@ -1,4 +1,4 @@
-"""The check-in window on the order card (seed 001; PRODUCT.md section 4).
+"""The check-in window on the order card: the pro's one follow-up, which asks for no rating.
 
 The pro may check in once, from 24 h to 7 days after their last message, if the client has
 neither rated nor answered since. The card offers the button only inside that window: the

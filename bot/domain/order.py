@@ -1,4 +1,4 @@
-"""The order: its people, its status state machine and the history of every change (seed 000)."""
+"""The order: its people, its status state machine and the history of every change."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The product's numbers and the rules that follow from them (seeds 001, 002, 004).
+"""The product's numbers (reminder cadence, check-in window, refund wait, rating window,
+included revisions, the hour notes are posted) and the rules that follow from them.
 
 Every duration is absolute time: "24 h after" is 24 real hours, whatever daylight saving
 does to the wall clock. Only the review date chosen on the calendar is a local date.
@@ -63,11 +64,6 @@ class Policy:
 
     def checkin_closes_at(self, last_pro_message_at: datetime) -> datetime:
         return _utc(last_pro_message_at) + self.checkin_max
-
-    def in_checkin_window(self, last_pro_message_at: datetime, now: datetime) -> bool:
-        """From 24 h to 7 days after the pro's last message, both ends included."""
-        opens = self.checkin_opens_at(last_pro_message_at)
-        return opens <= now <= self.checkin_closes_at(last_pro_message_at)
 
     def refund_due_at(self, wait_started_at: datetime) -> datetime:
         return _utc(wait_started_at) + self.refund_wait

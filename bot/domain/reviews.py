@@ -1,4 +1,5 @@
-"""Review requests and ratings (seeds 000, 001, 004)."""
+"""Review requests (the note and the stars in one message, then spaced reminders) and ratings
+(stars, optional aspects and comment, one reply by the pro, the history of edits)."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def check_stars(value: int) -> int:
 class Rating:
     """The client's rating of one order: the stars, the aspects, the comment, the pro's reply.
 
-    The history of edits (seed 004: "the history is kept") has one entry per edit session:
+    The history of edits (a change never erases the old rating) has one entry per edit session:
     the rating as it was when the session began. A session begins when the client taps the
     stars of a rating they already gave (on the request, or on a "Change my rating" row) and
     goes on through the details the flow asks next, each once and in order: on time, quality,

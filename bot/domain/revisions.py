@@ -1,4 +1,5 @@
-"""Revisions and new delivery dates (seeds 003, 004)."""
+"""Revisions, counted against the number included in the order, and new delivery dates, which
+the client accepts or refuses."""
 
 from __future__ import annotations
 

@@ -7,8 +7,6 @@ from typing import Any
 
 from bot.sandbox.updates import UpdateQueue
 
-MEMBER_STATUSES = ("creator", "administrator", "member", "left", "kicked")
-
 
 @dataclass
 class User:

@@ -1,5 +1,5 @@
 """Events for the marketplace's hook: the bot records refund eligibility, the marketplace
-moves the credits (PRODUCT.md section 3).
+moves the credits (the bot never moves money).
 
 An event is recorded in the transaction of the change it reports, so it exists exactly when
 the change does, and `bot.delivery.hooks` posts it. Nothing is recorded unless a hook is

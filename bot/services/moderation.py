@@ -1,4 +1,4 @@
-"""Moderator actions (PRODUCT.md section 7): each changes the order through the domain and
+"""Moderator actions: each changes the order through the domain and
 leaves an audit entry with who, when, what and why. Refusals are returned as reason words
 (checked before anything changes), so the handler can explain them to the moderator."""
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.audit import AuditEntry
-from bot.domain.errors import NotFound
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
@@ -90,13 +89,6 @@ async def remind(uow: UnitOfWork, order: Order, request: ReviewRequest, by: int,
     await audit(uow, now, by, "reminder_sent", order.id,
                 str(request.reminders_sent))
     return request
-
-
-async def review_of(uow: UnitOfWork, order: Order) -> Rating:
-    rating = await uow.ratings.for_order(order.id or 0)
-    if rating is None:
-        raise NotFound("no review", order_id=order.id)
-    return rating
 
 
 async def hide_review(uow: UnitOfWork, rating: Rating, by: int, reason: str,

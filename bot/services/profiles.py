@@ -1,4 +1,4 @@
-"""A professional's public profile: the numbers behind /profile (seed 004; PRODUCT.md 5).
+"""A professional's public profile: the numbers behind /profile.
 
 Only visible ratings count: a review hidden by a moderator is left out everywhere.
 """

@@ -1,5 +1,5 @@
 """Use cases of the rating: only the order's client rates, once per order, while the window
-is open; later changes keep the history, one entry per edit session (see `Rating`; seed 004)."""
+is open; later changes keep the history, one entry per edit session (see `Rating`)."""
 
 from __future__ import annotations
 

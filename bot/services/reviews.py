@@ -1,4 +1,4 @@
-"""Use cases of the review request: when to ask, the note, posting it (seeds 000, 001)."""
+"""Use cases of the review request: when to ask (now, on a date, later), the note, posting it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Use cases of the work itself: revisions, new delivery dates, disputes and the one check-in
-(seeds 001, 003, 004; PRODUCT.md sections 4, 6 and 10).
+(revisions count against the allowance; a dispute pauses the reviews).
 
 Each takes the open unit of work; the caller (the pipeline) commits once.
 """
@@ -124,9 +124,9 @@ OUTCOMES = {"done": Status.DONE, "in_progress": Status.IN_PROGRESS}
 
 async def resolve_dispute(uow: UnitOfWork, order: Order, word: str, by: int, role: Role,
                           now: datetime) -> ReviewRequest | None:
-    """done / in_progress / cancel (moderators) or withdraw (the opener); the order's review
-    request is returned. The reminders and a scheduled note resume only if the order ends
-    done (PRODUCT.md 10); back in progress they stay stopped until it is done again (see
+    """done / in_progress / cancel (moderators) or withdraw (the opener); the order's review request
+    is returned. The reminders and a scheduled note resume only if the order ends done (only done
+    work is asked for a review); back in progress they stay stopped until it is done again (see
     `orders.change_status`), and a cancellation ends them."""
     if order.status != Status.DISPUTED:
         raise InvalidTransition("no open dispute", status=order.status)

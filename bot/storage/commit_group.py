@@ -37,8 +37,8 @@ class MemberUnitOfWork(UnitOfWork):
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
+        self, _exc_type: type[BaseException] | None, exc: BaseException | None,
+        _tb: TracebackType | None,
     ) -> None:
         conn, self._conn = self._conn, None
         if conn is None:

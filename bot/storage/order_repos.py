@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
@@ -23,7 +22,6 @@ from bot.storage.models import (
     OrderRow,
     PromptRow,
     RatingEditRow,
-    RatingRow,
     StatusChangeRow,
     table_of,
 )
@@ -132,13 +130,6 @@ class OrderRepository(TableRepository[Order]):
         repo = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
         return await repo.load_by(order_id=order_id)
 
-    async def refund_due(self, before: datetime, limit: int) -> list[Order]:
-        c = self.table.c
-        return await self.find(c.refund_wait_started_at.is_not(None),
-                               c.refund_wait_started_at <= before, c.refund_eligible_at.is_(None),
-                               c.status == Status.NOT_GOING_AHEAD,
-                               order_by=c.refund_wait_started_at, limit=limit)
-
 
 class RequestRepository(TableRepository[ReviewRequest]):
     async def active_for(self, order_id: int) -> ReviewRequest | None:
@@ -157,16 +148,6 @@ class RequestRepository(TableRepository[ReviewRequest]):
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
         rows = await self.load_by(newest_first=True, order_id=order_id)
         return rows[0] if rows else None
-
-    async def due_notes(self, now: datetime, limit: int) -> list[ReviewRequest]:
-        c = self.table.c
-        return await self.find(c.state == RequestState.SCHEDULED, c.due_at <= now,
-                               c.frozen_at.is_(None), order_by=c.due_at, limit=limit)
-
-    async def due_reminders(self, now: datetime, limit: int) -> list[ReviewRequest]:
-        c = self.table.c
-        return await self.find(c.state == RequestState.POSTED, c.next_reminder_at <= now,
-                               c.frozen_at.is_(None), order_by=c.next_reminder_at, limit=limit)
 
     async def next_due(self, after_id: int, limit: int) -> list[ReviewRequest]:
         """Pending work, in pages, for the scheduler's reconciliation."""
@@ -205,9 +186,6 @@ class RatingRepository(TableRepository[Rating]):
     async def history(self, rating_id: int) -> list[RatingEdit]:
         edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
         return await edits.load_by(rating_id=rating_id)
-
-    async def all_visible(self) -> list[Rating]:
-        return await self.find(table_of(RatingRow).c.hidden.is_(False))
 
 
 class PromptRepository(TableRepository[Prompt]):

@@ -107,8 +107,8 @@ class UnitOfWork:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
+        self, _exc_type: type[BaseException] | None, exc: BaseException | None,
+        _tb: TracebackType | None,
     ) -> None:
         try:
             if self._conn is not None and self._conn.in_transaction():

@@ -1,6 +1,6 @@
-"""Binding a group to an order through each framework, against the sandbox (PRODUCT.md section
-1): a moderator's /neworder, whose card offers both roles, and the deep link of an order that
-`orderbot create-order` made for a marketplace backend (`?startgroup=<token>`)."""
+"""Binding a group to an order through each framework, against the sandbox: a moderator's /neworder,
+whose card offers both roles, and the deep link of an order that `orderbot create-order` made for a
+marketplace backend (`?startgroup=<token>`)."""
 
 from __future__ import annotations
 

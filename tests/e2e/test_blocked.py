@@ -1,8 +1,7 @@
-"""A person who blocks the bot, through each framework, against the sandbox (PRODUCT.md section
-9): deliveries to their private chat stop with a recorded reason, the other moderators are told
-once (in their own language, naming the person), and unblocking the bot resumes deliveries.
-Both ways the bot learns of it are covered: the `my_chat_member` update (kicked -> member) and a
-403 on a send."""
+"""A person who blocks the bot, through each framework, against the sandbox: deliveries to their
+private chat stop with a recorded reason, the other moderators are told once (in their own language,
+naming the person), and unblocking the bot resumes deliveries. Both ways the bot learns of it are
+covered: the `my_chat_member` update (kicked -> member) and a 403 on a send."""
 
 from __future__ import annotations
 

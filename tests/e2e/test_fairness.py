@@ -1,6 +1,6 @@
-"""Fair review requests through each framework, against the sandbox (PRODUCT.md section 10):
-a steering note refused with the reason and accepted once edited, reminders frozen by a dispute
-and resumed from its resolution, and the card's counter (reminders sent, check-in)."""
+"""Fair review requests (every client asked alike, no nagging) through each framework, against the
+sandbox: a steering note refused with the reason and accepted once edited, reminders frozen by a
+dispute and resumed from its resolution, and the card's counter (reminders sent, check-in)."""
 
 from __future__ import annotations
 

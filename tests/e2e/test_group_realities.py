@@ -1,4 +1,4 @@
-"""Telegram's group realities through each framework, against the sandbox (PRODUCT.md section 9):
+"""Telegram's group realities through each framework, against the sandbox:
 a group upgraded to a supergroup (the order follows, nothing queued across it is lost), the bot
 removed (deliveries stop with a reason, moderators told once) and added again (the card is
 posted again), and stale buttons (the alert says what is true now, the keyboard is refreshed)."""

@@ -1,7 +1,7 @@
 """The marketplace hook (ORDERBOT_HOOK_URL) hears of refund eligibility as the chat does:
 eligible when the wait runs out, decided when a moderator records it, withdrawn when the
-professional rectifies; signed, through each framework against the sandbox (PRODUCT.md
-section 3)."""
+professional rectifies; signed, through each framework against the sandbox. The bot records
+eligibility; the marketplace moves the credits."""
 
 from __future__ import annotations
 

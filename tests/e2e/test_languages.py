@@ -1,7 +1,7 @@
-"""The same short story in Spanish, Portuguese and Arabic through each framework
-(PRODUCT.md section 8): /neworder, the claim, Update -> Done -> Yes, now -> Use this text, the
-client's 5 stars; the chat shows that language's texts and Babel's formats, Arabic keeps names
-and ids in bidi isolates, and /lang changes one person's alerts."""
+"""The same short story in Spanish, Portuguese and Arabic through each framework: /neworder, the
+claim, Update -> Done -> Yes, now -> Use this text, the client's 5 stars; the chat shows that
+language's texts and Babel's formats, Arabic keeps names and ids in bidi isolates, and /lang changes
+one person's alerts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Moderator commands through each framework, against the sandbox (PRODUCT.md section 7):
+"""Moderator commands through each framework, against the sandbox:
 the refusal to others, /cancel in the order chat, /order with its history, /stats, and
 /export as three CSV documents read back through the control API."""
 

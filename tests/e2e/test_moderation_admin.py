@@ -1,4 +1,4 @@
-"""/mod_add and /mod_remove through each framework against the sandbox (PRODUCT.md section 7):
+"""/mod_add and /mod_remove through each framework against the sandbox:
 the new moderator can run moderator commands and gets the moderators' command menu in their
 private chat in every language; once removed they are refused and the menu is gone; the
 moderators in the settings cannot be removed by command; the audit rows of the export."""

@@ -1,6 +1,6 @@
 """/refund for an order that is and is not eligible, and /disputes with the buttons that
 resolve them, with the audit entries /order shows, through each framework against the
-sandbox (PRODUCT.md sections 3, 6 and 7)."""
+sandbox."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every moderator command and button refused to anyone else, and bad arguments answered
-with the command's usage, through each framework against the sandbox (PRODUCT.md section 7)."""
+with the command's usage, through each framework against the sandbox."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """/orders with a status filter and its ‹ › pages, and /order <id>, through each framework
-against the sandbox (PRODUCT.md section 7)."""
+against the sandbox."""
 
 from __future__ import annotations
 

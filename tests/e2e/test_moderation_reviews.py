@@ -1,6 +1,6 @@
 """/remind within the anti-nagging rules, /hide_review and /restore_review as the chat and
 /profile show them, the audit entries /order shows, and the export's reviews and audit rows,
-through each framework against the sandbox (PRODUCT.md sections 5 and 7)."""
+through each framework against the sandbox."""
 
 from __future__ import annotations
 

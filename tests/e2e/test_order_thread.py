@@ -1,4 +1,4 @@
-"""The order thread through each framework, against the sandbox (PRODUCT.md sections 1-4, 11):
+"""The order thread through each framework, against the sandbox:
 binding with /neworder and "I am the client", the status panel, when to ask for the review
 (now / on a date / later), rectifying, not going ahead and the refund wait, and refusals."""
 

@@ -1,4 +1,4 @@
-"""Privacy mode through each framework, against the sandbox (PRODUCT.md section 9): what the bot
+"""Privacy mode through each framework, against the sandbox: what the bot
 reads is asked with ForceReply prompts; a plain message is not delivered in privacy mode (so it
 cannot stop the refund wait), but is with privacy off or the bot an administrator; the notice at
 /neworder says what privacy mode costs."""

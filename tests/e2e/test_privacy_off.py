@@ -1,7 +1,7 @@
-"""The ForceReply flows with privacy mode off, through each framework, against the sandbox
-(PRODUCT.md section 9): the bot now sees every message, and the revision, the note, the comment
-and the pro's reply still work as replies to their prompts, while a plain message written while
-a prompt is open is not mistaken for the answer."""
+"""The ForceReply flows with privacy mode off, through each framework, against the sandbox: the bot
+now sees every message, and the revision, the note, the comment and the pro's reply still work as
+replies to their prompts, while a plain message written while a prompt is open is not mistaken for
+the answer."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The rating flow and /profile through each framework, against the sandbox
-(PRODUCT.md section 5): stars, aspects (one skipped), a comment typed as a reply to the
-ForceReply prompt, the thank-you, the pro's one reply (a second attempt refused), and the
-profile. Editing: test_ratings_edit.py; refusals: test_ratings_refusals.py; the profile's
-numbers over several orders: test_ratings_profile.py."""
+"""The rating flow and /profile through each framework, against the sandbox: stars, aspects (one
+skipped), a comment typed as a reply to the ForceReply prompt, the thank-you, the pro's one reply (a
+second attempt refused), and the profile. Editing: test_ratings_edit.py; refusals:
+test_ratings_refusals.py; the profile's numbers over several orders: test_ratings_profile.py."""
 
 from __future__ import annotations
 

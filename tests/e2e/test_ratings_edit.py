@@ -1,7 +1,7 @@
-"""Changing a rating through each framework, against the sandbox (PRODUCT.md section 5): "Change
-my rating" posts the stars again, then the aspects and the comment; the card and /profile show
-the new rating, the stored history and a moderator's /order keep the old one, one entry per
-change, an aspect changed alone included."""
+"""Changing a rating through each framework, against the sandbox: "Change my rating" posts the stars
+again, then the aspects and the comment; the card and /profile show the new rating, the stored
+history and a moderator's /order keep the old one, one entry per change, an aspect changed alone
+included."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """/profile over several orders of one professional, through each framework, against the
-sandbox (PRODUCT.md section 5): the average with one decimal, the count, the distribution and
+sandbox: the average with one decimal, the count, the distribution and
 the aspect averages are those of the stored ratings, a hidden review left out of all of
 them; in the order's chat and in private by user id alike."""
 

@@ -1,8 +1,7 @@
-"""Refusals of the rating flow through each framework, against the sandbox (PRODUCT.md
-section 5): the pro rating their own order, a stranger rating, a forged star value, a rating
-or a change after the 90-day window: each answered with an alert, nothing stored. A comment
-that is too long: the limit said in words, the question still open, nothing stored until a
-shorter one comes."""
+"""Refusals of the rating flow through each framework, against the sandbox: the pro rating their own
+order, a stranger rating, a forged star value, a rating or a change after the 90-day window: each
+answered with an alert, nothing stored. A comment that is too long: the limit said in words, the
+question still open, nothing stored until a shorter one comes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""A new delivery date typed by hand, through each framework, against the sandbox (PRODUCT.md
-section 9, seed 003): "Type the date" under the calendar posts a ForceReply prompt that names the
-order; the reply is read like `/delivery`'s argument, checked, and proposed to the client like a
-calendar pick. A date that cannot be used is explained, and the prompt can still be answered."""
+"""A new delivery date typed by hand, through each framework, against the sandbox (a reply to a
+prompt, so it arrives in privacy mode): "Type the date" under the calendar posts a ForceReply prompt
+that names the order; the reply is read like `/delivery`'s argument, checked, and proposed to the
+client like a calendar pick. A date that cannot be used is explained, and the prompt can still be
+answered."""
 
 from __future__ import annotations
 

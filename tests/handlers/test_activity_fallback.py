@@ -1,4 +1,4 @@
-"""What counts as activity when the bot cannot read all group messages (PRODUCT.md section 9):
+"""What counts as activity when the bot cannot read all group messages (privacy mode on):
 the pro's taps, commands and replies move the check-in window (except the check-in tap itself),
 and any tap, command or reply of the client stops the refund wait. When the bot reads every
 message, the pro's taps do not count: the window runs from the pro's last message."""

@@ -1,5 +1,5 @@
 """Moderator commands through the real pipeline: the guard, the arguments, the actions and
-the audit entries they leave (PRODUCT.md section 7)."""
+the audit entries they leave."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Changing the rating (history kept) and the professional's one reply (seed 004)."""
+"""Changing the rating (history kept) and the professional's one reply."""
 
 from __future__ import annotations
 

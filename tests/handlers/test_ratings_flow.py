@@ -1,4 +1,4 @@
-"""The rating flow through the real pipeline and database (PRODUCT.md section 5): stars,
+"""The rating flow through the real pipeline and database: stars,
 aspects, comment, thank-you; and every refusal leaves everything as it was."""
 
 from __future__ import annotations

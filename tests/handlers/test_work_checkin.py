@@ -1,5 +1,4 @@
-"""The one check-in (seed 001): the window, once, only while the client is silent, no rating
-asked (PRODUCT.md sections 4 and 10)."""
+"""The one check-in: the window, once, only while the client is silent, no rating asked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""New delivery dates: the pro proposes on a calendar, the client answers (seed 003)."""
+"""New delivery dates: the pro proposes on a calendar, the client answers."""
 
 from __future__ import annotations
 

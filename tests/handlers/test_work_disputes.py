@@ -1,4 +1,4 @@
-"""Disputes: reviews pause, moderators are told and resolve (seed 003; PRODUCT.md 6, 10)."""
+"""Disputes: reviews pause, moderators are told and resolve."""
 
 from __future__ import annotations
 

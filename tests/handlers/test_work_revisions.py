@@ -1,4 +1,4 @@
-"""Revisions: the client asks, the allowance counts them (seeds 003, 004)."""
+"""Revisions: the client asks, the allowance counts them."""
 
 from __future__ import annotations
 

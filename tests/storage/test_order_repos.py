@@ -224,21 +224,6 @@ async def test_listing_and_counts(uow_factory: UnitOfWorkFactory) -> None:
     assert latest is not None and latest.id == ids[3]
 
 
-async def test_refund_due(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        waiting = order()
-        waiting.id = None
-        await uow.orders.add(waiting)
-        waiting.change_status(Status.NOT_GOING_AHEAD, PRO, Role.PRO, T0, "no_answer")
-        await uow.orders.save(waiting)
-        await uow.orders.add(order(status=Status.NOT_GOING_AHEAD))
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.orders.refund_due(T0 - H, 10) == []
-        due = await uow.orders.refund_due(T0 + 48 * H, 10)
-    assert [o.id for o in due] == [waiting.id]
-
-
 async def test_review_requests(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         o = await uow.orders.add(order())
@@ -250,30 +235,14 @@ async def test_review_requests(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         assert (await uow.requests.active_for(oid)) == scheduled
         assert (await uow.requests.latest_for(oid)) == scheduled
-        assert await uow.requests.due_notes(T0 + D - H, 10) == []
-        assert [r.id for r in await uow.requests.due_notes(T0 + D, 10)] == [scheduled.id]
         assert [r.id for r in await uow.requests.next_due(0, 10)] == [scheduled.id]
         req = await uow.requests.get(scheduled.id or 0)
         assert req is not None
         req.freeze(T0)
         await uow.requests.save(req)
-        assert await uow.requests.due_notes(T0 + D, 10) == []
         assert await uow.requests.next_due(0, 10) == []
         await uow.commit()
     assert old.id is not None and old.id < (scheduled.id or 0)
-
-
-async def test_due_reminders(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        oid = (await uow.orders.add(order())).id or 0
-        posted = await uow.requests.add(request(oid, state=RequestState.POSTED, posted_at=T0,
-                                                next_reminder_at=T0 + 24 * H))
-        await uow.commit()
-    async with uow_factory() as uow:
-        assert await uow.requests.due_reminders(T0 + 23 * H, 10) == []
-        due = await uow.requests.due_reminders(T0 + 24 * H, 10)
-    assert [r.id for r in due] == [posted.id]
-    assert due[0].next_reminder_at == T0 + 24 * H
 
 
 async def test_rating_edits_are_kept(uow_factory: UnitOfWorkFactory) -> None:
@@ -309,7 +278,6 @@ async def test_hidden_ratings_are_left_out(uow_factory: UnitOfWorkFactory) -> No
         assert [r.id for r in await uow.ratings.for_pro(PRO)] == [shown.id]
         assert [r.id for r in await uow.ratings.for_pro(PRO, include_hidden=True)] == [
             shown.id, hidden.id]
-        assert [r.id for r in await uow.ratings.all_visible()] == [shown.id]
 
 
 async def test_proposals(uow_factory: UnitOfWorkFactory) -> None:

@@ -195,23 +195,9 @@ def test_n_marker_returns_its_argument() -> None:
     assert N_("pending") == "pending"
 
 
-def test_relative_days_uses_the_real_catalogs(translations: Translations) -> None:
-    assert translations.get("en").relative_days(1) == "in 1 day"
-    assert translations.get("en").relative_days(5) == "in 5 days"
-    assert translations.get("es").relative_days(5) == "en 5 días"
-    assert translations.get("pt").relative_days(1) == "em 1 dia"
-    assert translations.get("ar").relative_days(5) == f"بعد {FSI}5{PDI} أيام"
-    assert translations.get("ar").relative_days(11) == f"بعد {FSI}11{PDI} يومًا"
-
-
-@pytest.mark.parametrize(("n", "expected"), [
-    (0, "اليوم"), (1, "بعد يوم واحد"), (2, "بعد يومين"), (3, f"بعد {FSI}3{PDI} أيام"),
-    (100, f"بعد {FSI}100{PDI} يوم"),
-])
-def test_arabic_says_one_and_two_in_words(translations: Translations, n: int,
-                                          expected: str) -> None:
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 100])
+def test_arabic_says_one_and_two_in_words(translations: Translations, n: int) -> None:
     ar = translations.get("ar")
-    assert ar.relative_days(n) == expected
     reviews = ar.ngettext("{n} review", "{n} reviews", n).format(n=ar.number(n))
     assert reviews.count(ar.number(n)) == (0 if n <= 2 else 1), reviews
 
@@ -241,7 +227,7 @@ def test_arabic_digits_follow_cldr_default_numbering_system(translations: Transl
     saudi = Translations(regions={"ar": "ar_SA"}).get("ar")
     assert Locale.parse("ar_SA").default_numbering_system == "arab"
     assert saudi.number(1234.5) == "١٬٢٣٤٫٥"  # Babel gives the symbols; we map the digits
-    assert saudi.day_month(dt.date(2027, 3, 12)) == "١٢ مارس"
+    assert saudi.month_year(2027, 3) == "مارس ٢٠٢٧"
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -253,20 +239,19 @@ AFTER_DST = dt.datetime(2027, 3, 28, 1, 30, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
-    ("language", "medium", "day_month", "month_year"),
+    ("language", "medium", "month_year"),
     [
-        ("en", "Mar 12, 2027", "Mar 12", "March 2027"),
-        ("es", "12 mar 2027", "12 mar", "marzo de 2027"),
-        ("pt", "12 de mar. de 2027", "12 de mar.", "março de 2027"),
-        ("ar", "12\u200f/03\u200f/2027", "12 مارس", "مارس 2027"),
+        ("en", "Mar 12, 2027", "March 2027"),
+        ("es", "12 mar 2027", "marzo de 2027"),
+        ("pt", "12 de mar. de 2027", "março de 2027"),
+        ("ar", "12\u200f/03\u200f/2027", "مارس 2027"),
     ],
 )
 def test_dates(
-    translations: Translations, language: str, medium: str, day_month: str, month_year: str
+    translations: Translations, language: str, medium: str, month_year: str
 ) -> None:
     t = translations.get(language)
     assert t.date(MARCH_12) == medium
-    assert t.day_month(MARCH_12) == day_month
     assert t.month_year(2027, 3) == month_year
 
 

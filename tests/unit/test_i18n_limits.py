@@ -1,4 +1,4 @@
-"""Telegram's limits hold in every language (PRODUCT.md sections 8 and 9).
+"""Telegram's limits hold in every language the bot speaks.
 
 - callback data is at most 64 bytes (Arabic letters take two, so ids only, never text), and
   every button has a label, for an order with the longest title and large ids;

@@ -1,4 +1,4 @@
-"""The personal-note check (PRODUCT.md section 10): real phrasings per language."""
+"""The personal-note check (no stars asked for, no reward, no steering): real phrasings."""
 
 from __future__ import annotations
 

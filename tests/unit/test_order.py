@@ -32,8 +32,9 @@ ALLOWED = [(a, b) for a, b in ALL_MOVES if b in PRO_MOVES[a]]
 REFUSED = [(a, b) for a, b in ALL_MOVES if b not in PRO_MOVES[a]]
 
 
-# The moves a professional may make, written out from PRODUCT.md sections 2 and 3 rather than
-# read from the code, so that a move added to or dropped from PRO_MOVES fails here.
+# The moves a professional may make among the four statuses (a "done" only reopens), written
+# out by hand rather than read from the code, so that a move added to or dropped from
+# PRO_MOVES fails here.
 N, P, D, G = Status.NOT_HIRED, Status.IN_PROGRESS, Status.DONE, Status.NOT_GOING_AHEAD
 EXPECTED_PRO_MOVES = {
     (N, P), (N, D), (N, G),  # from "not hired yet": hired, finished, or not going ahead

@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("bot", "handlers", "scheduler")
 # Files that still decide refusals themselves, and how many raises each has left.
 NOT_YET_MOVED: dict[str, int] = {
-    "bot/services/moderation.py": 1,
     "bot/services/orders.py": 13,
     "bot/services/ratings.py": 12,
     "bot/services/reviews.py": 13,
