@@ -20,11 +20,8 @@ class Host:
             raise RuntimeError("no try-out is running")
         return self._world
 
-    async def open(self) -> None:
-        async with self._lock:
-            await self._replace()
-
-    async def reset(self) -> None:
+    async def start_fresh(self) -> None:
+        """The first try-out, or a reset: everything from scratch."""
         async with self._lock:
             await self._replace()
 

@@ -39,7 +39,7 @@ class TryServer:
                             f"{error.strerror or error}") from None
         if self.port == 0:
             self.port = self._runner.addresses[0][1]
-        await self.tryout.open()
+        await self.tryout.start_fresh()
         return self.url
 
     async def stop(self) -> None:

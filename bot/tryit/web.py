@@ -189,7 +189,7 @@ async def _new_group(request: web.Request) -> web.Response:
 
 async def _reset(request: web.Request) -> web.Response:
     await _body(request)
-    await request.app[HOST].reset()
+    await request.app[HOST].start_fresh()
     return _ok()
 
 
