@@ -62,7 +62,9 @@ def test_the_story_in_the_page(chat: ChatPage, tmp_path: Path,
     t, script = Translations().get(language), SCRIPTS[language]
     chat.open()
     expect(chat.page.locator("#chat-title")).to_contain_text(script.title)
+    expect(chat.page.locator(".hint")).to_contain_text(f"/neworder {script.title}")
     bind_the_order(chat, t, script)
+    expect(chat.page.locator(".hint")).to_have_count(0)
     refuse_a_stranger(chat, t)
     done_and_review_on_a_date(chat, t, script)
     move_the_clock(chat, t, script)

@@ -71,8 +71,16 @@ function drawMessages() {
     you: chats.person(page.you), time: timeText, quote: (chat, id) => chats.quote(chat, id),
     tap, replyTo: (view) => { page.reply = view; drawReply(); $("text").focus(); },
   };
-  box.replaceChildren(...chats.shown(page.chatId).map((view) => messageNode(view, ctx)));
+  const shown = chats.shown(page.chatId);
+  box.replaceChildren(...shown.map((view) => messageNode(view, ctx)));
+  if (chats.group(page.chatId) && shown.every((view) => view.service)) box.append(hint());
   if (atBottom) box.scrollTop = box.scrollHeight;
+}
+
+function hint() {
+  const title = chats.group(page.chatId).title;
+  return el("div", { class: "hint" }, "Start here: as the professional, send ",
+    el("code", { dir: "auto" }, `/neworder ${title}`), ", then, as the client, tap the card's button.");
 }
 
 // A bot question addressed to you puts the composer in reply mode, as ForceReply does.
