@@ -1,4 +1,4 @@
-"""`orderbot`: run, webhook, migrate, demo, sandbox, create-order, hook-events."""
+"""`orderbot`: run, webhook, migrate, demo, try, sandbox, create-order, hook-events."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", choices=("es", "pt", "ar", "en"), default="es")
     demo.add_argument("--framework", choices=("aiogram", "ptb"), default="aiogram")
     demo.add_argument("--json", action="store_true", help="one JSON object per line")
+    tryit = commands.add_parser("try", help="play pro, client and moderator in a web page")
+    tryit.add_argument("--lang", choices=("es", "pt", "ar", "en"), default="es")
+    tryit.add_argument("--framework", choices=("aiogram", "ptb"), default="aiogram")
+    tryit.add_argument("--port", type=int, default=8090)
+    tryit.add_argument("--host", default="127.0.0.1",
+                       help="serve beyond this machine (a warning: the page can act as anyone)")
     sandbox = commands.add_parser("sandbox", help="run the Telegram Bot API sandbox alone")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -49,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "migrate", "create-order", "hook-events")
+    quiet = args.command in ("demo", "try", "migrate", "create-order", "hook-events")
     configure_logging(logging.WARNING if quiet else logging.INFO,
                       json=json_from_env(os.environ.get("ORDERBOT_LOG_JSON")))
     if args.command == "sandbox":
@@ -57,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         run_sandbox(args.host, args.port, privacy=not args.no_privacy, limits=args.limits)
         return 0
+    if args.command == "try":
+        from bot.tryit.cli import run as run_try
+        from bot.tryit.world import Options
+
+        return run_try(Options(args.lang, args.framework), args.host, args.port)
     if args.command == "demo":
         from bot.demo.runner import run_demo
 
