@@ -18,8 +18,6 @@ NOT_YET_MOVED: dict[str, int] = {
     "handlers/mod_actions.py": 4,
     "handlers/mod_common.py": 2,
     "handlers/mod_orders.py": 7,
-    "handlers/order_setup.py": 1,
-    "handlers/orders.py": 7,
     "handlers/profile.py": 1,
     "handlers/prompts.py": 2,
     "handlers/rating_edit.py": 1,
@@ -27,7 +25,6 @@ NOT_YET_MOVED: dict[str, int] = {
     "handlers/review_reply.py": 4,
     "handlers/router.py": 1,
     "handlers/stale.py": 4,
-    "handlers/status.py": 1,
 }
 
 
