@@ -11,9 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_YET_MOVED: dict[str, int] = {
     "handlers/activity.py": 3,
     "handlers/chat.py": 6,
-    "handlers/checkin.py": 2,
-    "handlers/delivery_date.py": 1,
-    "handlers/disputes.py": 3,
     "handlers/language.py": 1,
     "handlers/mod_actions.py": 4,
     "handlers/mod_common.py": 2,

@@ -21,17 +21,12 @@ NOT_YET_MOVED: dict[str, int] = {
     "bot/services/moderation.py": 1,
     "bot/services/ratings.py": 12,
     "bot/services/reviews.py": 13,
-    "bot/services/work.py": 15,
-    "handlers/checkin.py": 1,
-    "handlers/delivery_date.py": 3,
-    "handlers/disputes.py": 4,
     "handlers/mod_actions.py": 2,
     "handlers/mod_orders.py": 1,
     "handlers/profile.py": 1,
     "handlers/rating_edit.py": 1,
     "handlers/review_reply.py": 1,
     "handlers/review_request.py": 1,
-    "handlers/revisions.py": 1,
 }
 
 
