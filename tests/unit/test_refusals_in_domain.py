@@ -18,11 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("bot", "handlers", "scheduler")
 # Files that still decide refusals themselves, and how many raises each has left.
 NOT_YET_MOVED: dict[str, int] = {
-    "bot/services/moderation.py": 1,
     "bot/services/ratings.py": 12,
     "bot/services/reviews.py": 13,
-    "handlers/mod_actions.py": 2,
-    "handlers/mod_orders.py": 1,
     "handlers/profile.py": 1,
     "handlers/rating_edit.py": 1,
     "handlers/review_reply.py": 1,
