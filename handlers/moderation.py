@@ -1,4 +1,4 @@
-"""Moderator commands (PRODUCT.md section 7), split by concern into handlers/mod_*.py."""
+"""Moderator commands, split by concern into handlers/mod_*.py."""
 
 from __future__ import annotations
 

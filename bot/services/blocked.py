@@ -1,5 +1,5 @@
 """A person who blocked the bot: nothing more is delivered to their private chat, and the
-moderators are told, each in their own language (PRODUCT.md section 9)."""
+moderators are told, each in their own language."""
 
 from __future__ import annotations
 

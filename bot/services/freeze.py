@@ -1,6 +1,6 @@
 """Reviews stop while a dispute is open or after a cancellation, and resume from that moment
 when the order is done: at the end of the dispute, or later if the dispute ended with the work
-back in progress (PRODUCT.md section 10)."""
+back in progress."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The numbers behind /stats: orders by status, ratings, response rate, reminders, check-ins,
-disputes, refunds and, with a marketplace hook, its events not yet taken (PRODUCT.md
-section 7)."""
+disputes, refunds and, with a marketplace hook, its events not yet taken."""
 
 from __future__ import annotations
 
