@@ -1,12 +1,9 @@
-"""Service events: a group upgraded to a supergroup (the order follows it), the bot added,
-removed (deliveries there stop, moderators are told) or promoted."""
+"""Service events: a group upgraded to a supergroup, the bot added, removed or promoted."""
 
 from __future__ import annotations
 
 from bot.core.events import ChatEvent, Effect, EventKind
-from bot.delivery.chat_events import lose_chat, migrate_chat
-from bot.services import notices
-from bot.services.blocked import BLOCKED_REASON, person_blocked
+from bot.services import chats
 from handlers.context import Context
 from handlers.orders import current_card
 from handlers.render import new_card
@@ -26,8 +23,7 @@ async def migrated(event: ChatEvent, ctx: Context) -> list[Effect]:
         old, new = event.migrate_from_chat_id, event.chat_id
     else:
         return []
-    await migrate_chat(ctx.uow, old, new, ctx.now)
-    order = await ctx.uow.orders.by_chat(new)
+    order = await chats.migrate(ctx.uow, old, new, ctx.now)
     if event.migrate_from_chat_id is None or order is None:
         return []
     # The old group's messages cannot be edited any more: the card is posted again, once (the
@@ -40,34 +36,15 @@ async def bot_status(event: ChatEvent, ctx: Context) -> list[Effect]:
     unblocked (deliveries resume; an order's card is posted again)."""
     status = event.bot_status or ""
     if status in ("left", "kicked"):
-        await _lost(event, ctx, status)
+        await chats.bot_is_gone(ctx.uow, event.chat_id, event.chat_type == "private", status,
+                                sorted(ctx.moderators), ctx.translations,
+                                ctx.settings.default_language, ctx.now, event.user.name)
         return []
-    await ctx.uow.chats.set_admin(event.chat_id, status == "administrator", ctx.now)
-    await ctx.uow.chats.resume(event.chat_id, ctx.now)
-    order = await ctx.uow.orders.by_chat(event.chat_id)
-    if order is None:
+    back = await chats.bot_is_back(ctx.uow, event.chat_id, status == "administrator",
+                                   ctx.bot_reads_all, ctx.now)
+    if back is None:
         return []
-    reads_all = ctx.bot_reads_all or status == "administrator"
-    was_active = order.chat_active
-    order.chat_active, order.can_read_all = True, reads_all
-    await ctx.uow.orders.save(order)
-    if was_active:
-        return [await current_card(ctx, order)]
+    if back.was_active:
+        return [await current_card(ctx, back.order)]
     # Re-added after a removal: the card is posted again.
-    return [new_card(order, ctx.t_order(order)), await current_card(ctx, order)]
-
-
-async def _lost(event: ChatEvent, ctx: Context, status: str) -> None:
-    """Deliveries to the chat stop with a reason; moderators are told the first time."""
-    private = event.chat_type == "private"
-    reason = BLOCKED_REASON if private else f"bot {status}"
-    if not await lose_chat(ctx.uow, event.chat_id, reason, ctx.now):
-        return
-    if private:  # the person blocked the bot: no order lives in a private chat
-        await person_blocked(ctx.uow, event.chat_id, sorted(ctx.moderators), ctx.translations,
-                             ctx.settings.default_language, ctx.now, event.user.name)
-        return
-    order = await ctx.uow.orders.by_chat(event.chat_id)
-    if order is not None:
-        await notices.chat_lost(ctx.uow, order, sorted(ctx.moderators), ctx.translations,
-                                ctx.settings.default_language, ctx.now)
+    return [new_card(back.order, ctx.t_order(back.order)), await current_card(ctx, back.order)]

@@ -1,5 +1,5 @@
-"""The pro's one check-in per order: from 24 h to 7 days after their last message, only if
-the client has neither rated nor answered; it must not ask for a rating."""
+"""The pro's one check-in: from 24 h to 7 days after their last message, only if the client
+has neither rated nor answered; it must not ask for a rating."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from datetime import datetime
 
 from bot.core.callback_data import SendCheckin
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
-from bot.domain import checkin
-from bot.domain.errors import NotAllowed
-from bot.domain.order import Order, Role
+from bot.domain.checkin import CheckinBlock, last_pro_message
+from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
 from bot.services.reviews import NoteRefused
-from bot.services.work import CheckinBlock
 from handlers.context import Context
 from handlers.labels import status_name
 from handlers.orders import current_card
@@ -32,7 +30,7 @@ def register(router: Router) -> None:
 
 def block_text(t: Translator, ctx: Context, order: Order, block: CheckinBlock,
                closes: datetime | None = None) -> str:
-    last = work.last_pro_message(order)
+    last = last_pro_message(order)
     if block == CheckinBlock.NOT_YET:
         hours = int(ctx.policy.checkin_min.total_seconds() // 3600)
         return t.ngettext(
@@ -60,26 +58,14 @@ def block_text(t: Translator, ctx: Context, order: Order, block: CheckinBlock,
 
 
 async def ask_checkin(event: ChatEvent, ctx: Context, data: SendCheckin) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    if ctx.role(order, event.user.id) != Role.PRO:
-        raise NotAllowed("only the professional checks in")
-    block = await work.checkin_block(ctx.uow, order, ctx.now, ctx.policy)
-    if block is not None:  # a tap on a card drawn before the window ended: redraw it too
-        text = block_text(ctx.t_person(event, order), ctx, order, block)
-        return [AnswerCallback(event.callback_id or "", text, True), await _redrawn(ctx, order)]
-    await work.offer_checkin(ctx.uow, order, event.user.id, ctx.now, ctx.policy)
+    started = await work.start_checkin(ctx.uow, data.order_id, event.chat_id, event.user.id,
+                                       ctx.now, ctx.policy)
+    order = started.order
+    if started.block is not None:  # the card is redrawn too, as it is now
+        text = block_text(ctx.t_person(event, order), ctx, order, started.block)
+        return [AnswerCallback(event.callback_id or "", text, True),
+                await current_card(ctx, order)]
     return [await _prompt(event, ctx, order)]
-
-
-async def _redrawn(ctx: Context, order: Order) -> Effect:
-    """The card as it is now: the window's state is recorded first if the scheduler has not
-    caught up with it yet (bot.domain.checkin)."""
-    rating = await ctx.uow.ratings.for_order(order.id or 0)
-    state = checkin.window_state(order, rating is not None, ctx.now, ctx.policy)
-    if state != (order.checkin_window_for, order.checkin_offered):
-        order.checkin_window_for, order.checkin_offered = state
-        await ctx.uow.orders.save(order)
-    return await current_card(ctx, order)
 
 
 async def _prompt(event: ChatEvent, ctx: Context, order: Order) -> SendMessage:
@@ -98,11 +84,10 @@ async def checkin_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[
         return refused
     order = await order_service.get_order(ctx.uow, prompt.order_id)
     await close(ctx, prompt)
-    block = await work.reply_block(ctx.uow, order, prompt.created_at, ctx.now)
-    if block is not None:
+    blocked = await work.reply_block(ctx.uow, order, prompt.created_at, ctx.now)
+    if blocked is not None:
         t_person = ctx.t_person(event, order)
-        closes = await work.offered_until(ctx.uow, order)
-        text = block_text(t_person, ctx, order, block, closes) + "\n" + t_person._(
+        text = block_text(t_person, ctx, order, blocked.block, blocked.closes) + "\n" + t_person._(
             "Your check-in was not sent.")
         return [_answer(event, text)]
     try:

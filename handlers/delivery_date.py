@@ -1,5 +1,5 @@
 """The pro proposes a new delivery date on a calendar, or types it as a reply to a ForceReply
-prompt; the client accepts or refuses it."""
+prompt; the client accepts or refuses it (extending the delivery date)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from bot.core.events import (
     Ref,
     SendMessage,
 )
-from bot.domain.errors import NotAllowed, NotFound
-from bot.domain.order import Order, Role
+from bot.domain.delivery_dates import AnswerBlock, DateProblem, date_problem
+from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.revisions import DeliveryProposal, ProposalState
 from bot.i18n import Translator
@@ -58,10 +58,7 @@ def _days(ctx: Context, order: Order) -> tuple[date, date]:
 
 
 async def _pro_order(event: ChatEvent, ctx: Context, order_id: int) -> Order:
-    order = await order_service.order_for_tap(ctx.uow, order_id, event.chat_id)
-    if ctx.role(order, event.user.id) != Role.PRO:
-        raise NotAllowed("only the professional proposes a delivery date")
-    return order
+    return await work.order_to_redate(ctx.uow, order_id, event.chat_id, event.user.id)
 
 
 def _stage_text(t: Translator, order: Order) -> str:
@@ -86,7 +83,7 @@ def _calendar(ctx: Context, order: Order, t: Translator, month: date | None) -> 
 
 async def open_calendar(event: ChatEvent, ctx: Context, data: ProposeDeliveryDate) -> list[Effect]:
     order = await _pro_order(event, ctx, data.order_id)
-    if order.status not in work.WORKING:
+    if not order.working:
         return [_stage_alert(event, ctx, order)]
     text, keyboard = _calendar(ctx, order, ctx.t_order(order), None)
     return [say(order, text, keyboard=keyboard)]
@@ -104,7 +101,7 @@ async def show_month(event: ChatEvent, ctx: Context, data: DeliveryMonth) -> lis
 
 async def choose_day(event: ChatEvent, ctx: Context, data: DeliveryDay) -> list[Effect]:
     order = await _pro_order(event, ctx, data.order_id)
-    if order.status not in work.WORKING:
+    if not order.working:
         return [_stage_alert(event, ctx, order)]
     return await _propose(ctx, order, event.user.id, data.day, event.message_id)
 
@@ -137,18 +134,14 @@ def proposal_text(t: Translator, order: Order, proposal: DeliveryProposal) -> st
 
 
 async def answer(event: ChatEvent, ctx: Context, data: AnswerProposal) -> list[Effect]:
-    proposal = await ctx.uow.proposals.get(data.proposal_id)
-    if proposal is None:
-        raise NotFound("no such proposal")
-    order = await order_service.order_for_tap(ctx.uow, proposal.order_id, event.chat_id)
-    if ctx.role(order, event.user.id) != Role.CLIENT:
-        raise NotAllowed("only the client answers a new delivery date")
     word = data.answer
-    if proposal.state != ProposalState.PENDING:
+    answered = await work.answer_proposal(ctx.uow, data.proposal_id, event.chat_id,
+                                          word == "yes", event.user.id, ctx.now)
+    order, proposal = answered.order, answered.proposal
+    if answered.block == AnswerBlock.ANSWERED:
         return [_stale(event, ctx, order, proposal)]
-    if order.status not in work.WORKING:
+    if answered.block == AnswerBlock.STAGE:
         return [_stage_alert(event, ctx, order)]
-    await work.answer_proposal(ctx.uow, order, proposal, word == "yes", event.user.id, ctx.now)
     t = ctx.t_order(order)
     outcome = (t._("{client} accepted: the delivery date is now {date}.") if word == "yes" else
                t._("{client} refused the new date.")).format(
@@ -189,7 +182,7 @@ def _ask_text(t: Translator, order: Order, example: str) -> str:
 async def ask_typed_date(event: ChatEvent, ctx: Context, data: TypeDeliveryDate) -> list[Effect]:
     """"Type the date" under the calendar: a ForceReply prompt that names the order."""
     order = await _pro_order(event, ctx, data.order_id)
-    if order.status not in work.WORKING:
+    if not order.working:
         return [_stage_alert(event, ctx, order)]
     t = ctx.t_order(order)
     example = _example(ctx, order, t)
@@ -207,7 +200,7 @@ async def typed_date(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Eff
     if refused is not None:
         return refused
     order = await order_service.get_order(ctx.uow, prompt.order_id)
-    if order.status not in work.WORKING:  # a stale prompt: what is true now
+    if not order.working:  # a stale prompt: what is true now
         await close(ctx, prompt)
         return [SendMessage(event.chat_id, _stage_text(ctx.t_person(event, order), order),
                             reply_to_message_id=event.message_id, thread_id=event.thread_id)]
@@ -222,14 +215,14 @@ async def typed_date(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Eff
 
 def _date_problem(ctx: Context, order: Order, t: Translator, typed: str,
                   day: date | None) -> str | None:
-    first, last = _days(ctx, order)
     if day is None:
         return t._("I could not read «{text}» as a date.").format(text=t.isolate(typed[:40]))
-    if day < first:
+    problem = date_problem(order, day, *_days(ctx, order))
+    if problem == DateProblem.PAST:
         return t._("{date} is in the past.").format(date=t.date(day))
-    if day > last:
+    if problem == DateProblem.TOO_FAR:
         return t._("{date} is more than a year away.").format(date=t.date(day))
-    if day == order.delivery_date:
+    if problem == DateProblem.CURRENT:
         return t._("{date} is already the delivery date.").format(date=t.date(day))
     return None
 

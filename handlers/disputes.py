@@ -1,6 +1,6 @@
-"""Disputes (the resolution centre): either side opens one with a reason, reviews are
-paused, moderators are told privately with the order's history and resolve it (done / in
-progress / cancel); the opener may withdraw it."""
+"""Disputes (the resolution centre): either side opens one with a reason, reviews are paused,
+moderators are told privately with the order's history and resolve it (done / in progress /
+cancel); the opener may withdraw it."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from bot.core.events import (
     Ref,
     SendMessage,
 )
-from bot.domain.errors import NotAllowed
-from bot.domain.order import Order, Role, Status, StatusChange
+from bot.domain.disputes import DisputeBlock, open_block
+from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.reviews import ReviewRequest
-from bot.i18n import Translator, resolve_language
+from bot.i18n import Translator
+from bot.services import history as order_history
+from bot.services import notices, work
 from bot.services import orders as order_service
-from bot.services import work
 from handlers.context import Context
 from handlers.labels import status_name
 from handlers.orders import current_card
@@ -38,18 +39,18 @@ def register(router: Router) -> None:
 
 
 def _open_alert(t: Translator, order: Order) -> str | None:
-    if order.status == Status.DISPUTED:
+    block = open_block(order)
+    if block == DisputeBlock.OPEN:
         return t._("A dispute is already open for this order; a moderator will look into it.")
-    if order.status not in work.WORKING:
+    if block == DisputeBlock.STAGE:
         return t._("A dispute can be opened only while the order is in progress or done; it is "
                    "now: {status}.").format(status=status_name(t, order.status))
     return None
 
 
 async def ask_reason(event: ChatEvent, ctx: Context, data: OpenDispute) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    if ctx.role(order, event.user.id) not in (Role.PRO, Role.CLIENT):
-        raise NotAllowed("only the professional or the client opens a dispute")
+    order = await work.order_to_dispute(ctx.uow, data.order_id, event.chat_id, event.user.id,
+                                        ctx.is_moderator(event.user.id))
     refused = _open_alert(ctx.t_person(event, order), order)
     if refused is not None:
         return [AnswerCallback(event.callback_id or "", refused, True)]
@@ -97,37 +98,21 @@ def _rating_buttons(order: Order, request: ReviewRequest | None, t: Translator) 
     return rating_resumed(order, request, t)
 
 
-async def _moderator_t(ctx: Context, moderator: int) -> Translator:
-    person = await ctx.uow.people.get(moderator)
-    chosen, telegram = (person.chosen_language, person.telegram_language) if person else (None,
-                                                                                           None)
-    return ctx.translations.get(resolve_language(chosen, telegram, None,
-                                                 ctx.settings.default_language))
-
-
 async def _notify_moderators(ctx: Context, order: Order, opener: str,
                              reason: str) -> list[Effect]:
-    history = await ctx.uow.orders.history(order.id or 0)
-    names = await _names(ctx, order, history)
+    history = await order_history.status_history(ctx.uow, order)
     effects: list[Effect] = []
     for moderator in sorted(ctx.moderators):
-        t = await _moderator_t(ctx, moderator)
+        t = await notices.translator_for(ctx.uow, ctx.translations, moderator,
+                                         ctx.settings.default_language)
         lines = [t._("Dispute opened on {order} by {name}.").format(
             order=t.order_ref(order.id, order.title), name=t.isolate(opener)),
             t._("Reason: {reason}").format(reason=t.isolate(reason)), "",
             t._("History:")]
-        lines += [_history_line(t, order, change, names) for change in history]
+        lines += [_history_line(t, order, change, history.names) for change in history.changes]
         effects.append(SendMessage(moderator, "\n".join(lines)[:4000],
                                    resolve_menu(order, t), order_id=order.id))
     return effects
-
-
-async def _names(ctx: Context, order: Order, history: list[StatusChange]) -> dict[int, str]:
-    names = await ctx.uow.people.names(sorted({c.by_user_id for c in history}))
-    names[order.pro_id] = order.pro_name
-    if order.client_id is not None:
-        names[order.client_id] = order.client_name
-    return names
 
 
 def _history_line(t: Translator, order: Order, change: StatusChange,
@@ -149,19 +134,11 @@ def resolve_menu(order: Order, t: Translator) -> Keyboard:
 
 async def resolve(event: ChatEvent, ctx: Context, data: ResolveDispute) -> list[Effect]:
     """A moderator's decision (in private or in the chat), or the opener's withdrawal."""
-    order = await order_service.get_order(ctx.uow, data.order_id)
-    word = data.outcome
-    role = ctx.role(order, event.user.id)
-    if event.chat_id != order.chat_id and role != Role.MODERATOR:
-        raise NotAllowed("the button belongs to another chat")
-    if role not in ((Role.PRO, Role.CLIENT) if word == "withdraw" else (Role.MODERATOR,)):
-        raise NotAllowed("a moderator resolves the dispute; the opener may withdraw it")
-    if order.status != Status.DISPUTED:
-        return [_stale(event, ctx, order)]
-    if word == "withdraw" and event.user.id != order.dispute_opened_by:
-        raise NotAllowed("only the person who opened the dispute withdraws it")
-    request = await work.resolve_dispute(ctx.uow, order, word, event.user.id, role, ctx.now)
-    return await _resolved(event, ctx, order, request, word)
+    ended = await work.resolve_dispute(ctx.uow, data.order_id, event.chat_id, data.outcome,
+                                       event.user.id, ctx.is_moderator(event.user.id), ctx.now)
+    if ended.was_closed:
+        return [_stale(event, ctx, ended.order)]
+    return await _resolved(event, ctx, ended.order, ended.request, data.outcome)
 
 
 def _stale(event: ChatEvent, ctx: Context, order: Order) -> AnswerCallback:

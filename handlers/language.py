@@ -1,4 +1,4 @@
-"""/lang: each person chooses their own language (English, Spanish, Portuguese or Arabic)."""
+"""/lang: each person chooses their own language."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from bot.core.callback_data import ChooseLanguage
 from bot.core.errors import BadCallback
 from bot.core.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
 from bot.i18n import SUPPORTED
+from bot.services.language import choose_language as keep_language
 from handlers.context import Context
 from handlers.router import Router
 
@@ -29,7 +30,7 @@ async def language_tap(event: ChatEvent, ctx: Context, data: ChooseLanguage) -> 
     code = data.code
     if code not in SUPPORTED:
         raise BadCallback("unknown language")
-    await ctx.uow.people.choose_language(event.user.id, code, ctx.now)
+    await keep_language(ctx.uow, event.user.id, code, ctx.now)
     t = ctx.translations.get(code)
     done = t._("From now on I will write to you in {language}.").format(
         language=NATIVE_NAMES[code])

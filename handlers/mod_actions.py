@@ -7,8 +7,8 @@ from datetime import datetime
 
 from bot.core.callback_data import RecordRefund
 from bot.core.events import AnswerCallback, ChatEvent, Effect
-from bot.domain.errors import NotAllowed, NotFound
-from bot.domain.order import Order, Status
+from bot.domain.moderation import Refusal, check_moderator
+from bot.domain.order import Order
 from bot.i18n import Translator
 from bot.services import moderation as service
 from handlers.context import Context
@@ -35,7 +35,7 @@ def _when(t: Translator, order: Order, at: datetime | None) -> str:
     return t.datetime(at, order.timezone, "short") if at else "—"
 
 
-def remind_refused(t: Translator, order: Order, refusal: service.Refusal) -> str:
+def remind_refused(t: Translator, order: Order, refusal: Refusal) -> str:
     texts = {
         "no_request": t._("{order}: no review request has been posted yet, so there is "
                           "nothing to remind of."),
@@ -50,11 +50,10 @@ def remind_refused(t: Translator, order: Order, refusal: service.Refusal) -> str
 
 async def remind_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, _ = await target(event, ctx)
-    request = await ctx.uow.requests.latest_for(order.id or 0)
-    refusal = service.remind_refusal(order, request, ctx.now, ctx.policy)
-    if refusal is not None or request is None:
-        return [reply(event, remind_refused(t, order, refusal or service.Refusal("no_request")))]
-    await service.remind(ctx.uow, order, request, event.user.id, ctx.now, ctx.policy)
+    reminded = await service.remind_client(ctx.uow, order, event.user.id, ctx.now, ctx.policy)
+    if reminded.refusal is not None or reminded.request is None:
+        return [reply(event, remind_refused(t, order, reminded.refusal or Refusal("no_request")))]
+    request = reminded.request
     effects = reminder(order, request, ctx.t_order(order))
     n = request.reminders_sent
     done = t.ngettext("{order}: reminder sent ({n} so far).",
@@ -63,15 +62,20 @@ async def remind_command(event: ChatEvent, ctx: Context, t: Translator) -> list[
     return [*effects, reply(event, done)]
 
 
+def review_refused(t: Translator, order: Order, refusal: Refusal) -> str:
+    texts = {
+        "no_review": t._("{order} has no review."),
+        "hidden": t._("The review of {order} is already hidden."),
+        "not_hidden": t._("The review of {order} is not hidden."),
+    }
+    return texts[refusal.reason].format(order=_ref(t, order))
+
+
 async def hide_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, reason = await target(event, ctx, need_reason=True)
-    rating = await ctx.uow.ratings.for_order(order.id or 0)
-    if rating is None:
-        return [reply(event, t._("{order} has no review.").format(order=_ref(t, order)))]
-    if rating.hidden:
-        return [reply(event, t._("The review of {order} is already hidden.").format(
-            order=_ref(t, order)))]
-    await service.hide_review(ctx.uow, rating, event.user.id, reason, ctx.now)
+    refusal = await service.hide_order_review(ctx.uow, order, event.user.id, reason, ctx.now)
+    if refusal is not None:
+        return [reply(event, review_refused(t, order, refusal))]
     t_chat = ctx.t_order(order)
     told = say(order, t_chat._("A moderator hid the review of {order} because it breaks the "
                                "rules.").format(order=_ref(t_chat, order)))
@@ -82,13 +86,9 @@ async def hide_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Ef
 
 async def restore_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, _ = await target(event, ctx)
-    rating = await ctx.uow.ratings.for_order(order.id or 0)
-    if rating is None:
-        return [reply(event, t._("{order} has no review.").format(order=_ref(t, order)))]
-    if not rating.hidden:
-        return [reply(event, t._("The review of {order} is not hidden.").format(
-            order=_ref(t, order)))]
-    await service.restore_review(ctx.uow, rating, event.user.id, ctx.now)
+    refusal = await service.restore_order_review(ctx.uow, order, event.user.id, ctx.now)
+    if refusal is not None:
+        return [reply(event, review_refused(t, order, refusal))]
     return [await current_card(ctx, order),
             reply(event, t._("The review of {order} is shown again.").format(
                 order=_ref(t, order)))]
@@ -96,9 +96,10 @@ async def restore_command(event: ChatEvent, ctx: Context, t: Translator) -> list
 
 async def cancel_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, reason = await target(event, ctx, need_reason=True)
-    if order.status == Status.CANCELLED:
+    cancelled = await service.cancel_order(ctx.uow, order, event.user.id, reason, ctx.now)
+    if cancelled.refusal is not None:
         return [reply(event, t._("{order} is already cancelled.").format(order=_ref(t, order)))]
-    stopped = await service.cancel_order(ctx.uow, order, event.user.id, reason, ctx.now)
+    stopped = cancelled.stopped
     t_chat = ctx.t_order(order)
     effects: list[Effect] = rating_paused(order, stopped, t_chat) if stopped else []
     effects.append(await current_card(ctx, order))
@@ -110,7 +111,7 @@ async def cancel_command(event: ChatEvent, ctx: Context, t: Translator) -> list[
     return effects
 
 
-def refund_refused(t: Translator, order: Order, refusal: service.Refusal) -> str:
+def refund_refused(t: Translator, order: Order, refusal: Refusal) -> str:
     texts = {
         "decided": t._("{order}: the refund decision was already recorded on {when}."),
         "waiting": t._("{order}: the wait for the client's answer is still running; the order "
@@ -123,25 +124,20 @@ def refund_refused(t: Translator, order: Order, refusal: service.Refusal) -> str
 
 async def refund_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, _ = await target(event, ctx)
-    refusal = service.refund_refusal(order)
+    refusal = await service.record_refund(ctx.uow, order, event.user.id, ctx.now)
     if refusal is not None:
         return [reply(event, refund_refused(t, order, refusal))]
-    await service.decide_refund(ctx.uow, order, event.user.id, ctx.now)
     return [reply(event, t._("{order}: the refund decision is recorded. The credits are moved "
                              "by the marketplace.").format(order=_ref(t, order)))]
 
 
 async def refund_tap(event: ChatEvent, ctx: Context, data: RecordRefund) -> list[Effect]:
     """The "rfd" button: the same as /refund <id>."""
-    if not ctx.is_moderator(event.user.id):
-        raise NotAllowed("moderators only")
-    order = await ctx.uow.orders.get(data.order_id)
-    if order is None:
-        raise NotFound("no such order")
+    check_moderator(event.user.id, ctx.moderators)
+    order, refusal = await service.record_refund_of(ctx.uow, data.order_id, event.user.id,
+                                                    ctx.now)
     t = ctx.t_person(event)
-    refusal = service.refund_refusal(order)
     if refusal is None:
-        await service.decide_refund(ctx.uow, order, event.user.id, ctx.now)
         text = t._("{order}: the refund decision is recorded.").format(order=_ref(t, order))
     else:
         text = refund_refused(t, order, refusal)

@@ -7,9 +7,10 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.events import ChatEvent, Effect, Keyboard, SendMessage
+from bot.domain.moderation import REASON_MAX, may_moderate
 from bot.domain.order import Order
 from bot.i18n import N_, Translator
-from bot.services.moderation import REASON_MAX
+from bot.services import orders as order_service
 from handlers.context import Context
 from handlers.router import Router
 
@@ -50,7 +51,7 @@ def moderator_command(router: Router, name: str) -> Callable[[ModHandler], ModHa
     def register(handler: ModHandler) -> ModHandler:
         async def guarded(event: ChatEvent, ctx: Context) -> list[Effect]:
             t = ctx.t_person(event)
-            if not ctx.is_moderator(event.user.id):
+            if not may_moderate(event.user.id, ctx.moderators):
                 return [reply(event, t._("Only moderators can use this command."))]
             try:
                 return await handler(event, ctx, t)
@@ -116,7 +117,7 @@ def split_first(args: str) -> tuple[str, str]:
 async def chat_order(event: ChatEvent, ctx: Context) -> Order | None:
     if event.chat_type == "private":
         return None
-    return await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
+    return await order_service.chat_order(ctx.uow, event.chat_id, event.thread_id)
 
 
 async def target(event: ChatEvent, ctx: Context, need_reason: bool = False
@@ -125,7 +126,7 @@ async def target(event: ChatEvent, ctx: Context, need_reason: bool = False
     first, rest = split_first(event.args)
     match = _ID.match(first)
     if match:
-        order = await ctx.uow.orders.get(int(match[1]))
+        order = await order_service.find_order(ctx.uow, int(match[1]))
         if order is None:
             raise BadArgs("unknown_id", match[1])
     else:

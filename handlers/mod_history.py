@@ -11,7 +11,7 @@ from bot.domain.order import Order, Status, StatusChange
 from bot.domain.reviews import Rating, RatingEdit
 from bot.domain.revisions import Revision
 from bot.i18n import N_, Translator
-from bot.storage.uow import UnitOfWork
+from bot.services.history import OrderRecord
 from handlers.labels import aspect_name, stars, status_name
 from handlers.mod_common import MAX_TEXT
 from handlers.render import card_text
@@ -49,22 +49,14 @@ def action_name(t: Translator, action: str) -> str:
     return t._(ACTIONS[action]) if action in ACTIONS else action
 
 
-async def order_details(uow: UnitOfWork, order: Order, t: Translator) -> str:
-    oid = order.id or 0
-    request = await uow.requests.latest_for(oid)
-    rating = await uow.ratings.for_order(oid)
-    changes = await uow.orders.history(oid)
-    entries = await uow.audit.for_order(oid)
-    revisions = await uow.revisions.for_order(oid)
-    edits = await uow.ratings.history(rating.id or 0) if rating else []
-    ids = {order.pro_id, *(c.by_user_id for c in changes), *(e.actor_id for e in entries)}
-    names = await uow.people.names(sorted(ids | ({order.client_id} if order.client_id else set())))
-    head = [card_text(order, t, request, rating), _people(order, t)]
-    head += _refund_lines(order, t) + _rating_lines(order, rating, t)
-    events = sorted([*(_change(c, t, names, order) for c in changes),
-                     *(_entry(e, t, names, order) for e in entries),
-                     *(_revision(r, t, order) for r in revisions),
-                     *(_edit(e, t, order) for e in edits)], key=lambda event: event[0])
+def order_details(order: Order, record: OrderRecord, t: Translator) -> str:
+    names = record.names
+    head = [card_text(order, t, record.request, record.rating), _people(order, t)]
+    head += _refund_lines(order, t) + _rating_lines(order, record.rating, t)
+    events = sorted([*(_change(c, t, names, order) for c in record.changes),
+                     *(_entry(e, t, names, order) for e in record.entries),
+                     *(_revision(r, t, order) for r in record.revisions),
+                     *(_edit(e, t, order) for e in record.edits)], key=lambda event: event[0])
     return _fit("\n\n".join(head), [text for _, text in events], t)
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from bot.core.callback_data import Noop, OrdersPage
 from bot.core.errors import BadCallback
 from bot.core.events import Button, ChatEvent, EditMessage, Effect, Keyboard
-from bot.domain.errors import NotAllowed
+from bot.domain.moderation import check_moderator
 from bot.domain.order import Order, Status
 from bot.i18n import Translator
+from bot.services import history as order_history
+from bot.services import listing
 from handlers.context import Context
 from handlers.disputes import resolve_menu
 from handlers.labels import status_name
@@ -51,8 +53,7 @@ async def orders_command(event: ChatEvent, ctx: Context, t: Translator) -> list[
 
 
 async def orders_page(event: ChatEvent, ctx: Context, data: OrdersPage) -> list[Effect]:
-    if not ctx.is_moderator(event.user.id):
-        raise NotAllowed("moderators only")
+    check_moderator(event.user.id, ctx.moderators)
     word = data.status_filter
     if word not in STATUS_WORDS:
         raise BadCallback("unknown status filter")
@@ -62,11 +63,8 @@ async def orders_page(event: ChatEvent, ctx: Context, data: OrdersPage) -> list[
 
 async def _page(ctx: Context, t: Translator, word: str, number: int) -> tuple[str, Keyboard]:
     status = _status(word)
-    where = [] if status is None else [ctx.uow.orders.table.c.status == status]
-    total = await ctx.uow.orders.count(*where)
-    last = max((total - 1) // PAGE_SIZE, 0)
-    number = min(number, last)
-    orders = await ctx.uow.orders.listing(status, PAGE_SIZE, number * PAGE_SIZE)
+    page = await listing.orders_page(ctx.uow, status, number, PAGE_SIZE)
+    total, number, last, orders = page.total, page.number, page.last, page.orders
     if status is None:
         title = t.ngettext("{n} order", "{n} orders", total).format(n=t.number(total))
     else:
@@ -102,7 +100,7 @@ def _pager(t: Translator, word: str, number: int, last: int) -> Keyboard:
 
 async def order_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, _ = await target(event, ctx)
-    text = await order_details(ctx.uow, order, t)
+    text = order_details(order, await order_history.order_record(ctx.uow, order), t)
     if event.chat_type != "private" and order.chat_id == event.chat_id:
         return [reply(event, text)]  # about this chat's own order: answered here
     return private(event, t, text)
@@ -110,10 +108,10 @@ async def order_command(event: ChatEvent, ctx: Context, t: Translator) -> list[E
 
 async def disputes_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     """A heading, then each open dispute (newest first) with the buttons that resolve it."""
-    disputed = await ctx.uow.orders.listing(Status.DISPUTED, DISPUTES_SHOWN, 0)
+    page = await listing.orders_page(ctx.uow, Status.DISPUTED, 0, DISPUTES_SHOWN)
+    disputed, total = page.orders, page.total
     if not disputed:
         return private(event, t, t._("No open disputes."))
-    total = await ctx.uow.orders.count(ctx.uow.orders.table.c.status == Status.DISPUTED)
     heading = t.ngettext("{n} open dispute:", "{n} open disputes:", total).format(
         n=t.number(total))
     if total > len(disputed):
@@ -128,10 +126,9 @@ async def disputes_command(event: ChatEvent, ctx: Context, t: Translator) -> lis
 
 
 async def _dispute_line(ctx: Context, t: Translator, order: Order) -> str:
-    history = await ctx.uow.orders.history(order.id or 0)
-    opened = [c for c in history if c.to_status == Status.DISPUTED]
-    since = t.datetime(opened[-1].at, order.timezone, "short") if opened else "—"
-    reason = opened[-1].reason if opened and opened[-1].reason else ""
+    opened = await order_history.dispute_opened(ctx.uow, order)
+    since = t.datetime(opened.at, order.timezone, "short") if opened else "—"
+    reason = opened.reason if opened and opened.reason else ""
     return t._("{order} — since {since}; {reason} — /order {id}").format(
         order=t.order_ref(order.id, order.title), since=since,
         reason=t.isolate(reason[:200]), id=order.id)

@@ -1,4 +1,4 @@
-"""Setting up the order: the number of included revisions and the first delivery date.
+"""Setting up the order: the included revisions and the first delivery date.
 
 Later changes to the delivery date go through a proposal that the client accepts.
 """
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import parse_date
 
 from bot.core.events import ChatEvent, Effect, SendMessage
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import InvalidInput
 from bot.domain.order import Order, Role
 from bot.i18n import Translator
 from bot.services import orders as order_service
@@ -31,23 +31,20 @@ def _reply(event: ChatEvent, text: str) -> SendMessage:
 
 
 async def _pro_order(event: ChatEvent, ctx: Context) -> tuple[Order, Role]:
-    order = await order_service.order_in_chat(ctx.uow, event.chat_id, event.thread_id)
-    order_service.require_pro(order)
-    role = ctx.role(order, event.user.id)
-    if role not in (Role.PRO, Role.MODERATOR):
-        raise NotAllowed("only the professional sets up the order")
-    return order, role
+    return await order_service.chat_order_to_manage(ctx.uow, event.chat_id, event.thread_id,
+                                                    event.user.id,
+                                                    ctx.is_moderator(event.user.id))
 
 
 async def set_revisions(event: ChatEvent, ctx: Context) -> list[Effect]:
     """/revisions <n>: how many revisions the order includes."""
-    order, role = await _pro_order(event, ctx)
+    order, _role = await _pro_order(event, ctx)
     t = ctx.t_person(event, order)
     value = event.args.strip()
     if not value.isascii() or not value.isdigit():
         return [_reply(event, t._("Usage: /revisions <number of included revisions>"))]
     try:
-        await order_service.set_revisions(ctx.uow, order, event.user.id, role, int(value))
+        await order_service.set_revisions(ctx.uow, order, int(value))
     except InvalidInput:
         return [_reply(event, t._("Choose a number from {low} to 20.").format(
             low=t.number(order.revisions_used)))]
@@ -70,10 +67,7 @@ async def set_delivery_date(event: ChatEvent, ctx: Context) -> list[Effect]:
     if day is None:
         return [_reply(event, t._("Usage: /delivery <date>, for example /delivery {example}")
                        .format(example=t.date(_today(ctx, order), "short")))]
-    if day < _today(ctx, order):
-        raise InvalidInput("the date is in the past", field="date")
-    order.delivery_date = day
-    await ctx.uow.orders.save(order)
+    await order_service.set_first_delivery_date(ctx.uow, order, day, _today(ctx, order))
     t_chat = ctx.t_order(order)
     text = t_chat._("Delivery date: {date}").format(date=t_chat.date(day))
     return [_reply(event, text), await current_card(ctx, order)]

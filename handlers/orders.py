@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.core.callback_data import BackToCard, ClaimClient, ClaimPro, Noop
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
-from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.order import Order
 from bot.i18n import Translator
 from bot.services import notices
@@ -38,13 +37,13 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
     title = event.args.strip()
     if not title:
         return [_reply(event, t._("Usage: /neworder <title of the job>"))]
-    existing = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
-    if existing is not None and existing.status.value != "cancelled":
+    existing = await order_service.order_holding_chat(ctx.uow, event.chat_id, event.thread_id)
+    if existing is not None:
         return [_reply(event, t._("This chat already has {order}. A new order needs its own "
                                   "group or forum topic.").format(
             order=t.order_ref(existing.id, existing.title)))]
     language = ctx.t_person(event).language
-    reads_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
+    reads_all = await order_service.bot_reads(ctx.uow, event.chat_id, ctx.bot_reads_all)
     by_moderator = ctx.is_moderator(event.user.id)
     order = await order_service.create_order(
         ctx.uow, chat_id=event.chat_id, thread_id=event.thread_id, title=title,
@@ -85,14 +84,8 @@ async def start(event: ChatEvent, ctx: Context) -> list[Effect]:
     token = event.args.strip()
     if not token or event.chat_type == "private":
         return await help_command(event, ctx)
-    order = await ctx.uow.orders.by_token(token)
-    if order is None:
-        raise NotFound("unknown link")
-    if order.chat_id not in (0, event.chat_id):
-        raise NotAllowed("the order is bound to another chat")
-    order.chat_id, order.thread_id = event.chat_id, event.thread_id
-    order.can_read_all = ctx.bot_reads_all or await ctx.uow.chats.is_admin(event.chat_id)
-    await ctx.uow.orders.save(order)
+    order = await order_service.bind_by_token(ctx.uow, token, event.chat_id, event.thread_id,
+                                              ctx.bot_reads_all)
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]
     if not order.can_read_all:
@@ -118,9 +111,9 @@ async def help_command(event: ChatEvent, ctx: Context) -> list[Effect]:
 
 async def claim(event: ChatEvent, ctx: Context, data: ClaimClient) -> list[Effect]:
     """"I am the client": the first other member who taps it."""
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    await order_service.claim_client(ctx.uow, order, event.user.id, event.user.name, ctx.now,
-                                     moderator=ctx.is_moderator(event.user.id))
+    order = await order_service.claim_client(
+        ctx.uow, data.order_id, event.chat_id, event.user.id, event.user.name, ctx.now,
+        moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
     return _claimed(event, ctx, order,
                     ctx.t_person(event, order)._("You are the client of this order."),
@@ -130,9 +123,9 @@ async def claim(event: ChatEvent, ctx: Context, data: ClaimClient) -> list[Effec
 
 async def claim_pro(event: ChatEvent, ctx: Context, data: ClaimPro) -> list[Effect]:
     """"I am the professional", on the card of an order a moderator opened."""
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    await order_service.claim_pro(ctx.uow, order, event.user.id, event.user.name, ctx.now,
-                                  moderator=ctx.is_moderator(event.user.id))
+    order = await order_service.claim_pro(
+        ctx.uow, data.order_id, event.chat_id, event.user.id, event.user.name, ctx.now,
+        moderator=ctx.is_moderator(event.user.id))
     t_chat = ctx.t_order(order)
     return _claimed(event, ctx, order,
                     ctx.t_person(event, order)._("You are the professional of this order."),
@@ -157,9 +150,8 @@ async def refresh_card(event: ChatEvent, ctx: Context, data: BackToCard) -> list
 
 
 async def current_card(ctx: Context, order: Order) -> Effect:
-    request = await ctx.uow.requests.latest_for(order.id or 0)
-    rating = await ctx.uow.ratings.for_order(order.id or 0)
-    return card(order, ctx.t_order(order), request, rating)
+    view = await order_service.card_view(ctx.uow, order)
+    return card(order, ctx.t_order(order), view.request, view.rating)
 
 
 async def noop(event: ChatEvent, ctx: Context, data: Noop) -> list[Effect]:

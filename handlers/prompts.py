@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from bot.core.events import ChatEvent, Effect, ForceReply, Ref, SendMessage
 from bot.domain.order import Order
-from bot.domain.prompts import Prompt, PromptState, PromptStep
+from bot.domain.prompts import Prompt, PromptStep
+from bot.services.prompts import close_prompt, open_prompt
 from handlers.context import Context
 
 
 async def ask(ctx: Context, order: Order, user_id: int, username: str | None, step: PromptStep,
               text: str, placeholder: str, target_id: int | None = None) -> SendMessage:
-    prompt = Prompt(order_id=order.id or 0, chat_id=order.chat_id, user_id=user_id, step=step,
-                    created_at=ctx.now, target_id=target_id)
-    await ctx.uow.prompts.add(prompt)
+    prompt = await open_prompt(ctx.uow, order, user_id, step, ctx.now, target_id)
     # Selective: only the person asked gets the reply box (they are @mentioned).
     mention = f"@{username} " if username else ""
     return SendMessage(order.chat_id, mention + text,
@@ -26,17 +25,16 @@ async def ask(ctx: Context, order: Order, user_id: int, username: str | None, st
 
 
 async def close(ctx: Context, prompt: Prompt) -> None:
-    prompt.state = PromptState.ANSWERED
-    await ctx.uow.prompts.save(prompt)
+    await close_prompt(ctx.uow, prompt)
 
 
 def not_yours(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Effect] | None:
     """A reply by someone else than the person asked, or to an answered prompt."""
+    refusal = prompt.refusal(event.user.id)
+    if refusal is None:
+        return None
     t = ctx.t_person(event)
-    if event.user.id != prompt.user_id:
-        return [SendMessage(event.chat_id, t._("That question was for someone else."),
-                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
-    if prompt.state != PromptState.OPEN:
-        return [SendMessage(event.chat_id, t._("That question was already answered."),
-                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
-    return None
+    text = (t._("That question was for someone else.") if refusal == "someone_else"
+            else t._("That question was already answered."))
+    return [SendMessage(event.chat_id, text, reply_to_message_id=event.message_id,
+                        thread_id=event.thread_id)]

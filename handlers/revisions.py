@@ -1,13 +1,13 @@
-"""The client asks for a revision, counted against the allowance set for the order."""
+"""The client asks for a revision, counted against the allowance."""
 
 from __future__ import annotations
 
 from bot.core.callback_data import AskRevision
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
-from bot.domain.errors import Exhausted, NotAllowed
-from bot.domain.order import Order, Role
+from bot.domain.errors import Exhausted
+from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
-from bot.domain.revisions import Revision
+from bot.domain.revisions import Revision, RevisionBlock, revision_block
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
@@ -39,13 +39,12 @@ def _stage_text(t: Translator, order: Order) -> str:
 
 
 async def ask_revision(event: ChatEvent, ctx: Context, data: AskRevision) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    if ctx.role(order, event.user.id) != Role.CLIENT:
-        raise NotAllowed("only the client asks for a revision")
+    order = await work.order_to_revise(ctx.uow, data.order_id, event.chat_id, event.user.id)
     t_person = ctx.t_person(event, order)
-    if order.status not in work.WORKING:
+    block = revision_block(order)
+    if block == RevisionBlock.STAGE:
         return [AnswerCallback(event.callback_id or "", _stage_text(t_person, order), True)]
-    if order.revisions_left == 0:
+    if block == RevisionBlock.EXHAUSTED:
         return [AnswerCallback(event.callback_id or "", exhausted_text(t_person, order), True)]
     t = ctx.t_order(order)
     left = order.revisions_left
@@ -66,7 +65,7 @@ async def revision_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list
     order = await order_service.get_order(ctx.uow, prompt.order_id)
     await close(ctx, prompt)
     t_person = ctx.t_person(event, order)
-    if order.status not in work.WORKING:
+    if not order.working:
         return [_answer(event, _stage_text(t_person, order))]
     try:
         revision = await work.request_revision(ctx.uow, order, event.user.id, event.text,

@@ -9,6 +9,7 @@ from bot.core.callback_data import CallbackData, parse_callback
 from bot.core.errors import BadCallback
 from bot.core.events import ChatEvent, Effect, EventKind
 from bot.domain.prompts import Prompt, PromptStep
+from bot.services.prompts import answered_prompt
 from handlers.context import Context
 
 D = TypeVar("D", bound=CallbackData)
@@ -83,7 +84,7 @@ class Router:
     async def _route_text(self, event: ChatEvent, ctx: Context) -> list[Effect]:
         if event.reply_to_message_id is None:
             return []
-        prompt = await ctx.uow.prompts.by_message(event.chat_id, event.reply_to_message_id)
+        prompt = await answered_prompt(ctx.uow, event.chat_id, event.reply_to_message_id)
         if prompt is None:
             return []
         handler = self.prompts.get(prompt.step)

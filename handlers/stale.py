@@ -7,6 +7,8 @@ from bot.core.errors import Refused
 from bot.core.events import ChatEvent, EditKeyboard, Effect, EventKind
 from bot.domain.errors import NotAllowed
 from bot.domain.reviews import RequestState
+from bot.services import messages
+from bot.services import orders as order_service
 from handlers.context import Context
 from handlers.keyboards import label_row
 from handlers.labels import status_name
@@ -28,7 +30,7 @@ def is_stale(event: ChatEvent, error: Refused) -> bool:
 
 async def now_true(event: ChatEvent, ctx: Context) -> str | None:
     """A short line on the order's current state, for the alert."""
-    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
+    order = await order_service.chat_order(ctx.uow, event.chat_id, event.thread_id)
     if order is None:
         return None
     t = ctx.t_person(event, order)
@@ -37,12 +39,11 @@ async def now_true(event: ChatEvent, ctx: Context) -> str | None:
 
 async def refresh_tapped(event: ChatEvent, ctx: Context) -> list[Effect]:
     message_id = event.message_id or 0
-    ref = await ctx.uow.refs.lookup(event.chat_id, message_id)
-    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id)
+    tapped = await messages.tapped_message(ctx.uow, event.chat_id, event.thread_id, message_id)
+    ref, order, request = tapped.ref, tapped.order, tapped.request
     if ref is not None and ref.kind == "card" and order is not None and order.id == ref.id:
         return [await current_card(ctx, order)]
     if ref is not None and ref.kind == "request" and order is not None:
-        request = await ctx.uow.requests.get(ref.id)
         if request is None:
             return []
         t = ctx.t_order(order)

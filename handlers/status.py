@@ -1,13 +1,13 @@
-"""The status panel: Update -> Not hired yet / In progress / Done / Not going ahead (with a
-reason), the client's confirmation of the hire, and the refund wait it may start."""
+"""The status panel: Update -> Not hired yet / In progress / Done / Not going ahead, the
+client's confirmation of the hire, and the refund wait it may start."""
 
 from __future__ import annotations
 
 from bot.core.callback_data import ConfirmHire, NotGoingAhead, OpenStatusMenu, SetStatus, member
 from bot.core.events import AnswerCallback, Button, ChatEvent, EditMessage, Effect, SendMessage
-from bot.domain.errors import NotAllowed
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.i18n import Translator
+from bot.services import messages
 from bot.services import orders as order_service
 from handlers.context import Context
 from handlers.keyboards import reasons_menu, status_menu, when_menu
@@ -24,12 +24,9 @@ def register(router: Router) -> None:
     router.tap(ConfirmHire)(confirm_hire)
 
 
-def _require_pro(ctx: Context, order: Order, user_id: int) -> Role:
-    order_service.require_pro(order)
-    role = ctx.role(order, user_id)
-    if role not in (Role.PRO, Role.MODERATOR):
-        raise NotAllowed("only the professional updates the order")
-    return role
+async def _managed(event: ChatEvent, ctx: Context, order_id: int) -> tuple[Order, Role]:
+    return await order_service.order_to_manage(ctx.uow, order_id, event.chat_id, event.user.id,
+                                               ctx.is_moderator(event.user.id))
 
 
 def _panel(event: ChatEvent, text: str, keyboard: tuple = ()) -> EditMessage:  # type: ignore[type-arg]
@@ -37,28 +34,21 @@ def _panel(event: ChatEvent, text: str, keyboard: tuple = ()) -> EditMessage:  #
 
 
 async def open_panel(event: ChatEvent, ctx: Context, data: OpenStatusMenu) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    _require_pro(ctx, order, event.user.id)
+    order, _role = await _managed(event, ctx, data.order_id)
     t = ctx.t_order(order)
     menu = status_menu(order, t)
-    if not menu:
-        raise NotAllowed("the status cannot change now")
     text = t._("Order #{id} «{title}»: at what stage is the job?").format(
         id=t.isolate(order.id), title=t.isolate(order.title))
     return [SendMessage(order.chat_id, text, menu, thread_id=order.thread_id, order_id=order.id)]
 
 
 async def set_status(event: ChatEvent, ctx: Context, data: SetStatus) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    role = _require_pro(ctx, order, event.user.id)
+    order, role = await _managed(event, ctx, data.order_id)
     to = member(Status, data.status)
-    if to in (Status.CANCELLED, Status.DISPUTED):
-        raise NotAllowed("not a status the professional sets")
+    await order_service.choose_status(ctx.uow, order, to, event.user.id, role, ctx.now)
     t = ctx.t_order(order)
-    if to == Status.NOT_GOING_AHEAD:
-        order_service.check_move(order, to, role)
+    if to == Status.NOT_GOING_AHEAD:  # checked, not changed: the reason comes first
         return [_panel(event, t._("Why is the job not going ahead?"), reasons_menu(order, t))]
-    await order_service.change_status(ctx.uow, order, to, event.user.id, role, ctx.now)
     return await _after_change(event, ctx, order, t)
 
 
@@ -93,8 +83,7 @@ def _hire_request(order: Order, t: Translator) -> SendMessage:
 
 
 async def not_going_ahead(event: ChatEvent, ctx: Context, data: NotGoingAhead) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    role = _require_pro(ctx, order, event.user.id)
+    order, role = await _managed(event, ctx, data.order_id)
     reason = member(NotGoingAheadReason, data.reason)
     await order_service.change_status(ctx.uow, order, Status.NOT_GOING_AHEAD, event.user.id,
                                       role, ctx.now, reason)
@@ -119,12 +108,12 @@ def _refund_wait_text(order: Order, t: Translator, ctx: Context) -> str:
 
 
 async def confirm_hire(event: ChatEvent, ctx: Context, data: ConfirmHire) -> list[Effect]:
-    order = await order_service.order_for_tap(ctx.uow, data.order_id, event.chat_id)
-    await order_service.confirm_hire(ctx.uow, order, event.user.id, ctx.now)
+    order = await order_service.confirm_hire(ctx.uow, data.order_id, event.chat_id, event.user.id,
+                                             ctx.now)
     t = ctx.t_order(order)
     alert = ctx.t_person(event, order)._("Thank you: the hire is confirmed.")
     effects: list[Effect] = [AnswerCallback(event.callback_id or "", alert)]
-    tapped = await ctx.uow.refs.lookup(event.chat_id, event.message_id or 0)
+    tapped = await messages.tapped(ctx.uow, event.chat_id, event.message_id or 0)
     if event.message_id and (tapped is None or tapped.kind != "card"):
         effects.append(EditMessage(event.chat_id, t._("{client} confirmed the hire.").format(
             client=t.isolate(order.client_name)), message_id=event.message_id))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.errors import AlreadyDone, Exhausted, InvalidTransition, NotAllowed
+from bot.domain.errors import AlreadyDone, Exhausted, InvalidInput, InvalidTransition, NotAllowed
 
 
 class Status(StrEnum):
@@ -26,7 +26,7 @@ class Role(StrEnum):
 
 
 class NotGoingAheadReason(StrEnum):
-    """Seed 002 (Cronoshare): why a job did not happen."""
+    """Why a job did not happen."""
 
     POSTPONED = "postponed"
     NO_ANSWER = "no_answer"
@@ -46,6 +46,9 @@ PRO_MOVES: dict[Status, frozenset[Status]] = {
 }
 DISPUTABLE = frozenset({Status.IN_PROGRESS, Status.DONE})
 DISPUTE_OUTCOMES = frozenset({Status.IN_PROGRESS, Status.DONE})
+# While the work is under way or delivered: revisions, new dates, disputes, the check-in.
+WORKING = frozenset({Status.IN_PROGRESS, Status.DONE})
+REVISIONS_MAX = 20
 
 
 @dataclass
@@ -105,25 +108,82 @@ class Order:
             return Role.CLIENT
         return Role.MODERATOR if moderator else Role.STRANGER
 
-    def claim_client(self, user_id: int, name: str) -> None:
+    def check_tapped_in(self, chat_id: int) -> None:
+        """A button acts only on the order of the chat it was tapped in."""
+        if self.chat_id != chat_id:
+            raise NotAllowed("the button belongs to another chat")
+
+    def check_has_pro(self) -> None:
+        """Pro-only actions wait until the order has its professional."""
+        if not self.pro_id:
+            raise NotAllowed("the order has no professional yet", why="no_pro")
+
+    def check_manager(self, role: Role) -> None:
+        """The professional (once there is one) or a moderator updates and sets up the order."""
+        self.check_has_pro()
+        if role not in (Role.PRO, Role.MODERATOR):
+            raise NotAllowed("only the professional or a moderator manages the order")
+
+    def bind_to(self, chat_id: int, thread_id: int | None) -> None:
+        """A backend's order binds the first chat that opens its link (again: the same one)."""
+        if self.chat_id not in (0, chat_id):
+            raise NotAllowed("the order is bound to another chat")
+        self.chat_id, self.thread_id = chat_id, thread_id
+
+    @property
+    def holds_chat(self) -> bool:
+        """A chat has one order at a time; a cancelled one leaves room for a new one."""
+        return self.status != Status.CANCELLED
+
+    def claim_pro(self, user_id: int, name: str, moderator: bool = False) -> None:
+        """A moderator's order: the first other member who taps "I am the professional"."""
+        if moderator:
+            raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
+        if self.pro_id:
+            raise AlreadyDone("the order already has a professional")
+        if user_id == self.client_id:
+            raise NotAllowed("the client cannot be the professional", why="both_roles")
+        self.pro_id, self.pro_name = user_id, name
+
+    def claim_client(self, user_id: int, name: str, moderator: bool = False) -> None:
         """The first other member who taps "I am the client" becomes the client."""
+        if moderator:
+            raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
         if user_id == self.pro_id:
-            raise NotAllowed("the professional cannot be the client")
+            raise NotAllowed("the professional cannot be the client", why="both_roles")
         if self.client_id is not None:
             raise AlreadyDone("the order already has a client")
         self.client_id = user_id
         self.client_name = name
 
+    def set_included_revisions(self, n: int) -> None:
+        """Never fewer than already used; the manager's check comes first (`check_manager`)."""
+        if not 0 <= n <= REVISIONS_MAX or n < self.revisions_used:
+            raise InvalidInput("bad number of revisions", field="revisions")
+        self.included_revisions = n
+
+    def set_first_delivery_date(self, day: date, today: date) -> None:
+        if day < today:
+            raise InvalidInput("the date is in the past", field="date")
+        self.delivery_date = day
+
     def change_status(
         self, to: Status, by: int, role: Role, now: datetime, reason: str | None = None
     ) -> StatusChange:
-        self._check_move(to, role)
+        self.check_move(to, role)
         change = StatusChange(self._id(), self.status, to, by, role, now, reason)
         self._apply(to, now, reason)
         self.pending.append(change)
         return change
 
-    def _check_move(self, to: Status, role: Role) -> None:
+    def check_pro_move(self, to: Status, role: Role) -> None:
+        """A status button: cancelling and disputing have their own ways, never this one."""
+        if to in (Status.CANCELLED, Status.DISPUTED):
+            raise NotAllowed("not a status the professional sets")
+        self.check_move(to, role)
+
+    def check_move(self, to: Status, role: Role) -> None:
+        """Whether `role` may move the order to `to` now (asked before the reason, too)."""
         if role not in (Role.PRO, Role.MODERATOR):
             raise NotAllowed("only the professional or a moderator changes the status")
         if to == self.status:
@@ -148,13 +208,19 @@ class Order:
             self.refund_wait_started_at = None
         self.refund_eligible_at = None if to != Status.NOT_GOING_AHEAD else self.refund_eligible_at
 
-    def open_dispute(self, by: int, role: Role, now: datetime, reason: str) -> StatusChange:
+    def check_disputant(self, role: Role) -> None:
         if role not in (Role.PRO, Role.CLIENT):
             raise NotAllowed("only the professional or the client opens a dispute")
+
+    def check_can_dispute(self, role: Role) -> None:
+        self.check_disputant(role)
         if self.status == Status.DISPUTED:
             raise AlreadyDone("a dispute is already open")
         if self.status not in DISPUTABLE:
             raise InvalidTransition("nothing to dispute yet", status=self.status)
+
+    def open_dispute(self, by: int, role: Role, now: datetime, reason: str) -> StatusChange:
+        self.check_can_dispute(role)
         change = StatusChange(self._id(), self.status, Status.DISPUTED, by, role, now, reason)
         self.status_before_dispute = self.status
         self.dispute_opened_by = by
@@ -204,6 +270,15 @@ class Order:
             raise Exhausted("no revisions left", included=self.included_revisions)
         self.revisions_used += 1
         return self.included_revisions - self.revisions_used
+
+    @property
+    def working(self) -> bool:
+        return self.status in WORKING
+
+    def check_working(self) -> None:
+        if not self.working:
+            raise InvalidTransition("only while the work is in progress or done",
+                                    status=self.status)
 
     @property
     def revisions_left(self) -> int:

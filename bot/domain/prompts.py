@@ -34,3 +34,15 @@ class Prompt:
     state: PromptState = PromptState.OPEN
     id: int | None = None
     version: int = 0
+
+    def refusal(self, user_id: int) -> str | None:
+        """Why `user_id`'s reply does not answer this prompt: "someone_else" (it asked another
+        person) or "answered" (it is closed); None if it does."""
+        if user_id != self.user_id:
+            return "someone_else"
+        if self.state != PromptState.OPEN:
+            return "answered"
+        return None
+
+    def close(self) -> None:
+        self.state = PromptState.ANSWERED

@@ -1,5 +1,4 @@
-"""Revisions, counted against the number included in the order, and new delivery dates, which
-the client accepts or refuses."""
+"""Revisions, counted against the order's allowance, and new delivery dates."""
 
 from __future__ import annotations
 
@@ -8,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed
+from bot.domain.order import Order
 
 
 @dataclass
@@ -18,6 +18,32 @@ class Revision:
     requested_by: int
     requested_at: datetime
     id: int | None = None
+
+
+class RevisionBlock(StrEnum):
+    """Why the client cannot ask for a revision now (they are told, nothing is refused)."""
+
+    STAGE = "stage"
+    EXHAUSTED = "exhausted"
+
+
+def check_reviser(order: Order, by: int) -> None:
+    if by != order.client_id:
+        raise NotAllowed("only the client asks for a revision")
+
+
+def revision_block(order: Order) -> RevisionBlock | None:
+    if not order.working:
+        return RevisionBlock.STAGE
+    if order.revisions_left == 0:
+        return RevisionBlock.EXHAUSTED
+    return None
+
+
+def check_can_revise(order: Order, by: int) -> None:
+    """Only the client, only while in progress or done (the allowance is counted on use)."""
+    check_reviser(order, by)
+    order.check_working()
 
 
 class ProposalState(StrEnum):
@@ -45,6 +71,10 @@ class DeliveryProposal:
             raise AlreadyDone("already answered", state=self.state)
         self.state = ProposalState.ACCEPTED if accept else ProposalState.REFUSED
         self.answered_at = now
+
+    def withdraw(self, now: datetime) -> None:
+        """Replaced by a newer proposal before the client answered."""
+        self.state, self.answered_at = ProposalState.WITHDRAWN, now
 
 
 def check_new_date(day: date, today: date) -> date:

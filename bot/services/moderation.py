@@ -1,22 +1,29 @@
-"""Moderator actions: each changes the order through the domain and
-leaves an audit entry with who, when, what and why. Refusals are returned as reason words
-(checked before anything changes), so the handler can explain them to the moderator."""
+"""Moderator actions: each changes the order through the domain and leaves an audit entry
+with who, when, what and why. An action with nothing to act on returns the domain's refusal
+(decided before anything changes), which the handler explains to the moderator."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.domain.audit import AuditEntry
-from bot.domain.order import Order, Role, Status
+from bot.domain.moderation import (
+    REMIND_GAP,
+    Refusal,
+    cancel_refusal,
+    hide_refusal,
+    refund_refusal,
+    remind_refusal,
+    restore_refusal,
+)
+from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
-from bot.domain.reviews import Rating, RequestState, ReviewRequest
+from bot.domain.reviews import Rating, ReviewRequest
 from bot.services import hooks
 from bot.services.freeze import freeze_reviews
+from bot.services.orders import get_order
 from bot.storage.uow import UnitOfWork
-
-REMIND_GAP = timedelta(hours=24)  # at most one reminder a day, the automatic ones included
-REASON_MAX = 500
 
 
 async def audit(uow: UnitOfWork, now: datetime, actor: int, action: str,
@@ -40,38 +47,19 @@ async def remove_moderator(uow: UnitOfWork, user_id: int, by: int, now: datetime
 
 
 @dataclass(frozen=True)
-class Refusal:
-    reason: str  # a word the handler turns into a localized explanation
-    when: datetime | None = None
+class Reminded:
+    request: ReviewRequest | None
+    refusal: Refusal | None  # None: the reminder was sent
 
 
-def last_contact(request: ReviewRequest, policy: Policy) -> datetime | None:
-    """When the client was last asked: the request itself, or the latest reminder.
-
-    Reminder k (1-based) falls at `policy.reminder_at(posted_at, k - 1)`: the scheduler and
-    `remind` keep `posted_at` as the anchor of that schedule."""
-    if request.posted_at is None:
-        return None
-    if request.reminders_sent == 0:
-        return request.posted_at
-    return policy.reminder_at(request.posted_at, request.reminders_sent - 1)
-
-
-def remind_refusal(order: Order, request: ReviewRequest | None, now: datetime,
-                   policy: Policy) -> Refusal | None:
-    if order.reviews_frozen or (request is not None and request.frozen_at is not None):
-        return Refusal("frozen")
-    if request is None or request.state in (RequestState.DRAFT, RequestState.SCHEDULED,
-                                            RequestState.CANCELLED):
-        return Refusal("no_request")
-    if request.state == RequestState.RATED:
-        return Refusal("rated")
-    if request.state == RequestState.CLOSED or not policy.rating_open(order.done_at, now):
-        return Refusal("closed")
-    last = last_contact(request, policy)
-    if last is not None and now < last + REMIND_GAP:
-        return Refusal("too_soon", last + REMIND_GAP)
-    return None
+async def remind_client(uow: UnitOfWork, order: Order, by: int, now: datetime,
+                        policy: Policy) -> Reminded:
+    request = await uow.requests.latest_for(order.id or 0)
+    refusal = remind_refusal(order, request, now, policy)
+    if refusal is not None or request is None:
+        return Reminded(request, refusal or Refusal("no_request"))
+    await remind(uow, order, request, by, now, policy)
+    return Reminded(request, None)
 
 
 async def remind(uow: UnitOfWork, order: Order, request: ReviewRequest, by: int, now: datetime,
@@ -91,6 +79,15 @@ async def remind(uow: UnitOfWork, order: Order, request: ReviewRequest, by: int,
     return request
 
 
+async def hide_order_review(uow: UnitOfWork, order: Order, by: int, reason: str,
+                            now: datetime) -> Refusal | None:
+    rating = await uow.ratings.for_order(order.id or 0)
+    refusal = hide_refusal(rating)
+    if refusal is None and rating is not None:
+        await hide_review(uow, rating, by, reason, now)
+    return refusal
+
+
 async def hide_review(uow: UnitOfWork, rating: Rating, by: int, reason: str,
                       now: datetime) -> Rating:
     rating.hide(by, reason)
@@ -99,38 +96,52 @@ async def hide_review(uow: UnitOfWork, rating: Rating, by: int, reason: str,
     return rating
 
 
-async def restore_review(uow: UnitOfWork, rating: Rating, by: int, now: datetime) -> Rating:
-    rating.restore()
-    await uow.ratings.save(rating)
-    await audit(uow, now, by, "review_restored", rating.order_id)
-    return rating
+async def restore_order_review(uow: UnitOfWork, order: Order, by: int,
+                               now: datetime) -> Refusal | None:
+    rating = await uow.ratings.for_order(order.id or 0)
+    refusal = restore_refusal(rating)
+    if refusal is None and rating is not None:
+        rating.restore()
+        await uow.ratings.save(rating)
+        await audit(uow, now, by, "review_restored", rating.order_id)
+    return refusal
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    refusal: Refusal | None  # None: the order is cancelled now
+    stopped: ReviewRequest | None = None  # a posted review request that ends with it
 
 
 async def cancel_order(uow: UnitOfWork, order: Order, by: int, reason: str,
-                       now: datetime) -> ReviewRequest | None:
+                       now: datetime) -> Cancelled:
     """Cancel (the status change is recorded with its reason); the reviews stop."""
+    refusal = cancel_refusal(order)
+    if refusal is not None:
+        return Cancelled(refusal)
     was_posted = await uow.requests.active_for(order.id or 0)
     order.cancel(by, Role.MODERATOR, now, reason)
     await uow.orders.save(order)
     stopped = await freeze_reviews(uow, order, now, cancel=True)
     await audit(uow, now, by, "order_cancelled", order.id, reason)
     if stopped is not None and was_posted is not None and was_posted.posted_at is not None:
-        return stopped
-    return None
+        return Cancelled(None, stopped)
+    return Cancelled(None)
 
 
-def refund_refusal(order: Order) -> Refusal | None:
-    if order.refund_decided_at is not None:
-        return Refusal("decided", order.refund_decided_at)
-    if order.refund_eligible_at is None:
-        waiting = order.status == Status.NOT_GOING_AHEAD and order.refund_wait_started_at
-        return Refusal("waiting" if waiting else "not_eligible")
-    return None
-
-
-async def decide_refund(uow: UnitOfWork, order: Order, by: int, now: datetime) -> Order:
+async def record_refund(uow: UnitOfWork, order: Order, by: int, now: datetime) -> Refusal | None:
+    refusal = refund_refusal(order)
+    if refusal is not None:
+        return refusal
     order.refund_decided_at = now
     await uow.orders.save(order)
     await audit(uow, now, by, "refund_decided", order.id)
     await hooks.record(uow, order, hooks.REFUND_DECIDED, now, by)
-    return order
+    return None
+
+
+async def record_refund_of(uow: UnitOfWork, order_id: int, by: int,
+                           now: datetime) -> tuple[Order, Refusal | None]:
+    """The refund button in a moderator's notice: the same as /refund <id>."""
+    order = await get_order(uow, order_id)
+    return order, await record_refund(uow, order, by, now)

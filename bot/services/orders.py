@@ -6,17 +6,20 @@ Each takes the open unit of work; the caller (the pipeline or a job) commits onc
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from bot.domain.audit import AuditEntry
-from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.domain.lookup import found
 from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.domain.policy import Policy
+from bot.domain.reviews import Rating, ReviewRequest
+from bot.domain.text import TITLE_MAX, order_title
 from bot.services import hooks
 from bot.services.freeze import resume_reviews
 from bot.storage.uow import UnitOfWork
 
-TITLE_MAX = 120
+__all__ = ["TITLE_MAX"]
 
 
 async def create_order(
@@ -25,11 +28,7 @@ async def create_order(
     can_read_all: bool, bind_token: str | None = None, by: int | None = None,
 ) -> Order:
     """A new order; `pro_id` 0 when a moderator opens it and the pro claims it later."""
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("missing title", field="title")
-    if len(title) > TITLE_MAX:
-        raise InvalidInput("title too long", field="title", limit=TITLE_MAX)
+    title = order_title(title)
     order = Order(chat_id=chat_id, thread_id=thread_id, title=title, pro_id=pro_id,
                   pro_name=pro_name, language=language, timezone=timezone, created_at=now,
                   included_revisions=policy.included_revisions, can_read_all=can_read_all,
@@ -43,60 +42,98 @@ def new_bind_token() -> str:
     return secrets.token_urlsafe(12)
 
 
+async def chat_order(uow: UnitOfWork, chat_id: int, thread_id: int | None = None
+                     ) -> Order | None:
+    """The order bound to a chat (or forum topic), if any."""
+    return await uow.orders.by_chat(chat_id, thread_id)
+
+
+async def order_holding_chat(uow: UnitOfWork, chat_id: int, thread_id: int | None
+                             ) -> Order | None:
+    """The order that keeps a chat from getting a new one."""
+    order = await chat_order(uow, chat_id, thread_id)
+    return order if order is not None and order.holds_chat else None
+
+
 async def order_in_chat(uow: UnitOfWork, chat_id: int, thread_id: int | None = None) -> Order:
-    order = await uow.orders.by_chat(chat_id, thread_id)
-    if order is None:
-        raise NotFound("no order in this chat")
-    return order
+    return found(await chat_order(uow, chat_id, thread_id), "order in this chat")
+
+
+async def find_order(uow: UnitOfWork, order_id: int) -> Order | None:
+    return await uow.orders.get(order_id)
 
 
 async def get_order(uow: UnitOfWork, order_id: int) -> Order:
-    order = await uow.orders.get(order_id)
-    if order is None:
-        raise NotFound("no such order", order_id=order_id)
-    return order
+    return found(await find_order(uow, order_id), "order", order_id=order_id)
 
 
 async def order_for_tap(uow: UnitOfWork, order_id: int, chat_id: int) -> Order:
     """The order a button names, which must be the order of the chat it was tapped in."""
     order = await get_order(uow, order_id)
-    if order.chat_id != chat_id:
-        raise NotAllowed("the button belongs to another chat")
+    order.check_tapped_in(chat_id)
     return order
 
 
-def require_pro(order: Order) -> None:
-    """Pro-only actions wait until the order has its professional."""
-    if not order.pro_id:
-        raise NotAllowed("the order has no professional yet", why="no_pro")
+async def order_to_manage(uow: UnitOfWork, order_id: int, chat_id: int, by: int,
+                          moderator: bool) -> tuple[Order, Role]:
+    """A button of the professional's (or a moderator's): the order and the tapper's role."""
+    order = await order_for_tap(uow, order_id, chat_id)
+    role = order.role_of(by, moderator)
+    order.check_manager(role)
+    return order, role
 
 
-async def claim_pro(uow: UnitOfWork, order: Order, user_id: int, name: str, now: datetime,
-                    moderator: bool) -> Order:
+async def chat_order_to_manage(uow: UnitOfWork, chat_id: int, thread_id: int | None, by: int,
+                               moderator: bool) -> tuple[Order, Role]:
+    """A set-up command in the order's chat, by its professional or a moderator."""
+    order = await order_in_chat(uow, chat_id, thread_id)
+    role = order.role_of(by, moderator)
+    order.check_manager(role)
+    return order, role
+
+
+async def bind_by_token(uow: UnitOfWork, token: str, chat_id: int, thread_id: int | None,
+                        bot_reads_all: bool) -> Order:
+    """/start <token>: the group binds the order a marketplace backend created."""
+    order = found(await uow.orders.by_token(token), "link")
+    order.bind_to(chat_id, thread_id)
+    order.can_read_all = await bot_reads(uow, chat_id, bot_reads_all)
+    await uow.orders.save(order)
+    return order
+
+
+async def bot_reads(uow: UnitOfWork, chat_id: int, bot_reads_all: bool) -> bool:
+    """Whether the bot sees every message of the chat (privacy mode off, or an admin)."""
+    return bot_reads_all or await uow.chats.is_admin(chat_id)
+
+
+async def claim_pro(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int, name: str,
+                    now: datetime, moderator: bool) -> Order:
     """A moderator's order: the first other member who taps "I am the professional"."""
-    if moderator:
-        raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
-    if order.pro_id:
-        raise AlreadyDone("the order already has a professional")
-    if user_id == order.client_id:
-        raise NotAllowed("the client cannot be the professional", why="both_roles")
-    order.pro_id, order.pro_name = user_id, name
+    order = await order_for_tap(uow, order_id, chat_id)
+    order.claim_pro(user_id, name, moderator)
     order.last_pro_message_at = now
     await uow.orders.save(order)
     await uow.audit.add(AuditEntry(now, user_id, "pro_claimed", order.id, None))
     return order
 
 
-async def claim_client(uow: UnitOfWork, order: Order, user_id: int, name: str,
+async def claim_client(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int, name: str,
                        now: datetime, moderator: bool = False) -> Order:
-    if moderator:
-        raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
-    if user_id == order.pro_id:
-        raise NotAllowed("the professional cannot be the client", why="both_roles")
-    order.claim_client(user_id, name)
+    order = await order_for_tap(uow, order_id, chat_id)
+    order.claim_client(user_id, name, moderator)
     order.last_client_message_at = now
     await uow.orders.save(order)
     await uow.audit.add(AuditEntry(now, user_id, "client_claimed", order.id, None))
+    return order
+
+
+async def choose_status(uow: UnitOfWork, order: Order, to: Status, by: int, role: Role,
+                        now: datetime) -> Order:
+    """A status button; "not going ahead" is only checked here, its reason is asked next."""
+    order.check_pro_move(to, role)
+    if to != Status.NOT_GOING_AHEAD:
+        await change_status(uow, order, to, by, role, now)
     return order
 
 
@@ -113,23 +150,38 @@ async def change_status(uow: UnitOfWork, order: Order, to: Status, by: int, role
     return order
 
 
-async def confirm_hire(uow: UnitOfWork, order: Order, by: int, now: datetime) -> Order:
+async def confirm_hire(uow: UnitOfWork, order_id: int, chat_id: int, by: int,
+                       now: datetime) -> Order:
+    order = await order_for_tap(uow, order_id, chat_id)
     order.confirm_hire(by, now)
     await uow.orders.save(order)
     await uow.audit.add(AuditEntry(now, by, "hire_confirmed", order.id, None))
     return order
 
 
-async def set_revisions(uow: UnitOfWork, order: Order, by: int, role: Role, n: int) -> Order:
-    if role not in (Role.PRO, Role.MODERATOR):
-        raise NotAllowed("only the professional sets the revisions")
-    if not 0 <= n <= 20 or n < order.revisions_used:
-        raise InvalidInput("bad number of revisions", field="revisions")
-    order.included_revisions = n
+async def set_revisions(uow: UnitOfWork, order: Order, n: int) -> Order:
+    """The included revisions (the order came from `chat_order_to_manage`)."""
+    order.set_included_revisions(n)
     await uow.orders.save(order)
     return order
 
 
-def check_move(order: Order, to: Status, role: Role) -> None:
-    """Refuse a move before asking for more (the reason) when it cannot happen anyway."""
-    order._check_move(to, role)
+async def set_first_delivery_date(uow: UnitOfWork, order: Order, day: date,
+                                  today: date) -> Order:
+    order.set_first_delivery_date(day, today)
+    await uow.orders.save(order)
+    return order
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What the order card shows besides the order: its review request and rating."""
+
+    request: ReviewRequest | None
+    rating: Rating | None
+
+
+async def card_view(uow: UnitOfWork, order: Order) -> CardView:
+    request = await uow.requests.latest_for(order.id or 0)
+    rating = await uow.ratings.for_order(order.id or 0)
+    return CardView(request, rating)

@@ -1,49 +1,36 @@
-"""Use cases of the work itself: revisions, new delivery dates, disputes and the one check-in
-(revisions count against the allowance; a dispute pauses the reviews).
+"""Use cases of the work itself: revisions, new delivery dates, disputes and the one check-in.
 
 Each takes the open unit of work; the caller (the pipeline) commits once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
+from bot.domain import checkin, delivery_dates, disputes
 from bot.domain.audit import AuditEntry
-from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.checkin import CheckinBlock
+from bot.domain.delivery_dates import AnswerBlock
+from bot.domain.lookup import found
 from bot.domain.note_check import NoteChecker
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import ReviewRequest
-from bot.domain.revisions import DeliveryProposal, ProposalState, Revision, check_new_date
+from bot.domain.revisions import DeliveryProposal, Revision, check_can_revise, check_reviser
+from bot.domain.text import clean_text
 from bot.services.freeze import freeze_reviews, resume_reviews
+from bot.services.orders import get_order, order_for_tap
 from bot.services.reviews import check_note
 from bot.storage.uow import UnitOfWork
 
-WORKING = frozenset({Status.IN_PROGRESS, Status.DONE})
-
-
-def clean_text(text: str, field: str, limit: int) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput("empty text", field=field)
-    if len(cleaned) > limit:
-        raise InvalidInput("text too long", field=field, limit=limit)
-    return cleaned
-
-
-def check_working(order: Order) -> None:
-    if order.status not in WORKING:
-        raise InvalidTransition("only while the work is in progress or done", status=order.status)
-
-
 # Revisions ---------------------------------------------------------------------------------
 
-def check_can_revise(order: Order, by: int) -> None:
-    """Only the client, only while in progress or done, only with revisions left."""
-    if by != order.client_id:
-        raise NotAllowed("only the client asks for a revision")
-    check_working(order)
+async def order_to_revise(uow: UnitOfWork, order_id: int, chat_id: int, by: int) -> Order:
+    """"Ask for a revision": the client's button."""
+    order = await order_for_tap(uow, order_id, chat_id)
+    check_reviser(order, by)
+    return order
 
 
 async def request_revision(uow: UnitOfWork, order: Order, by: int, description: str,
@@ -61,57 +48,64 @@ async def request_revision(uow: UnitOfWork, order: Order, by: int, description: 
 
 # New delivery dates ------------------------------------------------------------------------
 
+async def order_to_redate(uow: UnitOfWork, order_id: int, chat_id: int, by: int) -> Order:
+    """The calendar of a new delivery date: the professional's buttons."""
+    order = await order_for_tap(uow, order_id, chat_id)
+    delivery_dates.check_proposer(order, by)
+    return order
+
+
 async def propose_date(uow: UnitOfWork, order: Order, by: int, day: date, first: date,
                        last: date, now: datetime) -> tuple[DeliveryProposal,
                                                            list[DeliveryProposal]]:
     """A new proposal; the pending ones it replaces are returned, withdrawn."""
-    if by != order.pro_id:
-        raise NotAllowed("only the professional proposes a delivery date")
-    check_working(order)
-    check_new_date(day, first)
-    if day > last:
-        raise InvalidInput("the date is too far", field="date")
-    if day == order.delivery_date:
-        raise AlreadyDone("that is already the delivery date")
+    proposal = delivery_dates.propose(order, by, day, first, last, now)
     withdrawn = await uow.proposals.pending_for(order.id or 0)
     for old in withdrawn:
-        old.state, old.answered_at = ProposalState.WITHDRAWN, now
+        old.withdraw(now)
         await uow.proposals.save(old)
-    proposal = DeliveryProposal(order.id or 0, day, by, now)
     await uow.proposals.add(proposal)
     await uow.audit.add(AuditEntry(now, by, "delivery_date_proposed", order.id, day.isoformat()))
     return proposal, withdrawn
 
 
-async def answer_proposal(uow: UnitOfWork, order: Order, proposal: DeliveryProposal,
-                          accept: bool, by: int, now: datetime) -> None:
-    if by != order.client_id:
-        raise NotAllowed("only the client answers a new delivery date")
-    if proposal.state == ProposalState.PENDING:
-        check_working(order)
-    proposal.answer(accept, by, order.client_id, now)
+@dataclass(frozen=True)
+class ProposalAnswer:
+    order: Order
+    proposal: DeliveryProposal
+    block: AnswerBlock | None  # the answer came too late: nothing was saved
+
+
+async def answer_proposal(uow: UnitOfWork, proposal_id: int, chat_id: int, accept: bool,
+                          by: int, now: datetime) -> ProposalAnswer:
+    proposal = found(await uow.proposals.get(proposal_id), "proposal", proposal_id=proposal_id)
+    order = await order_for_tap(uow, proposal.order_id, chat_id)
+    block = delivery_dates.answer_block(order, proposal, by)
+    if block is not None:
+        return ProposalAnswer(order, proposal, block)
+    delivery_dates.answer(order, proposal, accept, by, now)
     await uow.proposals.save(proposal)
     if accept:
-        order.delivery_date = proposal.proposed_date
         await uow.orders.save(order)
     action = "delivery_date_accepted" if accept else "delivery_date_refused"
     await uow.audit.add(AuditEntry(now, by, action, order.id, proposal.proposed_date.isoformat()))
+    return ProposalAnswer(order, proposal, None)
 
 
 # Disputes ----------------------------------------------------------------------------------
 
-def check_can_dispute(order: Order, role: Role) -> None:
-    if role not in (Role.PRO, Role.CLIENT):
-        raise NotAllowed("only the professional or the client opens a dispute")
-    if order.status == Status.DISPUTED:
-        raise AlreadyDone("a dispute is already open")
-    check_working(order)
+async def order_to_dispute(uow: UnitOfWork, order_id: int, chat_id: int, by: int,
+                           moderator: bool) -> Order:
+    """"Open a dispute": the professional's or the client's button."""
+    order = await order_for_tap(uow, order_id, chat_id)
+    order.check_disputant(order.role_of(by, moderator))
+    return order
 
 
 async def open_dispute(uow: UnitOfWork, order: Order, by: int, role: Role, reason: str,
                        now: datetime, policy: Policy) -> ReviewRequest | None:
     """The order goes to the resolution centre; its review request is frozen (returned)."""
-    check_can_dispute(order, role)
+    order.check_can_dispute(role)
     text = clean_text(reason, "comment", policy.comment_max_length)
     order.open_dispute(by, role, now, text)
     await uow.orders.save(order)
@@ -119,88 +113,74 @@ async def open_dispute(uow: UnitOfWork, order: Order, by: int, role: Role, reaso
     return await freeze_reviews(uow, order, now)
 
 
-OUTCOMES = {"done": Status.DONE, "in_progress": Status.IN_PROGRESS}
+@dataclass(frozen=True)
+class DisputeEnd:
+    order: Order
+    request: ReviewRequest | None  # the order's review request, frozen, resumed or as it was
+    was_closed: bool = False  # the dispute had already ended: nothing changed
 
 
-async def resolve_dispute(uow: UnitOfWork, order: Order, word: str, by: int, role: Role,
-                          now: datetime) -> ReviewRequest | None:
-    """done / in_progress / cancel (moderators) or withdraw (the opener); the order's review request
-    is returned. The reminders and a scheduled note resume only if the order ends done (only done
-    work is asked for a review); back in progress they stay stopped until it is done again (see
-    `orders.change_status`), and a cancellation ends them."""
+async def resolve_dispute(uow: UnitOfWork, order_id: int, chat_id: int, outcome: str, by: int,
+                          moderator: bool, now: datetime) -> DisputeEnd:
+    """done / in_progress / cancel (moderators) or withdraw (the opener). The reminders and a
+    scheduled note resume only if the order ends done; back in progress they stay stopped
+    until it is done again (see `orders.change_status`), and a cancellation ends them."""
+    order = await get_order(uow, order_id)
+    role = order.role_of(by, moderator)
+    disputes.check_resolver(order, outcome, role, chat_id)
     if order.status != Status.DISPUTED:
-        raise InvalidTransition("no open dispute", status=order.status)
-    if word == "cancel":
-        return await _cancel(uow, order, by, role, now)
-    if word == "withdraw":
-        outcome = order.status_before_dispute or Status.IN_PROGRESS
-        action = "dispute_withdrawn"
-        if by != order.dispute_opened_by:
-            raise NotAllowed("only the person who opened the dispute withdraws it")
-    elif word in OUTCOMES:
-        outcome, action = OUTCOMES[word], "dispute_resolved"
-        if role != Role.MODERATOR:
-            raise NotAllowed("a moderator resolves the dispute")
+        return DisputeEnd(order, None, was_closed=True)
+    change = disputes.resolve(order, outcome, by, role, now)
+    await uow.orders.save(order)
+    if outcome == disputes.CANCEL:
+        await uow.audit.add(AuditEntry(now, by, "order_cancelled", order.id, "dispute"))
+        return DisputeEnd(order, await freeze_reviews(uow, order, now, cancel=True))
+    ended = change.to_status.value
+    if outcome == disputes.WITHDRAW:
+        await uow.audit.add(AuditEntry(now, by, "dispute_withdrawn", order.id, ended))
     else:
-        raise InvalidInput("unknown outcome", field="callback")
-    order.close_dispute(outcome, by, role, now)
-    await uow.orders.save(order)
-    await uow.audit.add(AuditEntry(now, by, action, order.id, outcome.value))
-    if outcome == Status.DONE:
-        return await resume_reviews(uow, order, now)
-    return await uow.requests.active_for(order.id or 0)
-
-
-async def _cancel(uow: UnitOfWork, order: Order, by: int, role: Role,
-                  now: datetime) -> ReviewRequest | None:
-    order.cancel(by, role, now, "dispute")
-    order.status_before_dispute, order.dispute_opened_by = None, None
-    await uow.orders.save(order)
-    await uow.audit.add(AuditEntry(now, by, "order_cancelled", order.id, "dispute"))
-    return await freeze_reviews(uow, order, now, cancel=True)
+        await uow.audit.add(AuditEntry(now, by, "dispute_resolved", order.id, ended))
+    if order.status == Status.DONE:
+        return DisputeEnd(order, await resume_reviews(uow, order, now))
+    return DisputeEnd(order, await uow.requests.active_for(order.id or 0))
 
 
 # The check-in ------------------------------------------------------------------------------
 
-class CheckinBlock(StrEnum):
-    STAGE = "stage"
-    USED = "used"
-    RATED = "rated"
-    ANSWERED = "answered"
-    NOT_YET = "not_yet"
-    CLOSED = "closed"
+@dataclass(frozen=True)
+class CheckinStart:
+    order: Order
+    block: CheckinBlock | None  # why it cannot be sent now; the card was brought up to date
 
 
-def last_pro_message(order: Order) -> datetime:
-    return order.last_pro_message_at or order.created_at
-
-
-async def checkin_block(uow: UnitOfWork, order: Order, now: datetime,
-                        policy: Policy) -> CheckinBlock | None:
-    """Why the check-in cannot be sent now, or None: once, in the window, client silent."""
-    if order.status not in WORKING:
-        return CheckinBlock.STAGE
-    if order.checkin_used_at is not None:
-        return CheckinBlock.USED
-    if await uow.ratings.for_order(order.id or 0) is not None:
-        return CheckinBlock.RATED
-    last = last_pro_message(order)
-    if order.last_client_message_at is not None and order.last_client_message_at > last:
-        return CheckinBlock.ANSWERED
-    if now < policy.checkin_opens_at(last):
-        return CheckinBlock.NOT_YET
-    if now > policy.checkin_closes_at(last):
-        return CheckinBlock.CLOSED
-    return None
-
-
-async def offer_checkin(uow: UnitOfWork, order: Order, by: int, now: datetime,
-                        policy: Policy) -> datetime:
-    """Record that the check-in was offered; its window closes at the returned moment (the
-    pro's reply is itself a message and moves `last_pro_message_at`)."""
-    closes = policy.checkin_closes_at(last_pro_message(order))
+async def start_checkin(uow: UnitOfWork, order_id: int, chat_id: int, by: int, now: datetime,
+                        policy: Policy) -> CheckinStart:
+    """The pro's "Check in" button: refused outside its window, else offered (recorded)."""
+    order = await order_for_tap(uow, order_id, chat_id)
+    checkin.check_sender(order, by)
+    rated = await _rated(uow, order)
+    block = checkin.tap_block(order, rated, now, policy)
+    if block is not None:  # a tap on a card drawn before the window ended
+        await _record_window(uow, order, rated, now, policy)
+        return CheckinStart(order, block)
+    closes = policy.checkin_closes_at(checkin.last_pro_message(order))
+    # The pro's reply is itself a message and moves `last_pro_message_at`: the window offered
+    # is kept with the offer.
     await uow.audit.add(AuditEntry(now, by, "checkin_offered", order.id, closes.isoformat()))
-    return closes
+    return CheckinStart(order, None)
+
+
+async def _rated(uow: UnitOfWork, order: Order) -> bool:
+    return await uow.ratings.for_order(order.id or 0) is not None
+
+
+async def _record_window(uow: UnitOfWork, order: Order, rated: bool, now: datetime,
+                         policy: Policy) -> None:
+    """The window's state, if the scheduler has not recorded it on the card yet."""
+    state = checkin.window_state(order, rated, now, policy)
+    if state != (order.checkin_window_for, order.checkin_offered):
+        order.checkin_window_for, order.checkin_offered = state
+        await uow.orders.save(order)
 
 
 async def offered_until(uow: UnitOfWork, order: Order) -> datetime | None:
@@ -210,28 +190,24 @@ async def offered_until(uow: UnitOfWork, order: Order) -> datetime | None:
     return None
 
 
+@dataclass(frozen=True)
+class CheckinReplyBlock:
+    block: CheckinBlock
+    closes: datetime | None  # the end of the window offered with the prompt
+
+
 async def reply_block(uow: UnitOfWork, order: Order, asked_at: datetime,
-                      now: datetime) -> CheckinBlock | None:
+                      now: datetime) -> CheckinReplyBlock | None:
     """The check-in's answer is refused if things changed since the prompt was given."""
-    if order.status not in WORKING:
-        return CheckinBlock.STAGE
-    if order.checkin_used_at is not None:
-        return CheckinBlock.USED
-    if await uow.ratings.for_order(order.id or 0) is not None:
-        return CheckinBlock.RATED
-    if order.last_client_message_at is not None and order.last_client_message_at > asked_at:
-        return CheckinBlock.ANSWERED
     closes = await offered_until(uow, order)
-    if closes is None or now > closes:
-        return CheckinBlock.CLOSED
-    return None
+    block = checkin.reply_block(order, await _rated(uow, order), asked_at, closes, now)
+    return None if block is None else CheckinReplyBlock(block, closes)
 
 
 async def send_checkin(uow: UnitOfWork, order: Order, by: int, text: str, now: datetime,
                        checker: NoteChecker, policy: Policy) -> str:
     """Check the text like a note (no rating asked, nothing offered); mark the check-in used."""
-    if by != order.pro_id:
-        raise NotAllowed("only the professional checks in")
+    checkin.check_sender(order, by)
     checked = check_note(text, checker, policy)
     order.checkin_used_at = now
     await uow.orders.save(order)

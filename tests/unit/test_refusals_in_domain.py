@@ -18,23 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("bot", "handlers", "scheduler")
 # Files that still decide refusals themselves, and how many raises each has left.
 NOT_YET_MOVED: dict[str, int] = {
-    "bot/services/orders.py": 13,
     "bot/services/ratings.py": 12,
     "bot/services/reviews.py": 13,
-    "bot/services/work.py": 15,
-    "handlers/checkin.py": 1,
-    "handlers/delivery_date.py": 3,
-    "handlers/disputes.py": 4,
-    "handlers/mod_actions.py": 2,
-    "handlers/mod_orders.py": 1,
-    "handlers/order_setup.py": 2,
-    "handlers/orders.py": 2,
     "handlers/profile.py": 1,
     "handlers/rating_edit.py": 1,
     "handlers/review_reply.py": 1,
     "handlers/review_request.py": 1,
-    "handlers/revisions.py": 1,
-    "handlers/status.py": 3,
 }
 
 
