@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core.events import AnswerCallback, ChatEvent
+from bot.delivery.config import DeliveryConfig
 from bot.delivery.hooks import HookSender
 from bot.delivery.sender import OutboxSender
 from bot.delivery.timer import Timer
@@ -20,7 +21,9 @@ from bot.pipeline import Pipeline
 from bot.services import notices
 from bot.services.blocked import person_blocked
 from bot.storage.db import create_engine
+from bot.storage.hook_store import SqlHookEvents
 from bot.storage.migrate import check_schema
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
 from scheduler.setup import ReviewScheduler
@@ -60,7 +63,8 @@ class App:
         self.pipeline.bot_username = bot_username
         self.pipeline.metrics = self.metrics
         self.pipeline.bot_reads_all = bot_reads_all
-        self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings,
+        self.sender = OutboxSender(SqlOutbox(self.uow_factory), transport, self.clock,
+                                   DeliveryConfig.from_settings(self.settings),
                                    timer=self.timer, metrics=self.metrics,
                                    on_chat_lost=self._chat_lost)
         self.pipeline.wake_sender = self.sender.wake
@@ -117,7 +121,8 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
                                 sweep_interval=settings.scheduler_sweep_seconds,
                                 leader_retry=settings.scheduler_leader_retry_seconds)
     metrics = Metrics()
-    hooks = HookSender(uow_factory, clock, settings, metrics) if settings.hook_url else None
+    hooks = HookSender(SqlHookEvents(uow_factory), clock, settings, metrics) \
+        if settings.hook_url else None
     if hooks is not None:
         uow_factory.on_hook_event = hooks.wake
     return App(settings, clock, uow_factory, translations, pipeline, scheduler, metrics,

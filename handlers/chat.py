@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from bot.core.events import ChatEvent, Effect, EventKind
-from bot.delivery.chat_events import lose_chat, migrate_chat
 from bot.services import notices
 from bot.services.blocked import BLOCKED_REASON, person_blocked
+from bot.services.chats import chat_lost, chat_migrated
 from handlers.context import Context
 from handlers.orders import current_card
 from handlers.render import new_card
@@ -26,7 +26,7 @@ async def migrated(event: ChatEvent, ctx: Context) -> list[Effect]:
         old, new = event.migrate_from_chat_id, event.chat_id
     else:
         return []
-    await migrate_chat(ctx.uow, old, new, ctx.now)
+    await chat_migrated(ctx.uow, old, new, ctx.now)
     order = await ctx.uow.orders.by_chat(new)
     if event.migrate_from_chat_id is None or order is None:
         return []
@@ -61,7 +61,7 @@ async def _lost(event: ChatEvent, ctx: Context, status: str) -> None:
     """Deliveries to the chat stop with a reason; moderators are told the first time."""
     private = event.chat_type == "private"
     reason = BLOCKED_REASON if private else f"bot {status}"
-    if not await lose_chat(ctx.uow, event.chat_id, reason, ctx.now):
+    if not await chat_lost(ctx.uow, event.chat_id, reason, ctx.now):
         return
     if private:  # the person blocked the bot: no order lives in a private chat
         await person_blocked(ctx.uow, event.chat_id, sorted(ctx.moderators), ctx.translations,
