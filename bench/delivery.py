@@ -109,9 +109,12 @@ async def _deliver(app: Any, adapter: Any, timeout: float
                    ) -> tuple[datetime, dict[int, float], str | None]:
     """Flush the outbox; return the start, each chat's last delivery in seconds after it, and
     what went wrong (rows still open at the timeout), if anything."""
+    from bot.delivery.config import DeliveryConfig
     from bot.delivery.sender import OutboxSender
+    from bot.storage.outbox_store import SqlOutbox
 
-    sender = OutboxSender(app.uow_factory, adapter.transport, app.clock, app.settings)
+    sender = OutboxSender(SqlOutbox(app.uow_factory), adapter.transport, app.clock,
+                          DeliveryConfig.from_settings(app.settings))
     start = datetime.now(UTC)
     began = time.perf_counter()
     error = None

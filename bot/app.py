@@ -1,4 +1,9 @@
-"""The composition root: everything is built here from Settings, nothing at import time."""
+"""The composition root: everything is built here from Settings, nothing at import time.
+
+Two stages, each built through constructors: `build_app` makes what needs only the settings
+(the database, the scheduler, the hook sender), and `App.start` makes what needs the
+framework's transport and the bot's name (the outbox sender, the pipeline), as `Started`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from dataclasses import dataclass, field
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.core.events import AnswerCallback, ChatEvent
+from bot.delivery.config import DeliveryConfig
+from bot.delivery.doorbell import Doorbell
 from bot.delivery.hooks import HookSender
 from bot.delivery.sender import OutboxSender
 from bot.delivery.timer import Timer
@@ -20,12 +27,22 @@ from bot.pipeline import Pipeline
 from bot.services import notices
 from bot.services.blocked import person_blocked
 from bot.storage.db import create_engine
+from bot.storage.hook_store import SqlHookEvents
 from bot.storage.migrate import check_schema
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
 from scheduler.setup import ReviewScheduler
 
 log = logging.getLogger("orderbot")
+
+
+@dataclass(frozen=True)
+class Started:
+    """The parts that exist once the bot is connected."""
+
+    sender: OutboxSender
+    pipeline: Pipeline
 
 
 @dataclass
@@ -34,13 +51,25 @@ class App:
     clock: Clock
     uow_factory: UnitOfWorkFactory
     translations: Translations
-    pipeline: Pipeline
     scheduler: ReviewScheduler
     metrics: Metrics = field(default_factory=Metrics)
-    sender: OutboxSender | None = None
     timer: Timer | None = None
     hooks: HookSender | None = None  # when ORDERBOT_HOOK_URL is set
-    started: bool = field(default=False)
+    outbox_bell: Doorbell = field(default_factory=Doorbell)  # rung when rows are queued
+    started: Started | None = field(default=None)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._started().pipeline
+
+    @property
+    def sender(self) -> OutboxSender:
+        return self._started().sender
+
+    def _started(self) -> Started:
+        if self.started is None:
+            raise RuntimeError("the app is not started")
+        return self.started
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
         return await self.pipeline.handle(event)
@@ -57,22 +86,25 @@ class App:
 
         `bot_reads_all` is getMe's can_read_all_group_messages (privacy mode off)."""
         await check_schema(self.settings.database_url)
-        self.pipeline.bot_username = bot_username
-        self.pipeline.metrics = self.metrics
-        self.pipeline.bot_reads_all = bot_reads_all
-        self.sender = OutboxSender(self.uow_factory, transport, self.clock, self.settings,
-                                   timer=self.timer, metrics=self.metrics,
-                                   on_chat_lost=self._chat_lost)
-        self.pipeline.wake_sender = self.sender.wake
-        self.scheduler.wake_sender = self.sender.wake
-        self.scheduler.metrics = self.metrics
-        self.pipeline.poke_scheduler = self.scheduler.poke
-        await self.sender.start()
+        started = Started(self._sender(transport), self._pipeline(bot_username, bot_reads_all))
+        await started.sender.start()
         if self.hooks is not None:
             await self.hooks.start()
         if run_scheduler:
             await self.scheduler.start()
-        self.started = True
+        self.started = started
+
+    def _sender(self, transport: Transport) -> OutboxSender:
+        return OutboxSender(SqlOutbox(self.uow_factory), transport, self.clock,
+                            DeliveryConfig.from_settings(self.settings), timer=self.timer,
+                            metrics=self.metrics, on_chat_lost=self._chat_lost,
+                            doorbell=self.outbox_bell)
+
+    def _pipeline(self, bot_username: str, bot_reads_all: bool) -> Pipeline:
+        return Pipeline(self.uow_factory, build_router(), self.clock, self.settings,
+                        self.translations, NoteChecker(), wake_sender=self.outbox_bell.ring,
+                        poke_scheduler=self.scheduler.poke, bot_username=bot_username,
+                        bot_reads_all=bot_reads_all, metrics=self.metrics)
 
     async def _chat_lost(self, chat_id: int, reason: str) -> None:
         """A 403 ended deliveries to a chat: the moderators are told (once per chat). A
@@ -89,36 +121,31 @@ class App:
                 await notices.chat_lost(uow, order, moderators, self.translations, default,
                                         now)
             await uow.commit()
-        if self.sender is not None:
-            self.sender.wake()
+        self.outbox_bell.ring()
 
     async def stop(self) -> None:
-        await self.pipeline.settle()
-        if self.started:
+        started, self.started = self.started, None
+        if started is not None:
+            await started.pipeline.settle()
             await self.scheduler.stop()
-            if self.sender is not None:
-                await self.sender.stop()
+            await started.sender.stop()
             if self.hooks is not None:
                 await self.hooks.stop()
         await self.uow_factory.engine.dispose()
-        self.started = False
 
 
 def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | None = None) -> App:
     """`timer` paces deliveries (Telegram's limits); by default the event loop's clock."""
     clock = clock or SystemClock()
-    engine = create_engine(settings.database_url)
-    uow_factory = UnitOfWorkFactory(engine)
+    outbox_bell, hook_bell = Doorbell(), Doorbell()
+    hooked = bool(settings.hook_url)
+    uow_factory = UnitOfWorkFactory(create_engine(settings.database_url),
+                                    on_hook_event=hook_bell.ring if hooked else None)
     translations = Translations(default=settings.default_language)
-    checker = NoteChecker()
-    pipeline = Pipeline(uow_factory, build_router(), clock, settings, translations, checker)
-    scheduler = ReviewScheduler(uow_factory, clock, settings, translations,
-                                batch_size=settings.scheduler_batch_size,
-                                sweep_interval=settings.scheduler_sweep_seconds,
-                                leader_retry=settings.scheduler_leader_retry_seconds)
     metrics = Metrics()
-    hooks = HookSender(uow_factory, clock, settings, metrics) if settings.hook_url else None
-    if hooks is not None:
-        uow_factory.on_hook_event = hooks.wake
-    return App(settings, clock, uow_factory, translations, pipeline, scheduler, metrics,
-               timer=timer, hooks=hooks)
+    scheduler = ReviewScheduler(uow_factory, clock, settings, translations,
+                                wake_sender=outbox_bell.ring, metrics=metrics)
+    hooks = HookSender(SqlHookEvents(uow_factory), clock, settings, metrics,
+                       doorbell=hook_bell) if hooked else None
+    return App(settings, clock, uow_factory, translations, scheduler, metrics, timer=timer,
+               hooks=hooks, outbox_bell=outbox_bell)

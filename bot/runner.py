@@ -136,9 +136,10 @@ async def _publish_commands(running: Running, settings: Settings) -> None:
 async def _start_pruner(running: Running, settings: Settings) -> None:
     """Old update ids are deleted in the background (the inbox keeps them 72 h by default)."""
     from bot.delivery.inbox_pruner import InboxPruner
+    from bot.storage.inbox_store import SqlInbox
 
-    running.pruner = InboxPruner.from_settings(running.app.uow_factory, running.app.clock,
-                                               settings)
+    running.pruner = InboxPruner.from_settings(SqlInbox(running.app.uow_factory),
+                                               running.app.clock, settings)
     await running.pruner.start()
 
 

@@ -51,16 +51,18 @@ def default_renderer() -> Renderer:
 class ReviewScheduler:
     def __init__(
         self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings,
-        translations: Translations, *, renderer: Renderer | None = None, batch_size: int = 500,
-        sweep_interval: float = 60.0, leader_retry: float = 10.0,
-        leadership: Leadership | None = None,
+        translations: Translations, *, renderer: Renderer | None = None,
+        leadership: Leadership | None = None, wake_sender: Callable[[], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        """`wake_sender`: called once messages are queued; `metrics`: the lag gauge."""
         self.uow_factory, self.clock, self.settings = uow_factory, clock, settings
         self.translations = translations
-        self.batch_size, self.sweep_interval, self.leader_retry = (
-            batch_size, sweep_interval, leader_retry)
-        self.wake_sender: Callable[[], None] | None = None
-        self.metrics: Metrics | None = None  # set by the app: the scheduler lag gauge
+        self.batch_size = settings.scheduler_batch_size
+        self.sweep_interval = settings.scheduler_sweep_seconds
+        self.leader_retry = settings.scheduler_leader_retry_seconds
+        self.wake_sender = wake_sender
+        self.metrics = metrics
         self.leadership = leadership or leadership_for(settings.database_url)
         self.job_store = MemoryJobStore()
         self.aps = AsyncIOScheduler(jobstores={"default": self.job_store},

@@ -23,7 +23,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,9 +31,10 @@ import aiohttp
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.hook_events import HookEvent, HookFate
+from bot.delivery.doorbell import Doorbell
+from bot.delivery.ports import HookEvents
 from bot.metrics import Metrics
-from bot.storage.hook_repos import HookEvent
-from bot.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("orderbot.hooks")
 BATCH = 8  # events posted at once (each of a different order)
@@ -49,11 +50,11 @@ class Outcome:
 
 
 class HookSender:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, settings: Settings,
-                 metrics: Metrics | None = None) -> None:
+    def __init__(self, events: HookEvents, clock: Clock, settings: Settings,
+                 metrics: Metrics | None = None, doorbell: Doorbell | None = None) -> None:
         if not settings.hook_url:
             raise ValueError("the hook sender needs ORDERBOT_HOOK_URL")
-        self._uow = uow_factory
+        self._events = events
         self._clock = clock
         self._url = settings.hook_url
         self._secret = (settings.hook_secret or "").encode()
@@ -62,14 +63,14 @@ class HookSender:
         self._max_age = timedelta(hours=settings.hook_max_age_hours)
         self._poll = settings.hook_poll_seconds
         self._metrics = metrics
-        self._wake = asyncio.Event()
+        self._wake = doorbell or Doorbell()  # rung once an event is committed
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
 
     def wake(self) -> None:
         """A new event was committed: post it now rather than at the next poll."""
-        self._wake.set()
+        self._wake.ring()
 
     async def start(self) -> None:
         if self._task is not None:
@@ -82,7 +83,7 @@ class HookSender:
     async def stop(self) -> None:
         """Stop posting (an event in flight is finished) and close the connections."""
         self._stop.set()
-        self._wake.set()
+        self._wake.ring()
         task, self._task = self._task, None
         if task is not None:
             await task
@@ -101,7 +102,7 @@ class HookSender:
 
     async def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.clear()
+            self._wake.answer()
             try:
                 if await self.run_once():
                     continue
@@ -114,23 +115,18 @@ class HookSender:
 
     async def _pause(self) -> float:
         """Until the next event is due, at most the poll interval (a new one wakes us)."""
-        async with self._uow() as uow:
-            due = await uow.hooks.next_due()
-            if self._metrics is not None:
-                self._metrics.hook_events_pending.set((await uow.hooks.counts())["pending"])
+        backlog = await self._events.backlog()
+        if self._metrics is not None:
+            self._metrics.hook_events_pending.set(backlog.pending)
+        due = backlog.next_due
         if due is None:
             return self._poll
         return min(self._poll, max(0.0, (due - self._clock.now()).total_seconds()))
 
     async def _claim(self) -> list[HookEvent]:
-        async with self._uow() as uow:
-            now = self._clock.now()
-            until = now + timedelta(seconds=self._timeout + CLAIM_MARGIN_S)
-            claimed = [replace(event, attempts=event.attempts + 1)  # as the claim counts it
-                       for event in await uow.hooks.heads(now, BATCH)
-                       if await uow.hooks.claim(event.id, now, until)]
-            await uow.commit()
-        return claimed
+        now = self._clock.now()
+        until = now + timedelta(seconds=self._timeout + CLAIM_MARGIN_S)
+        return await self._events.claim(now, until, BATCH)
 
     async def _post(self, event: HookEvent) -> Outcome:
         body = event.payload.encode()
@@ -152,18 +148,10 @@ class HookSender:
             return Outcome(False, f"{type(error).__name__}: {error}".rstrip(": "))
 
     async def _record(self, results: list[tuple[HookEvent, Outcome]]) -> None:
-        async with self._uow() as uow:
-            now = self._clock.now()
-            fates = [self._fate(event, outcome, now) for event, outcome in results]
-            for (event, outcome), fate in zip(results, fates, strict=True):
-                if fate == DELIVERED:
-                    await uow.hooks.delivered(event.id)
-                elif fate == GIVEN_UP:
-                    await uow.hooks.give_up(event.id, outcome.error)
-                else:
-                    await uow.hooks.retry_at(event.id, now + self._delay(event, outcome),
-                                             outcome.error)
-            await uow.commit()
+        now = self._clock.now()
+        fates = [self._fate(event, outcome, now) for event, outcome in results]
+        await self._events.record([self._recorded(event, outcome, fate, now) for
+                                   (event, outcome), fate in zip(results, fates, strict=True)])
         for (event, outcome), fate in zip(results, fates, strict=True):
             self._report(event, outcome, fate)
 
@@ -171,6 +159,14 @@ class HookSender:
         if outcome.delivered:
             return DELIVERED
         return GIVEN_UP if now - event.created_at >= self._max_age else RETRY
+
+    def _recorded(self, event: HookEvent, outcome: Outcome, fate: str,
+                  now: datetime) -> HookFate:
+        if fate == DELIVERED:
+            return HookFate(event.id, delivered=True)
+        if fate == GIVEN_UP:
+            return HookFate(event.id, error=outcome.error)
+        return HookFate(event.id, error=outcome.error, retry_at=now + self._delay(event, outcome))
 
     def _delay(self, event: HookEvent, outcome: Outcome) -> timedelta:
         base, cap = self._backoff

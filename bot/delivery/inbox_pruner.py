@@ -16,16 +16,17 @@ import logging
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.storage.uow import UnitOfWorkFactory
+from bot.config import Settings
+from bot.delivery.ports import Inbox
 
 log = logging.getLogger("orderbot.inbox")
 BATCH = 5000  # ids deleted per transaction
 
 
 class InboxPruner:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, retention: timedelta,
+    def __init__(self, inbox: Inbox, clock: Clock, retention: timedelta,
                  interval: float) -> None:
-        self._uow = uow_factory
+        self._inbox = inbox
         self._clock = clock
         self._retention = retention
         self._interval = interval
@@ -35,20 +36,16 @@ class InboxPruner:
         self._ran = asyncio.Condition()
 
     @classmethod
-    def from_settings(cls, uow_factory: UnitOfWorkFactory, clock: Clock,
-                      settings: object) -> InboxPruner:
-        hours = float(getattr(settings, "inbox_retention_hours", 72.0))
-        interval = float(getattr(settings, "inbox_prune_interval_seconds", 3600.0))
-        return cls(uow_factory, clock, timedelta(hours=hours), interval)
+    def from_settings(cls, inbox: Inbox, clock: Clock, settings: Settings) -> InboxPruner:
+        return cls(inbox, clock, timedelta(hours=settings.inbox_retention_hours),
+                   settings.inbox_prune_interval_seconds)
 
     async def prune_once(self) -> int:
         """Delete the handled ids older than the retention; return how many."""
         before = self._clock.now() - self._retention
         total = 0
         while True:
-            async with self._uow() as uow:
-                count = await uow.inbox.prune(before, limit=BATCH)
-                await uow.commit()
+            count = await self._inbox.prune(before, BATCH)
             total += count
             if count < BATCH:
                 break

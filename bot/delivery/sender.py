@@ -17,15 +17,14 @@ import asyncio
 import contextlib
 import logging
 import random
-from dataclasses import dataclass
 from datetime import timedelta
 
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.clock import Clock
-from bot.delivery import store
-from bot.delivery.chat_events import ChatLost, Outcomes
+from bot.core.outbox import Claimed, Pace, QueuedEffect
+from bot.delivery.config import DeliveryConfig
+from bot.delivery.doorbell import Doorbell
 from bot.delivery.limits import (
     ChatLimiter,
     ChatLimits,
@@ -34,14 +33,14 @@ from bot.delivery.limits import (
     LocalGlobalLimiter,
     Slots,
 )
+from bot.delivery.outcomes import ChatLost, Outcomes
 from bot.delivery.pauses import Pauses
+from bot.delivery.ports import Outbox
 from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.shared_limits import SharedChatLimits
-from bot.delivery.store import Claimed, Pace, QueuedEffect
 from bot.delivery.timer import LoopTimer, Timer
 from bot.delivery.transport import DeliveryError, RetryAfter, Transport
 from bot.metrics import Metrics
-from bot.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("orderbot.delivery")
 
@@ -52,53 +51,16 @@ log = logging.getLogger("orderbot.delivery")
 CLAIM_AHEAD = 0.1
 
 
-@dataclass(frozen=True)
-class DeliveryConfig:
-    """The sender's settings (read with defaults until they are all in `Settings`)."""
-
-    concurrency: int = 8
-    lease: float = 60.0
-    max_attempts: int = 8
-    max_age: float = 3600.0
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    poll: float = 5.0
-    defer_threshold: float = 2.0
-    ref_wait: float = 1.0
-    global_per_second: float = 30.0
-    private_per_second: float = 1.0
-    group_per_minute: int = 20
-    chat_limiters_max: int = 10_000
-
-    @classmethod
-    def from_settings(cls, settings: object) -> DeliveryConfig:
-        names = {
-            "concurrency": "outbox_concurrency", "lease": "outbox_lease_seconds",
-            "max_attempts": "outbox_max_attempts", "max_age": "outbox_max_age_seconds",
-            "backoff_base": "outbox_backoff_base_seconds",
-            "backoff_max": "outbox_backoff_max_seconds", "poll": "outbox_poll_seconds",
-            "defer_threshold": "outbox_defer_threshold_seconds",
-            "ref_wait": "outbox_ref_wait_seconds",
-            "global_per_second": "rate_global_per_second",
-            "private_per_second": "rate_private_per_second",
-            "group_per_minute": "rate_group_per_minute",
-            "chat_limiters_max": "rate_chat_limiters_max",
-        }
-        defaults = cls()
-        return cls(**{field: getattr(settings, name, getattr(defaults, field))
-                      for field, name in names.items()})
-
-
 class OutboxSender:
-    def __init__(self, uow_factory: UnitOfWorkFactory, transport: Transport, clock: Clock,
-                 settings: object, *, timer: Timer | None = None,
+    def __init__(self, outbox: Outbox, transport: Transport, clock: Clock,
+                 config: DeliveryConfig, *, timer: Timer | None = None,
                  metrics: Metrics | None = None, on_chat_lost: ChatLost | None = None,
                  global_limiter: GlobalLimiter | None = None,
-                 rng: random.Random | None = None) -> None:
-        self._uow = uow_factory
+                 rng: random.Random | None = None, doorbell: Doorbell | None = None) -> None:
+        self._outbox = outbox
         self._transport = transport
         self._clock = clock
-        self._cfg = DeliveryConfig.from_settings(settings)
+        self._cfg = config
         self._timer = timer or LoopTimer()
         self.metrics = metrics or Metrics()
         self._chats = ChatLimits(self._timer, self._cfg.private_per_second,
@@ -107,23 +69,22 @@ class OutboxSender:
         self._ahead = max(CLAIM_AHEAD, 2.0 / self._cfg.global_per_second)
         self._owned_redis: Redis | None = None
         self._shared: SharedChatLimits | None = None  # every sender's answers, with Redis
-        self._global = global_limiter or self._global_limiter(settings)
+        self._global = global_limiter or self._global_limiter()
         self._slots = Slots(self._global, self._timer)  # the chat with the most work left first
-        self._outcomes = Outcomes(uow_factory, clock, self._cfg, self.metrics,
+        self._outcomes = Outcomes(outbox, clock, self._cfg, self.metrics,
                                   on_chat_lost, rng or random.Random())
-        self._wake = asyncio.Event()
+        self._wake = doorbell or Doorbell()  # rung once outbox rows are committed
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._pauses = Pauses(self._timer, self._global)  # a 429: the chat's wait or the bot's
 
-    def _global_limiter(self, settings: object) -> GlobalLimiter:
+    def _global_limiter(self) -> GlobalLimiter:
         """Shared through Redis when `redis_url` is set (several senders), else in-process;
         each chat's limits are then shared too (`SharedChatLimits`)."""
-        url: str | None = getattr(settings, "redis_url", None)
-        if not url:
+        if not self._cfg.redis_url:
             return LocalGlobalLimiter(self._timer, self._cfg.global_per_second)
-        self._owned_redis = Redis.from_url(url)
-        key = getattr(settings, "redis_rate_key", "orderbot:rate:global")
+        self._owned_redis = Redis.from_url(self._cfg.redis_url)
+        key = self._cfg.redis_rate_key
         self._shared = SharedChatLimits(self._owned_redis, self._wall_ms, self._chats.spacing,
                                         self._cfg.group_per_minute, key=key)
         return RedisGlobalLimiter(self._owned_redis, self._timer, self._wall_ms,
@@ -136,7 +97,7 @@ class OutboxSender:
 
     def wake(self) -> None:
         """Deliver at once (call after committing outbox rows)."""
-        self._wake.set()
+        self._wake.ring()
 
     async def start(self) -> None:
         if self._task is None:
@@ -146,7 +107,7 @@ class OutboxSender:
     async def stop(self) -> None:
         """Finish the sends in flight; leave the rest pending for the next start."""
         self._stopping = True
-        self._wake.set()
+        self._wake.ring()
         if self._task is not None:
             task, self._task = self._task, None
             await task
@@ -206,20 +167,13 @@ class OutboxSender:
     async def _claim(self, limit: int) -> tuple[list[Claimed], float | None]:
         """Claim up to `limit` rows; and if none came, in how many seconds a chat held back by
         its limit may be claimed (None: no such chat has a row waiting)."""
-        now = self._clock.now()
         cooling = self._chats.cooling(self._ahead)
-        wake_in = None
-        async with self._uow() as uow:
-            rows = await store.claim(uow.conn, now, timedelta(seconds=self._cfg.lease), limit,
-                                     skip=cooling, pace=self._pace)
-            if not rows and cooling:
-                wake_in = await self._cooling_wait(uow.conn, cooling)
-            await uow.commit()
-        return rows, wake_in
+        claim = await self._outbox.claim(self._clock.now(), timedelta(seconds=self._cfg.lease),
+                                         limit, skip=cooling, pace=self._pace)
+        return claim.rows, self._cooling_wait(cooling, claim.held_back)
 
-    async def _cooling_wait(self, conn: AsyncConnection,
-                            cooling: dict[int, float]) -> float | None:
-        waiting = await store.pending_chats(conn, cooling)
+    def _cooling_wait(self, cooling: dict[int, float], waiting: set[int]) -> float | None:
+        """Until the first of the `waiting` chats held back by its limit may be claimed."""
         if not waiting:
             return None
         return max(0.0, min(cooling[chat] for chat in waiting) - self._ahead)
@@ -256,9 +210,7 @@ class OutboxSender:
                 await self._shared.done(chat_id)
 
     async def _prepare(self, row: Claimed) -> QueuedEffect | None:
-        async with self._uow() as uow:
-            verdict = await store.prepare(uow, row, self._cfg.ref_wait)
-            await uow.commit()
+        verdict = await self._outbox.prepare(row, self._cfg.ref_wait)
         if verdict.give_up is not None:
             await self._outcomes.give_up(row, verdict.give_up)
         elif verdict.wait is not None:
@@ -313,12 +265,12 @@ class OutboxSender:
 
     async def _run(self) -> None:
         while not self._stopping:
-            self._wake.clear()
+            self._wake.answer()
             try:
                 await self.drain()
             except Exception:
                 log.exception("the outbox drain failed; retrying")
-            if self._stopping or self._wake.is_set():
+            if self._stopping or self._wake.rung():
                 continue
             await self._idle()
 
@@ -341,19 +293,16 @@ class OutboxSender:
         """How many rows are open, and how long until the next becomes claimable (its retry
         is due, its lease expires, or its chat's limit is about to free)."""
         cooling = self._chats.cooling(self._ahead)
-        async with self._uow() as uow:
-            count = await store.open_count(uow.conn)
-            due = await store.next_due(uow.conn, skip=cooling)
-            held = await self._cooling_wait(uow.conn, cooling) if count and cooling else None
+        backlog = await self._outbox.backlog(cooling)
+        held = self._cooling_wait(cooling, backlog.held_back)
         wait = self._cfg.poll
-        if count and due is not None:
-            wait = max(0.0, (due - self._clock.now()).total_seconds())
-        return count, wait if held is None else min(wait, held)
+        if backlog.count and backlog.next_due is not None:
+            wait = max(0.0, (backlog.next_due - self._clock.now()).total_seconds())
+        return backlog.count, wait if held is None else min(wait, held)
 
     async def _update_gauges(self) -> None:
-        async with self._uow() as uow:
-            count = await store.open_count(uow.conn)
-            oldest = await store.oldest_open(uow.conn)
-        self.metrics.outbox_depth.set(count)
+        depth = await self._outbox.depth()
+        self.metrics.outbox_depth.set(depth.count)
+        oldest = depth.oldest
         age = (self._clock.now() - oldest).total_seconds() if oldest else 0.0
         self.metrics.outbox_oldest_age_seconds.set(max(0.0, age))

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.delivery.chat_events import lose_chat, migrate_chat
 from bot.domain.order import Order
 from bot.i18n import Translations
 from bot.services import notices
 from bot.services.blocked import BLOCKED_REASON, person_blocked
+from bot.storage.chat_fate import lose_chat, migrate_chat
 from bot.storage.uow import UnitOfWork
 
 

@@ -5,28 +5,17 @@ when it is given up."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.core.hook_events import HookEvent
 from bot.storage.models import HookEventRow, table_of
 from bot.storage.types import UTCDateTime
 
 PENDING, FAILED = "pending", "failed"
-
-
-@dataclass(frozen=True)
-class HookEvent:
-    id: int
-    event_id: str
-    event: str
-    order_id: int
-    payload: str
-    created_at: datetime
-    attempts: int
 
 
 class HookEventRepository:

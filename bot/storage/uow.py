@@ -218,10 +218,11 @@ def _locked(error: OperationalError) -> bool:
 class UnitOfWorkFactory:
     """Makes units of work. On SQLite, writers in one process take turns (one writer)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine,
+                 on_hook_event: Callable[[], None] | None = None) -> None:
         self.engine = engine
         self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
-        self.on_hook_event: Callable[[], None] | None = None  # see UnitOfWork
+        self.on_hook_event = on_hook_event  # see UnitOfWork
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
         self.on_writer_waiting: Callable[[], None] | None = None

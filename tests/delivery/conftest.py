@@ -8,7 +8,6 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -17,10 +16,13 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from bot.clock import FakeClock
+from bot.config import Settings
+from bot.delivery.config import DeliveryConfig
 from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.conftest import PG_SERVER
 from tests.delivery.fakes import FakeTimer, FakeTransport
@@ -123,8 +125,10 @@ async def uow_factory(db_url: str) -> AsyncIterator[UnitOfWorkFactory]:
     await engine.dispose()
 
 
-def make_settings(**overrides: Any) -> SimpleNamespace:
-    return SimpleNamespace(**{"redis_url": None, **overrides})
+def delivery_config(**overrides: Any) -> DeliveryConfig:
+    """The sender's settings: the defaults of `Settings`, no Redis, and `overrides`."""
+    values: dict[str, Any] = {"redis_url": None, **overrides}
+    return DeliveryConfig.from_settings(Settings(_env_file=None, **values))  # type: ignore[call-arg]
 
 
 @pytest.fixture
@@ -138,7 +142,7 @@ def sender(uow_factory: UnitOfWorkFactory, transport: FakeTransport, clock: Fake
     async def on_chat_lost(chat_id: int, reason: str) -> None:
         lost.append((chat_id, reason))
 
-    return OutboxSender(uow_factory, transport, clock, make_settings(), timer=timer,
+    return OutboxSender(SqlOutbox(uow_factory), transport, clock, delivery_config(), timer=timer,
                         metrics=Metrics(), on_chat_lost=on_chat_lost)
 
 

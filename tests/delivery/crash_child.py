@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from types import SimpleNamespace
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.delivery.config import DeliveryConfig
 from bot.delivery.sender import OutboxSender
 from bot.frameworks.aiogram import AiogramAdapter
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 
 TOKEN = "123456:CRASH"
@@ -28,11 +29,12 @@ LEASE_SECONDS = 1.0
 CONCURRENCY = 4
 
 
-def delivery_settings() -> SimpleNamespace:
-    return SimpleNamespace(
-        redis_url=None, outbox_concurrency=CONCURRENCY, outbox_lease_seconds=LEASE_SECONDS,
-        outbox_poll_seconds=0.2, rate_global_per_second=10_000.0,
-        rate_private_per_second=10_000.0, rate_group_per_minute=1_000_000)
+def delivery_settings() -> DeliveryConfig:
+    return DeliveryConfig.from_settings(Settings(  # type: ignore[call-arg]
+        _env_file=None, redis_url=None, outbox_concurrency=CONCURRENCY,
+        outbox_lease_seconds=LEASE_SECONDS, outbox_poll_seconds=0.2,
+        rate_global_per_second=10_000.0, rate_private_per_second=10_000.0,
+        rate_group_per_minute=1_000_000))
 
 
 async def drain(base_url: str, database_url: str) -> None:
@@ -41,8 +43,8 @@ async def drain(base_url: str, database_url: str) -> None:
     await adapter.open()
     engine = create_engine(database_url)
     try:
-        sender = OutboxSender(UnitOfWorkFactory(engine), adapter.transport, SystemClock(),
-                              delivery_settings(), metrics=Metrics())
+        sender = OutboxSender(SqlOutbox(UnitOfWorkFactory(engine)), adapter.transport,
+                              SystemClock(), delivery_settings(), metrics=Metrics())
         await sender.flush(timeout=60)
     finally:
         await engine.dispose()

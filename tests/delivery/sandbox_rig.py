@@ -24,8 +24,9 @@ from bot.metrics import Metrics
 from bot.runner import load_adapter
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import make_settings
+from tests.delivery.conftest import delivery_config
 from tests.delivery.helpers import enqueue, rows
 
 TOKEN = "123456:FAULTS"
@@ -58,9 +59,9 @@ class Rig:
         async def on_chat_lost(chat_id: int, _reason: str) -> None:
             self.lost.append(chat_id)
 
-        return OutboxSender(self.uow, self.transport, self.clock, make_settings(**settings),
-                            timer=ClockTimer(self.clock), metrics=Metrics(),
-                            on_chat_lost=on_chat_lost)
+        return OutboxSender(SqlOutbox(self.uow), self.transport, self.clock,
+                            delivery_config(**settings), timer=ClockTimer(self.clock),
+                            metrics=Metrics(), on_chat_lost=on_chat_lost)
 
     async def queue(self, chat_id: int, count: int, tag: str = "") -> list[str]:
         texts = [f"{tag}{chat_id}:{n}" for n in range(count)]

@@ -18,8 +18,9 @@ from bot.delivery.transport import (
     TransientError,
 )
 from bot.metrics import Metrics
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import make_settings
+from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import add_order, enqueue, order_chat, rows
 
@@ -92,8 +93,8 @@ async def test_transient_errors_are_retried_with_backoff(
 async def test_gives_up_after_max_attempts_with_the_reason(
         uow_factory: UnitOfWorkFactory, transport: FakeTransport, clock: FakeClock,
         timer: FakeTimer) -> None:
-    sender = OutboxSender(uow_factory, transport, clock, make_settings(outbox_max_attempts=4),
-                          timer=timer, metrics=Metrics())
+    sender = OutboxSender(SqlOutbox(uow_factory), transport, clock,
+                          delivery_config(outbox_max_attempts=4), timer=timer, metrics=Metrics())
     transport.fail(GROUP, *[TransientError("500 Internal Server Error")] * 10)
     await enqueue(uow_factory, clock, SendMessage(GROUP, "a"), SendMessage(GROUP, "b"))
     await sender.flush()

@@ -22,6 +22,7 @@ from bot.delivery.hooks import CLAIM_MARGIN_S, HookSender
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.metrics import Metrics
 from bot.services import hooks
+from bot.storage.hook_store import SqlHookEvents
 from bot.storage.uow import UnitOfWorkFactory
 from tests.hook_receiver import HookReceiver, Received
 
@@ -42,8 +43,8 @@ async def make_sender(uow_factory: UnitOfWorkFactory, clock: FakeClock, receiver
 
     async def make(url: str | None = None, run: bool = False, **overrides: Any) -> HookSender:
         """A sender; `run`: posting by itself in the background (else call `run_once`)."""
-        sender = HookSender(uow_factory, clock, _settings(url or receiver.url, **overrides),
-                            Metrics())
+        sender = HookSender(SqlHookEvents(uow_factory), clock,
+                            _settings(url or receiver.url, **overrides), Metrics())
         uow_factory.on_hook_event = sender.wake
         if run:
             await sender.start()

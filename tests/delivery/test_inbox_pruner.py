@@ -13,6 +13,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.delivery import inbox_pruner
 from bot.delivery.inbox_pruner import InboxPruner
+from bot.storage.inbox_store import SqlInbox
 from bot.storage.models import InboxRow
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -51,7 +52,7 @@ async def test_old_ids_go_recent_and_unhandled_stay(
     clock.advance(70 * H)
     await _store(uow_factory, clock, 7)
     clock.advance(3 * H)  # 1-6 are 73 h old, 7 is 3 h old
-    pruner = InboxPruner.from_settings(uow_factory, clock, Settings(_env_file=None))  # type: ignore[call-arg]
+    pruner = InboxPruner.from_settings(SqlInbox(uow_factory), clock, Settings(_env_file=None))  # type: ignore[call-arg]
     assert await pruner.prune_once() == 5
     assert await _ids(uow_factory) == [6, 7]
     async with uow_factory() as uow:
@@ -65,7 +66,7 @@ async def test_the_task_prunes_at_start_and_then_periodically(
     await _store(uow_factory, clock, 1)
     clock.advance(73 * H)
     await _store(uow_factory, clock, 2)
-    pruner = InboxPruner(uow_factory, clock, 72 * H, interval=0.01)
+    pruner = InboxPruner(SqlInbox(uow_factory), clock, 72 * H, interval=0.01)
     await pruner.start()
     try:
         await asyncio.wait_for(pruner.wait_runs(1), 5)

@@ -15,8 +15,9 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import BadRequest, Forbidden, TransientError
 from bot.logging_setup import JsonFormatter
 from bot.metrics import Metrics
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import make_settings
+from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import enqueue
 
@@ -34,8 +35,8 @@ async def test_give_up_and_lost_chat_warnings_name_the_order(
         uow_factory: UnitOfWorkFactory, transport: FakeTransport, clock: FakeClock,
         timer: FakeTimer, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="orderbot")
-    sender = OutboxSender(uow_factory, transport, clock, make_settings(outbox_max_attempts=2),
-                          timer=timer, metrics=Metrics())
+    sender = OutboxSender(SqlOutbox(uow_factory), transport, clock,
+                          delivery_config(outbox_max_attempts=2), timer=timer, metrics=Metrics())
     transport.fail(GROUP, BadRequest("message text is empty"))
     transport.fail(OTHER, TransientError("502 Bad Gateway"), TransientError("502 Bad Gateway"))
     transport.fail(PRIVATE, Forbidden("bot was blocked by the user"))

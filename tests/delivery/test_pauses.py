@@ -15,8 +15,9 @@ from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import RetryAfter
 from bot.metrics import Metrics
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import REDIS_URL, make_settings
+from tests.delivery.conftest import REDIS_URL, delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import enqueue, rows
 
@@ -78,10 +79,10 @@ async def test_a_bot_wide_429_in_one_process_pauses_the_others(
         redis_client: aioredis.Redis, uow_factory: UnitOfWorkFactory, clock: FakeClock,
         timer: FakeTimer) -> None:
     key = _key()
-    settings = make_settings(redis_url=REDIS_URL, redis_rate_key=key)
+    config = delivery_config(redis_url=REDIS_URL, redis_rate_key=key)
     first, second = FakeTransport(timer), FakeTransport(timer)
-    senders = [OutboxSender(uow_factory, t, clock, settings, timer=timer, metrics=Metrics())
-               for t in (first, second)]
+    senders = [OutboxSender(SqlOutbox(uow_factory), t, clock, config, timer=timer,
+                            metrics=Metrics()) for t in (first, second)]
     first.fail(GROUP, RetryAfter(30))
     await enqueue(uow_factory, clock, SendMessage(GROUP, "g"))
     await senders[0].drain()  # the 429: this process pauses, and tells Redis

@@ -14,13 +14,14 @@ import redis.asyncio as aioredis
 
 from bot.clock import FakeClock
 from bot.core.events import SendMessage
-from bot.delivery import store
+from bot.core.outbox import Pace
 from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import REDIS_URL, make_settings
+from tests.delivery.conftest import REDIS_URL, delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport, ScaledTime, max_in_window
 from tests.delivery.helpers import enqueue, rows
 
@@ -38,8 +39,8 @@ async def two_factories(postgres_url: str) -> AsyncIterator[list[UnitOfWorkFacto
 def _sender(factory: UnitOfWorkFactory, clock: FakeClock, timer: FakeTimer,
             **settings: object) -> tuple[OutboxSender, FakeTransport]:
     transport = FakeTransport(timer)
-    sender = OutboxSender(factory, transport, clock, make_settings(**settings), timer=timer,
-                          metrics=Metrics())
+    sender = OutboxSender(SqlOutbox(factory), transport, clock, delivery_config(**settings),
+                          timer=timer, metrics=Metrics())
     return sender, transport
 
 
@@ -59,9 +60,9 @@ async def test_a_crashed_senders_lease_expires_and_the_row_is_retried(
         two_factories: list[UnitOfWorkFactory], clock: FakeClock, timer: FakeTimer) -> None:
     crashed, survivor = two_factories
     await enqueue(crashed, clock, SendMessage(7, "claimed, never finished"), SendMessage(7, "2"))
-    async with crashed() as uow:
-        [claimed] = await store.claim(uow.conn, clock.now(), timedelta(seconds=60), 10)
-        await uow.commit()
+    claim = await SqlOutbox(crashed).claim(clock.now(), timedelta(seconds=60), 10, skip=(),
+                                           pace=Pace())
+    [claimed] = claim.rows
     sender, transport = _sender(survivor, clock, timer)
     assert await sender.drain() == 0  # leased: not touched
     clock.advance(timedelta(seconds=61))
@@ -94,8 +95,9 @@ async def test_the_redis_limiter_holds_the_rate_across_senders(
         limiter = RecordingLimiter(granted, redis_client, timer,
                                    lambda: clock.now().timestamp() * 1000, 30, key=key)
         transport = FakeTransport(timer)
-        pairs.append((OutboxSender(factory, transport, clock, make_settings(), timer=timer,
-                                   metrics=Metrics(), global_limiter=limiter), transport))
+        pairs.append((OutboxSender(SqlOutbox(factory), transport, clock, delivery_config(),
+                                   timer=timer, metrics=Metrics(), global_limiter=limiter),
+                      transport))
     await enqueue(two_factories[0], clock, *[SendMessage(1000 + i, "hi") for i in range(90)])
     await asyncio.gather(*(s.flush(timeout=60) for s, _ in pairs))
     assert sum(len(t.performed) for _, t in pairs) == 90
@@ -146,7 +148,7 @@ async def test_two_senders_keep_a_chats_limits_between_them(
     pairs = []
     for factory in factories:
         transport = FakeTransport(scaled)  # type: ignore[arg-type]
-        pairs.append((OutboxSender(factory, transport, scaled, make_settings(
+        pairs.append((OutboxSender(SqlOutbox(factory), transport, scaled, delivery_config(
             redis_url=REDIS_URL, redis_rate_key=redis_key), timer=scaled, metrics=Metrics()),
             transport))
     await enqueue(factories[0], scaled, *[SendMessage(-100, str(i)) for i in range(45)]  # type: ignore[arg-type]

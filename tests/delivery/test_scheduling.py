@@ -9,12 +9,11 @@ from itertools import pairwise
 
 from bot.clock import FakeClock
 from bot.core.events import SendMessage
-from bot.delivery import store
 from bot.delivery.sender import OutboxSender
-from bot.delivery.store import Pace
 from bot.metrics import Metrics
+from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import make_settings
+from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window
 from tests.delivery.helpers import enqueue, rows
 
@@ -34,7 +33,7 @@ async def test_limits_hold_where_telegram_counts_them_whatever_the_latency(
     rng = random.Random(11)
     transport = FakeTransport(timer, latency=lambda: (rng.uniform(0.0, 0.4),
                                                       rng.uniform(0.0, 0.1)))
-    sender = OutboxSender(uow_factory, transport, clock, make_settings(), timer=timer,
+    sender = OutboxSender(SqlOutbox(uow_factory), transport, clock, delivery_config(), timer=timer,
                           metrics=Metrics())
     singles = [SendMessage(1000 + i, "hi") for i in range(90)]
     await enqueue(uow_factory, clock, *[SendMessage(GROUP, f"g{i}") for i in range(25)],
@@ -57,7 +56,7 @@ async def test_the_chats_with_the_most_work_left_go_first(
     (Fake time runs on, slot after slot, while a row is read from the database in real time,
     so the bounds here are looser than what real time shows.)"""
     transport = FakeTransport(timer)
-    sender = OutboxSender(uow_factory, transport, clock, make_settings(), timer=timer,
+    sender = OutboxSender(SqlOutbox(uow_factory), transport, clock, delivery_config(), timer=timer,
                           metrics=Metrics())
     await enqueue(uow_factory, clock, *[SendMessage(1000 + i, "hi") for i in range(450)])
     await enqueue(uow_factory, clock, *[SendMessage(chat, f"{chat}:{n}") for n in range(25)
@@ -74,35 +73,6 @@ async def test_the_chats_with_the_most_work_left_go_first(
     assert max_in_window([a.at for a in transport.performed], 1.0) <= 30
 
 
-async def test_claim_ranks_chats_by_the_work_their_limits_leave(
-        uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
-    """A group with 25 (64 s: a minute's wait after 20) before a private chat with 30 (29 s),
-    before one with 2 (1 s), before single messages (queue order among equals)."""
-    await enqueue(uow_factory, clock, *[SendMessage(1000 + i, "hi") for i in range(3)],
-                  *[SendMessage(OTHER, "o") for _ in range(2)],
-                  *[SendMessage(PRIVATE, "p") for _ in range(30)],
-                  *[SendMessage(GROUP, "g") for _ in range(25)])
-    async with uow_factory() as uow:
-        claimed = await store.claim(uow.conn, clock.now(), LEASE, 4, pace=Pace())
-        await uow.commit()
-    assert [(r.chat_id, r.backlog, r.work_left) for r in claimed] == [
-        (GROUP, 25, 64.0), (PRIVATE, 30, 29.0), (OTHER, 2, 1.0), (1000, 1, 0.0)]
-
-
-async def test_claim_leaves_the_chats_held_back_by_their_limits(
-        uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
-    await enqueue(uow_factory, clock, *[SendMessage(GROUP, "g") for _ in range(25)],
-                  SendMessage(PRIVATE, "p"), SendMessage(OTHER, "o"))
-    async with uow_factory() as uow:
-        claimed = await store.claim(uow.conn, clock.now(), LEASE, 5, skip={GROUP, OTHER})
-        waiting = await store.pending_chats(uow.conn, {GROUP, OTHER, 7})
-        due = await store.next_due(uow.conn, skip={GROUP, OTHER})
-        await uow.commit()
-    assert [r.chat_id for r in claimed] == [PRIVATE]
-    assert waiting == {GROUP, OTHER}
-    assert due is not None and due > clock.now()  # only the claimed row's lease is left
-
-
 async def test_a_chat_held_back_is_claimed_only_when_about_to_be_free(
         uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
     """While the chat's spacing runs, its next row stays pending (holding no slot, free for
@@ -117,7 +87,7 @@ async def test_a_chat_held_back_is_claimed_only_when_about_to_be_free(
 
     timer = Watching(clock)
     transport = FakeTransport(timer)
-    sender = OutboxSender(uow_factory, transport, clock, make_settings(), timer=timer,
+    sender = OutboxSender(SqlOutbox(uow_factory), transport, clock, delivery_config(), timer=timer,
                           metrics=Metrics())
     await enqueue(uow_factory, clock, SendMessage(PRIVATE, "p0"), SendMessage(PRIVATE, "p1"))
     assert await sender.drain() == 2

@@ -44,12 +44,12 @@ async def hold_lock(url: str) -> None:
 async def schedule(url: str, now: str) -> None:
     """A scheduler on a clock stopped at `now`: says whether it is active, then "posted" after
     each commit that queued a message, until it is killed."""
-    settings = Settings(database_url=url, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=url, scheduler_sweep_seconds=3600,  # type: ignore[call-arg]
+                        scheduler_leader_retry_seconds=3600, _env_file=None)
     scheduler = ReviewScheduler(UnitOfWorkFactory(create_engine(url)),
                                 FakeClock(datetime.fromisoformat(now)), settings,
                                 Translations(default="es"), renderer=FakeRenderer(),
-                                sweep_interval=3600, leader_retry=3600)
-    scheduler.wake_sender = lambda: print("posted", flush=True)
+                                wake_sender=lambda: print("posted", flush=True))
     await scheduler.start()
     print("active" if scheduler.active else "standby", flush=True)
     await asyncio.sleep(3600)

@@ -109,10 +109,13 @@ async def make_scheduler(db: Db, clock: FakeClock, translations: Translations
                          ) -> AsyncIterator[MakeScheduler]:
     made: list[ReviewScheduler] = []
 
-    def make(**kwargs: Any) -> ReviewScheduler:
-        settings = Settings(database_url=db.url, moderator_ids=MODERATORS, _env_file=None)  # type: ignore[call-arg]
-        kwargs.setdefault("renderer", FakeRenderer())
-        scheduler = ReviewScheduler(db.uow_factory(), clock, settings, translations, **kwargs)
+    def make(renderer: FakeRenderer | None = None, wake_sender: Any = None,
+             **overrides: Any) -> ReviewScheduler:
+        """A scheduler on `db`; `overrides` are settings (`scheduler_batch_size=2`...)."""
+        settings = Settings(database_url=db.url, moderator_ids=MODERATORS, _env_file=None,  # type: ignore[call-arg]
+                            **overrides)
+        scheduler = ReviewScheduler(db.uow_factory(), clock, settings, translations,
+                                    renderer=renderer or FakeRenderer(), wake_sender=wake_sender)
         made.append(scheduler)
         return scheduler
 

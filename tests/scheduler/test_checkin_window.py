@@ -50,7 +50,7 @@ async def test_the_card_is_refreshed_once_at_the_opening_and_once_at_the_close(
         db: Db, clock: FakeClock, make_scheduler: MakeScheduler) -> None:
     uow = db.uow_factory()
     order_id = await _working(uow)
-    first, second = make_scheduler(batch_size=1), make_scheduler()
+    first, second = make_scheduler(scheduler_batch_size=1), make_scheduler()
     clock.set(T0 + DAY - SECOND)
     assert await first.run_due() == 0
     clock.set(T0 + DAY)
@@ -117,7 +117,7 @@ async def test_the_wake_up_is_planned_for_the_opening_then_for_the_close(
     uow = db.uow_factory()
     order_id = await _working(uow)
     clock.set(T0 + timedelta(hours=20))
-    scheduler = make_scheduler(sweep_interval=3600)
+    scheduler = make_scheduler(scheduler_sweep_seconds=3600)
     await started_and_planned(scheduler)
     wake = scheduler.aps.get_job(reconcile.WAKE_JOB)
     assert wake is not None

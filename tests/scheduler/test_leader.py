@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _scheduler(db: Db, clock: FakeClock, translations: Translations) -> ReviewScheduler:
-    settings = Settings(database_url=db.url, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=db.url, scheduler_leader_retry_seconds=3600,  # type: ignore[call-arg]
+                        _env_file=None)
     return ReviewScheduler(db.uow_factory(), clock, settings, translations,
-                           renderer=FakeRenderer(), leader_retry=3600)
+                           renderer=FakeRenderer())
 
 
 async def _child(*args: str) -> asyncio.subprocess.Process:
@@ -99,9 +100,9 @@ async def test_a_killed_active_scheduler_process_is_taken_over_and_nothing_is_po
     later = [await add_note(uow, order, T0 + timedelta(hours=h)) for h in (1, 2)]
     child = await _child("schedule", pg.url, T0.isoformat())
     standby = ReviewScheduler(pg.uow_factory(), clock,
-                              Settings(database_url=pg.url, _env_file=None),  # type: ignore[call-arg]
-                              translations, renderer=FakeRenderer(), sweep_interval=3600,
-                              leader_retry=0.2)
+                              Settings(database_url=pg.url, scheduler_sweep_seconds=3600,  # type: ignore[call-arg]
+                                       scheduler_leader_retry_seconds=0.2, _env_file=None),
+                              translations, renderer=FakeRenderer())
     posted = asyncio.Event()
     sends: list[None] = []
 

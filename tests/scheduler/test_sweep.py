@@ -63,7 +63,8 @@ async def test_a_job_that_fires_twice_posts_once(
     posted = [await add_posted(uow, order, T0 - timedelta(hours=23, minutes=i), POLICY)
               for i in range(10)]
     clock.set(T0 + timedelta(hours=2))
-    first, second = make_scheduler(batch_size=3), make_scheduler(batch_size=4)
+    first, second = (make_scheduler(scheduler_batch_size=3),
+                     make_scheduler(scheduler_batch_size=4))
 
     done = await asyncio.gather(first.run_due(), second.run_due(), first.run_due())
 
@@ -80,7 +81,7 @@ async def test_the_sweep_is_paced_in_pages(
     order = await add_order(uow, done_at=T0)
     notes = [await add_note(uow, order, T0 + timedelta(seconds=i)) for i in range(7)]
     clock.set(T0 + timedelta(hours=1))
-    scheduler = make_scheduler(batch_size=2)
+    scheduler = make_scheduler(scheduler_batch_size=2)
     assert await scheduler.run_due(limit=3) == 3
     assert await scheduler.run_due(limit=3) == 3
     assert await scheduler.run_due() == 1

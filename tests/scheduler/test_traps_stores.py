@@ -91,7 +91,7 @@ async def test_trap4_ours_the_loop_keeps_running_during_a_sweep_of_many_rows(
     def posting(_request: ReviewRequest) -> None:
         seen.append(ticks)
 
-    scheduler = make_scheduler(renderer=FakeRenderer(on_render=posting), batch_size=25)
+    scheduler = make_scheduler(renderer=FakeRenderer(on_render=posting), scheduler_batch_size=25)
     ticker = asyncio.create_task(another_coroutine())
     try:
         assert await scheduler.run_due() == 120
@@ -108,7 +108,8 @@ async def test_trap5_ours_two_schedulers_on_one_database_post_each_note_once(
     order = await add_order(uow, done_at=T0)
     notes = [await add_note(uow, order, T0 + timedelta(minutes=i)) for i in range(6)]
     clock.set(T0 + timedelta(hours=1))
-    one, two = make_scheduler(sweep_interval=3600), make_scheduler(sweep_interval=3600)
+    one, two = (make_scheduler(scheduler_sweep_seconds=3600),
+                make_scheduler(scheduler_sweep_seconds=3600))
     sends: list[str] = []
     all_posted = asyncio.Event()
 

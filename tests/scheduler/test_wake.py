@@ -59,7 +59,8 @@ async def test_a_note_falling_due_while_the_wake_up_runs_is_posted_by_it(
         if request.id == first.id:  # posting the first note takes until after the second's time
             clock.set(T0 + 3 * HOUR)
 
-    scheduler = make_scheduler(renderer=FakeRenderer(on_render=time_passes), sweep_interval=3600)
+    scheduler = make_scheduler(renderer=FakeRenderer(on_render=time_passes),
+                               scheduler_sweep_seconds=3600)
     both = _count_sends(scheduler, 2)
     skipped = _skipped(scheduler)
     await scheduler.start()
@@ -74,7 +75,7 @@ async def test_a_backlog_larger_than_a_page_is_posted_page_after_page(
     order = await add_order(uow, done_at=T0)
     notes = [await add_note(uow, order, T0 + timedelta(minutes=i)) for i in range(5)]
     clock.set(T0 + HOUR)
-    scheduler = make_scheduler(batch_size=2, sweep_interval=3600)
+    scheduler = make_scheduler(scheduler_batch_size=2, scheduler_sweep_seconds=3600)
     everything = _count_sends(scheduler, 5)
     await scheduler.start()
     await asyncio.wait_for(everything.wait(), 10)
@@ -88,7 +89,7 @@ async def test_after_the_run_the_next_wake_up_is_set_for_the_next_due_time(
     await add_note(uow, order, T0 + HOUR)
     await add_note(uow, order, T0 + 5 * HOUR)
     clock.set(T0 + 2 * HOUR)
-    scheduler = make_scheduler(sweep_interval=3600)
+    scheduler = make_scheduler(scheduler_sweep_seconds=3600)
     ran = asyncio.Event()
     scheduler.aps.add_listener(
         lambda e: ran.set() if e.job_id == reconcile.WAKE_JOB else None, EVENT_JOB_EXECUTED)
@@ -117,7 +118,8 @@ async def test_a_poke_during_a_run_makes_it_look_again(
         if request.id == first.id:
             tasks.append(asyncio.get_running_loop().create_task(another_process_schedules()))
 
-    scheduler = make_scheduler(renderer=FakeRenderer(on_render=during), sweep_interval=3600)
+    scheduler = make_scheduler(renderer=FakeRenderer(on_render=during),
+                               scheduler_sweep_seconds=3600)
     both = _count_sends(scheduler, 2)
     await scheduler.start()
     await asyncio.wait_for(both.wait(), 10)
@@ -161,7 +163,8 @@ async def test_stopping_during_a_sweep_lets_it_finish_and_the_database_stays_usa
             stopping.append(asyncio.get_running_loop().create_task(scheduler.stop()))
             asked.set()
 
-    scheduler = make_scheduler(renderer=FakeRenderer(on_render=stop_midway), sweep_interval=3600)
+    scheduler = make_scheduler(renderer=FakeRenderer(on_render=stop_midway),
+                               scheduler_sweep_seconds=3600)
     await scheduler.start()
     await asyncio.wait_for(asked.wait(), 10)
     await asyncio.wait_for(stopping[0], 10)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import FakeClock
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -26,3 +27,8 @@ async def factory(db_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
         yield made
     finally:
         await made.engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -1,23 +1,17 @@
-"""What a lost chat (403, bot removed) and a migrated chat (group -> supergroup) change.
-
-Shared by the sender (which learns of them from a failed send) and the pipeline (which sees
-the service updates). Both functions are idempotent and run inside the caller's unit of work.
-"""
+"""What became of a claimed outbox row, recorded each in its own short transaction: sent,
+given up, put back for later, retried with backoff, or its chat migrated or lost."""
 
 from __future__ import annotations
 
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, cast
-
-from sqlalchemy import Table, update
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
-from bot.core.events import Ref
-from bot.delivery import store
-from bot.delivery.store import Claimed, QueuedEffect
+from bot.core.outbox import Claimed, QueuedEffect
+from bot.delivery.ports import Outbox
 from bot.delivery.transport import (
     BadRequest,
     ChatMigrated,
@@ -27,11 +21,9 @@ from bot.delivery.transport import (
     RetryAfter,
 )
 from bot.metrics import Metrics
-from bot.storage.models import OrderRow
 
 if TYPE_CHECKING:
-    from bot.delivery.sender import DeliveryConfig
-    from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+    from bot.delivery.config import DeliveryConfig
 
 log = logging.getLogger("orderbot.delivery")
 
@@ -44,51 +36,12 @@ def _ids(row: Claimed, chat_id: int | None = None) -> dict[str, int | None]:
             "order_id": row.order_id}
 
 
-def _orders() -> Table:
-    return cast(Table, OrderRow.__table__)
-
-
-async def migrate_chat(uow: UnitOfWork, old_id: int, new_id: int, now: datetime) -> bool:
-    """Move the orders, the open outbox rows and the message refs of `old_id` to `new_id`.
-
-    Returns False (and changes nothing) if this migration was already recorded.
-    """
-    if old_id == new_id:
-        return False
-    state = await store.chat_state(uow.conn, old_id)
-    if state.migrated_to == new_id:
-        return False
-    orders = _orders()
-    await uow.conn.execute(update(orders).where(orders.c.chat_id == old_id)
-                           .values(chat_id=new_id))
-    await store.move_chat(uow.conn, old_id, new_id)
-    await uow.refs.move_chat(old_id, new_id)
-    await uow.chats.mark_migrated(old_id, new_id, now)
-    return True
-
-
-async def lose_chat(uow: UnitOfWork, chat_id: int, reason: str, now: datetime) -> bool:
-    """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows.
-
-    Returns True the first time (tell the moderators then), False if it was already inactive.
-    """
-    if not await uow.chats.is_active(chat_id):
-        await store.give_up_chat(uow.conn, chat_id, reason, now)
-        return False
-    await uow.chats.set_active(chat_id, False, reason, now)
-    orders = _orders()
-    await uow.conn.execute(update(orders).where(orders.c.chat_id == chat_id)
-                           .values(chat_active=False))
-    await store.give_up_chat(uow.conn, chat_id, reason, now)
-    return True
-
-
 class Outcomes:
     """Records what became of a claimed row, each in its own short unit of work."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, cfg: DeliveryConfig,
+    def __init__(self, outbox: Outbox, clock: Clock, cfg: DeliveryConfig,
                  metrics: Metrics, on_chat_lost: ChatLost | None, rng: random.Random) -> None:
-        self._uow = uow_factory
+        self._outbox = outbox
         self._clock = clock
         self._cfg = cfg
         self._metrics = metrics
@@ -96,22 +49,13 @@ class Outcomes:
         self._rng = rng
 
     async def sent(self, row: Claimed, effect: QueuedEffect, message_id: int | None) -> None:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            await store.mark_sent(uow.conn, row.id, message_id, now)
-            if message_id is not None and row.ref_kind and row.ref_id is not None \
-                    and row.kind in ("send", "document"):
-                await uow.refs.record(effect.chat_id, message_id,
-                                      Ref(row.ref_kind, row.ref_id), now)
-            await uow.commit()
+        await self._outbox.sent(row, effect.chat_id, message_id, self._clock.now())
         self._metrics.messages_sent.inc()
         log.debug("outbox row %s sent to chat %s (%s)", row.id, effect.chat_id, row.kind,
                   extra=_ids(row, effect.chat_id))
 
     async def give_up(self, row: Claimed, reason: str) -> None:
-        async with self._uow() as uow:
-            await store.mark_failed(uow.conn, row.id, reason, self._clock.now())
-            await uow.commit()
+        await self._outbox.failed(row.id, reason, self._clock.now())
         self._metrics.messages_failed.inc()
         log.warning("outbox row %s to chat %s given up: %s", row.id, row.chat_id, reason,
                     extra=_ids(row))
@@ -119,9 +63,7 @@ class Outcomes:
     async def defer(self, row: Claimed, seconds: float, reason: str) -> None:
         """Back to pending for `seconds`, without counting an attempt (429, rate limits)."""
         at = self._clock.now() + timedelta(seconds=seconds)
-        async with self._uow() as uow:
-            await store.retry_later(uow.conn, row.id, at, reason, count_attempt=False)
-            await uow.commit()
+        await self._outbox.retry_later(row.id, at, reason, count_attempt=False)
 
     async def transient(self, row: Claimed, reason: str) -> None:
         """5xx or network: retry with capped exponential backoff and jitter, then give up."""
@@ -133,9 +75,7 @@ class Outcomes:
         delay = min(self._cfg.backoff_max, self._cfg.backoff_base * 2 ** (attempts - 1))
         delay *= self._rng.uniform(0.8, 1.2)
         at = self._clock.now() + timedelta(seconds=delay)
-        async with self._uow() as uow:
-            await store.retry_later(uow.conn, row.id, at, reason, count_attempt=True)
-            await uow.commit()
+        await self._outbox.retry_later(row.id, at, reason, count_attempt=True)
         self._metrics.messages_retried.inc()
         log.info("outbox row %s to chat %s retried in %.1f s (attempt %d): %s", row.id,
                  row.chat_id, delay, attempts, reason, extra=_ids(row))
@@ -159,20 +99,12 @@ class Outcomes:
             await self.transient(row, f"{type(exc).__name__}: {exc}")
 
     async def migrated(self, row: Claimed, new_id: int) -> None:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            await migrate_chat(uow, row.chat_id, new_id, now)
-            await store.move_chat(uow.conn, row.chat_id, new_id)
-            await store.retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
-                                    count_attempt=False)
-            await uow.commit()
+        await self._outbox.migrated(row, new_id, self._clock.now())
         log.info("chat %s migrated to %s; its rows follow", row.chat_id, new_id,
                  extra=_ids(row))
 
     async def lost(self, chat_id: int, reason: str, order_id: int | None = None) -> None:
-        async with self._uow() as uow:
-            first = await lose_chat(uow, chat_id, reason, self._clock.now())
-            await uow.commit()
+        first = await self._outbox.lose_chat(chat_id, reason, self._clock.now())
         self._metrics.messages_failed.inc()
         ids = {"chat_id": chat_id, "order_id": order_id}
         log.warning("chat %s lost: %s", chat_id, reason, extra=ids)

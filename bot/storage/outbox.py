@@ -8,9 +8,9 @@ row back to pending with a later `next_attempt_at`.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     Select,
@@ -28,42 +28,12 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.core import codec
-from bot.core.events import (
-    DeleteCommands,
-    DeleteMessage,
-    EditKeyboard,
-    EditMessage,
-    Ref,
-    SendDocument,
-    SendMessage,
-    SetCommands,
-)
+from bot.core.outbox import Claimed, Pace
 from bot.storage.models import ChatRow, OutboxRow
 from bot.storage.statements import cached
 
-if TYPE_CHECKING:
-    from bot.storage.uow import UnitOfWork
-
-QueuedEffect = (SendMessage | EditMessage | EditKeyboard | DeleteMessage | SendDocument
-                | SetCommands | DeleteCommands)
-
 OPEN_STATES = ("pending", "sending")
-
-
-@dataclass(frozen=True)
-class Claimed:
-    id: int
-    chat_id: int
-    kind: str
-    payload: str
-    ref_kind: str | None
-    ref_id: int | None
-    attempts: int
-    created_at: datetime
-    order_id: int | None = None  # the order the message is about (for the logs)
-    backlog: int = 1  # the chat's open rows when claimed, this one included
-    work_left: float = 0.0  # the least seconds the chat's limits allow for its backlog
+DEFAULT_PACE = Pace()
 
 
 @dataclass(frozen=True)
@@ -77,18 +47,8 @@ def _outbox() -> Table:
     return cast(Table, OutboxRow.__table__)
 
 
-@dataclass(frozen=True)
-class Pace:
-    """A chat's limits as the claim ranks chats by: `spacing` s between two messages, at most
-    `group_limit` a `group_window` in a group (a negative chat id)."""
-
-    spacing: float = 1.0
-    group_limit: int = 20
-    group_window: float = 60.0
-
-
 async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: int, *,
-                skip: Collection[int] = (), pace: Pace = Pace()) -> list[Claimed]:
+                skip: Collection[int] = (), pace: Pace = DEFAULT_PACE) -> list[Claimed]:
     """Claim the first open row of up to `limit` chats, if it is ready (or its lease expired).
 
     A chat's later rows wait while an earlier one is open, so edits never overtake sends.
@@ -257,42 +217,3 @@ async def pending_chats(conn: AsyncConnection, chats: Collection[int]) -> set[in
     result = await conn.execute(select(o.c.chat_id).distinct().where(
         o.c.chat_id.in_(list(chats)), o.c.state == "pending"))
     return {int(chat) for chat in result.scalars()}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What to do with a claimed row: perform `effect`, give up, or put it back for `wait` s."""
-
-    effect: QueuedEffect | None = None
-    give_up: str | None = None
-    wait: float | None = None
-    reason: str = ""
-
-
-async def prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
-    """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
-    state = await chat_state(uow.conn, row.chat_id)
-    if state.migrated_to is not None:
-        await move_chat(uow.conn, row.chat_id, state.migrated_to)
-        return Verdict(wait=0.0, reason=f"chat migrated to {state.migrated_to}")
-    if not state.active:
-        return Verdict(give_up=f"chat inactive: {state.reason or 'unknown'}")
-    effect = codec.loads(row.kind, row.payload)
-    if not isinstance(effect, QueuedEffect):
-        return Verdict(give_up=f"{row.kind} is not deliverable")
-    effect = replace(effect, chat_id=row.chat_id)
-    if not isinstance(effect, EditMessage | EditKeyboard) or effect.message_id is not None:
-        return Verdict(effect=effect)
-    if effect.ref is None:
-        return Verdict(give_up="edit without a message id or a ref")
-    return await _resolve(uow, row, effect, effect.ref, ref_wait)
-
-
-async def _resolve(uow: UnitOfWork, row: Claimed, effect: EditMessage | EditKeyboard, ref: Ref,
-                   ref_wait: float) -> Verdict:
-    found = await uow.refs.latest(ref)
-    if found is not None:
-        return Verdict(effect=replace(effect, chat_id=found[0], message_id=found[1]))
-    if await ref_pending(uow.conn, ref.kind, ref.id, row.id):
-        return Verdict(wait=ref_wait, reason=f"waiting for the message {ref.kind}:{ref.id}")
-    return Verdict(give_up=f"no message for {ref.kind}:{ref.id} (never sent or given up)")

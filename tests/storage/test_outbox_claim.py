@@ -17,10 +17,11 @@ from sqlalchemy import event, update
 
 from bot.clock import FakeClock
 from bot.core.events import SendMessage
-from bot.delivery import store
-from bot.delivery.store import OPEN_STATES, Claimed, Pace
+from bot.core.outbox import Claimed, Pace
+from bot.storage import outbox
 from bot.storage.db import create_engine
 from bot.storage.models import OutboxRow, table_of
+from bot.storage.outbox import OPEN_STATES
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.helpers import enqueue, rows
 
@@ -32,7 +33,7 @@ OUTBOX = table_of(OutboxRow)
 async def _claim(uow_factory: UnitOfWorkFactory, now: datetime, limit: int = 50,
                  skip: Collection[int] = ()) -> list[Claimed]:
     async with uow_factory() as uow:
-        claimed = await store.claim(uow.conn, now, LEASE, limit, skip=skip)
+        claimed = await outbox.claim(uow.conn, now, LEASE, limit, skip=skip)
         await uow.commit()
     return claimed
 
@@ -64,7 +65,7 @@ async def test_a_later_row_waits_while_an_earlier_one_is_open(
     await _set(uow_factory, first, next_attempt_at=now + timedelta(seconds=30))
     assert await _claim(uow_factory, now) == []
     async with uow_factory() as uow:
-        assert await store.next_due(uow.conn) == now + timedelta(seconds=30)
+        assert await outbox.next_due(uow.conn) == now + timedelta(seconds=30)
     # leased by a sender: still the head
     await _set(uow_factory, first, state="sending", claimed_until=now + LEASE)
     assert await _claim(uow_factory, now) == []
@@ -98,8 +99,8 @@ async def test_the_chats_in_skip_are_left_out(
     assert [(r.chat_id, r.backlog, r.work_left) for r in claimed] == [
         (PRIVATE, 3, 2.0), (OTHER, 1, 0.0)]
     async with uow_factory() as uow:
-        assert await store.next_due(uow.conn, skip={GROUP}) == clock.now() + LEASE
-        assert await store.next_due(uow.conn) == clock.now()
+        assert await outbox.next_due(uow.conn, skip={GROUP}) == clock.now() + LEASE
+        assert await outbox.next_due(uow.conn) == clock.now()
     [group] = await _claim(uow_factory, clock.now())
     assert (group.chat_id, group.backlog, group.work_left) == (GROUP, 25, 64.0)
 
@@ -173,8 +174,8 @@ async def test_the_claim_agrees_with_a_reference_on_random_queues(
     pace = Pace(spacing=1.0, group_limit=3, group_window=10.0)
     for limit, skip in ((50, ()), (3, ()), (50, (rng.choice(chats), rng.choice(chats)))):
         async with uow_factory() as uow:
-            due = await store.next_due(uow.conn, skip=skip)
-            claimed = await store.claim(uow.conn, now, LEASE, limit, skip=skip, pace=pace)
+            due = await outbox.next_due(uow.conn, skip=skip)
+            claimed = await outbox.claim(uow.conn, now, LEASE, limit, skip=skip, pace=pace)
             await uow.rollback()
         assert [(r.id, r.chat_id, r.backlog, r.work_left) for r in claimed] == \
             _expected(table, now, limit, skip, pace), (limit, skip)
@@ -183,11 +184,11 @@ async def test_the_claim_agrees_with_a_reference_on_random_queues(
 
 @pytest.mark.postgres
 async def test_two_concurrent_claimers_never_share_a_row_or_a_chat(
-        postgres_url: str, clock: FakeClock) -> None:
+        pg_migrated_url: str, clock: FakeClock) -> None:
     """The first claimer's transaction is still open: the second skips its locked heads and
     takes none of the rows behind them; claimers racing on many connections never take a row
     twice nor two rows of a chat."""
-    engines = [create_engine(postgres_url) for _ in range(4)]
+    engines = [create_engine(pg_migrated_url) for _ in range(4)]
     factories = [UnitOfWorkFactory(engine) for engine in engines]
     try:
         chats = [*range(1000, 1030), -5, -6]
@@ -195,8 +196,8 @@ async def test_two_concurrent_claimers_never_share_a_row_or_a_chat(
                                              for _ in range(3)])
         now = clock.now()
         async with factories[0]() as first, factories[1]() as second:
-            mine = await store.claim(first.conn, now, LEASE, 10)
-            theirs = await store.claim(second.conn, now, LEASE, 100)
+            mine = await outbox.claim(first.conn, now, LEASE, 10)
+            theirs = await outbox.claim(second.conn, now, LEASE, 100)
             await first.commit()
             await second.commit()
         assert len(mine) == 10 and len(theirs) == len(chats) - 10
@@ -251,7 +252,7 @@ async def test_the_claim_groups_the_open_rows_from_the_index(
     db = tmp_path / "plan.db"
     shutil.copy(sqlite_template, db)
     for skip in ((), (GROUP, PRIVATE)):
-        plan = await _select_plan(db, lambda conn, s=skip: store.claim(
+        plan = await _select_plan(db, lambda conn, s=skip: outbox.claim(
             conn, clock.now(), LEASE, 30, skip=s), "SELECT outbox.id")
         assert "SEARCH outbox USING COVERING INDEX ix_outbox_state_chat (state=?)" in plan, plan
         assert "SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
@@ -263,7 +264,7 @@ async def test_the_next_due_walks_the_ready_index(
     """In `next_attempt_at` order, up to the first row that heads its chat: no sort, no scan."""
     db = tmp_path / "plan.db"
     shutil.copy(sqlite_template, db)
-    plan = await _select_plan(db, lambda conn: store.next_due(conn, skip={GROUP}),
+    plan = await _select_plan(db, lambda conn: outbox.next_due(conn, skip={GROUP}),
                               "SELECT outbox.next_attempt_at")
     assert plan.startswith("SEARCH outbox USING INDEX ix_outbox_ready (state=?"), plan
     assert "TEMP B-TREE" not in plan and "SCAN" not in plan, plan
@@ -274,8 +275,37 @@ async def test_a_chats_open_rows_are_found_from_the_same_index(
     """Moving a migrated chat's rows and giving up a lost chat's: by state and chat, no scan."""
     db = tmp_path / "plan.db"
     shutil.copy(sqlite_template, db)
-    for call in (lambda conn: store.move_chat(conn, GROUP, -200),
-                 lambda conn: store.give_up_chat(conn, GROUP, "forbidden", clock.now())):
+    for call in (lambda conn: outbox.move_chat(conn, GROUP, -200),
+                 lambda conn: outbox.give_up_chat(conn, GROUP, "forbidden", clock.now())):
         plan = await _select_plan(db, call, "UPDATE outbox")
         assert "USING INDEX ix_outbox_state_chat (state=? AND chat_id=?)" in plan, plan
         assert "SCAN" not in plan, plan
+
+
+async def test_claim_ranks_chats_by_the_work_their_limits_leave(
+        uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
+    """A group with 25 (64 s: a minute's wait after 20) before a private chat with 30 (29 s),
+    before one with 2 (1 s), before single messages (queue order among equals)."""
+    await enqueue(uow_factory, clock, *[SendMessage(1000 + i, "hi") for i in range(3)],
+                  *[SendMessage(OTHER, "o") for _ in range(2)],
+                  *[SendMessage(PRIVATE, "p") for _ in range(30)],
+                  *[SendMessage(GROUP, "g") for _ in range(25)])
+    async with uow_factory() as uow:
+        claimed = await outbox.claim(uow.conn, clock.now(), LEASE, 4, pace=Pace())
+        await uow.commit()
+    assert [(r.chat_id, r.backlog, r.work_left) for r in claimed] == [
+        (GROUP, 25, 64.0), (PRIVATE, 30, 29.0), (OTHER, 2, 1.0), (1000, 1, 0.0)]
+
+
+async def test_claim_leaves_the_chats_held_back_by_their_limits(
+        uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
+    await enqueue(uow_factory, clock, *[SendMessage(GROUP, "g") for _ in range(25)],
+                  SendMessage(PRIVATE, "p"), SendMessage(OTHER, "o"))
+    async with uow_factory() as uow:
+        claimed = await outbox.claim(uow.conn, clock.now(), LEASE, 5, skip={GROUP, OTHER})
+        waiting = await outbox.pending_chats(uow.conn, {GROUP, OTHER, 7})
+        due = await outbox.next_due(uow.conn, skip={GROUP, OTHER})
+        await uow.commit()
+    assert [r.chat_id for r in claimed] == [PRIVATE]
+    assert waiting == {GROUP, OTHER}
+    assert due is not None and due > clock.now()  # only the claimed row's lease is left
