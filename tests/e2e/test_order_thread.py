@@ -49,6 +49,9 @@ async def forged(world: World, chat: int, user: int, data: str, message_id: int)
 
 async def reply(world: World, chat: int, user: int, prompt: Entry, text: str,
                 expect: str) -> Entry:
+    # The prompt is known as one once its sending is recorded, a moment after Telegram shows
+    # it: a person does not answer within that moment, a test must wait for it.
+    await world.flush()
     seen = await world.mark(chat)
     await world.say(chat, user, text, reply_to=int(prompt["message_id"]))
     return await world.wait_text(chat, expect, after=seen)
