@@ -103,7 +103,9 @@ class App:
     def _pipeline(self, bot_username: str, bot_reads_all: bool) -> Pipeline:
         return Pipeline(self.uow_factory, build_router(), self.clock, self.settings,
                         self.translations, NoteChecker(), wake_sender=self.outbox_bell.ring,
-                        poke_scheduler=self.scheduler.poke, bot_username=bot_username,
+                        poke_scheduler=self.scheduler.poke,
+                        wake_hooks=self.hooks.wake if self.hooks is not None else None,
+                        bot_username=bot_username,
                         bot_reads_all=bot_reads_all, metrics=self.metrics)
 
     async def _chat_lost(self, chat_id: int, reason: str) -> None:
@@ -139,12 +141,12 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
     clock = clock or SystemClock()
     outbox_bell, hook_bell = Doorbell(), Doorbell()
     hooked = bool(settings.hook_url)
-    uow_factory = UnitOfWorkFactory(create_engine(settings.database_url),
-                                    on_hook_event=hook_bell.ring if hooked else None)
+    uow_factory = UnitOfWorkFactory(create_engine(settings.database_url))
     translations = Translations(default=settings.default_language)
     metrics = Metrics()
     scheduler = ReviewScheduler(uow_factory, clock, settings, translations,
-                                wake_sender=outbox_bell.ring, metrics=metrics)
+                                wake_sender=outbox_bell.ring,
+                                wake_hooks=hook_bell.ring if hooked else None, metrics=metrics)
     hooks = HookSender(SqlHookEvents(uow_factory), clock, settings, metrics,
                        doorbell=hook_bell) if hooked else None
     return App(settings, clock, uow_factory, translations, scheduler, metrics, timer=timer,

@@ -22,6 +22,7 @@ from bot.domain.note_check import NoteChecker
 from bot.grouping import CommitGroups, Reply
 from bot.i18n import Translations
 from bot.metrics import Metrics
+from bot.services.published import publish
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from handlers.context import Context
 from handlers.errors import error_effects
@@ -42,6 +43,7 @@ class Pipeline:
     checker: NoteChecker
     wake_sender: Callable[[], None] = lambda: None
     poke_scheduler: Callable[[], None] = lambda: None
+    wake_hooks: Callable[[], None] | None = None  # set when a marketplace hook is configured
     bot_username: str = ""
     bot_reads_all: bool = False
     metrics: Metrics | None = None
@@ -87,8 +89,11 @@ class Pipeline:
             if not isinstance(effect, AnswerCallback):
                 await uow.outbox.add(effect, now)
         uow.after_commit(self.wake_sender)
-        if uow.touches_schedule:
+        published = await publish(uow, hooked=self.wake_hooks is not None)
+        if published.schedule_moved:
             uow.after_commit(self.poke_scheduler)
+        if published.hook_events and self.wake_hooks is not None:
+            uow.after_commit(self.wake_hooks)
         await uow.commit()
         outcome = "handled" if error is None else f"refused ({error.code}: {error})"
         log.info("update %s %s: %s, %d effects", event.update_id, outcome, event.kind,

@@ -74,7 +74,8 @@ def stats_text(t: Translator, s: Stats) -> str:
 
 
 async def stats_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
-    return private(event, t, stats_text(t, await stats.compute(ctx.uow)))
+    figures = await stats.compute(ctx.uow, hooked=bool(ctx.settings.hook_url))
+    return private(event, t, stats_text(t, figures))
 
 
 async def export_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:

@@ -53,15 +53,17 @@ class ReviewScheduler:
         self, uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings,
         translations: Translations, *, renderer: Renderer | None = None,
         leadership: Leadership | None = None, wake_sender: Callable[[], None] | None = None,
-        metrics: Metrics | None = None,
+        wake_hooks: Callable[[], None] | None = None, metrics: Metrics | None = None,
     ) -> None:
-        """`wake_sender`: called once messages are queued; `metrics`: the lag gauge."""
+        """`wake_sender`: called once messages are queued; `wake_hooks`: once events for the
+        marketplace's hook are (None: no hook is configured); `metrics`: the lag gauge."""
         self.uow_factory, self.clock, self.settings = uow_factory, clock, settings
         self.translations = translations
         self.batch_size = settings.scheduler_batch_size
         self.sweep_interval = settings.scheduler_sweep_seconds
         self.leader_retry = settings.scheduler_leader_retry_seconds
         self.wake_sender = wake_sender
+        self.wake_hooks = wake_hooks
         self.metrics = metrics
         self.leadership = leadership or leadership_for(settings.database_url)
         self.job_store = MemoryJobStore()
@@ -88,7 +90,8 @@ class ReviewScheduler:
 
     def context(self) -> DueContext:
         return DueContext(self.uow_factory, self.clock, self._policy, self.translations,
-                          self.renderer, tuple(self.settings.moderator_ids), self.wake_sender)
+                          self.renderer, tuple(self.settings.moderator_ids), self.wake_sender,
+                          self.wake_hooks)
 
     async def start(self) -> None:
         """Start APScheduler, then become the active scheduler or stand by."""

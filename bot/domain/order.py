@@ -7,6 +7,13 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.errors import AlreadyDone, Exhausted, InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.events import (
+    RecordsEvents,
+    RefundBecameEligible,
+    RefundDecided,
+    RefundWithdrawn,
+    StatusChanged,
+)
 
 
 class Status(StrEnum):
@@ -64,7 +71,7 @@ class StatusChange:
 
 
 @dataclass
-class Order:
+class Order(RecordsEvents):
     chat_id: int
     title: str
     pro_id: int
@@ -172,9 +179,27 @@ class Order:
     ) -> StatusChange:
         self.check_move(to, role)
         change = StatusChange(self._id(), self.status, to, by, role, now, reason)
+        was_eligible = self.refund_eligible_at is not None
         self._apply(to, now, reason)
-        self.pending.append(change)
+        self._changed(change)
+        if was_eligible and self.refund_eligible_at is None:  # the professional rectified
+            self.record(RefundWithdrawn(self._id(), by, now))
         return change
+
+    def _changed(self, change: StatusChange) -> None:
+        """Kept for the order's history, and recorded for whoever waits on the status."""
+        self.pending.append(change)
+        self.record(StatusChanged(change.order_id, change.to_status.value, change.at))
+
+    def become_refund_eligible(self, now: datetime) -> None:
+        """The wait for a client who did not answer ran out."""
+        self.refund_eligible_at = now
+        self.record(RefundBecameEligible(self._id(), now))
+
+    def decide_refund(self, by: int, now: datetime) -> None:
+        """A moderator recorded the refund decision (the marketplace moves the credits)."""
+        self.refund_decided_at = now
+        self.record(RefundDecided(self._id(), by, now))
 
     def check_pro_move(self, to: Status, role: Role) -> None:
         """A status button: cancelling and disputing have their own ways, never this one."""
@@ -225,7 +250,7 @@ class Order:
         self.status_before_dispute = self.status
         self.dispute_opened_by = by
         self.status = Status.DISPUTED
-        self.pending.append(change)
+        self._changed(change)
         return change
 
     def close_dispute(self, outcome: Status, by: int, role: Role, now: datetime) -> StatusChange:
@@ -242,7 +267,7 @@ class Order:
             self.done_at = now
         self.status_before_dispute = None
         self.dispute_opened_by = None
-        self.pending.append(change)
+        self._changed(change)
         return change
 
     def cancel(self, by: int, role: Role, now: datetime, reason: str) -> StatusChange:
@@ -252,7 +277,7 @@ class Order:
             raise AlreadyDone("already cancelled")
         change = StatusChange(self._id(), self.status, Status.CANCELLED, by, role, now, reason)
         self.status = Status.CANCELLED
-        self.pending.append(change)
+        self._changed(change)
         return change
 
     def confirm_hire(self, by: int, now: datetime) -> None:

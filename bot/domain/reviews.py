@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.events import RecordsEvents, ReviewScheduled
 from bot.domain.policy import Policy
 
 
@@ -32,7 +33,7 @@ DETAILS = (*ASPECTS, "comment")  # what the flow asks after the stars, in this o
 
 
 @dataclass
-class ReviewRequest:
+class ReviewRequest(RecordsEvents):
     order_id: int
     mode: RequestMode
     created_by: int
@@ -56,6 +57,7 @@ class ReviewRequest:
         if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
             raise AlreadyDone("the request was already sent")
         self.note = text
+        self.record(ReviewScheduled(self.order_id))
 
     def schedule(self, due_at: datetime) -> None:
         if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
@@ -94,6 +96,7 @@ class ReviewRequest:
         if self.state == RequestState.SCHEDULED and self.due_at is not None:
             self.due_at = max(self.due_at, now)
         self.frozen_at = None
+        self.record(ReviewScheduled(self.order_id))
 
     @property
     def active(self) -> bool:

@@ -27,7 +27,7 @@ from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.i18n import Translations, Translator, resolve_language
-from bot.services import hooks
+from bot.services.published import publish
 from bot.storage.uow import UnitOfWork
 
 log = logging.getLogger("orderbot.due")
@@ -65,6 +65,7 @@ class DueContext:
     renderer: Renderer
     moderator_ids: tuple[int, ...] = ()
     wake_sender: Callable[[], None] | None = None
+    wake_hooks: Callable[[], None] | None = None  # set when a marketplace hook is configured
 
 
 async def post_note(ctx: DueContext, request_id: int) -> bool:
@@ -136,7 +137,7 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
         order = await uow.orders.get(order_id)
         if order is None or not _refund_due(order, ctx.policy, now):
             return False
-        order.refund_eligible_at = now
+        order.become_refund_eligible(now)
         moderators = sorted(set(ctx.moderator_ids) | await uow.moderators.ids())
         languages = await _languages(uow, moderators, order.language, ctx.translations.default)
         effects = ctx.renderer.refund_eligible(
@@ -146,7 +147,6 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
             await uow.orders.save(order)
         except ConcurrentChange:
             return False
-        await hooks.record(uow, order, hooks.REFUND_ELIGIBLE, now)
         return await _queue_and_commit(uow, ctx, effects)
 
 
@@ -241,6 +241,9 @@ async def _queue_and_commit(uow: UnitOfWork, ctx: DueContext, effects: Iterable[
         queued += 1
     if queued and ctx.wake_sender is not None:
         uow.after_commit(ctx.wake_sender)
+    published = await publish(uow, hooked=ctx.wake_hooks is not None)
+    if published.hook_events and ctx.wake_hooks is not None:
+        uow.after_commit(ctx.wake_hooks)
     await uow.commit()
     return True
 

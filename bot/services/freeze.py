@@ -31,5 +31,4 @@ async def resume_reviews(uow: UnitOfWork, order: Order, now: datetime) -> Review
     if request is None or request.frozen_at is None:
         return None
     request.resume(now)
-    uow.touches_schedule = True
     return await uow.requests.save(request)

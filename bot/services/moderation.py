@@ -20,7 +20,6 @@ from bot.domain.moderation import (
 from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, ReviewRequest
-from bot.services import hooks
 from bot.services.freeze import freeze_reviews
 from bot.services.orders import get_order
 from bot.storage.uow import UnitOfWork
@@ -133,10 +132,9 @@ async def record_refund(uow: UnitOfWork, order: Order, by: int, now: datetime) -
     refusal = refund_refusal(order)
     if refusal is not None:
         return refusal
-    order.refund_decided_at = now
+    order.decide_refund(by, now)
     await uow.orders.save(order)
     await audit(uow, now, by, "refund_decided", order.id)
-    await hooks.record(uow, order, hooks.REFUND_DECIDED, now, by)
     return None
 
 

@@ -15,7 +15,6 @@ from bot.domain.order import NotGoingAheadReason, Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.text import TITLE_MAX, order_title
-from bot.services import hooks
 from bot.services.freeze import resume_reviews
 from bot.storage.uow import UnitOfWork
 
@@ -139,12 +138,8 @@ async def choose_status(uow: UnitOfWork, order: Order, to: Status, by: int, role
 
 async def change_status(uow: UnitOfWork, order: Order, to: Status, by: int, role: Role,
                         now: datetime, reason: NotGoingAheadReason | None = None) -> Order:
-    was_eligible = order.refund_eligible_at is not None
     order.change_status(to, by, role, now, reason.value if reason else None)
-    uow.touches_schedule = True  # a refund wait may start or stop
     await uow.orders.save(order)
-    if was_eligible and order.refund_eligible_at is None:  # the professional rectified
-        await hooks.record(uow, order, hooks.REFUND_WITHDRAWN, now, by)
     if to == Status.DONE:  # done again after a dispute that ended in progress
         await resume_reviews(uow, order, now)
     return order

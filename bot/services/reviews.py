@@ -104,7 +104,6 @@ async def accept_note(uow: UnitOfWork, order: Order, request: ReviewRequest, not
     """Store the checked note; post now (True) or keep it scheduled for its date (False)."""
     _check_can_ask(order, Role.PRO, now, policy)
     request.set_note(check_note(note, checker, policy), policy)
-    uow.touches_schedule = True
     if request.mode == RequestMode.ON_DATE and request.due_at and request.due_at > now:
         request.schedule(request.due_at)
         await uow.requests.save(request)

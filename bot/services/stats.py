@@ -45,7 +45,8 @@ async def _scalar(uow: UnitOfWork, query: object) -> int | float | None:
     return value if value is None else (float(value) if isinstance(value, float) else int(value))
 
 
-async def compute(uow: UnitOfWork) -> Stats:
+async def compute(uow: UnitOfWork, hooked: bool) -> Stats:
+    """`hooked`: a marketplace hook is configured (its events are counted)."""
     orders, ratings = OrderRow.__table__, RatingRow.__table__
     requests, changes = ReviewRequestRow.__table__, StatusChangeRow.__table__
     by_status = await uow.orders.counts_by_status()
@@ -54,7 +55,7 @@ async def compute(uow: UnitOfWork) -> Stats:
     done_rated = await _scalar(uow, select(func.count()).select_from(
         ratings.join(orders, orders.c.id == ratings.c.order_id)).where(
         orders.c.status == Status.DONE))
-    hook = await uow.hooks.counts() if uow.on_hook_event is not None else None
+    hook = await uow.hooks.counts() if hooked else None
     return Stats(
         by_status=by_status,
         ratings=await uow.ratings.count(visible),

@@ -27,7 +27,7 @@ class MemberUnitOfWork(UnitOfWork):
     back returns to it. Its after-commit callbacks wait for the group's COMMIT."""
 
     def __init__(self, group: UnitOfWork) -> None:
-        super().__init__(group.engine, None, group.on_hook_event)
+        super().__init__(group.engine, None)
         self._group = group
 
     async def __aenter__(self) -> MemberUnitOfWork:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
+from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
 from bot.domain.reviews import (
@@ -34,8 +35,9 @@ class OrderRepository(TableRepository[Order]):
     object each time (an update's watchers and its handler work on one order). `touch` marks
     a change to be saved when the unit of work commits, unless a `save` stores it first."""
 
-    def __init__(self, conn: Any, table: Any, cls: type[Order]) -> None:
-        super().__init__(conn, table, cls)
+    def __init__(self, conn: Any, table: Any, cls: type[Order],
+                 events: list[DomainEvent] | None = None) -> None:
+        super().__init__(conn, table, cls, events)
         self._loaded: dict[int, Order] = {}
         self._of_chat: dict[tuple[int, int | None], Order | None] = {}
         self._touched: dict[int, Order] = {}

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import ConcurrentChange
+from bot.domain.events import DomainEvent, RecordsEvents
 from bot.storage import prepared
 from bot.storage.mapping import to_domain, to_values
 from bot.storage.statements import insert_row, select_where, update_by_id
@@ -21,10 +22,13 @@ class TableRepository(Generic[T]):
     A repository lives as long as its unit of work and remembers the columns of the rows it
     loaded or stored, so that a save writes only the columns that changed."""
 
-    def __init__(self, conn: AsyncConnection, table: Table, cls: type[T]) -> None:
+    def __init__(self, conn: AsyncConnection, table: Table, cls: type[T],
+                 events: list[DomainEvent] | None = None) -> None:
         self.conn = conn
         self.table = table
         self.cls = cls
+        # Where the events an aggregate recorded go when it is stored (the unit of work's).
+        self.events: list[DomainEvent] = [] if events is None else events
         self._versioned = "version" in table.c
         self._stored: dict[int, dict[str, Any]] = {}  # by id: the row as last read or written
 
@@ -59,7 +63,12 @@ class TableRepository(Generic[T]):
             self._stored[values["id"]] = values
         return to_domain(self.cls, values)
 
+    def _take_events(self, obj: T) -> None:
+        if isinstance(obj, RecordsEvents):
+            self.events.extend(obj.pull_events())
+
     async def add(self, obj: T) -> T:
+        self._take_events(obj)
         values = to_values(obj, self.table)
         if self._versioned:
             values["version"] = 0
@@ -78,6 +87,7 @@ class TableRepository(Generic[T]):
         """Store a loaded object; refused if someone changed the row since it was loaded."""
         id_ = obj.id  # type: ignore[attr-defined]
         values = self._changed(id_, to_values(obj, self.table))
+        self._take_events(obj)
         if not values and not self._versioned:
             return obj  # a versioned save still bumps the version: the row was claimed
         params = {**values, "_id": id_}

@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.domain.events import DomainEvent
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt
 from bot.domain.reviews import Rating, ReviewRequest
@@ -68,20 +69,16 @@ class UnitOfWork:
     hooks: HookEventRepository
 
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
-                 on_hook_event: Callable[[], None] | None = None,
                  on_wait: Callable[[], None] | None = None) -> None:
         self._engine = engine
         self._lock = lock
         # Called when this unit of work has to wait for the writer's turn (`UnitOfWorkFactory`).
         self._on_wait = on_wait
-        # Set when the marketplace hook is configured: events for it are recorded, and this
-        # wakes its sender once they are committed (`bot.services.hooks`).
-        self.on_hook_event = on_hook_event
         self._conn: AsyncConnection | None = None
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
-        # Set by services that create or move something the scheduler must wake up for.
-        self.touches_schedule = False
+        # What the aggregates stored in this unit of work recorded (`bot.domain.events`).
+        self.events: list[DomainEvent] = []
 
     @property
     def engine(self) -> AsyncEngine:
@@ -172,7 +169,7 @@ class UnitOfWork:
         connection (and, on SQLite, still holding this process's turn to write)."""
         await self.rollback()
         self._after_commit.clear()
-        self.touches_schedule = False
+        self.events.clear()
         await self._go_on()
 
     async def _go_on(self) -> None:
@@ -195,8 +192,9 @@ class UnitOfWork:
                 self._lock.release()
 
     def _bind(self, conn: AsyncConnection) -> None:
-        self.orders = OrderRepository(conn, table_of(OrderRow), Order)
-        self.requests = RequestRepository(conn, table_of(ReviewRequestRow), ReviewRequest)
+        self.orders = OrderRepository(conn, table_of(OrderRow), Order, self.events)
+        self.requests = RequestRepository(conn, table_of(ReviewRequestRow), ReviewRequest,
+                                          self.events)
         self.ratings = RatingRepository(conn, table_of(RatingRow), Rating)
         self.revisions = RevisionRepository(conn, table_of(RevisionRow), Revision)
         self.proposals = ProposalRepository(conn, table_of(DeliveryProposalRow), DeliveryProposal)
@@ -218,11 +216,9 @@ def _locked(error: OperationalError) -> bool:
 class UnitOfWorkFactory:
     """Makes units of work. On SQLite, writers in one process take turns (one writer)."""
 
-    def __init__(self, engine: AsyncEngine,
-                 on_hook_event: Callable[[], None] | None = None) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
-        self.on_hook_event = on_hook_event  # see UnitOfWork
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
         self.on_writer_waiting: Callable[[], None] | None = None
@@ -233,7 +229,7 @@ class UnitOfWorkFactory:
         return self._lock is not None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self._lock, self.on_hook_event, self._writer_waiting)
+        return UnitOfWork(self.engine, self._lock, self._writer_waiting)
 
     def _writer_waiting(self) -> None:
         if self.on_writer_waiting is not None:

@@ -19,15 +19,19 @@ from pydantic import ValidationError
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.delivery.hooks import CLAIM_MARGIN_S, HookSender
+from bot.domain.events import DomainEvent, RefundBecameEligible, RefundDecided, RefundWithdrawn
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.metrics import Metrics
 from bot.services import hooks
+from bot.services.published import publish
 from bot.storage.hook_store import SqlHookEvents
 from bot.storage.uow import UnitOfWorkFactory
 from tests.hook_receiver import HookReceiver, Received
 
 SECRET = "s3cret-hook"
 S = timedelta(seconds=1)
+# The test's running hook senders: woken once an event for them is committed, as the app's are.
+SENDERS: list[HookSender] = []
 
 
 def _settings(url: str, **overrides: Any) -> Settings:
@@ -39,13 +43,12 @@ def _settings(url: str, **overrides: Any) -> Settings:
 @pytest.fixture
 async def make_sender(uow_factory: UnitOfWorkFactory, clock: FakeClock, receiver: HookReceiver
                       ) -> AsyncIterator[Any]:
-    made: list[HookSender] = []
+    made = SENDERS
 
     async def make(url: str | None = None, run: bool = False, **overrides: Any) -> HookSender:
         """A sender; `run`: posting by itself in the background (else call `run_once`)."""
         sender = HookSender(SqlHookEvents(uow_factory), clock,
                             _settings(url or receiver.url, **overrides), Metrics())
-        uow_factory.on_hook_event = sender.wake
         if run:
             await sender.start()
         made.append(sender)
@@ -53,6 +56,7 @@ async def make_sender(uow_factory: UnitOfWorkFactory, clock: FakeClock, receiver
     yield make
     for sender in made:
         await sender.stop()
+    made.clear()
 
 
 async def _eligible_order(uow_factory: UnitOfWorkFactory, clock: FakeClock,
@@ -69,11 +73,27 @@ async def _eligible_order(uow_factory: UnitOfWorkFactory, clock: FakeClock,
     return order
 
 
+def _event(order: Order, name: str, clock: FakeClock) -> DomainEvent:
+    """The domain event a change to `order` records, for the hook event `name`."""
+    order_id, now = order.id or 0, clock.now()
+    return {hooks.REFUND_ELIGIBLE: RefundBecameEligible(order_id, now),
+            hooks.REFUND_DECIDED: RefundDecided(order_id, 7, now),
+            hooks.REFUND_WITHDRAWN: RefundWithdrawn(order_id, 7, now)}[name]
+
+
 async def _record(uow_factory: UnitOfWorkFactory, order: Order, clock: FakeClock,
-                  event: str = hooks.REFUND_ELIGIBLE) -> None:
+                  event: str = hooks.REFUND_ELIGIBLE, hooked: bool = True) -> None:
+    """As the pipeline does after a use case whose change recorded `event`."""
     async with uow_factory() as uow:
-        await hooks.record(uow, order, event, clock.now())
+        uow.events.append(_event(order, event, clock))
+        if (await publish(uow, hooked)).hook_events:
+            uow.after_commit(_wake_senders)
         await uow.commit()
+
+
+def _wake_senders() -> None:
+    for sender in SENDERS:
+        sender.wake()
 
 
 async def _rows(uow_factory: UnitOfWorkFactory) -> list[dict[str, Any]]:
@@ -122,8 +142,7 @@ async def test_an_event_is_posted_signed_once_and_then_forgotten(
 
 async def test_nothing_is_recorded_without_a_hook(uow_factory: UnitOfWorkFactory,
                                                   clock: FakeClock) -> None:
-    assert uow_factory.on_hook_event is None
-    await _record(uow_factory, await _eligible_order(uow_factory, clock), clock)
+    await _record(uow_factory, await _eligible_order(uow_factory, clock), clock, hooked=False)
     assert await _rows(uow_factory) == []
 
 
@@ -132,7 +151,8 @@ async def test_a_rolled_back_change_leaves_no_event(
     await make_sender(run=True)
     order = await _eligible_order(uow_factory, clock)
     async with uow_factory() as uow:
-        await hooks.record(uow, order, hooks.REFUND_ELIGIBLE, clock.now())
+        uow.events.append(_event(order, hooks.REFUND_ELIGIBLE, clock))
+        assert (await publish(uow, hooked=True)).hook_events
     assert await _rows(uow_factory) == []
 
 
