@@ -9,12 +9,12 @@ from bot.core.callback_data import SendCheckin
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain import checkin
 from bot.domain.errors import NotAllowed
+from bot.domain.notes import NoteRefused
 from bot.domain.order import Order, Role
 from bot.domain.prompts import Prompt, PromptStep
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
-from bot.services.reviews import NoteRefused
 from bot.services.work import CheckinBlock
 from handlers.context import Context
 from handlers.labels import status_name

@@ -12,12 +12,12 @@ from enum import StrEnum
 from bot.domain.audit import AuditEntry
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
 from bot.domain.note_check import NoteChecker
+from bot.domain.notes import check_note
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import ReviewRequest
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision, check_new_date
 from bot.services.freeze import freeze_reviews, resume_reviews
-from bot.services.reviews import check_note
 from bot.storage.uow import UnitOfWork
 
 WORKING = frozenset({Status.IN_PROGRESS, Status.DONE})

@@ -20,8 +20,6 @@ PRODUCT = ("bot", "handlers", "scheduler")
 NOT_YET_MOVED: dict[str, int] = {
     "bot/services/moderation.py": 1,
     "bot/services/orders.py": 13,
-    "bot/services/ratings.py": 12,
-    "bot/services/reviews.py": 13,
     "bot/services/work.py": 15,
     "handlers/checkin.py": 1,
     "handlers/delivery_date.py": 3,
@@ -31,9 +29,6 @@ NOT_YET_MOVED: dict[str, int] = {
     "handlers/order_setup.py": 2,
     "handlers/orders.py": 2,
     "handlers/profile.py": 1,
-    "handlers/rating_edit.py": 1,
-    "handlers/review_reply.py": 1,
-    "handlers/review_request.py": 1,
     "handlers/revisions.py": 1,
     "handlers/status.py": 3,
 }
