@@ -20,7 +20,6 @@ NOT_YET_MOVED: dict[str, int] = {
     "handlers/mod_orders.py": 7,
     "handlers/order_setup.py": 1,
     "handlers/orders.py": 7,
-    "handlers/profile.py": 1,
     "handlers/prompts.py": 2,
     "handlers/router.py": 1,
     "handlers/stale.py": 4,

@@ -28,7 +28,6 @@ NOT_YET_MOVED: dict[str, int] = {
     "handlers/mod_orders.py": 1,
     "handlers/order_setup.py": 2,
     "handlers/orders.py": 2,
-    "handlers/profile.py": 1,
     "handlers/revisions.py": 1,
     "handlers/status.py": 3,
 }
