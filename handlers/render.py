@@ -93,7 +93,7 @@ def default_note(order: Order, t: Translator) -> str:
 
 
 def rating_request(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
-    """The note and one row of stars, one message (seed 001: never several)."""
+    """The note and one row of stars in one message, never several."""
     rid = _rid(request)
     message = say(order, request_text(order, request, t), keyboard=stars_row(rid),
                   ref=Ref("request", rid))

@@ -1,7 +1,7 @@
 """Checks the professional's personal note before it is posted with the rating buttons.
 
 A note is refused when it asks for a given rating, offers something in exchange for a
-rating, or steers unhappy clients away from rating (PRODUCT.md section 10). The rules are
+rating, or steers unhappy clients away from rating: every client is asked alike. The rules are
 data: one pattern file per language in ``bot/domain/note_patterns/`` (see the header of
 any of those files for the format), plus ``neutral.txt`` for rules made only of digits and
 glyphs ("★★★", "10/10"), which belong to no language. Every file's patterns are applied to
