@@ -8,12 +8,12 @@ from datetime import datetime
 from bot.core.callback_data import SendCheckin
 from bot.core.events import AnswerCallback, ChatEvent, Effect, SendMessage
 from bot.domain.checkin import CheckinBlock, last_pro_message
+from bot.domain.notes import NoteRefused
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from bot.services import work
-from bot.services.reviews import NoteRefused
 from handlers.context import Context
 from handlers.labels import status_name
 from handlers.orders import current_card

@@ -10,8 +10,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.events import ChatEvent, Effect, SendMessage
-from bot.domain.errors import InvalidInput
-from bot.domain.order import Order
 from bot.i18n import Translator
 from bot.services import profiles as profile_service
 from bot.services.profiles import ProfileSummary, ReviewLine
@@ -30,31 +28,16 @@ def register(router: Router) -> None:
 
 
 async def profile_command(event: ChatEvent, ctx: Context) -> list[Effect]:
-    in_group = event.chat_type != "private"
-    order = await ctx.uow.orders.by_chat(event.chat_id, event.thread_id) if in_group else None
+    asked = await profile_service.profile_asked(
+        ctx.uow, event.chat_id, event.thread_id, event.chat_type == "private", event.user.id,
+        event.args, LATEST)
+    order = asked.order
     t = ctx.t_order(order) if order is not None else ctx.t_person(event)
-    pro_id = _whose(event, order)
-    if pro_id is None:
+    if asked.pro_id is None or asked.summary is None:
         return [_reply(event, t._("Use /profile in an order's chat, or /profile <user id>."))]
-    summary = await profile_service.profile(ctx.uow, pro_id, LATEST)
-    name = await profile_service.pro_name(ctx.uow, pro_id)
-    if name is None and order is not None and order.pro_id == pro_id:
-        name = order.pro_name
     timezone = order.timezone if order is not None else ctx.settings.timezone
-    shown = name or t._("user {id}").format(id=t.isolate(pro_id))
-    return [_reply(event, profile_text(t, shown, summary, timezone))]
-
-
-def _whose(event: ChatEvent, order: Order | None) -> int | None:
-    arg = event.args.strip()
-    if arg:
-        try:
-            return int(arg)
-        except ValueError:
-            raise InvalidInput("not a user id", field="user_id") from None
-    if order is not None:
-        return order.pro_id or None  # a moderator's order before its pro is bound: no one
-    return event.user.id if event.chat_type == "private" else None
+    shown = asked.name or t._("user {id}").format(id=t.isolate(asked.pro_id))
+    return [_reply(event, profile_text(t, shown, asked.summary, timezone))]
 
 
 def _reply(event: ChatEvent, text: str) -> SendMessage:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bot.core.callback_data import EditRating
 from bot.core.events import ChatEvent, Effect
-from bot.domain.errors import NotFound
 from bot.services import ratings as rating_service
 from handlers.context import Context
 from handlers.keyboards import stars_row
@@ -23,15 +22,12 @@ def register(router: Router) -> None:
 
 async def edit_tap(event: ChatEvent, ctx: Context, data: EditRating) -> list[Effect]:
     """Only the client of the order, while the rating window is open."""
-    rating, order = await rating_service.rating_and_order(ctx.uow, data.rating_id,
-                                                          event.chat_id)
-    request = await ctx.uow.requests.latest_for(order.id or 0)
-    if request is None or request.id is None:
-        raise NotFound("no review request for this rating")
-    rating_service.check_can_rate(order, request, event.user.id, ctx.now, ctx.policy)
+    rated = await rating_service.to_change(ctx.uow, data.rating_id, event.chat_id,
+                                           event.user.id, ctx.now, ctx.policy)
+    order, request, rating = rated.order, rated.request, rated.rating
     t = ctx.t_order(order)
     text = t._("{client}, your rating of {order} is {stars}. Choose the stars again; then you "
                "can change the details and the comment too.").format(
         client=t.isolate(order.client_name), order=t.order_ref(order.id, order.title),
         stars=stars(rating.stars))
-    return [say(order, text, keyboard=stars_row(request.id))]
+    return [say(order, text, keyboard=stars_row(request.id or 0))]

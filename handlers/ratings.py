@@ -17,9 +17,12 @@ from bot.core.events import (
 from bot.domain.errors import InvalidInput
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
-from bot.domain.reviews import ASPECTS, Rating, ReviewRequest
+from bot.domain.ratings import ASPECTS, Rating
+from bot.domain.reviews import ReviewRequest
 from bot.i18n import Translator
+from bot.services import orders as order_service
 from bot.services import ratings as rating_service
+from bot.services.ratings import review_ref
 from handlers.context import Context
 from handlers.keyboards import aspect_row, comment_menu
 from handlers.labels import aspect_name, stars
@@ -37,23 +40,17 @@ def register(router: Router) -> None:
 
 
 async def star_tap(event: ChatEvent, ctx: Context, data: Stars) -> list[Effect]:
-    request, order = await rating_service.request_and_order(ctx.uow, data.request_id,
-                                                            event.chat_id)
-    value = data.value
-    if not 1 <= value <= 5:
+    if not 1 <= data.value <= 5:
         raise BadCallback("stars are 1 to 5")
-    rating_service.check_can_rate(order, request, event.user.id, ctx.now, ctx.policy)
-    before = await ctx.uow.ratings.for_order(order.id or 0)
-    on_request = await ctx.uow.refs.lookup(event.chat_id, event.message_id or 0) == \
-        Ref("request", request.id or 0)
-    if before is not None and on_request and before.stars == value:
-        return _already_rated(event, ctx, order, request, before)
-    rating = await rating_service.rate(ctx.uow, request, order, event.user.id, value, ctx.now,
-                                       ctx.policy)
+    tapped = await rating_service.rate(ctx.uow, data.request_id, event.chat_id, event.message_id,
+                                       event.user.id, data.value, ctx.now, ctx.policy)
+    order, request, rating = tapped.order, tapped.request, tapped.rating
+    if tapped.repeated:
+        return _already_rated(event, ctx, order, request, rating)
     t = ctx.t_order(order)
     shown = _rated_request(order, request, rating, t)
     edits: list[Effect] = [EditMessage(event.chat_id, shown, None, message_id=event.message_id)]
-    if before is not None and not on_request:  # a "Change my rating" row: the request too
+    if tapped.on_change_row:  # the request shows the new stars too
         changed = t._("{client} changed the rating: {stars}").format(
             client=t.isolate(order.client_name), stars=stars(rating.stars))
         edits = [EditMessage(event.chat_id, changed, None, message_id=event.message_id),
@@ -90,15 +87,12 @@ def _aspect_question(order: Order, request: ReviewRequest, t: Translator,
 
 
 async def aspect_tap(event: ChatEvent, ctx: Context, data: AspectValue) -> list[Effect]:
-    request, order = await rating_service.request_and_order(ctx.uow, data.request_id,
-                                                            event.chat_id)
     aspect, value = data.aspect, data.value
     if aspect not in ASPECTS or not 0 <= value <= 5:
         raise BadCallback("bad aspect")
-    rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
-                                             ctx.policy, request)
-    if value:  # Skip (0) leaves the aspect as it is: unrated, or its value before an edit
-        await rating_service.set_aspect(ctx.uow, rating, aspect, value, event.user.id, ctx.now)
+    rated = await rating_service.answer_aspect(ctx.uow, data.request_id, event.chat_id,
+                                               event.user.id, aspect, value, ctx.now, ctx.policy)
+    order, request = rated.order, rated.request
     t = ctx.t_order(order)
     following = ASPECTS.index(aspect) + 1
     if following < len(ASPECTS):
@@ -112,15 +106,12 @@ async def aspect_tap(event: ChatEvent, ctx: Context, data: AspectValue) -> list[
 
 
 async def comment_choice(event: ChatEvent, ctx: Context, data: CommentChoice) -> list[Effect]:
-    request, order = await rating_service.request_and_order(ctx.uow, data.request_id,
-                                                            event.chat_id)
-    rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
-                                             ctx.policy, request)
+    rated = await rating_service.choose_comment(
+        ctx.uow, data.request_id, event.chat_id, event.message_id, event.user.id,
+        data.choice == "skip", ctx.now, ctx.policy)
+    order, rating = rated.order, rated.rating
     t = ctx.t_order(order)
     if data.choice == "skip":
-        if event.message_id is not None:  # the pro's reply will be shown on this message
-            await ctx.uow.refs.record(event.chat_id, event.message_id, review_ref(rating),
-                                      ctx.now)
         return [EditMessage(event.chat_id, thank_you(order, rating, t), result_keyboard(rating, t),
                             message_id=event.message_id)]
     limit = ctx.policy.comment_max_length
@@ -138,21 +129,18 @@ async def comment_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[
     refused = not_yours(event, ctx, prompt)
     if refused is not None:
         return refused
-    rating = await ctx.uow.ratings.get(prompt.target_id or 0)
-    order = await ctx.uow.orders.get(prompt.order_id)
-    request = await ctx.uow.requests.latest_for(prompt.order_id)
-    if rating is None or order is None or request is None:
-        return []
-    rating = await rating_service.rating_for(ctx.uow, order, event.user.id, ctx.now,
-                                             ctx.policy, request)
     try:
-        await rating_service.set_comment(ctx.uow, rating, event.text, event.user.id, ctx.now,
-                                         ctx.policy)
+        rated = await rating_service.comment(ctx.uow, prompt.target_id or 0, prompt.order_id,
+                                             event.user.id, event.text, ctx.now, ctx.policy)
     except InvalidInput as error:
         if error.context.get("field") != "comment" or "limit" not in error.context:
             raise
+        order = await order_service.get_order(ctx.uow, prompt.order_id)
         return [_comment_too_long(event, ctx, order, prompt)]
+    if rated is None:
+        return []
     await close(ctx, prompt)
+    order, rating = rated.order, rated.rating
     t = ctx.t_order(order)
     return [say(order, thank_you(order, rating, t), keyboard=result_keyboard(rating, t),
                 ref=review_ref(rating)),
@@ -200,8 +188,3 @@ def result_keyboard(rating: Rating, t: Translator) -> tuple[tuple[Button, ...], 
     if rating.reply is None:
         buttons.append(Button(t._("Reply to the review"), ReplyToReview(rid).pack()))
     return (tuple(buttons),)
-
-
-def review_ref(rating: Rating) -> Ref:
-    """The latest message that shows the review (the thank-you), for the pro's reply."""
-    return Ref("review", rating.id or 0)

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot.core.callback_data import ChooseWhen, NoteChoice, ReviewDay, ReviewMonth
 from bot.core.events import ChatEvent, EditMessage, Effect, Keyboard, SendMessage
-from bot.domain.errors import AlreadyDone, NotAllowed
+from bot.domain.errors import AlreadyDone
 from bot.domain.note_check import NoteProblem
-from bot.domain.order import Order, Role
+from bot.domain.notes import NoteRefused
+from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.reviews import RequestMode, ReviewRequest
 from bot.i18n import N_, Translator
@@ -34,24 +35,16 @@ def register(router: Router) -> None:
     router.prompt(PromptStep.NOTE)(note_reply)
 
 
-async def _pro_order(event: ChatEvent, ctx: Context, order_id: int) -> tuple[Order, Role]:
-    order = await order_service.order_for_tap(ctx.uow, order_id, event.chat_id)
-    role = ctx.role(order, event.user.id)
-    if role not in (Role.PRO, Role.MODERATOR):
-        raise NotAllowed("only the professional asks for the review")
-    return order, role
-
-
 def _edit(event: ChatEvent, text: str, keyboard: Keyboard | None = None) -> EditMessage:
     return EditMessage(event.chat_id, text, keyboard, message_id=event.message_id)
 
 
 async def choose_when(event: ChatEvent, ctx: Context, data: ChooseWhen) -> list[Effect]:
-    order, role = await _pro_order(event, ctx, data.order_id)
     mode = MODES[data.when]
+    order, request = await review_service.start_request(
+        ctx.uow, data.order_id, event.chat_id, event.user.id, ctx.is_moderator(event.user.id),
+        mode, ctx.now, ctx.policy)
     t = ctx.t_order(order)
-    request = await review_service.start_request(ctx.uow, order, event.user.id, role, mode,
-                                                 ctx.now, ctx.policy)
     if request is None:
         return [_edit(event, t._("OK, nothing was sent. Tap Update on the card when you want "
                                  "to ask for the review."))]
@@ -87,21 +80,22 @@ def _note_choice_panel(event: ChatEvent, order: Order, t: Translator,
 
 
 async def show_month(event: ChatEvent, ctx: Context, data: ReviewMonth) -> list[Effect]:
-    order, _role = await _pro_order(event, ctx, data.order_id)
+    order, _role = await review_service.order_for_asker(
+        ctx.uow, data.order_id, event.chat_id, event.user.id, ctx.is_moderator(event.user.id))
     return [_calendar(event, ctx, order, ctx.t_order(order), data.month)]
 
 
 async def choose_day(event: ChatEvent, ctx: Context, data: ReviewDay) -> list[Effect]:
-    order, _role = await _pro_order(event, ctx, data.order_id)
-    request = await review_service.draft_for(ctx.uow, order)
-    await review_service.choose_day(ctx.uow, order, request, data.day, ctx.now, ctx.policy)
+    order, request = await review_service.choose_day(
+        ctx.uow, data.order_id, event.chat_id, event.user.id, ctx.is_moderator(event.user.id),
+        data.day, ctx.now, ctx.policy)
     return [_note_choice_panel(event, order, ctx.t_order(order), request)]
 
 
 async def note_choice(event: ChatEvent, ctx: Context, data: NoteChoice) -> list[Effect]:
-    order, _role = await _pro_order(event, ctx, data.order_id)
+    order, request = await review_service.draft_to_note(
+        ctx.uow, data.order_id, event.chat_id, event.user.id, ctx.is_moderator(event.user.id))
     t = ctx.t_order(order)
-    request = await review_service.draft_for(ctx.uow, order)
     if data.choice == "default":
         return await _accept(ctx, order, request, default_note(order, t), event.message_id)
     text = t._("Write your personal note for {order}, as a reply to this message. It is "
@@ -145,7 +139,7 @@ async def note_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Eff
                             reply_to_message_id=event.message_id, thread_id=event.thread_id)]
     try:
         return await _accept(ctx, order, request, event.text, None)
-    except review_service.NoteRefused as refusal:
+    except NoteRefused as refusal:
         return await _refused(event, ctx, order, request, refusal)
 
 
@@ -162,13 +156,13 @@ REFUSALS = {
 }
 
 
-def refusal_text(t: Translator, refusal: review_service.NoteRefused) -> str:
+def refusal_text(t: Translator, refusal: NoteRefused) -> str:
     reason = t._(REFUSALS[refusal.finding.problem])
     return reason.format(fragment=t.isolate(refusal.finding.matched))
 
 
 async def _refused(event: ChatEvent, ctx: Context, order: Order, request: ReviewRequest,
-                   refusal: review_service.NoteRefused) -> list[Effect]:
+                   refusal: NoteRefused) -> list[Effect]:
     t = ctx.t_order(order)
     text = refusal_text(t, refusal) + "\n\n" + t._(
         "Your note, to copy and edit:") + "\n" + refusal.note

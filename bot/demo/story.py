@@ -12,10 +12,10 @@ from bot.demo import records
 from bot.demo.people import Script
 from bot.demo.stage import Entry, Stage, both, offers, says
 from bot.domain.note_check import NoteChecker
+from bot.domain.notes import NoteRefused
 from bot.domain.order import Status
 from bot.domain.reviews import RequestState
 from bot.i18n import Translator
-from bot.services.reviews import NoteRefused
 from handlers.labels import aspect_name, stars, status_name
 from handlers.review_request import refusal_text
 

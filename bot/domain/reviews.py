@@ -3,13 +3,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.errors import (
+    AlreadyDone,
+    Frozen,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    WindowClosed,
+)
 from bot.domain.events import RecordsEvents, ReviewScheduled
+from bot.domain.note_check import NoteChecker
+from bot.domain.notes import check_note
+from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
+
+# The rating lives in its own module; the storage and the views import it from here too.
+from bot.domain.ratings import ASPECTS, Rating, RatingEdit, check_stars
+
+__all__ = [
+    "ACTIVE_REQUEST_STATES", "ASPECTS", "Rating", "RatingEdit", "RequestMode",
+    "RequestState", "ReviewRequest", "check_asker", "check_reviewable", "check_stars",
+    "waiting_for_note",
+]
 
 
 class RequestMode(StrEnum):
@@ -28,8 +48,32 @@ class RequestState(StrEnum):
 
 
 ACTIVE_REQUEST_STATES = frozenset({RequestState.DRAFT, RequestState.SCHEDULED, RequestState.POSTED})
-ASPECTS = ("on_time", "quality", "communication")
-DETAILS = (*ASPECTS, "comment")  # what the flow asks after the stars, in this order
+
+
+def check_asker(role: Role) -> None:
+    """Only the professional (or a moderator) chooses when the review is asked for."""
+    if role not in (Role.PRO, Role.MODERATOR):
+        raise NotAllowed("only the professional asks for the review")
+
+
+def check_reviewable(order: Order, now: datetime, policy: Policy) -> None:
+    """A review is asked for work under way or done, with a client, not while reviews are
+    frozen, and not once the rating window has closed."""
+    if order.reviews_frozen:
+        raise Frozen("reviews are frozen", status=order.status)
+    if order.status not in (Status.IN_PROGRESS, Status.DONE):
+        raise InvalidTransition("nothing to review yet", status=order.status)
+    if order.client_id is None:
+        raise InvalidTransition("the order has no client yet")
+    if order.done_at is not None and not policy.rating_open(order.done_at, now):
+        raise WindowClosed("the rating window has closed")
+
+
+def waiting_for_note(request: ReviewRequest | None) -> ReviewRequest:
+    """The order's request still waiting for the pro's note; any other was already sent."""
+    if request is None or request.state != RequestState.DRAFT:
+        raise AlreadyDone("no request waiting for a note", kind="request")
+    return request
 
 
 @dataclass
@@ -48,12 +92,58 @@ class ReviewRequest(RecordsEvents):
     id: int | None = None
     version: int = 0
 
-    def set_note(self, note: str, policy: Policy) -> None:
-        text = note.strip()
-        if not text:
-            raise InvalidInput("empty note", field="note")
-        if len(text) > policy.note_max_length:
-            raise InvalidInput("note too long", field="note", limit=policy.note_max_length)
+    @classmethod
+    def start(cls, order: Order, role: Role, by: int, mode: RequestMode,
+              current: ReviewRequest | None, now: datetime,
+              policy: Policy) -> ReviewRequest | None:
+        """The pro's answer to "when should we ask for the review?": a new draft, or the
+        current draft with the new answer; none for later (a current draft is cancelled)."""
+        check_asker(role)
+        check_reviewable(order, now, policy)
+        if current is not None:
+            current.answer_again(mode)
+            return None if mode == RequestMode.LATER else current
+        if mode == RequestMode.LATER:
+            return None
+        return cls(order_id=order.id or 0, mode=mode, created_by=by, created_at=now)
+
+    def answer_again(self, mode: RequestMode) -> None:
+        """A new answer while the draft waits for its note; a request already sent is never
+        asked for again."""
+        if self.state != RequestState.DRAFT:
+            raise AlreadyDone("a review request was already sent", kind="request")
+        if mode == RequestMode.LATER:
+            self.state = RequestState.CANCELLED
+            return
+        self.mode, self.due_at = mode, None
+
+    def choose_day(self, day: date, order: Order, now: datetime, policy: Policy) -> None:
+        """The day the note is posted: not in the past, not beyond the rating window (each
+        refused with its own reason; the latter names the latest day allowed)."""
+        if not policy.review_day_allowed(day, order.timezone, now, order.done_at):
+            today = now.astimezone(ZoneInfo(order.timezone)).date()
+            if day < today:
+                raise InvalidInput("date in the past", field="date")
+            latest = policy.last_review_day(order.timezone, now, order.done_at)
+            if latest < today:
+                raise WindowClosed("no day is left in the rating window")
+            raise InvalidInput("date beyond the rating window", field="date", latest=latest)
+        self.mode = RequestMode.ON_DATE
+        self.due_at = policy.review_due_at(day, order.timezone)
+
+    def accept_note(self, order: Order, note: str, now: datetime, policy: Policy,
+                    checker: NoteChecker) -> bool:
+        """The pro's checked note: posted now (True) or kept for its day (False)."""
+        check_reviewable(order, now, policy)
+        self.set_note(note, policy, checker)
+        if self.mode == RequestMode.ON_DATE and self.due_at and self.due_at > now:
+            self.schedule(self.due_at)
+            return False
+        self.post(order, now, policy)
+        return True
+
+    def set_note(self, note: str, policy: Policy, checker: NoteChecker | None = None) -> None:
+        text = check_note(note, checker, policy)
         if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
             raise AlreadyDone("the request was already sent")
         self.note = text
@@ -65,12 +155,49 @@ class ReviewRequest(RecordsEvents):
         self.state = RequestState.SCHEDULED
         self.due_at = due_at
 
+    def post(self, order: Order, now: datetime, policy: Policy) -> None:
+        """The note and the stars go out now; the window closes from the order's done date."""
+        self.mark_posted(now, policy, policy.rating_closes_at(order.done_at or now))
+
     def mark_posted(self, now: datetime, policy: Policy, window_closes_at: datetime) -> None:
         if self.state not in (RequestState.DRAFT, RequestState.SCHEDULED):
             raise AlreadyDone("the request was already sent")
         self.state = RequestState.POSTED
         self.posted_at = now
         self.next_reminder_at = policy.next_reminder(now, 0, window_closes_at)
+
+    def check_can_rate(self, order: Order, by: int, now: datetime, policy: Policy) -> None:
+        """Only the order's client, while reviews are not frozen and the window is open, on
+        a request that is out (posted, or rated already: the rating can still change)."""
+        if by != order.client_id:
+            raise NotAllowed("only the client rates")
+        if order.reviews_frozen:
+            raise Frozen("reviews are frozen", status=order.status)
+        if self.state == RequestState.CLOSED or \
+                not policy.rating_open(order.done_at or self.posted_at, now):
+            raise WindowClosed("the rating window has closed")
+        if self.state not in (RequestState.POSTED, RequestState.RATED):
+            raise AlreadyDone("this request is no longer open")
+
+    def rate(self, order: Order, by: int, stars: int, now: datetime, policy: Policy) -> bool:
+        """The client's stars on this request, if `check_can_rate` allows them; True when the
+        request became rated just now (its reminders stop)."""
+        self.check_can_rate(order, by, now, policy)
+        check_stars(stars)
+        if self.state == RequestState.RATED:
+            return False
+        self.state, self.next_reminder_at = RequestState.RATED, None
+        return True
+
+    def note_due(self, now: datetime) -> bool:
+        """A scheduled note whose time has come (a frozen one waits)."""
+        return (self.state == RequestState.SCHEDULED and self.frozen_at is None
+                and self.due_at is not None and self.due_at <= now)
+
+    def reminder_due(self, now: datetime) -> bool:
+        """A posted, unrated request whose next reminder is due (a frozen one waits)."""
+        return (self.state == RequestState.POSTED and self.frozen_at is None
+                and self.next_reminder_at is not None and self.next_reminder_at <= now)
 
     def record_reminder(self, policy: Policy, window_closes_at: datetime) -> None:
         if self.state != RequestState.POSTED or self.posted_at is None:
@@ -79,6 +206,24 @@ class ReviewRequest(RecordsEvents):
         self.next_reminder_at = policy.next_reminder(
             self.posted_at, self.reminders_sent, window_closes_at
         )
+
+    def remind(self, policy: Policy, window_closes_at: datetime, now: datetime) -> None:
+        """Count the reminder sent now. After a downtime that skipped several, one is sent,
+        not a burst: the cadence continues from this reminder, as after a freeze (`resume`)."""
+        due = self.next_reminder_at
+        self.record_reminder(policy, window_closes_at)
+        late = self.next_reminder_at is not None and self.next_reminder_at <= now
+        if late and due is not None and self.posted_at is not None:
+            self.posted_at += now - due
+            self.next_reminder_at = policy.next_reminder(
+                self.posted_at, self.reminders_sent, window_closes_at)
+
+    def close(self) -> bool:
+        """The rating window closed unrated; True when its stars were in the chat (they now
+        say so)."""
+        was_posted = self.state == RequestState.POSTED
+        self.state, self.next_reminder_at = RequestState.CLOSED, None
+        return was_posted
 
     def freeze(self, now: datetime) -> None:
         if self.frozen_at is None and self.state in ACTIVE_REQUEST_STATES:
@@ -101,169 +246,3 @@ class ReviewRequest(RecordsEvents):
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_REQUEST_STATES
-
-
-def check_stars(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise InvalidInput("stars are 1 to 5", field="stars")
-    return value
-
-
-@dataclass
-class Rating:
-    """The client's rating of one order: the stars, the aspects, the comment, the pro's reply.
-
-    The history of edits (a change never erases the old rating) has one entry per edit session:
-    the rating as it was when the session began. A session begins when the client taps the
-    stars of a rating they already gave (on the request, or on a "Change my rating" row) and
-    goes on through the details the flow asks next, each once and in order: on time, quality,
-    communication, the comment. So a moderator reading /order sees one line for each time
-    the client changed their review, with what it said before; the card and the profile show
-    the current rating. A detail changed out of that order (a question left over from an
-    earlier pass and answered later) cannot belong to the session under way: it gets an entry
-    of its own, so no version of the rating is ever lost. The first pass, right after the
-    stars were first given, fills the details in and is not an edit: it leaves no entry.
-    An answer that changes nothing leaves no entry either.
-    """
-
-    order_id: int
-    client_id: int
-    pro_id: int
-    stars: int
-    created_at: datetime
-    updated_at: datetime
-    on_time: int | None = None
-    quality: int | None = None
-    communication: int | None = None
-    comment: str | None = None
-    reply: str | None = None
-    reply_at: datetime | None = None
-    hidden: bool = False
-    hidden_reason: str | None = None
-    hidden_by: int | None = None
-    id: int | None = None
-    version: int = 0
-    edits: list[RatingEdit] = field(default_factory=list, repr=False, compare=False)
-
-    def snapshot(self, at: datetime, by: int) -> RatingEdit:
-        """The rating as it is now, queued for the history (stored with the rating)."""
-        edit = RatingEdit(self._id(), by, at, self.stars, self.on_time, self.quality,
-                          self.communication, self.comment)
-        self.edits.append(edit)
-        return edit
-
-    def reopen(self, by: int, now: datetime, latest: RatingEdit | None) -> None:
-        """The client taps the stars again: an edit session begins, and the rating as it is
-        goes to the history, unless the latest entry (`latest`, from the storage) already
-        says exactly that (the session before changed nothing)."""
-        self._check_client(by)
-        base = self._base(latest)
-        if base is None or base.content() != self.content():
-            self.snapshot(now, by)
-
-    def change_stars(self, stars: int, by: int, now: datetime) -> None:
-        """New stars, within the session `reopen` began."""
-        self._check_client(by)
-        self.stars = check_stars(stars)
-        self._touch(by, now)
-
-    def set_aspect(self, aspect: str, value: int | None, by: int, now: datetime, *,
-                   latest: RatingEdit | None) -> None:
-        """`latest` is the latest entry of the history (None if there is none)."""
-        if aspect not in ASPECTS:
-            raise InvalidInput("unknown aspect", field="aspect")
-        self._check_client(by)
-        self._change_detail(aspect, None if value is None else check_stars(value), by, now,
-                            latest)
-
-    def set_comment(self, text: str | None, by: int, now: datetime, policy: Policy, *,
-                    latest: RatingEdit | None) -> None:
-        """Stored as plain text, stripped; empty means no comment."""
-        self._check_client(by)
-        cleaned = (text or "").strip() or None
-        if cleaned is not None and len(cleaned) > policy.comment_max_length:
-            raise InvalidInput("comment too long", field="comment",
-                               limit=policy.comment_max_length)
-        self._change_detail("comment", cleaned, by, now, latest)
-
-    def content(self) -> tuple[int, int | None, int | None, int | None, str | None]:
-        """What the client said: the stars, the aspects, the comment."""
-        return (self.stars, self.on_time, self.quality, self.communication, self.comment)
-
-    def _change_detail(self, name: str, value: int | str | None, by: int, now: datetime,
-                       latest: RatingEdit | None) -> None:
-        if getattr(self, name) == value:
-            return
-        if not self._in_session(name, latest):
-            self.snapshot(now, by)
-        setattr(self, name, value)
-        self._touch(by, now)
-
-    def _in_session(self, name: str, latest: RatingEdit | None) -> bool:
-        """True while this detail and the ones asked after it are as the session found them
-        (for the first pass: not given yet)."""
-        base = self._base(latest)
-        return all(getattr(self, detail) == (getattr(base, detail) if base else None)
-                   for detail in DETAILS[DETAILS.index(name):])
-
-    def _base(self, latest: RatingEdit | None) -> RatingEdit | None:
-        """Where the session under way began: its entry (maybe not stored yet), if any."""
-        return self.edits[-1] if self.edits else latest
-
-    def add_reply(self, by: int, text: str, now: datetime, policy: Policy) -> None:
-        if by != self.pro_id:
-            raise NotAllowed("only the professional replies")
-        if self.reply is not None:
-            raise AlreadyDone("the professional already replied")
-        cleaned = text.strip()
-        if not cleaned:
-            raise InvalidInput("empty reply", field="reply")
-        if len(cleaned) > policy.comment_max_length:
-            raise InvalidInput("reply too long", field="reply", limit=policy.comment_max_length)
-        self.reply = cleaned
-        self.reply_at = now
-
-    def hide(self, by: int, reason: str) -> None:
-        if self.hidden:
-            raise AlreadyDone("already hidden")
-        self.hidden, self.hidden_reason, self.hidden_by = True, reason, by
-
-    def restore(self) -> None:
-        if not self.hidden:
-            raise AlreadyDone("not hidden")
-        self.hidden, self.hidden_reason, self.hidden_by = False, None, None
-
-    def aspects(self) -> dict[str, int | None]:
-        return {name: getattr(self, name) for name in ASPECTS}
-
-    def _check_client(self, by: int) -> None:
-        """Checked before anything changes: a refused edit leaves the rating as it was."""
-        if by != self.client_id:
-            raise NotAllowed("only the client rates")
-
-    def _touch(self, by: int, now: datetime) -> None:
-        self._check_client(by)
-        self.updated_at = now
-
-    def _id(self) -> int:
-        if self.id is None:
-            raise ValueError("the rating has not been stored yet")
-        return self.id
-
-
-@dataclass
-class RatingEdit:
-    """The rating as it was when an edit session began (see `Rating`): the history is kept."""
-
-    rating_id: int
-    by_user_id: int
-    at: datetime
-    stars: int
-    on_time: int | None
-    quality: int | None
-    communication: int | None
-    comment: str | None
-    id: int | None = None
-
-    def content(self) -> tuple[int, int | None, int | None, int | None, str | None]:
-        return (self.stars, self.on_time, self.quality, self.communication, self.comment)

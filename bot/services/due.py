@@ -76,7 +76,7 @@ async def post_note(ctx: DueContext, request_id: int) -> bool:
         if loaded is None:
             return False
         request, order = loaded
-        if not _note_due(request, now):
+        if not request.note_due(now):
             return False
         if order.reviews_frozen:
             request.freeze(now)
@@ -99,7 +99,7 @@ async def send_reminder(ctx: DueContext, request_id: int) -> bool:
         if loaded is None:
             return False
         request, order = loaded
-        if not _reminder_due(request, now):
+        if not request.reminder_due(now):
             return False
         if order.reviews_frozen:
             request.freeze(now)
@@ -110,7 +110,7 @@ async def send_reminder(ctx: DueContext, request_id: int) -> bool:
         if now >= closes:
             return await _close(uow, ctx, request, order)
         t = ctx.translations.get(order.language)
-        _record_reminder(request, ctx.policy, closes, now)  # first: the card shows the new count
+        request.remind(ctx.policy, closes, now)  # first: the card shows the new count
         effects = ctx.renderer.reminder(order, request, t)
         return await _save(uow, ctx, request, effects)
 
@@ -175,41 +175,15 @@ async def refresh_checkin(ctx: DueContext, order_id: int) -> bool:
         return await _queue_and_commit(uow, ctx, effects)
 
 
-def _note_due(request: ReviewRequest, now: datetime) -> bool:
-    return (request.state == RequestState.SCHEDULED and request.frozen_at is None
-            and request.due_at is not None and request.due_at <= now)
-
-
-def _reminder_due(request: ReviewRequest, now: datetime) -> bool:
-    return (request.state == RequestState.POSTED and request.frozen_at is None
-            and request.next_reminder_at is not None and request.next_reminder_at <= now)
-
-
 def _refund_due(order: Order, policy: Policy, now: datetime) -> bool:
     started = order.refund_wait_started_at
     return (order.status == Status.NOT_GOING_AHEAD and order.refund_eligible_at is None
             and started is not None and policy.refund_due_at(started) <= now)
 
 
-def _record_reminder(request: ReviewRequest, policy: Policy, closes: datetime,
-                     now: datetime) -> None:
-    """Count the reminder. After a downtime that skipped several, one is sent, not a burst:
-    the cadence continues from this reminder, as after a freeze (`resume`)."""
-    due = request.next_reminder_at
-    request.record_reminder(policy, closes)
-    late = request.next_reminder_at is not None and request.next_reminder_at <= now
-    if late and due is not None and request.posted_at is not None:
-        request.posted_at += now - due
-        request.next_reminder_at = policy.next_reminder(
-            request.posted_at, request.reminders_sent, closes)
-
-
 async def _close(uow: UnitOfWork, ctx: DueContext, request: ReviewRequest, order: Order) -> bool:
-    was_posted = request.state == RequestState.POSTED
-    request.state = RequestState.CLOSED
-    request.next_reminder_at = None
     effects: list[Effect] = []
-    if was_posted:
+    if request.close():
         effects = ctx.renderer.rating_closed(order, request, ctx.translations.get(order.language))
     return await _save(uow, ctx, request, effects)
 

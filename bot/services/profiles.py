@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.order import Order
+from bot.domain.profiles import whose_profile
 from bot.domain.reviews import ASPECTS, Rating
 from bot.storage.uow import UnitOfWork
 
@@ -26,6 +27,16 @@ class ProfileSummary:
     distribution: dict[int, int]  # stars (5..1) -> number of reviews
     aspects: dict[str, float | None]  # aspect -> average over the reviews that rated it
     latest: list[ReviewLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProfileAsked:
+    """What /profile shows: whose profile (None: no one), with their numbers."""
+
+    order: Order | None  # the order of the chat it was asked in, if any
+    pro_id: int | None
+    name: str | None = None
+    summary: ProfileSummary | None = None
 
 
 def summarize(pro_id: int, ratings: list[Rating]) -> ProfileSummary:
@@ -54,3 +65,17 @@ async def profile(uow: UnitOfWork, pro_id: int, latest: int = 5) -> ProfileSumma
 async def pro_name(uow: UnitOfWork, pro_id: int) -> str | None:
     person = await uow.people.get(pro_id)
     return person.name if person else None
+
+
+async def profile_asked(uow: UnitOfWork, chat_id: int, thread_id: int | None, private: bool,
+                        user_id: int, arg: str, latest: int) -> ProfileAsked:
+    """/profile in an order's chat (its pro), in private (yourself), or with a user id."""
+    order = None if private else await uow.orders.by_chat(chat_id, thread_id)
+    pro_id = whose_profile(arg, order, user_id, private)
+    if pro_id is None:
+        return ProfileAsked(order, None)
+    summary = await profile(uow, pro_id, latest)
+    name = await pro_name(uow, pro_id)
+    if name is None and order is not None and order.pro_id == pro_id:
+        name = order.pro_name
+    return ProfileAsked(order, pro_id, name, summary)

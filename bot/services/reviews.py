@@ -1,118 +1,68 @@
-"""Use cases of the review request: when to ask (now, on a date, later), the note, posting it."""
+"""Use cases of the review request: when to ask (now, on a date, later), the note, posting it.
+The rules are the request's (`bot.domain.reviews`); these load, ask it and store."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from bot.domain.errors import (
-    AlreadyDone,
-    Frozen,
-    InvalidInput,
-    InvalidTransition,
-    NotAllowed,
-    WindowClosed,
-)
-from bot.domain.note_check import NoteChecker, NoteFinding
-from bot.domain.order import Order, Role, Status
+from bot.domain.note_check import NoteChecker
+from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
-from bot.domain.reviews import RequestMode, RequestState, ReviewRequest
+from bot.domain.reviews import RequestMode, ReviewRequest, check_asker, waiting_for_note
+from bot.services.orders import order_for_tap
 from bot.storage.uow import UnitOfWork
 
 
-class NoteRefused(InvalidInput):
-    """The note breaks the fair-review rules; the finding says which one."""
-
-    code = "note_refused"
-
-    def __init__(self, finding: NoteFinding, note: str) -> None:
-        super().__init__("note refused", field="note")
-        self.finding = finding
-        self.note = note
+async def order_for_asker(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,
+                          moderator: bool) -> tuple[Order, Role]:
+    """The order a review-request button names, for the one who may ask for the review."""
+    order = await order_for_tap(uow, order_id, chat_id)
+    role = order.role_of(user_id, moderator=moderator)
+    check_asker(role)
+    return order, role
 
 
-def _check_can_ask(order: Order, role: Role, now: datetime, policy: Policy) -> None:
-    if role not in (Role.PRO, Role.MODERATOR):
-        raise NotAllowed("only the professional asks for the review")
-    if order.reviews_frozen:
-        raise Frozen("reviews are frozen", status=order.status)
-    if order.status not in (Status.IN_PROGRESS, Status.DONE):
-        raise InvalidTransition("nothing to review yet", status=order.status)
-    if order.client_id is None:
-        raise InvalidTransition("the order has no client yet")
-    if order.done_at is not None and not policy.rating_open(order.done_at, now):
-        raise WindowClosed("the rating window has closed")
-
-
-async def start_request(uow: UnitOfWork, order: Order, by: int, role: Role, mode: RequestMode,
-                        now: datetime, policy: Policy) -> ReviewRequest | None:
-    """The pro's answer to "when should we ask for the review?"; a repeat is refused."""
-    _check_can_ask(order, role, now, policy)
+async def start_request(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,
+                        moderator: bool, mode: RequestMode, now: datetime,
+                        policy: Policy) -> tuple[Order, ReviewRequest | None]:
+    """The pro's answer to "when should we ask for the review?"; a repeat is refused. The
+    request is None for "later"."""
+    order, role = await order_for_asker(uow, order_id, chat_id, user_id, moderator)
     current = await uow.requests.active_for(order.id or 0)
-    if current is not None and current.state != RequestState.DRAFT:
-        raise AlreadyDone("a review request was already sent", kind="request")
-    if mode == RequestMode.LATER:
-        if current is not None:
-            current.state = RequestState.CANCELLED
+    request = ReviewRequest.start(order, role, user_id, mode, current, now, policy)
+    if request is None:
+        if current is not None:  # the draft was cancelled
             await uow.requests.save(current)
-        return None
-    if current is not None:
-        current.mode, current.due_at = mode, None
-        return await uow.requests.save(current)
-    request = ReviewRequest(order_id=order.id or 0, mode=mode, created_by=by, created_at=now)
-    return await uow.requests.add(request)
+        return order, None
+    if request is current:
+        return order, await uow.requests.save(request)
+    return order, await uow.requests.add(request)
 
 
 async def draft_for(uow: UnitOfWork, order: Order) -> ReviewRequest:
-    request = await uow.requests.active_for(order.id or 0)
-    if request is None or request.state != RequestState.DRAFT:
-        raise AlreadyDone("no request waiting for a note", kind="request")
-    return request
+    """The order's request that waits for the pro's note."""
+    return waiting_for_note(await uow.requests.active_for(order.id or 0))
 
 
-async def choose_day(uow: UnitOfWork, order: Order, request: ReviewRequest, day: date,
-                     now: datetime, policy: Policy) -> ReviewRequest:
-    """The day the note is posted: not in the past, not beyond the rating window (each
-    refused with its own reason; the latter names the latest day allowed)."""
-    if not policy.review_day_allowed(day, order.timezone, now, order.done_at):
-        today = now.astimezone(ZoneInfo(order.timezone)).date()
-        if day < today:
-            raise InvalidInput("date in the past", field="date")
-        latest = policy.last_review_day(order.timezone, now, order.done_at)
-        if latest < today:
-            raise WindowClosed("no day is left in the rating window")
-        raise InvalidInput("date beyond the rating window", field="date", latest=latest)
-    request.mode = RequestMode.ON_DATE
-    request.due_at = policy.review_due_at(day, order.timezone)
-    return await uow.requests.save(request)
+async def draft_to_note(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,
+                        moderator: bool) -> tuple[Order, ReviewRequest]:
+    """A note button: the order and its draft, for the one who may ask for the review."""
+    order, _role = await order_for_asker(uow, order_id, chat_id, user_id, moderator)
+    return order, await draft_for(uow, order)
 
 
-def check_note(note: str, checker: NoteChecker, policy: Policy) -> str:
-    text = note.strip()
-    if not text:
-        raise InvalidInput("empty note", field="note")
-    if len(text) > policy.note_max_length:
-        raise InvalidInput("note too long", field="note", limit=policy.note_max_length)
-    finding = checker.check(text)
-    if finding is not None:
-        raise NoteRefused(finding, text)
-    return text
+async def choose_day(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,
+                     moderator: bool, day: date, now: datetime,
+                     policy: Policy) -> tuple[Order, ReviewRequest]:
+    """The day the note is posted (see `ReviewRequest.choose_day`)."""
+    order, request = await draft_to_note(uow, order_id, chat_id, user_id, moderator)
+    request.choose_day(day, order, now, policy)
+    return order, await uow.requests.save(request)
 
 
 async def accept_note(uow: UnitOfWork, order: Order, request: ReviewRequest, note: str,
                       now: datetime, policy: Policy, checker: NoteChecker) -> bool:
     """Store the checked note; post now (True) or keep it scheduled for its date (False)."""
-    _check_can_ask(order, Role.PRO, now, policy)
-    request.set_note(check_note(note, checker, policy), policy)
-    if request.mode == RequestMode.ON_DATE and request.due_at and request.due_at > now:
-        request.schedule(request.due_at)
-        await uow.requests.save(request)
-        return False
-    post(order, request, now, policy)
+    posted = request.accept_note(order, note, now, policy, checker)
     await uow.requests.save(request)
-    return True
-
-
-def post(order: Order, request: ReviewRequest, now: datetime, policy: Policy) -> None:
-    closes = policy.rating_closes_at(order.done_at or now)
-    request.mark_posted(now, policy, closes)
+    return posted

@@ -14,6 +14,7 @@ from bot.domain.checkin import CheckinBlock
 from bot.domain.delivery_dates import AnswerBlock
 from bot.domain.lookup import found
 from bot.domain.note_check import NoteChecker
+from bot.domain.notes import check_note
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import ReviewRequest
@@ -21,7 +22,6 @@ from bot.domain.revisions import DeliveryProposal, Revision, check_can_revise, c
 from bot.domain.text import clean_text
 from bot.services.freeze import freeze_reviews, resume_reviews
 from bot.services.orders import get_order, order_for_tap
-from bot.services.reviews import check_note
 from bot.storage.uow import UnitOfWork
 
 # Revisions ---------------------------------------------------------------------------------

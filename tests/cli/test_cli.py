@@ -18,9 +18,9 @@ from bot.demo import records
 from bot.demo.people import SCRIPTS, Script
 from bot.demo.runner import run_demo
 from bot.domain.note_check import NoteChecker
+from bot.domain.notes import NoteRefused
 from bot.domain.order import Status
 from bot.i18n import Translations, catalog_path, default_locales_dir
-from bot.services.reviews import NoteRefused
 from handlers.labels import STATUS, aspect_name, stars
 from handlers.review_request import refusal_text
 from scheduler.setup import ReviewScheduler

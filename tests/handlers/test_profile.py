@@ -113,7 +113,9 @@ async def test_profile_stays_under_telegram_limit(bench: Bench) -> None:
         await rate(bench, th, 5, (5, 5, 5), "é" * 1000)
     async with bench.uow_factory() as uow:
         for rating in await uow.ratings.for_pro(PRO):
-            rating.add_reply(PRO, "r" * 1000, bench.clock.now(), bench.settings.policy())
+            order = await uow.orders.get(rating.order_id)
+            assert order is not None
+            rating.add_reply(PRO, "r" * 1000, bench.clock.now(), bench.settings.policy(), order)
             await uow.ratings.save(rating)
         await uow.commit()
     text = await _profile(bench, PRO, PRO)

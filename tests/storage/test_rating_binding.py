@@ -17,7 +17,7 @@ from bot.domain.reviews import Rating, RequestState
 from bot.services import ratings as service
 from bot.storage.models import RatingRow, table_of
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
-from tests.storage.factories import CLIENT, PRO, T0, order, rating, request
+from tests.storage.factories import CHAT, CLIENT, PRO, T0, order, rating, request
 
 P = Policy()
 H, D = timedelta(hours=1), timedelta(days=1)
@@ -37,27 +37,23 @@ async def _posted(uow_factory: UnitOfWorkFactory) -> tuple[int, int]:
 async def _rate(uow_factory: UnitOfWorkFactory, ids: tuple[int, int], user: int, stars: int,
                 at: timedelta) -> Rating:
     async with uow_factory() as uow:
-        the_order, req = await uow.orders.get(ids[0]), await uow.requests.get(ids[1])
-        assert the_order is not None and req is not None
-        rated = await service.rate(uow, req, the_order, user, stars, T0 + at, P)
+        tapped = await service.rate(uow, ids[1], CHAT, None, user, stars, T0 + at, P)
         await uow.commit()
-    return rated
+    return tapped.rating
 
 
-async def _details(uow_factory: UnitOfWorkFactory, order_id: int, at: timedelta,
+async def _details(uow_factory: UnitOfWorkFactory, ids: tuple[int, int], at: timedelta,
                    aspects: dict[str, int], comment: str | None = None) -> None:
     """Each answer in a unit of work of its own, as each tap is its own update."""
     for aspect, value in aspects.items():
         async with uow_factory() as uow:
-            stored = await uow.ratings.for_order(order_id)
-            assert stored is not None
-            await service.set_aspect(uow, stored, aspect, value, CLIENT, T0 + at)
+            await service.answer_aspect(uow, ids[1], CHAT, CLIENT, aspect, value, T0 + at, P)
             await uow.commit()
     if comment is not None:
         async with uow_factory() as uow:
-            stored = await uow.ratings.for_order(order_id)
+            stored = await uow.ratings.for_order(ids[0])
             assert stored is not None
-            await service.set_comment(uow, stored, comment, CLIENT, T0 + at, P)
+            await service.comment(uow, stored.id or 0, ids[0], CLIENT, comment, T0 + at, P)
             await uow.commit()
 
 
@@ -68,16 +64,16 @@ async def _count(uow: UnitOfWork) -> int:
 async def test_every_edit_is_kept_one_entry_per_session(uow_factory: UnitOfWorkFactory) -> None:
     ids = await _posted(uow_factory)
     await _rate(uow_factory, ids, CLIENT, 4, H)
-    await _details(uow_factory, ids[0], H, {"on_time": 5, "quality": 3}, "Good")
+    await _details(uow_factory, ids, H, {"on_time": 5, "quality": 3}, "Good")
     # session 1: the same stars, one aspect changed (the edit the history used to miss)
     await _rate(uow_factory, ids, CLIENT, 4, 2 * D)
-    await _details(uow_factory, ids[0], 2 * D, {"quality": 1})
+    await _details(uow_factory, ids, 2 * D, {"quality": 1})
     # session 2: new stars, an aspect and the comment
     await _rate(uow_factory, ids, CLIENT, 2, 3 * D)
-    await _details(uow_factory, ids[0], 3 * D, {"communication": 2}, "Slow in the end")
+    await _details(uow_factory, ids, 3 * D, {"communication": 2}, "Slow in the end")
     # session 3: only the comment
     await _rate(uow_factory, ids, CLIENT, 2, 4 * D)
-    await _details(uow_factory, ids[0], 4 * D, {}, "Sorted out after all")
+    await _details(uow_factory, ids, 4 * D, {}, "Sorted out after all")
     async with uow_factory() as uow:
         current = await uow.ratings.for_order(ids[0])
         assert current is not None

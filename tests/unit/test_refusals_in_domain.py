@@ -16,15 +16,6 @@ from bot.domain.errors import DomainError
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("bot", "handlers", "scheduler")
-# Files that still decide refusals themselves, and how many raises each has left.
-NOT_YET_MOVED: dict[str, int] = {
-    "bot/services/ratings.py": 12,
-    "bot/services/reviews.py": 13,
-    "handlers/profile.py": 1,
-    "handlers/rating_edit.py": 1,
-    "handlers/review_reply.py": 1,
-    "handlers/review_request.py": 1,
-}
 
 
 def domain_error_names() -> set[str]:
@@ -70,8 +61,4 @@ def test_the_scan_sees_a_raise() -> None:
 
 
 def test_no_domain_error_is_raised_outside_the_domain() -> None:
-    found = raises_outside_domain(domain_error_names())
-    counts = {path: len(lines) for path, lines in found.items()}
-    unexpected = {path: found[path] for path in counts if path not in NOT_YET_MOVED}
-    assert not unexpected, unexpected
-    assert counts == {p: n for p, n in NOT_YET_MOVED.items() if n}, counts
+    assert raises_outside_domain(domain_error_names()) == {}

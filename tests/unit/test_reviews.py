@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import (
     ASPECTS,
@@ -35,6 +36,12 @@ def posted() -> ReviewRequest:
     req = request()
     req.mark_posted(T0, P, CLOSES)
     return req
+
+
+def order() -> Order:
+    return Order(chat_id=-100, title="Tap", pro_id=PRO, language="en", timezone="UTC",
+                 created_at=T0, included_revisions=1, status=Status.DONE, client_id=CLIENT,
+                 done_at=T0, id=1)
 
 
 def rating(**kwargs: Any) -> Rating:
@@ -264,10 +271,10 @@ def test_comment() -> None:
 
 def test_pro_replies_once() -> None:
     r = rating()
-    r.add_reply(PRO, "  Thank you  ", T0 + D, P)
+    r.add_reply(PRO, "  Thank you  ", T0 + D, P, order())
     assert (r.reply, r.reply_at) == ("Thank you", T0 + D)
     with pytest.raises(AlreadyDone):
-        r.add_reply(PRO, "again", T0 + 2 * D, P)
+        r.add_reply(PRO, "again", T0 + 2 * D, P, order())
     assert (r.reply, r.reply_at) == ("Thank you", T0 + D)
 
 
@@ -275,18 +282,18 @@ def test_pro_replies_once() -> None:
 def test_only_the_pro_replies(by: int) -> None:
     r = rating()
     with pytest.raises(NotAllowed):
-        r.add_reply(by, "hi", T0, P)
+        r.add_reply(by, "hi", T0, P, order())
     assert r.reply is None
 
 
 def test_reply_must_have_text_within_the_limit() -> None:
     r = rating()
     with pytest.raises(InvalidInput):
-        r.add_reply(PRO, "  ", T0, P)
+        r.add_reply(PRO, "  ", T0, P, order())
     with pytest.raises(InvalidInput):
-        r.add_reply(PRO, "z" * 1001, T0, P)
+        r.add_reply(PRO, "z" * 1001, T0, P, order())
     assert r.reply is None
-    r.add_reply(PRO, "z" * 1000, T0, P)
+    r.add_reply(PRO, "z" * 1000, T0, P, order())
     assert r.reply == "z" * 1000
 
 
