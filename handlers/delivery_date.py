@@ -76,9 +76,9 @@ def _calendar(ctx: Context, order: Order, t: Translator, month: date | None) -> 
     first, last = _days(ctx, order)
     text = t._("Choose the new delivery date for {pro}'s work:").format(
         pro=t.isolate(order.pro_name))
-    days = calendar_keyboard(DeliveryDay, DeliveryMonth, order.id or 0, month or first, first,
+    days = calendar_keyboard(DeliveryDay, DeliveryMonth, order.id, month or first, first,
                              last, t)
-    return text, (*days, (Button(t._("Type the date"), TypeDeliveryDate(order.id or 0).pack()),))
+    return text, (*days, (Button(t._("Type the date"), TypeDeliveryDate(order.id).pack()),))
 
 
 async def open_calendar(event: ChatEvent, ctx: Context, data: ProposeDeliveryDate) -> list[Effect]:
@@ -118,12 +118,12 @@ async def _propose(ctx: Context, order: Order, by: int, day: date,
                              if panel_id else say(order, done)]
     for old in withdrawn:
         effects.append(EditMessage(order.chat_id, proposal_text(t, order, old) + "\n" + t._(
-            "Replaced by a newer proposal."), None, ref=Ref("proposal", old.id or 0),
+            "Replaced by a newer proposal."), None, ref=Ref("proposal", old.id),
             order_id=order.id))
-    keyboard = ((Button(t._("Accept"), AnswerProposal(proposal.id or 0, "yes").pack()),
-                 Button(t._("Refuse"), AnswerProposal(proposal.id or 0, "no").pack())),)
+    keyboard = ((Button(t._("Accept"), AnswerProposal(proposal.id, "yes").pack()),
+                 Button(t._("Refuse"), AnswerProposal(proposal.id, "no").pack())),)
     effects.append(say(order, proposal_text(t, order, proposal), keyboard=keyboard,
-                       ref=Ref("proposal", proposal.id or 0)))
+                       ref=Ref("proposal", proposal.id)))
     return effects
 
 
@@ -234,4 +234,4 @@ def _again(event: ChatEvent, order: Order, prompt: Prompt, t: Translator, proble
     return SendMessage(order.chat_id, f"{mention}{problem} {_ask_text(t, order, example)}",
                        force_reply=ForceReply(example, selective=bool(event.user.username)),
                        reply_to_message_id=event.message_id, thread_id=order.thread_id,
-                       ref=Ref("prompt", prompt.id or 0), order_id=order.id)
+                       ref=Ref("prompt", prompt.id), order_id=order.id)

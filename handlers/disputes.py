@@ -80,10 +80,10 @@ async def reason_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[E
                "it; the review reminders are paused meanwhile.").format(
         name=t.isolate(event.user.name), order=t.order_ref(order.id, order.title),
         reason=t.isolate(reason))
-    withdraw_data = ResolveDispute(order.id or 0, "withdraw").pack()
+    withdraw_data = ResolveDispute(order.id, "withdraw").pack()
     withdraw = ((Button(t._("Withdraw the dispute"), withdraw_data),),)
     effects: list[Effect] = [say(order, text, keyboard=withdraw,
-                                 ref=Ref("dispute", order.id or 0))]
+                                 ref=Ref("dispute", order.id))]
     effects += _rating_buttons(order, request, t)
     effects.append(await current_card(ctx, order))
     return effects + await _notify_moderators(ctx, order, event.user.name, reason)
@@ -126,7 +126,7 @@ def _history_line(t: Translator, order: Order, change: StatusChange,
 
 def resolve_menu(order: Order, t: Translator) -> Keyboard:
     """The moderator's choices for an open dispute (the notice and /disputes)."""
-    oid = order.id or 0
+    oid = order.id
     return ((Button(t._("Done"), ResolveDispute(oid, "done").pack()),
              Button(t._("In progress"), ResolveDispute(oid, "in_progress").pack())),
             (Button(t._("Cancel the order"), ResolveDispute(oid, "cancel").pack()),))
@@ -165,7 +165,7 @@ async def _resolved(event: ChatEvent, ctx: Context, order: Order,
         text = t._("A moderator closed the dispute: the order is {status}. The review "
                    "reminders continue once the job is done.").format(status=status)
     effects: list[Effect] = [
-        EditKeyboard(order.chat_id, None, ref=Ref("dispute", order.id or 0), order_id=order.id),
+        EditKeyboard(order.chat_id, None, ref=Ref("dispute", order.id), order_id=order.id),
         say(order, text), *_rating_buttons(order, request, t), await current_card(ctx, order)]
     if event.chat_id != order.chat_id:
         effects.append(_moderator_done(event, ctx, order))

@@ -36,7 +36,7 @@ DayKind = Callable[[int, date], CallbackData]
 
 
 def _id(order: Order) -> int:
-    if order.id is None:
+    if not order.id:
         raise ValueError("order not stored")
     return order.id
 

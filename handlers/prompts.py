@@ -20,7 +20,7 @@ async def ask(ctx: Context, order: Order, user_id: int, username: str | None, st
     mention = f"@{username} " if username else ""
     return SendMessage(order.chat_id, mention + text,
                        force_reply=ForceReply(placeholder[:64], selective=bool(username)),
-                       thread_id=order.thread_id, ref=Ref("prompt", prompt.id or 0),
+                       thread_id=order.thread_id, ref=Ref("prompt", prompt.id),
                        order_id=order.id)
 
 

@@ -30,4 +30,4 @@ async def edit_tap(event: ChatEvent, ctx: Context, data: EditRating) -> list[Eff
                "can change the details and the comment too.").format(
         client=t.isolate(order.client_name), order=t.order_ref(order.id, order.title),
         stars=stars(rating.stars))
-    return [say(order, text, keyboard=stars_row(request.id or 0))]
+    return [say(order, text, keyboard=stars_row(request.id))]

@@ -54,7 +54,7 @@ async def star_tap(event: ChatEvent, ctx: Context, data: Stars) -> list[Effect]:
         changed = t._("{client} changed the rating: {stars}").format(
             client=t.isolate(order.client_name), stars=stars(rating.stars))
         edits = [EditMessage(event.chat_id, changed, None, message_id=event.message_id),
-                 EditMessage(order.chat_id, shown, None, ref=Ref("request", request.id or 0),
+                 EditMessage(order.chat_id, shown, None, ref=Ref("request", request.id),
                              order_id=order.id)]
     alert = ctx.t_person(event, order)._("Thank you! Now a few optional details.")
     return [AnswerCallback(event.callback_id or "", alert), *edits,
@@ -83,7 +83,7 @@ def _aspect_question(order: Order, request: ReviewRequest, t: Translator,
                      aspect: str) -> SendMessage:
     text = t._("Optional: how would you rate this aspect, from 1 to 5?") + "\n" + \
         aspect_name(t, aspect)
-    return say(order, text, keyboard=aspect_row(request.id or 0, aspect, t))
+    return say(order, text, keyboard=aspect_row(request.id, aspect, t))
 
 
 async def aspect_tap(event: ChatEvent, ctx: Context, data: AspectValue) -> list[Effect]:
@@ -101,7 +101,7 @@ async def aspect_tap(event: ChatEvent, ctx: Context, data: AspectValue) -> list[
         return [EditMessage(event.chat_id, question.text, question.keyboard,
                             message_id=event.message_id)]
     text = t._("Would you like to add a written comment?")
-    return [EditMessage(event.chat_id, text, comment_menu(request.id or 0, t),
+    return [EditMessage(event.chat_id, text, comment_menu(request.id, t),
                         message_id=event.message_id)]
 
 
@@ -162,7 +162,7 @@ def _comment_too_long(event: ChatEvent, ctx: Context, order: Order,
     return SendMessage(event.chat_id, mention + text,
                        force_reply=ForceReply(t._("Your comment")[:64]),
                        reply_to_message_id=event.message_id, thread_id=event.thread_id,
-                       ref=Ref("prompt", prompt.id or 0), order_id=order.id)
+                       ref=Ref("prompt", prompt.id), order_id=order.id)
 
 
 def thank_you(order: Order, rating: Rating, t: Translator) -> str:
@@ -183,7 +183,7 @@ def thank_you(order: Order, rating: Rating, t: Translator) -> str:
 
 def result_keyboard(rating: Rating, t: Translator) -> tuple[tuple[Button, ...], ...]:
     """Change my rating (the client) and, until the pro has replied, Reply (the pro)."""
-    rid = rating.id or 0
+    rid = rating.id
     buttons = [Button(t._("Change my rating"), EditRating(rid).pack())]
     if rating.reply is None:
         buttons.append(Button(t._("Reply to the review"), ReplyToReview(rid).pack()))

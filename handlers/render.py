@@ -15,7 +15,7 @@ from handlers.labels import reason_name, stars, status_name
 
 
 def _oid(order: Order) -> int:
-    if order.id is None:
+    if not order.id:
         raise ValueError("order not stored")
     return order.id
 
@@ -144,6 +144,6 @@ def refund_eligible(order: Order, t_chat: Translator, moderator_ids: list[int],
 
 
 def _rid(request: ReviewRequest) -> int:
-    if request.id is None:
+    if not request.id:
         raise ValueError("request not stored")
     return request.id

@@ -60,7 +60,7 @@ def _calendar(event: ChatEvent, ctx: Context, order: Order, t: Translator,
     shown = month or first
     text = t._("Choose the day to ask for the review (until {last}):").format(
         last=t.date(last))
-    days = calendar_keyboard(ReviewDay, ReviewMonth, order.id or 0, shown, first, last, t)
+    days = calendar_keyboard(ReviewDay, ReviewMonth, order.id, shown, first, last, t)
     return _edit(event, text, days)
 
 

@@ -78,7 +78,7 @@ def _hire_request(order: Order, t: Translator) -> SendMessage:
     else:
         text = t._("{pro} says they were hired and the work is under way. {client}, please "
                    "confirm that you hired {pro}.").format(pro=pro, client=client)
-    button = Button(t._("Confirm the hire"), ConfirmHire(order.id or 0).pack())
+    button = Button(t._("Confirm the hire"), ConfirmHire(order.id).pack())
     return say(order, text, keyboard=((button,),))
 
 

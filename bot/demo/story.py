@@ -56,7 +56,7 @@ async def bind(stage: Stage, cast: Cast) -> None:
     stage.expect(step, shown, t._("the order card with the client's button"),
            offers(lambda d: d.startswith("claim:")))
     order = await records.order_in(stage.app, group)
-    if order is None or order.pro_id != cast.pro or order.id is None:
+    if order is None or order.pro_id != cast.pro or not order.id:
         raise stage.fail(step, t._("no order of the professional was stored for the group"))
     cast.order_id = order.id
     step = t._("the client claims the order")

@@ -13,4 +13,4 @@ class AuditEntry:
     action: str
     order_id: int | None
     detail: str | None
-    id: int | None = None
+    id: int = 0  # 0 until stored

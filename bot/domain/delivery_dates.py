@@ -51,7 +51,7 @@ def propose(order: Order, by: int, day: date, first: date, last: date,
         raise InvalidInput("the date is too far", field="date")
     if problem == DateProblem.CURRENT:
         raise AlreadyDone("that is already the delivery date")
-    return DeliveryProposal(order.id or 0, day, by, now)
+    return DeliveryProposal(order.id, day, by, now)
 
 
 def check_answerer(order: Order, by: int) -> None:

@@ -67,7 +67,7 @@ class StatusChange:
     role: Role
     at: datetime
     reason: str | None = None
-    id: int | None = None
+    id: int = 0  # 0 until stored
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Order(RecordsEvents):
     client_id: int | None = None
     pro_name: str = ""
     client_name: str = ""
-    id: int | None = None
+    id: int = 0  # 0 until stored
     thread_id: int | None = None
     done_at: datetime | None = None
     hire_confirmed_at: datetime | None = None
@@ -314,6 +314,6 @@ class Order(RecordsEvents):
         return self.status in (Status.DISPUTED, Status.CANCELLED)
 
     def _id(self) -> int:
-        if self.id is None:
+        if not self.id:
             raise ValueError("the order has not been stored yet")
         return self.id

@@ -32,7 +32,7 @@ class Prompt:
     created_at: datetime
     target_id: int | None = None  # the review request, the rating... the step works on
     state: PromptState = PromptState.OPEN
-    id: int | None = None
+    id: int = 0  # 0 until stored
     version: int = 0
 
     def refusal(self, user_id: int) -> str | None:

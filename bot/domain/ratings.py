@@ -53,14 +53,14 @@ class Rating:
     hidden: bool = False
     hidden_reason: str | None = None
     hidden_by: int | None = None
-    id: int | None = None
+    id: int = 0  # 0 until stored
     version: int = 0
     edits: list[RatingEdit] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def first(cls, order: Order, by: int, stars: int, now: datetime) -> Rating:
         """The client's first stars on the order (`ReviewRequest.rate` says who may give them)."""
-        return cls(order_id=order.id or 0, client_id=by, pro_id=order.pro_id,
+        return cls(order_id=order.id, client_id=by, pro_id=order.pro_id,
                    stars=check_stars(stars), created_at=now, updated_at=now)
 
     def rate_again(self, by: int, stars: int, now: datetime, latest: RatingEdit | None) -> None:
@@ -177,7 +177,7 @@ class Rating:
         self.updated_at = now
 
     def _id(self) -> int:
-        if self.id is None:
+        if not self.id:
             raise ValueError("the rating has not been stored yet")
         return self.id
 
@@ -194,7 +194,7 @@ class RatingEdit:
     quality: int | None
     communication: int | None
     comment: str | None
-    id: int | None = None
+    id: int = 0  # 0 until stored
 
     def content(self) -> tuple[int, int | None, int | None, int | None, str | None]:
         return (self.stars, self.on_time, self.quality, self.communication, self.comment)

@@ -89,7 +89,7 @@ class ReviewRequest(RecordsEvents):
     reminders_sent: int = 0
     next_reminder_at: datetime | None = None
     frozen_at: datetime | None = None
-    id: int | None = None
+    id: int = 0  # 0 until stored
     version: int = 0
 
     @classmethod
@@ -105,7 +105,7 @@ class ReviewRequest(RecordsEvents):
             return None if mode == RequestMode.LATER else current
         if mode == RequestMode.LATER:
             return None
-        return cls(order_id=order.id or 0, mode=mode, created_by=by, created_at=now)
+        return cls(order_id=order.id, mode=mode, created_by=by, created_at=now)
 
     def answer_again(self, mode: RequestMode) -> None:
         """A new answer while the draft waits for its note; a request already sent is never

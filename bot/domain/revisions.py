@@ -17,7 +17,7 @@ class Revision:
     description: str
     requested_by: int
     requested_at: datetime
-    id: int | None = None
+    id: int = 0  # 0 until stored
 
 
 class RevisionBlock(StrEnum):
@@ -61,7 +61,7 @@ class DeliveryProposal:
     proposed_at: datetime
     state: ProposalState = ProposalState.PENDING
     answered_at: datetime | None = None
-    id: int | None = None
+    id: int = 0  # 0 until stored
     version: int = 0
 
     def answer(self, accept: bool, by: int, client_id: int | None, now: datetime) -> None:

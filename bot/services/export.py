@@ -71,7 +71,7 @@ async def orders_csv(uow: UnitOfWork) -> bytes:
     for order in await uow.orders.find():
         row: dict[str, Cell] = {c: getattr(order, c, None) for c in ORDER_COLUMNS}
         row["status"] = order.status.value
-        row["reminders_sent"] = reminders.get(order.id or 0, 0)
+        row["reminders_sent"] = reminders.get(order.id, 0)
         rows.append(row)
     return to_csv(ORDER_COLUMNS, rows, frozenset({"title"}))
 

@@ -14,7 +14,7 @@ from bot.storage.uow import UnitOfWork
 async def freeze_reviews(uow: UnitOfWork, order: Order, now: datetime,
                          cancel: bool = False) -> ReviewRequest | None:
     """Pause (dispute) or end (cancellation) the order's active review request."""
-    request = await uow.requests.active_for(order.id or 0)
+    request = await uow.requests.active_for(order.id)
     if request is None:
         return None
     if cancel:
@@ -27,7 +27,7 @@ async def freeze_reviews(uow: UnitOfWork, order: Order, now: datetime,
 
 async def resume_reviews(uow: UnitOfWork, order: Order, now: datetime) -> ReviewRequest | None:
     """The frozen request continues from `now` (returned); None if nothing was frozen."""
-    request = await uow.requests.active_for(order.id or 0)
+    request = await uow.requests.active_for(order.id)
     if request is None or request.frozen_at is None:
         return None
     request.resume(now)

@@ -19,7 +19,7 @@ class StatusHistory:
 
 
 async def status_history(uow: UnitOfWork, order: Order) -> StatusHistory:
-    changes = await uow.orders.history(order.id or 0)
+    changes = await uow.orders.history(order.id)
     names = await uow.people.names(sorted({c.by_user_id for c in changes}))
     names[order.pro_id] = order.pro_name
     if order.client_id is not None:
@@ -29,7 +29,7 @@ async def status_history(uow: UnitOfWork, order: Order) -> StatusHistory:
 
 async def dispute_opened(uow: UnitOfWork, order: Order) -> StatusChange | None:
     """The change that opened the order's latest dispute."""
-    opened = [c for c in await uow.orders.history(order.id or 0)
+    opened = [c for c in await uow.orders.history(order.id)
               if c.to_status == Status.DISPUTED]
     return opened[-1] if opened else None
 
@@ -48,13 +48,13 @@ class OrderRecord:
 
 
 async def order_record(uow: UnitOfWork, order: Order) -> OrderRecord:
-    oid = order.id or 0
+    oid = order.id
     request = await uow.requests.latest_for(oid)
     rating = await uow.ratings.for_order(oid)
     changes = await uow.orders.history(oid)
     entries = await uow.audit.for_order(oid)
     revisions = await uow.revisions.for_order(oid)
-    edits = await uow.ratings.history(rating.id or 0) if rating else []
+    edits = await uow.ratings.history(rating.id) if rating else []
     ids = {order.pro_id, *(c.by_user_id for c in changes), *(e.actor_id for e in entries)}
     names = await uow.people.names(sorted(ids | ({order.client_id} if order.client_id else set())))
     return OrderRecord(request, rating, changes, entries, revisions, edits, names)

@@ -53,7 +53,7 @@ class Reminded:
 
 async def remind_client(uow: UnitOfWork, order: Order, by: int, now: datetime,
                         policy: Policy) -> Reminded:
-    request = await uow.requests.latest_for(order.id or 0)
+    request = await uow.requests.latest_for(order.id)
     refusal = remind_refusal(order, request, now, policy)
     if refusal is not None or request is None:
         return Reminded(request, refusal or Refusal("no_request"))
@@ -80,7 +80,7 @@ async def remind(uow: UnitOfWork, order: Order, request: ReviewRequest, by: int,
 
 async def hide_order_review(uow: UnitOfWork, order: Order, by: int, reason: str,
                             now: datetime) -> Refusal | None:
-    rating = await uow.ratings.for_order(order.id or 0)
+    rating = await uow.ratings.for_order(order.id)
     refusal = hide_refusal(rating)
     if refusal is None and rating is not None:
         await hide_review(uow, rating, by, reason, now)
@@ -97,7 +97,7 @@ async def hide_review(uow: UnitOfWork, rating: Rating, by: int, reason: str,
 
 async def restore_order_review(uow: UnitOfWork, order: Order, by: int,
                                now: datetime) -> Refusal | None:
-    rating = await uow.ratings.for_order(order.id or 0)
+    rating = await uow.ratings.for_order(order.id)
     refusal = restore_refusal(rating)
     if refusal is None and rating is not None:
         rating.restore()
@@ -118,7 +118,7 @@ async def cancel_order(uow: UnitOfWork, order: Order, by: int, reason: str,
     refusal = cancel_refusal(order)
     if refusal is not None:
         return Cancelled(refusal)
-    was_posted = await uow.requests.active_for(order.id or 0)
+    was_posted = await uow.requests.active_for(order.id)
     order.cancel(by, Role.MODERATOR, now, reason)
     await uow.orders.save(order)
     stopped = await freeze_reviews(uow, order, now, cancel=True)

@@ -177,6 +177,6 @@ class CardView:
 
 
 async def card_view(uow: UnitOfWork, order: Order) -> CardView:
-    request = await uow.requests.latest_for(order.id or 0)
-    rating = await uow.ratings.for_order(order.id or 0)
+    request = await uow.requests.latest_for(order.id)
+    rating = await uow.ratings.for_order(order.id)
     return CardView(request, rating)

@@ -56,7 +56,7 @@ async def profile(uow: UnitOfWork, pro_id: int, latest: int = 5) -> ProfileSumma
     ratings = await uow.ratings.for_pro(pro_id)
     summary = summarize(pro_id, ratings)
     newest = sorted((r for r in ratings if not r.hidden),
-                    key=lambda r: (r.updated_at, r.id or 0), reverse=True)[:latest]
+                    key=lambda r: (r.updated_at, r.id), reverse=True)[:latest]
     lines = [ReviewLine(r, await uow.orders.get(r.order_id)) for r in newest]
     return ProfileSummary(summary.pro_id, summary.count, summary.average,
                           summary.distribution, summary.aspects, lines)

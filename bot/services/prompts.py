@@ -11,7 +11,7 @@ from bot.storage.uow import UnitOfWork
 
 async def open_prompt(uow: UnitOfWork, order: Order, user_id: int, step: PromptStep,
                       now: datetime, target_id: int | None = None) -> Prompt:
-    prompt = Prompt(order_id=order.id or 0, chat_id=order.chat_id, user_id=user_id, step=step,
+    prompt = Prompt(order_id=order.id, chat_id=order.chat_id, user_id=user_id, step=step,
                     created_at=now, target_id=target_id)
     await uow.prompts.add(prompt)
     return prompt

@@ -41,7 +41,7 @@ class Replied:
 
 def review_ref(rating: Rating) -> Ref:
     """The latest message that shows the review (the thank-you), for the pro's reply."""
-    return Ref("review", rating.id or 0)
+    return Ref("review", rating.id)
 
 
 async def rate(uow: UnitOfWork, request_id: int, chat_id: int, message_id: int | None,
@@ -49,9 +49,9 @@ async def rate(uow: UnitOfWork, request_id: int, chat_id: int, message_id: int |
     """The client's stars, tapped on the request or on a "Change my rating" row."""
     request, order = await _request_and_order(uow, request_id, chat_id)
     request.check_can_rate(order, user_id, now, policy)
-    before = await uow.ratings.for_order(order.id or 0)
+    before = await uow.ratings.for_order(order.id)
     on_request = await uow.refs.lookup(chat_id, message_id or 0) == \
-        Ref("request", request.id or 0)
+        Ref("request", request.id)
     if before is not None and on_request and before.stars == stars:
         return StarsTapped(order, request, before, repeated=True, on_change_row=False)
     newly_rated = request.rate(order, user_id, stars, now, policy)
@@ -111,7 +111,7 @@ async def to_change(uow: UnitOfWork, rating_id: int, chat_id: int, user_id: int,
     """The "Change my rating" button: the rating and its request, if the client may still
     rate."""
     rating, order = await _rating_and_order(uow, rating_id, chat_id)
-    request = found(await uow.requests.latest_for(order.id or 0), "review request",
+    request = found(await uow.requests.latest_for(order.id), "review request",
                     order_id=order.id)
     request.check_can_rate(order, user_id, now, policy)
     return Rated(order, request, rating)
@@ -162,11 +162,11 @@ async def _checked_rating(uow: UnitOfWork, request: ReviewRequest, order: Order,
                           now: datetime, policy: Policy) -> Rated:
     """The order's rating, for its client while they may still rate."""
     request.check_can_rate(order, user_id, now, policy)
-    rating = found(await uow.ratings.for_order(order.id or 0), "rating", order_id=order.id)
+    rating = found(await uow.ratings.for_order(order.id), "rating", order_id=order.id)
     return Rated(order, request, rating)
 
 
 async def _latest_edit(uow: UnitOfWork, rating: Rating) -> RatingEdit | None:
     """The latest entry of the rating's history: where the edit session under way began."""
-    history = await uow.ratings.history(rating.id or 0)
+    history = await uow.ratings.history(rating.id)
     return history[-1] if history else None

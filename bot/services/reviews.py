@@ -28,7 +28,7 @@ async def start_request(uow: UnitOfWork, order_id: int, chat_id: int, user_id: i
     """The pro's answer to "when should we ask for the review?"; a repeat is refused. The
     request is None for "later"."""
     order, role = await order_for_asker(uow, order_id, chat_id, user_id, moderator)
-    current = await uow.requests.active_for(order.id or 0)
+    current = await uow.requests.active_for(order.id)
     request = ReviewRequest.start(order, role, user_id, mode, current, now, policy)
     if request is None:
         if current is not None:  # the draft was cancelled
@@ -41,7 +41,7 @@ async def start_request(uow: UnitOfWork, order_id: int, chat_id: int, user_id: i
 
 async def draft_for(uow: UnitOfWork, order: Order) -> ReviewRequest:
     """The order's request that waits for the pro's note."""
-    return waiting_for_note(await uow.requests.active_for(order.id or 0))
+    return waiting_for_note(await uow.requests.active_for(order.id))
 
 
 async def draft_to_note(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,

@@ -38,7 +38,7 @@ async def request_revision(uow: UnitOfWork, order: Order, by: int, description: 
     check_can_revise(order, by)
     text = clean_text(description, "revision", policy.comment_max_length)
     order.use_revision()
-    revision = Revision(order.id or 0, order.revisions_used, text, by, now)
+    revision = Revision(order.id, order.revisions_used, text, by, now)
     await uow.orders.save(order)
     await uow.revisions.add(revision)
     await uow.audit.add(AuditEntry(now, by, "revision_requested", order.id,
@@ -60,7 +60,7 @@ async def propose_date(uow: UnitOfWork, order: Order, by: int, day: date, first:
                                                            list[DeliveryProposal]]:
     """A new proposal; the pending ones it replaces are returned, withdrawn."""
     proposal = delivery_dates.propose(order, by, day, first, last, now)
-    withdrawn = await uow.proposals.pending_for(order.id or 0)
+    withdrawn = await uow.proposals.pending_for(order.id)
     for old in withdrawn:
         old.withdraw(now)
         await uow.proposals.save(old)
@@ -142,7 +142,7 @@ async def resolve_dispute(uow: UnitOfWork, order_id: int, chat_id: int, outcome:
         await uow.audit.add(AuditEntry(now, by, "dispute_resolved", order.id, ended))
     if order.status == Status.DONE:
         return DisputeEnd(order, await resume_reviews(uow, order, now))
-    return DisputeEnd(order, await uow.requests.active_for(order.id or 0))
+    return DisputeEnd(order, await uow.requests.active_for(order.id))
 
 
 # The check-in ------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ async def start_checkin(uow: UnitOfWork, order_id: int, chat_id: int, by: int, n
 
 
 async def _rated(uow: UnitOfWork, order: Order) -> bool:
-    return await uow.ratings.for_order(order.id or 0) is not None
+    return await uow.ratings.for_order(order.id) is not None
 
 
 async def _record_window(uow: UnitOfWork, order: Order, rated: bool, now: datetime,
@@ -184,7 +184,7 @@ async def _record_window(uow: UnitOfWork, order: Order, rated: bool, now: dateti
 
 
 async def offered_until(uow: UnitOfWork, order: Order) -> datetime | None:
-    for entry in reversed(await uow.audit.for_order(order.id or 0)):
+    for entry in reversed(await uow.audit.for_order(order.id)):
         if entry.action == "checkin_offered" and entry.detail:
             return datetime.fromisoformat(entry.detail)
     return None

@@ -67,13 +67,13 @@ class OrderRepository(TableRepository[Order]):
 
     def _known(self, order: Order) -> Order:
         """The object already loaded for this order, if any (it may hold unsaved changes)."""
-        if order.id is None:
+        if not order.id:
             return order
         return self._loaded.setdefault(order.id, order)
 
     def touch(self, order: Order) -> None:
         """Save `order` at commit (a change nothing else in the update depends on)."""
-        if order.id is not None:
+        if order.id:
             self._touched[order.id] = order
 
     async def save_touched(self) -> None:
@@ -98,7 +98,7 @@ class OrderRepository(TableRepository[Order]):
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
-        if obj.id is not None:
+        if obj.id:
             self._touched.pop(obj.id, None)
             self._loaded[obj.id] = obj  # the stored state now
         self._drop_chat_of(obj)
@@ -111,7 +111,7 @@ class OrderRepository(TableRepository[Order]):
     async def add(self, obj: Order) -> Order:
         await super().add(obj)
         self._drop_chat_of(obj)
-        if obj.id is not None:
+        if obj.id:
             self._loaded[obj.id] = obj
         return obj
 
@@ -180,7 +180,7 @@ class RatingRepository(TableRepository[Rating]):
         await super().save(obj)
         edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
         for edit in obj.edits:
-            if edit.id is None:
+            if not edit.id:
                 await edits.add(edit)
         obj.edits.clear()
         return obj

@@ -72,14 +72,14 @@ class TableRepository(Generic[T]):
         values = to_values(obj, self.table)
         if self._versioned:
             values["version"] = 0
-        if getattr(obj, "id", None) is not None:
+        if getattr(obj, "id", 0):  # an id given before it is stored (0: not stored yet)
             values["id"] = obj.id  # type: ignore[attr-defined]
-        if getattr(obj, "id", None) is None and "id" in self.table.c:
+        if not getattr(obj, "id", 0) and "id" in self.table.c:
             obj.id = await prepared.insert(  # type: ignore[attr-defined]
                 self.conn, insert_row(self.table), values)
         else:
             await prepared.write(self.conn, insert_row(self.table), values)
-        if getattr(obj, "id", None) is not None:
+        if getattr(obj, "id", 0):
             self._stored[obj.id] = values  # type: ignore[attr-defined]
         return obj
 

@@ -75,7 +75,7 @@ async def _eligible_order(uow_factory: UnitOfWorkFactory, clock: FakeClock,
 
 def _event(order: Order, name: str, clock: FakeClock) -> DomainEvent:
     """The domain event a change to `order` records, for the hook event `name`."""
-    order_id, now = order.id or 0, clock.now()
+    order_id, now = order.id, clock.now()
     return {hooks.REFUND_ELIGIBLE: RefundBecameEligible(order_id, now),
             hooks.REFUND_DECIDED: RefundDecided(order_id, 7, now),
             hooks.REFUND_WITHDRAWN: RefundWithdrawn(order_id, 7, now)}[name]

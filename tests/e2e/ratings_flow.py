@@ -79,7 +79,7 @@ async def card_now(world: World, group: int) -> str:
 async def order_in(world: World, group: int) -> Order:
     async with world.app.uow_factory() as uow:
         found = await uow.orders.by_chat(group)
-    assert found is not None and found.id is not None, f"no order in chat {group}"
+    assert found is not None and found.id, f"no order in chat {group}"
     return found
 
 
@@ -87,8 +87,8 @@ async def stored(world: World, group: int) -> tuple[Rating | None, list[RatingEd
     """The order's rating as stored, and its history (oldest first)."""
     order = await order_in(world, group)
     async with world.app.uow_factory() as uow:
-        rating = await uow.ratings.for_order(order.id or 0)
-        history = await uow.ratings.history(rating.id or 0) if rating else []
+        rating = await uow.ratings.for_order(order.id)
+        history = await uow.ratings.history(rating.id) if rating else []
     return rating, history
 
 

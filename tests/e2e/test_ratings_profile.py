@@ -37,7 +37,7 @@ async def _rate_all(world: World, ana: int) -> list[int]:
 async def _hide(world: World, group: int, moderator: int) -> None:
     order = await order_in(world, group)
     async with world.app.uow_factory() as uow:
-        rating = await uow.ratings.for_order(order.id or 0)
+        rating = await uow.ratings.for_order(order.id)
         assert rating is not None
         await hide_review(uow, rating, moderator, "insults", world.clock.now())
         await uow.commit()

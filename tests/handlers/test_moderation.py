@@ -129,7 +129,7 @@ async def test_remind_counts_the_automatic_reminders(bench: Bench) -> None:
     async with bench.uow_factory() as uow:
         request = await uow.requests.latest_for(order_id)
     assert request is not None
-    assert await due.send_reminder(due_context(bench), request.id or 0)
+    assert await due.send_reminder(due_context(bench), request.id)
     bench.advance(timedelta(hours=2))
     answer = one_text(await bench.send(bench.command(MOD, mod(bench), f"/remind {order_id}")))
     assert "less than 24 hours ago" in answer

@@ -31,7 +31,7 @@ async def _rating(bench: Bench, th: Thread):  # type: ignore[no-untyped-def]
     async with bench.uow_factory() as uow:
         rating = await uow.ratings.for_order(th.order_id)
         assert rating is not None
-        return rating, await uow.ratings.history(rating.id or 0)
+        return rating, await uow.ratings.history(rating.id)
 
 
 async def _edit_row(bench: Bench, th: Thread, rating_id: int) -> int:

@@ -39,14 +39,14 @@ class FakeRenderer:
         if self.on_render is not None:
             self.on_render(request)
         return [SendMessage(order.chat_id, f"note {request.id} {t.language}",
-                            ref=Ref("request", request.id or 0), order_id=order.id)]
+                            ref=Ref("request", request.id), order_id=order.id)]
 
     def reminder(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
         return [SendMessage(order.chat_id, f"reminder {request.id} #{request.reminders_sent}",
                             order_id=order.id)]
 
     def rating_closed(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
-        return [EditKeyboard(order.chat_id, None, ref=Ref("request", request.id or 0),
+        return [EditKeyboard(order.chat_id, None, ref=Ref("request", request.id),
                              order_id=order.id)]
 
     def refund_eligible(self, order: Order, t_chat: Translator, moderator_ids: list[int],
@@ -59,7 +59,7 @@ class FakeRenderer:
              rating: Rating | None = None) -> Effect:
         offered = "check-in offered" if order.checkin_offered else "no check-in"
         return EditMessage(order.chat_id, f"card {order.id} {offered}",
-                           ref=Ref("card", order.id or 0), order_id=order.id)
+                           ref=Ref("card", order.id), order_id=order.id)
 
     def _maybe_fail(self) -> None:
         if self.fail_times > 0:
@@ -103,7 +103,7 @@ async def add_order(uow_factory: UowFactory, *, done_at: datetime | None = None,
 
 
 async def add_note(uow_factory: UowFactory, order: Order, due_at: datetime) -> ReviewRequest:
-    request = ReviewRequest(order.id or 0, RequestMode.ON_DATE, PRO, due_at - timedelta(days=1))
+    request = ReviewRequest(order.id, RequestMode.ON_DATE, PRO, due_at - timedelta(days=1))
     request.schedule(due_at)
     request.note = "Thanks for trusting me with the boiler."
     async with uow_factory() as uow:
@@ -114,7 +114,7 @@ async def add_note(uow_factory: UowFactory, order: Order, due_at: datetime) -> R
 
 async def add_posted(uow_factory: UowFactory, order: Order, posted_at: datetime,
                      policy: Policy) -> ReviewRequest:
-    request = ReviewRequest(order.id or 0, RequestMode.NOW, PRO, posted_at)
+    request = ReviewRequest(order.id, RequestMode.NOW, PRO, posted_at)
     assert order.done_at is not None
     request.mark_posted(posted_at, policy, policy.rating_closes_at(order.done_at))
     async with uow_factory() as uow:

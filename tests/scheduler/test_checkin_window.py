@@ -28,12 +28,12 @@ SECOND, DAY, WEEK = timedelta(seconds=1), timedelta(days=1), timedelta(days=7)
 async def _working(uow: UowFactory) -> int:
     order = await add_order(uow, pro_wrote_at=T0)
     async with uow() as work:
-        loaded = await work.orders.get(order.id or 0)
+        loaded = await work.orders.get(order.id)
         assert loaded is not None
         loaded.change_status(Status.IN_PROGRESS, loaded.pro_id, Role.PRO, T0)
         await work.orders.save(loaded)
         await work.commit()
-    return order.id or 0
+    return order.id
 
 
 async def _update(uow: UowFactory, order_id: int, **values: object) -> None:

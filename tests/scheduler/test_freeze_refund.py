@@ -92,7 +92,7 @@ async def test_a_cancelled_order_gets_no_reminder(
     order = await add_order(uow, done_at=T0)
     request = await add_posted(uow, order, T0, POLICY)
     async with uow() as work:
-        loaded = await work.orders.get(order.id or 0)
+        loaded = await work.orders.get(order.id)
         assert loaded is not None
         loaded.cancel(9, Role.MODERATOR, T0 + timedelta(hours=1), "fraud")
         await work.orders.save(loaded)
@@ -108,7 +108,7 @@ async def test_the_refund_wait_expiring_marks_the_order_and_tells_moderators_onc
     uow = db.uow_factory()
     order = await add_order(uow)
     async with uow() as work:
-        loaded = await work.orders.get(order.id or 0)
+        loaded = await work.orders.get(order.id)
         assert loaded is not None
         loaded.change_status(Status.NOT_GOING_AHEAD, PRO, Role.PRO, T0,
                              NotGoingAheadReason.NO_ANSWER)

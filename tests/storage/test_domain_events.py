@@ -13,7 +13,7 @@ from tests.unit.test_order import NOW, PRO, make_order
 async def test_saving_hands_the_events_to_the_unit_of_work_and_publishing_takes_them(
         factory: UnitOfWorkFactory) -> None:
     order = make_order(Status.IN_PROGRESS)
-    order.id = None
+    order.id = 0
     async with factory() as uow:
         await uow.orders.add(order)
         order.change_status(Status.NOT_GOING_AHEAD, PRO, Role.PRO, NOW,

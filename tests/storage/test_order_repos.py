@@ -26,7 +26,7 @@ async def test_add_and_get_round_trip(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         await uow.orders.add(new)
         await uow.commit()
-    assert new.id is not None and new.version == 0
+    assert new.id and new.version == 0
     async with uow_factory() as uow:
         loaded = await uow.orders.get(new.id)
         assert await uow.orders.by_chat(CHAT) == loaded
@@ -45,7 +45,7 @@ async def test_datetimes_read_back_timezone_aware(uow_factory: UnitOfWorkFactory
         new = await uow.orders.add(order(done_at=T0 + H, last_pro_message_at=T0 + 2 * H))
         await uow.commit()
     async with uow_factory() as uow:
-        loaded = await uow.orders.get(new.id or 0)
+        loaded = await uow.orders.get(new.id)
     assert loaded is not None
     for value in (loaded.created_at, loaded.done_at, loaded.last_pro_message_at):
         assert value is not None and value.tzinfo is not None
@@ -66,9 +66,9 @@ async def test_save_bumps_the_version_and_a_stale_save_conflicts(
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
-        stale = await uow.orders.get(new.id or 0)
+        stale = await uow.orders.get(new.id)
     async with uow_factory() as uow:
-        first = await uow.orders.get(new.id or 0)
+        first = await uow.orders.get(new.id)
         assert first is not None
         first.title = "first"
         await uow.orders.save(first)
@@ -81,7 +81,7 @@ async def test_save_bumps_the_version_and_a_stale_save_conflicts(
             await uow.orders.save(stale)
         assert stale.version == 0
     async with uow_factory() as uow:
-        stored = await uow.orders.get(new.id or 0)
+        stored = await uow.orders.get(new.id)
     assert stored is not None and (stored.title, stored.version) == ("first", 1)
 
 
@@ -90,7 +90,7 @@ async def test_a_unit_of_work_loads_an_order_once(uow_factory: UnitOfWorkFactory
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
-        by_id = await uow.orders.get(new.id or 0)
+        by_id = await uow.orders.get(new.id)
         by_chat = await uow.orders.by_chat(CHAT)
         listed = await uow.orders.listing(None, 10, 0)
         assert by_id is not None and by_id is by_chat and listed == [by_id]
@@ -102,7 +102,7 @@ async def test_a_unit_of_work_loads_an_order_once(uow_factory: UnitOfWorkFactory
         await uow.orders.save(by_id)  # its version followed: no conflict
         await uow.commit()
     async with uow_factory() as uow:
-        stored = await uow.orders.get(new.id or 0)
+        stored = await uow.orders.get(new.id)
     assert stored is not None and (stored.title, stored.version) == ("again", 2)
 
 
@@ -117,7 +117,7 @@ async def test_a_touched_order_is_saved_at_commit_once(uow_factory: UnitOfWorkFa
         uow.orders.touch(loaded)
         await uow.commit()
     async with uow_factory() as uow:
-        touched = await uow.orders.get(new.id or 0)
+        touched = await uow.orders.get(new.id)
         assert touched is not None
         assert (touched.last_client_message_at, touched.version) == (T0, 1)
         touched.last_pro_message_at = T0
@@ -126,7 +126,7 @@ async def test_a_touched_order_is_saved_at_commit_once(uow_factory: UnitOfWorkFa
         await uow.orders.save(touched)  # the touched change goes with it, not twice
         await uow.commit()
     async with uow_factory() as uow:
-        stored = await uow.orders.get(new.id or 0)
+        stored = await uow.orders.get(new.id)
     assert stored is not None
     assert (stored.last_pro_message_at, stored.title, stored.version) == (
         T0, "saved by the handler", 2)
@@ -137,7 +137,7 @@ async def test_after_a_rollback_an_order_is_read_again(uow_factory: UnitOfWorkFa
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
-        loaded = await uow.orders.get(new.id or 0)
+        loaded = await uow.orders.get(new.id)
         assert loaded is not None
         savepoint = await uow.conn.begin_nested()
         loaded.title = "undone"
@@ -145,12 +145,12 @@ async def test_after_a_rollback_an_order_is_read_again(uow_factory: UnitOfWorkFa
         await uow.orders.save(loaded)
         await savepoint.rollback()
         uow.forget_loaded()
-        again = await uow.orders.get(new.id or 0)
+        again = await uow.orders.get(new.id)
         assert again is not None and again is not loaded
         assert (again.title, again.version) == (new.title, 0)
         await uow.commit()  # nothing touched is left to save
     async with uow_factory() as uow:
-        stored = await uow.orders.get(new.id or 0)
+        stored = await uow.orders.get(new.id)
     assert stored is not None and (stored.title, stored.version) == (new.title, 0)
 
 
@@ -166,7 +166,7 @@ async def test_status_history_is_written_on_save(uow_factory: UnitOfWorkFactory)
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
-        o = await uow.orders.get(new.id or 0)
+        o = await uow.orders.get(new.id)
         assert o is not None
         o.change_status(Status.IN_PROGRESS, PRO, Role.PRO, T0 + H)
         o.change_status(Status.DONE, PRO, Role.PRO, T0 + 2 * H)
@@ -176,8 +176,8 @@ async def test_status_history_is_written_on_save(uow_factory: UnitOfWorkFactory)
         assert o.pending == []
         await uow.commit()
     async with uow_factory() as uow:
-        history = await uow.orders.history(new.id or 0)
-        stored = await uow.orders.get(new.id or 0)
+        history = await uow.orders.history(new.id)
+        stored = await uow.orders.get(new.id)
     assert [(c.from_status, c.to_status) for c in history] == [
         (Status.NOT_HIRED, Status.IN_PROGRESS), (Status.IN_PROGRESS, Status.DONE),
         (Status.DONE, Status.DISPUTED), (Status.DISPUTED, Status.DONE)]
@@ -192,9 +192,9 @@ async def test_a_refused_save_writes_no_history(uow_factory: UnitOfWorkFactory) 
         new = await uow.orders.add(order())
         await uow.commit()
     async with uow_factory() as uow:
-        b = await uow.orders.get(new.id or 0)
+        b = await uow.orders.get(new.id)
     async with uow_factory() as uow:
-        a = await uow.orders.get(new.id or 0)
+        a = await uow.orders.get(new.id)
         assert a is not None and b is not None
         await uow.orders.save(a)
         await uow.commit()
@@ -204,7 +204,7 @@ async def test_a_refused_save_writes_no_history(uow_factory: UnitOfWorkFactory) 
             await uow.orders.save(b)
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.orders.history(new.id or 0) == []
+        assert await uow.orders.history(new.id) == []
 
 
 async def test_listing_and_counts(uow_factory: UnitOfWorkFactory) -> None:
@@ -227,7 +227,7 @@ async def test_listing_and_counts(uow_factory: UnitOfWorkFactory) -> None:
 async def test_review_requests(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         o = await uow.orders.add(order())
-        oid = o.id or 0
+        oid = o.id
         old = await uow.requests.add(request(oid, state=RequestState.CLOSED))
         scheduled = await uow.requests.add(request(oid, state=RequestState.SCHEDULED,
                                                    due_at=T0 + D))
@@ -236,13 +236,13 @@ async def test_review_requests(uow_factory: UnitOfWorkFactory) -> None:
         assert (await uow.requests.active_for(oid)) == scheduled
         assert (await uow.requests.latest_for(oid)) == scheduled
         assert [r.id for r in await uow.requests.next_due(0, 10)] == [scheduled.id]
-        req = await uow.requests.get(scheduled.id or 0)
+        req = await uow.requests.get(scheduled.id)
         assert req is not None
         req.freeze(T0)
         await uow.requests.save(req)
         assert await uow.requests.next_due(0, 10) == []
         await uow.commit()
-    assert old.id is not None and old.id < (scheduled.id or 0)
+    assert old.id and old.id < (scheduled.id)
 
 
 async def test_rating_edits_are_kept(uow_factory: UnitOfWorkFactory) -> None:
@@ -259,8 +259,8 @@ async def test_rating_edits_are_kept(uow_factory: UnitOfWorkFactory) -> None:
         assert loaded.edits == [] and loaded.version == 1
         await uow.commit()
     async with uow_factory() as uow:
-        history = await uow.ratings.history(r.id or 0)
-        stored = await uow.ratings.get(r.id or 0)
+        history = await uow.ratings.history(r.id)
+        stored = await uow.ratings.get(r.id)
     assert [(e.stars, e.comment, e.by_user_id, e.at) for e in history] == [
         (4, "ok", CLIENT, T0 + H)]
     assert stored is not None and (stored.stars, stored.updated_at) == (2, T0 + H)
@@ -293,7 +293,7 @@ async def test_proposals(uow_factory: UnitOfWorkFactory) -> None:
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.proposals.pending_for(oid) == []
-        stored = await uow.proposals.get(p.id or 0)
+        stored = await uow.proposals.get(p.id)
     assert stored is not None and stored.state is ProposalState.ACCEPTED
     assert stored.answered_at == T0 + H
 
@@ -311,7 +311,7 @@ async def test_a_save_writes_only_the_changed_columns(uow_factory: UnitOfWorkFac
     event.listen(uow_factory.engine.sync_engine, "before_cursor_execute", capture)
     try:
         async with uow_factory() as uow:
-            loaded = await uow.orders.get(new.id or 0)
+            loaded = await uow.orders.get(new.id)
             assert loaded is not None
             loaded.title = "only this"
             await uow.orders.save(loaded)
@@ -322,6 +322,6 @@ async def test_a_save_writes_only_the_changed_columns(uow_factory: UnitOfWorkFac
     assert [set(part.split("=")[0].strip() for part in sets.split(",")) for sets in written] \
         == [{"title", "version"}, {"version"}]
     async with uow_factory() as uow:
-        stored = await uow.orders.get(new.id or 0)
+        stored = await uow.orders.get(new.id)
     assert stored is not None and (stored.title, stored.version) == ("only this", 2)
     assert stored.pro_name == new.pro_name and stored.status == new.status

@@ -28,10 +28,10 @@ async def _posted(uow_factory: UnitOfWorkFactory) -> tuple[int, int]:
     """A done order with its rating request in the chat: (order id, request id)."""
     async with uow_factory() as uow:
         new = await uow.orders.add(order(status=Status.DONE, done_at=T0))
-        req = await uow.requests.add(request(new.id or 0, state=RequestState.POSTED,
+        req = await uow.requests.add(request(new.id, state=RequestState.POSTED,
                                              posted_at=T0))
         await uow.commit()
-    return new.id or 0, req.id or 0
+    return new.id, req.id
 
 
 async def _rate(uow_factory: UnitOfWorkFactory, ids: tuple[int, int], user: int, stars: int,
@@ -53,7 +53,7 @@ async def _details(uow_factory: UnitOfWorkFactory, ids: tuple[int, int], at: tim
         async with uow_factory() as uow:
             stored = await uow.ratings.for_order(ids[0])
             assert stored is not None
-            await service.comment(uow, stored.id or 0, ids[0], CLIENT, comment, T0 + at, P)
+            await service.comment(uow, stored.id, ids[0], CLIENT, comment, T0 + at, P)
             await uow.commit()
 
 
@@ -77,7 +77,7 @@ async def test_every_edit_is_kept_one_entry_per_session(uow_factory: UnitOfWorkF
     async with uow_factory() as uow:
         current = await uow.ratings.for_order(ids[0])
         assert current is not None
-        history = await uow.ratings.history(current.id or 0)
+        history = await uow.ratings.history(current.id)
     assert [(e.at, e.by_user_id) for e in history] == [
         (T0 + 2 * D, CLIENT), (T0 + 3 * D, CLIENT), (T0 + 4 * D, CLIENT)]
     assert [e.content() for e in history] == [
@@ -95,7 +95,7 @@ async def test_a_session_that_changes_nothing_leaves_one_entry_at_most(
     async with uow_factory() as uow:
         current = await uow.ratings.for_order(ids[0])
         assert current is not None
-        history = await uow.ratings.history(current.id or 0)
+        history = await uow.ratings.history(current.id)
     assert [e.content() for e in history] == [(3, None, None, None, None)]
     assert current.updated_at == T0 + H
 
@@ -145,7 +145,7 @@ async def test_only_the_orders_client_rates(uow_factory: UnitOfWorkFactory, user
         assert await _count(uow) == 1
         stored = await uow.ratings.for_order(ids[0])
         assert stored is not None
-        assert await uow.ratings.history(stored.id or 0) == []
+        assert await uow.ratings.history(stored.id) == []
     assert (stored.stars, stored.client_id, stored.pro_id) == (3, CLIENT, PRO)
 
 

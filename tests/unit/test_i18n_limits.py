@@ -94,13 +94,13 @@ def order_with(t: Translator, status: Status, client: bool = True, **changes: ob
 
 
 def request_for(order: Order, note: str | None = None) -> ReviewRequest:
-    return ReviewRequest(order_id=order.id or 0, mode=RequestMode.ON_DATE, created_by=BIG_ID,
+    return ReviewRequest(order_id=order.id, mode=RequestMode.ON_DATE, created_by=BIG_ID,
                          created_at=NOW, state=RequestState.SCHEDULED, note=note,
                          due_at=NOW + timedelta(days=89), reminders_sent=99_999, id=BIG_ID)
 
 
 def full_rating(order: Order) -> Rating:
-    return Rating(order_id=order.id or 0, client_id=BIG_ID - 1, pro_id=BIG_ID, stars=5,
+    return Rating(order_id=order.id, client_id=BIG_ID - 1, pro_id=BIG_ID, stars=5,
                   created_at=NOW, updated_at=NOW, on_time=5, quality=4, communication=None,
                   comment="c" * POLICY.comment_max_length,
                   reply="r" * POLICY.comment_max_length, id=BIG_ID)

@@ -151,7 +151,7 @@ def test_rectifying_clears_the_refund_wait() -> None:
 
 def test_unsaved_order_cannot_record_a_change() -> None:
     order = make_order()
-    order.id = None
+    order.id = 0  # not stored yet
     with pytest.raises(ValueError):
         order.change_status(Status.IN_PROGRESS, PRO, Role.PRO, NOW)
 

@@ -56,7 +56,7 @@ def test_snapshot_keeps_the_rating_as_it_was() -> None:
 
 def test_snapshot_needs_a_stored_rating() -> None:
     r = rating()
-    r.id = None
+    r.id = 0  # not stored yet
     with pytest.raises(ValueError):
         r.snapshot(T0, CLIENT)
 
