@@ -80,7 +80,7 @@ class Pipeline:
         ctx = await self._claimed(uow, event, now)
         if ctx is None:
             return []
-        effects, error = await self._run(event, ctx, now)
+        effects, error = await self._run(uow, event, ctx, now)
         if effects is None:
             return []
         order_id = await _order_for_log(ctx, event, effects, error)
@@ -113,7 +113,7 @@ class Pipeline:
             return None
         return await self._context(uow, event)
 
-    async def _run(self, event: ChatEvent, ctx: Context, now: datetime
+    async def _run(self, uow: UnitOfWork, event: ChatEvent, ctx: Context, now: datetime
                    ) -> tuple[list[Effect] | None, Refused | None]:
         """The update's effects, and the refusal if the core refused it (None: a repeat).
 
@@ -127,11 +127,11 @@ class Pipeline:
         while True:
             try:
                 effects = await self.router.dispatch(event, ctx)
-                await ctx.uow.orders.save_touched()  # the activity: its conflict is retried too
+                await uow.orders.save_touched()  # the activity: its conflict is retried too
                 return effects, None
             except Refused as error:
-                await ctx.uow.restart()
-                again = await self._claimed(ctx.uow, event, now)
+                await uow.restart()
+                again = await self._claimed(uow, event, now)
                 if again is None:  # handled meanwhile by another process
                     return None, error
                 if isinstance(error, ConcurrentChange) and attempt < CONFLICT_RETRIES:

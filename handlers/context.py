@@ -11,7 +11,7 @@ from bot.domain.note_check import NoteChecker
 from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
 from bot.i18n import Translations, Translator, resolve_language
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 @dataclass

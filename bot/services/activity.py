@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.domain.activity import Noticed, Seen, notice
 from bot.domain.order import Order
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def record_activity(uow: UnitOfWork, chat_id: int, thread_id: int | None, user_id: int,

@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.core.events import SendMessage
 from bot.i18n import Translations
 from bot.services.notices import translator_for
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 BLOCKED_REASON = "blocked by the user"
 

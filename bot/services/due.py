@@ -27,8 +27,8 @@ from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.i18n import Translations, Translator, resolve_language
+from bot.services.ports import UnitOfWork
 from bot.services.published import publish
-from bot.storage.uow import UnitOfWork
 
 log = logging.getLogger("orderbot.due")
 

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
+from bot.services.ports import UnitOfWork
 from bot.storage.models import ReviewRequestRow, StatusChangeRow
-from bot.storage.uow import UnitOfWork
 
 ORDER_COLUMNS = (
     "id", "chat_id", "title", "status", "language", "pro_id", "client_id", "created_at",

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.order import Order
 from bot.domain.reviews import RequestState, ReviewRequest
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def freeze_reviews(uow: UnitOfWork, order: Order, now: datetime,

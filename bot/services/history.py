@@ -9,7 +9,7 @@ from bot.domain.audit import AuditEntry
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.reviews import Rating, RatingEdit, ReviewRequest
 from bot.domain.revisions import Revision
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 from bot.domain.events import DomainEvent, RefundBecameEligible, RefundDecided, RefundWithdrawn
 from bot.domain.lookup import found
 from bot.domain.order import Order
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 REFUND_ELIGIBLE = "refund.eligible"  # the wait for a client who did not answer ran out
 REFUND_DECIDED = "refund.decided"  # a moderator recorded the refund decision (/refund)

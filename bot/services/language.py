@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def choose_language(uow: UnitOfWork, user_id: int, code: str, now: datetime) -> None:

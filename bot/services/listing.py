@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.order import Order, Status
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

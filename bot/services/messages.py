@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.core.events import Ref
 from bot.domain.order import Order
 from bot.domain.reviews import ReviewRequest
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def tapped(uow: UnitOfWork, chat_id: int, message_id: int) -> Ref | None:

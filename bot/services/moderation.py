@@ -22,7 +22,7 @@ from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.services.freeze import freeze_reviews
 from bot.services.orders import get_order
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def audit(uow: UnitOfWork, now: datetime, actor: int, action: str,

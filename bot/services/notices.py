@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.core.events import SendMessage
 from bot.domain.order import Order
 from bot.i18n import Translations, Translator, resolve_language
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def moderator_ids(uow: UnitOfWork, configured: tuple[int, ...]) -> list[int]:

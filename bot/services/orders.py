@@ -16,7 +16,7 @@ from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.text import TITLE_MAX, order_title
 from bot.services.freeze import resume_reviews
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 __all__ = ["TITLE_MAX"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.domain.order import Order
 from bot.domain.profiles import whose_profile
 from bot.domain.reviews import ASPECTS, Rating
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def open_prompt(uow: UnitOfWork, order: Order, user_id: int, step: PromptStep,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.domain.events import moves_schedule
 from bot.services import hooks
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from bot.domain.policy import Policy
 from bot.domain.ratings import Rating, RatingEdit
 from bot.domain.reviews import ReviewRequest
 from bot.services.orders import order_for_tap
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
 from bot.domain.reviews import RequestMode, ReviewRequest, check_asker, waiting_for_note
 from bot.services.orders import order_for_tap
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 
 async def order_for_asker(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from bot.domain.order import Status
+from bot.services.ports import UnitOfWork
 from bot.storage.models import OrderRow, RatingRow, ReviewRequestRow, StatusChangeRow
-from bot.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from bot.domain.revisions import DeliveryProposal, Revision, check_can_revise, c
 from bot.domain.text import clean_text
 from bot.services.freeze import freeze_reviews, resume_reviews
 from bot.services.orders import get_order, order_for_tap
-from bot.storage.uow import UnitOfWork
+from bot.services.ports import UnitOfWork
 
 # Revisions ---------------------------------------------------------------------------------
 

@@ -7,18 +7,27 @@ see the service updates). Both are idempotent and run inside the caller's unit o
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage import outbox
 from bot.storage.models import OrderRow, table_of
-
-if TYPE_CHECKING:
-    from bot.storage.uow import UnitOfWork
+from bot.storage.support_repos import ChatRepository, MessageRefRepository
 
 
-async def migrate_chat(uow: UnitOfWork, old_id: int, new_id: int, now: datetime) -> bool:
+class ChatTables(Protocol):
+    """What of a unit of work a chat's fate changes (any unit of work has it)."""
+
+    refs: MessageRefRepository
+    chats: ChatRepository
+
+    @property
+    def conn(self) -> AsyncConnection: ...
+
+
+async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime) -> bool:
     """Move the orders, the open outbox rows and the message refs of `old_id` to `new_id`.
 
     Returns False (and changes nothing) if this migration was already recorded.
@@ -37,7 +46,7 @@ async def migrate_chat(uow: UnitOfWork, old_id: int, new_id: int, now: datetime)
     return True
 
 
-async def lose_chat(uow: UnitOfWork, chat_id: int, reason: str, now: datetime) -> bool:
+async def lose_chat(uow: ChatTables, chat_id: int, reason: str, now: datetime) -> bool:
     """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows.
 
     Returns True the first time (tell the moderators then), False if it was already inactive.
