@@ -47,7 +47,7 @@ class CommitGroups:
         self._members: list[_Member] = []
         self._deadline: asyncio.TimerHandle | None = None
         self._settling: asyncio.Task[None] | None = None
-        factory.on_writer_waiting = self.settle_soon
+        factory.when_a_writer_waits(self.settle_soon)
 
     async def run(self, event: ChatEvent, reply: Reply) -> None:
         """Handle `event` in the open group; `reply` gets its answers once it is committed."""

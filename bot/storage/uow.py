@@ -221,7 +221,7 @@ class UnitOfWorkFactory:
         self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
-        self.on_writer_waiting: Callable[[], None] | None = None
+        self._writer_waiting_listeners: list[Callable[[], None]] = []
 
     @property
     def takes_turns(self) -> bool:
@@ -231,6 +231,10 @@ class UnitOfWorkFactory:
     def __call__(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self._lock, self._writer_waiting)
 
+    def when_a_writer_waits(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever a unit of work has to wait for the writer's turn."""
+        self._writer_waiting_listeners.append(listener)
+
     def _writer_waiting(self) -> None:
-        if self.on_writer_waiting is not None:
-            self.on_writer_waiting()
+        for listener in self._writer_waiting_listeners:
+            listener()

@@ -103,7 +103,7 @@ async def test_abandon_rolls_back_and_gives_the_turn_back(
 
 async def test_a_writer_waiting_for_the_turn_is_announced(factory: UnitOfWorkFactory) -> None:
     waiting: list[str] = []
-    factory.on_writer_waiting = lambda: waiting.append("waiting")
+    factory.when_a_writer_waits(lambda: waiting.append("waiting"))
     group = await open_group(factory)
     assert waiting == []  # the turn was free
 
