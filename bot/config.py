@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     webhook_secret: str | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    webhook_max_bytes: int = Field(1024 * 1024, gt=0)
     metrics_port: int | None = None
 
     reminder_hours: HourList = (24.0, 48.0, 72.0, 168.0)

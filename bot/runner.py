@@ -153,7 +153,7 @@ async def _start_webhook(running: Running, settings: Settings) -> None:
         await adapter.process(payload, app)
 
     receiver = WebhookReceiver(settings.webhook_secret or "", app.uow_factory, app.clock, process,
-                               app.settle)
+                               app.settle, settings.webhook_max_bytes)
     web_app = _web_application()
     path = urlparse(settings.webhook_url).path if settings.webhook_url else ""
     receiver.add_route(web_app, path or DEFAULT_WEBHOOK_PATH)

@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import Clock
+from bot.frameworks.webhook_body import DEFAULT_MAX_BYTES, BadUpdate, parse_update
 from bot.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("orderbot.webhook")
@@ -34,7 +35,7 @@ class WebhookReceiver:
     """The POST route and its background worker."""
 
     def __init__(self, secret: str, uow_factory: UnitOfWorkFactory, clock: Clock,
-                 process: Process, settle: Settle) -> None:
+                 process: Process, settle: Settle, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         if not secret:
             raise ValueError("webhook mode needs a secret (ORDERBOT_WEBHOOK_SECRET)")
         self._secret = secret.encode()
@@ -42,6 +43,7 @@ class WebhookReceiver:
         self.clock = clock
         self.process = process
         self.settle = settle
+        self.max_bytes = max_bytes
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
@@ -77,17 +79,29 @@ class WebhookReceiver:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
         if not hmac.compare_digest(given, self._secret):
             return web.Response(status=403, text="wrong secret token")
-        body = await request.text()
+        body = await self._read_body(request)
+        if body is None:
+            return web.Response(status=400, text=f"body over {self.max_bytes} bytes")
         try:
-            payload = json.loads(body)
-            update_id = int(payload["update_id"])
-        except (ValueError, KeyError, TypeError):
-            return web.Response(status=400, text="not an update")
+            update = parse_update(body)
+        except BadUpdate as error:
+            return web.Response(status=400, text=str(error))
         async with self.uow_factory() as uow:
-            await uow.inbox.record(update_id, self.clock.now(), body)
+            await uow.inbox.record(update.update_id, self.clock.now(), update.text)
             await uow.commit()
-        self._queue.put_nowait(payload)
+        self._queue.put_nowait(update.payload)
         return web.Response(text="ok")
+
+    async def _read_body(self, request: web.Request) -> bytes | None:
+        """The body, or None when it is over the limit (read no further than that)."""
+        if request.content_length is not None and request.content_length > self.max_bytes:
+            return None
+        body = bytearray()
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            body += chunk
+            if len(body) > self.max_bytes:
+                return None
+        return bytes(body)
 
     async def _work(self) -> None:
         while True:
