@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.config import Settings
 from bot.logging_setup import configure_logging, json_from_env
@@ -75,25 +75,46 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     as_json=args.json))
     settings = Settings()
     if args.command == "migrate":
-        from bot.storage.migrate import upgrade
-
-        upgrade(settings.database_url)
-        print(f"schema up to date: {settings.database_url}")
-        return 0
+        return _one_line_errors(lambda: _migrate(settings))
     if args.command == "create-order":
-        return asyncio.run(_create_order(settings, args))
+        return _one_line_errors(lambda: asyncio.run(_create_order(settings, args)))
     if args.command == "hook-events":
         from bot.cli_hooks import hook_events
 
-        return asyncio.run(hook_events(settings, retry=args.retry))
+        return _one_line_errors(lambda: asyncio.run(hook_events(settings, retry=args.retry)))
     if args.framework:
         settings = settings.model_copy(update={"framework": args.framework})
-    return _run_bot(settings, "webhook" if args.command == "webhook" else "polling")
+    mode = "webhook" if args.command == "webhook" else "polling"
+    return _one_line_errors(lambda: _run_bot(settings, mode))
+
+
+def _one_line_errors(command: Callable[[], int]) -> int:
+    """A database that cannot be used is told in one line for the operator, exit status 2."""
+    from bot.storage.preflight import StartupError
+
+    try:
+        return command()
+    except StartupError as error:
+        print(f"orderbot: {error}", file=sys.stderr)
+        return 2
+
+
+def _migrate(settings: Settings) -> int:
+    from bot.storage.migrate import migrate
+    from bot.storage.preflight import describe
+
+    before, head = asyncio.run(migrate(settings.database_url))
+    where = describe(settings.database_url)
+    if before == head:
+        print(f"schema already at {head}: {where}")
+    else:
+        print(f"schema upgraded from {before or 'nothing'} to {head}: {where}")
+    return 0
 
 
 def _run_bot(settings: Settings, mode: str) -> int:
     from bot.runner import run
-    from bot.storage.migrate import SchemaOutdated, check_schema
+    from bot.storage.migrate import check_schema
 
     if not settings.bot_token:
         print("orderbot: ORDERBOT_BOT_TOKEN is not set", file=sys.stderr)
@@ -101,9 +122,6 @@ def _run_bot(settings: Settings, mode: str) -> int:
     try:
         asyncio.run(check_schema(settings.database_url))  # before talking to Telegram
         asyncio.run(run(settings, mode=mode))  # type: ignore[arg-type]
-    except SchemaOutdated as error:
-        print(f"orderbot: {error}", file=sys.stderr)
-        return 3
     except KeyboardInterrupt:
         pass
     return 0

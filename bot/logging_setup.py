@@ -62,6 +62,9 @@ def configure_logging(level: int | str = logging.INFO, json: bool = False) -> lo
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic's INFO lines (its plugins, "Context impl SQLiteImpl") say nothing to an operator
+    # and come before the schema check's one line.
+    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))
     return handler
 
 

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from bot.storage.db import create_engine
 from bot.storage.migrate import (
@@ -24,6 +24,7 @@ from bot.storage.migrate import (
     upgrade,
 )
 from bot.storage.models import Base
+from bot.storage.preflight import StartupError, sqlite_path
 
 APP_TABLES = set(Base.metadata.tables)
 
@@ -101,6 +102,12 @@ def test_the_comparison_would_see_a_difference(db_url: str) -> None:
 
 
 async def test_check_schema(empty_db_url: str) -> None:
+    path = sqlite_path(make_url(empty_db_url))
+    if path is not None:  # checking never creates the file
+        with pytest.raises(StartupError, match="does not exist"):
+            await check_schema(empty_db_url)
+        assert not path.exists()
+        path.touch()  # an empty file is an empty SQLite database
     with pytest.raises(SchemaOutdated, match="nothing"):
         await check_schema(empty_db_url)
     await asyncio.to_thread(upgrade, empty_db_url)
