@@ -10,12 +10,14 @@ from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMe
 from bot.domain.errors import InvalidInput
 from bot.i18n import N_, Translator
 
-# A refusal that needs its own words: NotAllowed("...", why=<key>).
+# A refusal that needs its own words: NotAllowed("...", why=<key>), AlreadyDone(..., why=...).
 WHY = {
     "no_pro": N_("This order has no professional yet: the professional taps \"I am the "
                  "professional\" on the card first."),
     "moderator_role": N_("Moderators cannot take the client's or the professional's place "
                          "in an order."),
+    "rated": N_("The client has already rated this order: we will not ask for the review "
+                "again."),
     "both_roles": N_("You already have the other role in this order: the client and the "
                      "professional are two different people."),
 }

@@ -18,6 +18,7 @@ from bot.i18n import N_, Translator
 from bot.services import orders as order_service
 from bot.services import reviews as review_service
 from handlers.context import Context
+from handlers.errors import error_text
 from handlers.keyboards import calendar_keyboard, note_menu
 from handlers.orders import current_card
 from handlers.prompts import ask, close, not_yours
@@ -80,7 +81,7 @@ def _note_choice_panel(event: ChatEvent, order: Order, t: Translator,
 
 
 async def show_month(event: ChatEvent, ctx: Context, data: ReviewMonth) -> list[Effect]:
-    order, _role = await review_service.order_for_asker(
+    order = await review_service.calendar_for(
         ctx.uow, data.order_id, event.chat_id, event.user.id, ctx.is_moderator(event.user.id))
     return [_calendar(event, ctx, order, ctx.t_order(order), data.month)]
 
@@ -132,11 +133,12 @@ async def note_reply(event: ChatEvent, ctx: Context, prompt: Prompt) -> list[Eff
     await close(ctx, prompt)
     try:
         request = await review_service.draft_for(ctx.uow, order)
-    except AlreadyDone:
+    except AlreadyDone as done:
         t = ctx.t_person(event, order)
-        return [SendMessage(event.chat_id, t._("The review request of this order was already "
-                                               "sent; this note was not used."),
-                            reply_to_message_id=event.message_id, thread_id=event.thread_id)]
+        text = error_text(t, done, tap=False) if done.context.get("why") else t._(
+            "The review request of this order was already sent; this note was not used.")
+        return [SendMessage(event.chat_id, text, reply_to_message_id=event.message_id,
+                            thread_id=event.thread_id)]
     try:
         return await _accept(ctx, order, request, event.text, None)
     except NoteRefused as refusal:

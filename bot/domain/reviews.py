@@ -27,8 +27,8 @@ from bot.domain.ratings import ASPECTS, Rating, RatingEdit, check_stars
 
 __all__ = [
     "ACTIVE_REQUEST_STATES", "ASPECTS", "Rating", "RatingEdit", "RequestMode",
-    "RequestState", "ReviewRequest", "check_asker", "check_reviewable", "check_stars",
-    "waiting_for_note",
+    "RequestState", "ReviewRequest", "check_asker", "check_not_rated", "check_reviewable",
+    "check_stars", "waiting_for_note",
 ]
 
 
@@ -69,8 +69,17 @@ def check_reviewable(order: Order, now: datetime, policy: Policy) -> None:
         raise WindowClosed("the rating window has closed")
 
 
-def waiting_for_note(request: ReviewRequest | None) -> ReviewRequest:
-    """The order's request still waiting for the pro's note; any other was already sent."""
+def check_not_rated(rating: Rating | None) -> None:
+    """One review request per order, ever: once the client has rated (`rating`, the order's),
+    nothing more is asked, whatever old button is tapped."""
+    if rating is not None:
+        raise AlreadyDone("the client already rated this order", kind="request", why="rated")
+
+
+def waiting_for_note(request: ReviewRequest | None, rating: Rating | None) -> ReviewRequest:
+    """The order's request still waiting for the pro's note (never once the order is rated);
+    any other was already sent."""
+    check_not_rated(rating)
     if request is None or request.state != RequestState.DRAFT:
         raise AlreadyDone("no request waiting for a note", kind="request")
     return request
@@ -94,11 +103,13 @@ class ReviewRequest(RecordsEvents):
 
     @classmethod
     def start(cls, order: Order, role: Role, by: int, mode: RequestMode,
-              current: ReviewRequest | None, now: datetime,
+              current: ReviewRequest | None, rating: Rating | None, now: datetime,
               policy: Policy) -> ReviewRequest | None:
         """The pro's answer to "when should we ask for the review?": a new draft, or the
-        current draft with the new answer; none for later (a current draft is cancelled)."""
+        current draft with the new answer; none for later (a current draft is cancelled).
+        Refused once the order is rated (`rating`: the order's, if any)."""
         check_asker(role)
+        check_not_rated(rating)
         check_reviewable(order, now, policy)
         if current is not None:
             current.answer_again(mode)
@@ -185,6 +196,14 @@ class ReviewRequest(RecordsEvents):
         self.check_can_rate(order, by, now, policy)
         check_stars(stars)
         if self.state == RequestState.RATED:
+            return False
+        self.state, self.next_reminder_at = RequestState.RATED, None
+        return True
+
+    def end_if_rated(self, rating: Rating | None) -> bool:
+        """A request still out for an order already rated (asked again before there was one
+        request per order) asks nothing more: no note, no reminder. True when it ended now."""
+        if rating is None or not self.active:
             return False
         self.state, self.next_reminder_at = RequestState.RATED, None
         return True

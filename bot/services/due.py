@@ -69,7 +69,8 @@ class DueContext:
 
 
 async def post_note(ctx: DueContext, request_id: int) -> bool:
-    """Post a scheduled note with its stars, unless frozen, closed or no longer scheduled."""
+    """Post a scheduled note with its stars, unless frozen, closed, no longer scheduled or the
+    order is rated already (one request per order: the request then ends)."""
     async with ctx.uow_factory() as uow:
         now = ctx.clock.now()
         loaded = await _load_request(uow, request_id)
@@ -78,6 +79,8 @@ async def post_note(ctx: DueContext, request_id: int) -> bool:
         request, order = loaded
         if not request.note_due(now):
             return False
+        if request.end_if_rated(await uow.ratings.for_order(order.id)):
+            return await _save(uow, ctx, request, [])
         if order.reviews_frozen:
             request.freeze(now)
             return await _save(uow, ctx, request, [])
@@ -92,7 +95,8 @@ async def post_note(ctx: DueContext, request_id: int) -> bool:
 
 
 async def send_reminder(ctx: DueContext, request_id: int) -> bool:
-    """One reminder for a posted, unrated request; frozen instead while disputed/cancelled."""
+    """One reminder for a posted, unrated request; frozen instead while disputed/cancelled;
+    none for an order rated already (through another request: this one then ends)."""
     async with ctx.uow_factory() as uow:
         now = ctx.clock.now()
         loaded = await _load_request(uow, request_id)
@@ -101,6 +105,8 @@ async def send_reminder(ctx: DueContext, request_id: int) -> bool:
         request, order = loaded
         if not request.reminder_due(now):
             return False
+        if request.end_if_rated(await uow.ratings.for_order(order.id)):
+            return await _save(uow, ctx, request, [])
         if order.reviews_frozen:
             request.freeze(now)
             return await _save(uow, ctx, request, [])

@@ -54,10 +54,11 @@ async def rate(uow: UnitOfWork, request_id: int, chat_id: int, message_id: int |
         Ref("request", request.id)
     if before is not None and on_request and before.stars == stars:
         return StarsTapped(order, request, before, repeated=True, on_change_row=False)
-    newly_rated = request.rate(order, user_id, stars, now, policy)
-    rating = await _give_stars(uow, order, before, user_id, stars, now)
-    if newly_rated:
+    if request.rate(order, user_id, stars, now, policy):
+        # saved first: of two first taps at once, the second finds the request changed
+        # (ConcurrentChange, run again: a second tap on the stars), not a duplicate rating
         await uow.requests.save(request)
+    rating = await _give_stars(uow, order, before, user_id, stars, now)
     return StarsTapped(order, request, rating, repeated=False,
                        on_change_row=before is not None and not on_request)
 

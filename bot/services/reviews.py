@@ -8,7 +8,13 @@ from datetime import date, datetime
 from bot.domain.note_check import NoteChecker
 from bot.domain.order import Order, Role
 from bot.domain.policy import Policy
-from bot.domain.reviews import RequestMode, ReviewRequest, check_asker, waiting_for_note
+from bot.domain.reviews import (
+    RequestMode,
+    ReviewRequest,
+    check_asker,
+    check_not_rated,
+    waiting_for_note,
+)
 from bot.services.orders import order_for_tap
 from bot.services.ports import UnitOfWork
 
@@ -29,7 +35,8 @@ async def start_request(uow: UnitOfWork, order_id: int, chat_id: int, user_id: i
     request is None for "later"."""
     order, role = await order_for_asker(uow, order_id, chat_id, user_id, moderator)
     current = await uow.requests.active_for(order.id)
-    request = ReviewRequest.start(order, role, user_id, mode, current, now, policy)
+    rating = await uow.ratings.for_order(order.id)
+    request = ReviewRequest.start(order, role, user_id, mode, current, rating, now, policy)
     if request is None:
         if current is not None:  # the draft was cancelled
             await uow.requests.save(current)
@@ -39,9 +46,18 @@ async def start_request(uow: UnitOfWork, order_id: int, chat_id: int, user_id: i
     return order, await uow.requests.add(request)
 
 
+async def calendar_for(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,
+                       moderator: bool) -> Order:
+    """The order whose review day is being chosen, while it is not rated."""
+    order, _role = await order_for_asker(uow, order_id, chat_id, user_id, moderator)
+    check_not_rated(await uow.ratings.for_order(order.id))
+    return order
+
+
 async def draft_for(uow: UnitOfWork, order: Order) -> ReviewRequest:
-    """The order's request that waits for the pro's note."""
-    return waiting_for_note(await uow.requests.active_for(order.id))
+    """The order's request that waits for the pro's note (none once the order is rated)."""
+    return waiting_for_note(await uow.requests.active_for(order.id),
+                            await uow.ratings.for_order(order.id))
 
 
 async def draft_to_note(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int,

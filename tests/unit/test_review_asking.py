@@ -93,26 +93,27 @@ def test_no_review_once_the_window_has_closed() -> None:
 
 @pytest.mark.parametrize("mode", [RequestMode.NOW, RequestMode.ON_DATE])
 def test_a_first_answer_makes_a_draft(mode: RequestMode) -> None:
-    request = ReviewRequest.start(order(), Role.PRO, PRO, mode, None, T0 + D, P)
+    request = ReviewRequest.start(order(), Role.PRO, PRO, mode, None, None, T0 + D, P)
     assert request is not None
     assert (request.order_id, request.mode, request.state, request.created_by,
             request.created_at) == (1, mode, RequestState.DRAFT, PRO, T0 + D)
 
 
 def test_later_makes_nothing() -> None:
-    assert ReviewRequest.start(order(), Role.PRO, PRO, RequestMode.LATER, None, T0, P) is None
+    assert ReviewRequest.start(order(), Role.PRO, PRO, RequestMode.LATER, None, None, T0, P) is None
 
 
 def test_later_cancels_the_draft() -> None:
     current = draft()
-    assert ReviewRequest.start(order(), Role.PRO, PRO, RequestMode.LATER, current, T0, P) is None
+    assert ReviewRequest.start(order(), Role.PRO, PRO, RequestMode.LATER, current, None, T0,
+                               P) is None
     assert current.state == RequestState.CANCELLED
 
 
 def test_a_new_answer_changes_the_draft() -> None:
     current = draft(mode=RequestMode.ON_DATE)
     current.due_at = T0 + 3 * D
-    started = ReviewRequest.start(order(), Role.PRO, PRO, RequestMode.NOW, current, T0, P)
+    started = ReviewRequest.start(order(), Role.PRO, PRO, RequestMode.NOW, current, None, T0, P)
     assert started is current
     assert (current.mode, current.due_at, current.state) == (RequestMode.NOW, None,
                                                              RequestState.DRAFT)
@@ -124,7 +125,7 @@ def test_a_request_already_sent_is_not_asked_again(state: RequestState,
                                                    mode: RequestMode) -> None:
     current = draft(state)
     with pytest.raises(AlreadyDone) as caught:
-        ReviewRequest.start(order(), Role.PRO, PRO, mode, current, T0, P)
+        ReviewRequest.start(order(), Role.PRO, PRO, mode, current, None, T0, P)
     assert caught.value.context == {"kind": "request"}
     assert (current.state, current.mode) == (state, RequestMode.NOW)
 
@@ -133,16 +134,16 @@ def test_the_client_cannot_start_the_request_even_on_a_frozen_order() -> None:
     current = draft()
     with pytest.raises(NotAllowed):
         ReviewRequest.start(order(Status.DISPUTED), Role.CLIENT, CLIENT, RequestMode.LATER,
-                            current, T0, P)
+                            current, None, T0, P)
     assert current.state == RequestState.DRAFT
 
 
 def test_only_a_draft_waits_for_a_note() -> None:
     request = draft()
-    assert waiting_for_note(request) is request
+    assert waiting_for_note(request, None) is request
     for waiting in (None, draft(RequestState.SCHEDULED), draft(RequestState.CANCELLED)):
         with pytest.raises(AlreadyDone):
-            waiting_for_note(waiting)
+            waiting_for_note(waiting, None)
 
 
 # --- the day --------------------------------------------------------------------------------
