@@ -55,6 +55,9 @@ def _input_text(t: Translator, error: InvalidInput) -> str:
     if field == "date" and isinstance(latest, date):
         return t._("That day is beyond the rating window. Please choose a date no later "
                    "than {date}.").format(date=t.date(latest))
+    too_far = error.context.get("too_far")
+    if field == "date" and isinstance(too_far, date):
+        return t._("{date} is more than a year away.").format(date=t.date(too_far))
     if field == "date":
         return t._("Please choose a date that is not in the past.")
     if field in ("note", "reply", "comment", "revision"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import AlreadyDone, Exhausted, InvalidInput, InvalidTransition, NotAllowed
@@ -56,6 +56,7 @@ DISPUTE_OUTCOMES = frozenset({Status.IN_PROGRESS, Status.DONE})
 # While the work is under way or delivered: revisions, new dates, disputes, the check-in.
 WORKING = frozenset({Status.IN_PROGRESS, Status.DONE})
 REVISIONS_MAX = 20
+DELIVERY_HORIZON = timedelta(days=365)  # a delivery date is at most a year ahead
 
 
 @dataclass
@@ -170,8 +171,11 @@ class Order(RecordsEvents):
         self.included_revisions = n
 
     def set_first_delivery_date(self, day: date, today: date) -> None:
+        """From today to a year ahead, like a new date proposed later."""
         if day < today:
             raise InvalidInput("the date is in the past", field="date")
+        if day > today + DELIVERY_HORIZON:
+            raise InvalidInput("the date is too far", field="date", too_far=day)
         self.delivery_date = day
 
     def change_status(

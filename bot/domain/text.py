@@ -6,6 +6,19 @@ from __future__ import annotations
 from bot.domain.errors import InvalidInput
 
 TITLE_MAX = 120
+INT64_MAX = 2**63 - 1  # Telegram's ids and any number kept fit a signed 64-bit integer
+
+
+def whole_number(text: str) -> int | None:
+    """A number typed with the digits 0-9 (not another script's, which would be read as a
+    different number), from 0 to int64's largest; None for anything else."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > len(str(INT64_MAX)) or int(digits) > INT64_MAX:
+        return None
+    return int(digits)
 
 
 def order_title(text: str) -> str:
