@@ -66,13 +66,21 @@ DATES = {
     "whitespace": "   ",
     "5000 characters": "1/" * 2500,
 }
+INVISIBLE = {
+    "zero-width": "\u200b\u200c\u2060\ufeff",
+    "control characters": "\x00\x07\x1b\x7f",
+    "C1 controls": "\x85\x9b",
+    "blank letters and spaces": "\u3164 \u2800\u00a0\u3000",
+}
 TEXTS = {
     "empty": "",
     "whitespace": " \n\t ",
     "5000 characters": "x" * 5000,
+    **INVISIBLE,
 }
 
-LONG_TEXT = {"5000 characters": TEXTS["5000 characters"]}  # a blank comment means none
+# A blank comment means none; an invisible one is refused.
+COMMENTS = {"5000 characters": TEXTS["5000 characters"], **INVISIBLE}
 
 
 @dataclass
@@ -151,7 +159,7 @@ INPUTS = [
     Input("review note", TEXTS, prompt(lambda w, _: [
         ("pro", ChooseWhen(w.order_id, "now")), ("pro", NoteChoice(w.order_id, "write"))],
         status="done")),
-    Input("comment", LONG_TEXT, prompt(lambda w, request: [
+    Input("comment", COMMENTS, prompt(lambda w, request: [
         ("client", Stars(request, 4)), ("client", CommentChoice(request, "write"))],
         "client", status="rated")),
     Input("review reply", TEXTS, prompt(lambda w, request: [
@@ -190,3 +198,11 @@ async def test_a_boundary_input_is_answered_and_changes_nothing(
     assert all(e.text.strip() for e in answers)
     if entry.name.startswith("/"):  # a prompt's reply is compared after the prompt is asked
         assert await _tables(bench) == before
+
+
+async def test_control_characters_in_a_title_are_never_stored_or_echoed(bench: Bench) -> None:
+    pro = bench.person(1, "Ana", "en")
+    effects = await bench.send(bench.command(-100900, pro, "/neworder Kitchen\x00 tap\x07\x1b"))
+    assert any("Order #1: Kitchen tap\n" in e.text for e in effects if isinstance(e, SendMessage))
+    rows = (await _tables(bench))["orders"]
+    assert [row["title"] for row in rows] == ["Kitchen tap"]
