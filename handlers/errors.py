@@ -16,6 +16,9 @@ WHY = {
                  "professional\" on the card first."),
     "moderator_role": N_("Moderators cannot take the client's or the professional's place "
                          "in an order."),
+    "anonymous_admin": N_("You are posting as the group's anonymous admin, so I cannot tell "
+                          "who you are. Please write as yourself and send it again."),
+    "bot_account": N_("A bot cannot be the client or the professional of an order."),
     "both_roles": N_("You already have the other role in this order: the client and the "
                      "professional are two different people."),
 }
