@@ -25,7 +25,7 @@ from bot.core.events import (
     SendMessage,
 )
 from bot.domain.delivery_dates import AnswerBlock, DateProblem, date_problem
-from bot.domain.order import Order
+from bot.domain.order import DELIVERY_HORIZON, Order
 from bot.domain.prompts import Prompt, PromptStep
 from bot.domain.revisions import DeliveryProposal, ProposalState
 from bot.i18n import Translator
@@ -40,8 +40,6 @@ from handlers.prompts import ask, close, not_yours
 from handlers.render import say
 from handlers.router import Router
 
-HORIZON = timedelta(days=365)
-
 
 def register(router: Router) -> None:
     router.tap(ProposeDeliveryDate)(open_calendar)
@@ -54,7 +52,7 @@ def register(router: Router) -> None:
 
 def _days(ctx: Context, order: Order) -> tuple[date, date]:
     first = ctx.now.astimezone(ZoneInfo(order.timezone)).date()
-    return first, first + HORIZON
+    return first, first + DELIVERY_HORIZON
 
 
 async def _pro_order(event: ChatEvent, ctx: Context, order_id: int) -> Order:

@@ -18,6 +18,9 @@ WHY = {
                          "in an order."),
     "rated": N_("The client has already rated this order: we will not ask for the review "
                 "again."),
+    "anonymous_admin": N_("You are posting as the group's anonymous admin, so I cannot tell "
+                          "who you are. Please write as yourself and send it again."),
+    "bot_account": N_("A bot cannot be the client or the professional of an order."),
     "both_roles": N_("You already have the other role in this order: the client and the "
                      "professional are two different people."),
 }
@@ -57,6 +60,9 @@ def _input_text(t: Translator, error: InvalidInput) -> str:
     if field == "date" and isinstance(latest, date):
         return t._("That day is beyond the rating window. Please choose a date no later "
                    "than {date}.").format(date=t.date(latest))
+    too_far = error.context.get("too_far")
+    if field == "date" and isinstance(too_far, date):
+        return t._("{date} is more than a year away.").format(date=t.date(too_far))
     if field == "date":
         return t._("Please choose a date that is not in the past.")
     if field in ("note", "reply", "comment", "revision"):

@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.router import Router
 
 MAX_TEXT = 4096
-_ID = re.compile(r"^#?(\d{1,18})$")
+_ID = re.compile(r"^#?(\d{1,18})$", re.ASCII)
 
 USAGE = {
     "orders": N_("Usage: /orders [status], status one of: {statuses}"),
@@ -145,6 +145,6 @@ def user_id_arg(event: ChatEvent) -> int:
     first, _ = split_first(event.args)
     if not first:
         raise BadArgs("missing_user")
-    if not re.fullmatch(r"\d{1,18}", first):
+    if not re.fullmatch(r"\d{1,18}", first, re.ASCII):
         raise BadArgs("bad_user", first)
     return int(first)

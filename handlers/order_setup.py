@@ -13,11 +13,14 @@ from babel.dates import parse_date
 from bot.core.events import ChatEvent, Effect, SendMessage
 from bot.domain.errors import InvalidInput
 from bot.domain.order import Order, Role
+from bot.domain.text import whole_number
 from bot.i18n import Translator
 from bot.services import orders as order_service
 from handlers.context import Context
 from handlers.orders import current_card
 from handlers.router import Router
+
+DATE_MAX = 40  # longer than any way of writing a date
 
 
 def register(router: Router) -> None:
@@ -40,11 +43,11 @@ async def set_revisions(event: ChatEvent, ctx: Context) -> list[Effect]:
     """/revisions <n>: how many revisions the order includes."""
     order, _role = await _pro_order(event, ctx)
     t = ctx.t_person(event, order)
-    value = event.args.strip()
-    if not value.isascii() or not value.isdigit():
+    value = whole_number(event.args)
+    if value is None:
         return [_reply(event, t._("Usage: /revisions <number of included revisions>"))]
     try:
-        await order_service.set_revisions(ctx.uow, order, int(value))
+        await order_service.set_revisions(ctx.uow, order, value)
     except InvalidInput:
         return [_reply(event, t._("Choose a number from {low} to 20.").format(
             low=t.number(order.revisions_used)))]
@@ -78,8 +81,9 @@ def _today(ctx: Context, order: Order) -> date:
 
 
 def parse_day(text: str, t: Translator) -> date | None:
-    """ISO (2027-03-12) or the person's own short format (12/3/2027 in Spanish)."""
-    if not text:
+    """ISO (2027-03-12) or the person's own short format (12/3/2027 in Spanish); None for
+    anything else, a number too big for a date (babel raises OverflowError) included."""
+    if not text or len(text) > DATE_MAX or not _ascii_digits(text):
         return None
     try:
         return date.fromisoformat(text)
@@ -87,5 +91,10 @@ def parse_day(text: str, t: Translator) -> date | None:
         pass
     try:
         return parse_date(text, locale=t.locale)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):
         return None
+
+
+def _ascii_digits(text: str) -> bool:
+    """Digits only as 0-9, like /revisions' number: others would read as a different day."""
+    return all(char.isascii() for char in text if char.isdigit())

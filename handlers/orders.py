@@ -50,7 +50,7 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
         pro_id=0 if by_moderator else event.user.id,
         pro_name="" if by_moderator else event.user.name, language=language,
         timezone=ctx.settings.timezone, now=ctx.now, policy=ctx.policy, can_read_all=reads_all,
-        by=event.user.id)
+        by=event.user.id, pro_is_bot=event.user.is_bot)
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]
     if not reads_all:
@@ -113,7 +113,7 @@ async def claim(event: ChatEvent, ctx: Context, data: ClaimClient) -> list[Effec
     """"I am the client": the first other member who taps it."""
     order = await order_service.claim_client(
         ctx.uow, data.order_id, event.chat_id, event.user.id, event.user.name, ctx.now,
-        moderator=ctx.is_moderator(event.user.id))
+        moderator=ctx.is_moderator(event.user.id), is_bot=event.user.is_bot)
     t_chat = ctx.t_order(order)
     return _claimed(event, ctx, order,
                     ctx.t_person(event, order)._("You are the client of this order."),
@@ -125,7 +125,7 @@ async def claim_pro(event: ChatEvent, ctx: Context, data: ClaimPro) -> list[Effe
     """"I am the professional", on the card of an order a moderator opened."""
     order = await order_service.claim_pro(
         ctx.uow, data.order_id, event.chat_id, event.user.id, event.user.name, ctx.now,
-        moderator=ctx.is_moderator(event.user.id))
+        moderator=ctx.is_moderator(event.user.id), is_bot=event.user.is_bot)
     t_chat = ctx.t_order(order)
     return _claimed(event, ctx, order,
                     ctx.t_person(event, order)._("You are the professional of this order."),

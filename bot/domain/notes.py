@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.domain.errors import InvalidInput
 from bot.domain.note_check import NoteChecker, NoteFinding
 from bot.domain.policy import Policy
+from bot.domain.text import clean_text
 
 
 class NoteRefused(InvalidInput):
@@ -21,12 +22,8 @@ class NoteRefused(InvalidInput):
 
 
 def check_note(note: str, checker: NoteChecker | None, policy: Policy) -> str:
-    """The note, stripped; refused when empty, too long or (with a checker) unfair."""
-    text = note.strip()
-    if not text:
-        raise InvalidInput("empty note", field="note")
-    if len(text) > policy.note_max_length:
-        raise InvalidInput("note too long", field="note", limit=policy.note_max_length)
+    """The note, cleaned (bot.domain.text); refused when empty, too long or unfair."""
+    text = clean_text(note, "note", policy.note_max_length)
     finding = checker.check(text) if checker is not None else None
     if finding is not None:
         raise NoteRefused(finding, text)

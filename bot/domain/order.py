@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import AlreadyDone, Exhausted, InvalidInput, InvalidTransition, NotAllowed
@@ -56,6 +56,19 @@ DISPUTE_OUTCOMES = frozenset({Status.IN_PROGRESS, Status.DONE})
 # While the work is under way or delivered: revisions, new dates, disputes, the check-in.
 WORKING = frozenset({Status.IN_PROGRESS, Status.DONE})
 REVISIONS_MAX = 20
+DELIVERY_HORIZON = timedelta(days=365)  # a delivery date is at most a year ahead
+# Telegram's GroupAnonymousBot: the sender of every message an anonymous admin posts, in any
+# group, so it stands for nobody in particular.
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+def check_may_take_role(user_id: int, is_bot: bool) -> None:
+    """The client and the professional are people: not a bot account, not the anonymous
+    admin (who is asked to write as themselves)."""
+    if user_id == ANONYMOUS_ADMIN_ID:
+        raise NotAllowed("the anonymous admin takes no role", why="anonymous_admin")
+    if is_bot:
+        raise NotAllowed("a bot account takes no role", why="bot_account")
 
 
 @dataclass
@@ -142,20 +155,24 @@ class Order(RecordsEvents):
         """A chat has one order at a time; a cancelled one leaves room for a new one."""
         return self.status != Status.CANCELLED
 
-    def claim_pro(self, user_id: int, name: str, moderator: bool = False) -> None:
+    def claim_pro(self, user_id: int, name: str, moderator: bool = False,
+                  is_bot: bool = False) -> None:
         """A moderator's order: the first other member who taps "I am the professional"."""
         if moderator:
             raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
+        check_may_take_role(user_id, is_bot)
         if self.pro_id:
             raise AlreadyDone("the order already has a professional")
         if user_id == self.client_id:
             raise NotAllowed("the client cannot be the professional", why="both_roles")
         self.pro_id, self.pro_name = user_id, name
 
-    def claim_client(self, user_id: int, name: str, moderator: bool = False) -> None:
+    def claim_client(self, user_id: int, name: str, moderator: bool = False,
+                     is_bot: bool = False) -> None:
         """The first other member who taps "I am the client" becomes the client."""
         if moderator:
             raise NotAllowed("a moderator takes no role in the order", why="moderator_role")
+        check_may_take_role(user_id, is_bot)
         if user_id == self.pro_id:
             raise NotAllowed("the professional cannot be the client", why="both_roles")
         if self.client_id is not None:
@@ -170,8 +187,11 @@ class Order(RecordsEvents):
         self.included_revisions = n
 
     def set_first_delivery_date(self, day: date, today: date) -> None:
+        """From today to a year ahead, like a new date proposed later."""
         if day < today:
             raise InvalidInput("the date is in the past", field="date")
+        if day > today + DELIVERY_HORIZON:
+            raise InvalidInput("the date is too far", field="date", too_far=day)
         self.delivery_date = day
 
     def change_status(

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.domain.order import Order
 from bot.domain.policy import Policy
+from bot.domain.text import clean_text, optional_text
 
 ASPECTS = ("on_time", "quality", "communication")
 DETAILS = (*ASPECTS, "comment")  # what the flow asks after the stars, in this order
@@ -102,12 +103,9 @@ class Rating:
 
     def set_comment(self, text: str | None, by: int, now: datetime, policy: Policy, *,
                     latest: RatingEdit | None) -> None:
-        """Stored as plain text, stripped; empty means no comment."""
+        """Stored as plain text, cleaned (bot.domain.text); nothing typed means no comment."""
         self._check_client(by)
-        cleaned = (text or "").strip() or None
-        if cleaned is not None and len(cleaned) > policy.comment_max_length:
-            raise InvalidInput("comment too long", field="comment",
-                               limit=policy.comment_max_length)
+        cleaned = optional_text(text, "comment", policy.comment_max_length)
         self._change_detail("comment", cleaned, by, now, latest)
 
     def content(self) -> tuple[int, int | None, int | None, int | None, str | None]:
@@ -144,13 +142,9 @@ class Rating:
             raise AlreadyDone("the professional already replied")
 
     def add_reply(self, by: int, text: str, now: datetime, policy: Policy, order: Order) -> None:
-        """The pro's one reply: plain text, stripped, within the comment's length limit."""
+        """The pro's one reply: cleaned (bot.domain.text), within the comment's limit."""
         self.check_can_reply(by, order)
-        cleaned = text.strip()
-        if not cleaned:
-            raise InvalidInput("empty reply", field="reply")
-        if len(cleaned) > policy.comment_max_length:
-            raise InvalidInput("reply too long", field="reply", limit=policy.comment_max_length)
+        cleaned = clean_text(text, "reply", policy.comment_max_length)
         self.reply = cleaned
         self.reply_at = now
 

@@ -48,9 +48,11 @@ class SandboxControl:
         return int(await self.call("register_bot", token=token))
 
     async def create_user(
-        self, name: str, language: str | None = None, username: str | None = None
+        self, name: str, language: str | None = None, username: str | None = None,
+        user_id: int | None = None, is_bot: bool = False,
     ) -> int:
-        return int(await self.call("create_user", name=name, language=language, username=username))
+        return int(await self.call("create_user", name=name, language=language, username=username,
+                                   user_id=user_id, is_bot=is_bot))
 
     async def create_chat(
         self,

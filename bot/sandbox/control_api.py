@@ -21,7 +21,10 @@ async def register_bot(state: SandboxState, body: dict[str, Any]) -> Any:
 
 
 async def create_user(state: SandboxState, body: dict[str, Any]) -> Any:
-    return state.new_user(str(body["name"]), body.get("language"), body.get("username")).id
+    user_id = body.get("user_id")
+    return state.new_user(str(body["name"]), body.get("language"), body.get("username"),
+                          None if user_id is None else int(user_id),
+                          bool(body.get("is_bot", False))).id
 
 
 async def create_chat(state: SandboxState, body: dict[str, Any]) -> Any:

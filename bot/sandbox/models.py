@@ -15,6 +15,8 @@ class User:
     language: str | None = None
     username: str | None = None
     blocked_bots: set[int] = field(default_factory=set)
+    # An account that is a bot to the Bot API (GroupAnonymousBot, another bot in the group).
+    is_bot: bool = False
 
 
 @dataclass

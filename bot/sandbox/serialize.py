@@ -23,7 +23,7 @@ ADMIN_RIGHTS = (
 
 
 def user_dict(user: User) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": user.id, "is_bot": False, "first_name": user.name}
+    out: dict[str, Any] = {"id": user.id, "is_bot": user.is_bot, "first_name": user.name}
     if user.username:
         out["username"] = user.username
     if user.language:

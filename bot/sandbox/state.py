@@ -78,8 +78,14 @@ class SandboxState:
         return next(iter(self.bots.values()))
 
     # --- people and chats ---------------------------------------------------
-    def new_user(self, name: str, language: str | None, username: str | None) -> User:
-        user = User(id=next(self._user_ids), name=name, language=language, username=username)
+    def new_user(self, name: str, language: str | None, username: str | None,
+                 user_id: int | None = None, is_bot: bool = False) -> User:
+        """A person, or with `is_bot` an account the Bot API shows as a bot; `user_id` pins
+        its id (Telegram's GroupAnonymousBot has a known one)."""
+        if user_id is not None and user_id in self.users:
+            raise ControlError(f"user {user_id} exists already")
+        user = User(id=next(self._user_ids) if user_id is None else user_id, name=name,
+                    language=language, username=username, is_bot=is_bot)
         self.users[user.id] = user
         self.chats[user.id] = Chat(id=user.id, type="private", members={user.id: "member"})
         return user

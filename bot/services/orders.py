@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from bot.domain.audit import AuditEntry
 from bot.domain.lookup import found
-from bot.domain.order import NotGoingAheadReason, Order, Role, Status
+from bot.domain.order import NotGoingAheadReason, Order, Role, Status, check_may_take_role
 from bot.domain.policy import Policy
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.text import TITLE_MAX, order_title
@@ -25,8 +25,11 @@ async def create_order(
     uow: UnitOfWork, *, chat_id: int, thread_id: int | None, title: str, pro_id: int,
     pro_name: str, language: str, timezone: str, now: datetime, policy: Policy,
     can_read_all: bool, bind_token: str | None = None, by: int | None = None,
+    pro_is_bot: bool = False,
 ) -> Order:
     """A new order; `pro_id` 0 when a moderator opens it and the pro claims it later."""
+    if pro_id:
+        check_may_take_role(pro_id, pro_is_bot)
     title = order_title(title)
     order = Order(chat_id=chat_id, thread_id=thread_id, title=title, pro_id=pro_id,
                   pro_name=pro_name, language=language, timezone=timezone, created_at=now,
@@ -107,10 +110,10 @@ async def bot_reads(uow: UnitOfWork, chat_id: int, bot_reads_all: bool) -> bool:
 
 
 async def claim_pro(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int, name: str,
-                    now: datetime, moderator: bool) -> Order:
+                    now: datetime, moderator: bool, is_bot: bool = False) -> Order:
     """A moderator's order: the first other member who taps "I am the professional"."""
     order = await order_for_tap(uow, order_id, chat_id)
-    order.claim_pro(user_id, name, moderator)
+    order.claim_pro(user_id, name, moderator, is_bot)
     order.last_pro_message_at = now
     await uow.orders.save(order)
     await uow.audit.add(AuditEntry(now, user_id, "pro_claimed", order.id, None))
@@ -118,9 +121,9 @@ async def claim_pro(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int, 
 
 
 async def claim_client(uow: UnitOfWork, order_id: int, chat_id: int, user_id: int, name: str,
-                       now: datetime, moderator: bool = False) -> Order:
+                       now: datetime, moderator: bool = False, is_bot: bool = False) -> Order:
     order = await order_for_tap(uow, order_id, chat_id)
-    order.claim_client(user_id, name, moderator)
+    order.claim_client(user_id, name, moderator, is_bot)
     order.last_client_message_at = now
     await uow.orders.save(order)
     await uow.audit.add(AuditEntry(now, user_id, "client_claimed", order.id, None))
