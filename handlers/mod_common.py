@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from bot.core.events import ChatEvent, Effect, Keyboard, SendMessage
 from bot.domain.moderation import REASON_MAX, may_moderate
 from bot.domain.order import Order
+from bot.domain.text import is_blank, without_controls
 from bot.i18n import N_, Translator
 from bot.services import orders as order_service
 from handlers.context import Context
@@ -133,12 +134,20 @@ async def target(event: ChatEvent, ctx: Context, need_reason: bool = False
         found = await chat_order(event, ctx)
         if found is None:
             raise BadArgs("bad_id" if first else "missing_id", first)
-        order, rest = found, event.args.strip()
-    if need_reason and not rest:
+        order, rest = found, event.args
+    reason = _reason(rest)
+    if need_reason and not reason:
         raise BadArgs("missing_reason")
-    if len(rest) > REASON_MAX:
+    if len(reason) > REASON_MAX:
         raise BadArgs("long_reason")
-    return order, rest
+    return order, reason
+
+
+def _reason(text: str) -> str:
+    """A moderator's reason as kept: one line without control characters; empty when nothing
+    visible is left (then it is missing)."""
+    reason = " ".join(without_controls(text, multiline=False).split())
+    return "" if is_blank(reason) else reason
 
 
 def user_id_arg(event: ChatEvent) -> int:

@@ -146,6 +146,8 @@ INPUTS = [
       for name in ("order", "remind", "restore_review", "refund", "mod_add", "mod_remove")],
     *[Input(f"/{name}", NUMBERS, command(name, "mod", " because", in_private=True))
       for name in ("hide_review", "cancel")],
+    *[Input(f"/{name}'s reason in the group", INVISIBLE, command(name, "mod"))
+      for name in ("hide_review", "cancel")],
     Input("/orders", NUMBERS, command("orders", "mod", in_private=True)),
     Input("/neworder", TEXTS, command("neworder")),
     Input("typed delivery date", DATES,
@@ -206,3 +208,14 @@ async def test_control_characters_in_a_title_are_never_stored_or_echoed(bench: B
     assert any("Order #1: Kitchen tap\n" in e.text for e in effects if isinstance(e, SendMessage))
     rows = (await _tables(bench))["orders"]
     assert [row["title"] for row in rows] == ["Kitchen tap"]
+
+
+async def test_control_characters_in_a_moderators_reason_are_never_stored(bench: Bench) -> None:
+    w = await working(bench)
+    effects = await bench.send(bench.command(w.group, bench.person(MOD, "Mona", "en"),
+                                             "/cancel Client\x00 asked\x07 twice"))
+    assert any("Reason: Client asked twice" in e.text
+               for e in effects if isinstance(e, SendMessage))
+    changes = (await _tables(bench))["status_changes"]
+    assert [row["reason"] for row in changes if row["to_status"] == "cancelled"] == [
+        "Client asked twice"]
