@@ -4,13 +4,10 @@ review is in (`why="rated"`) and changes nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from bot.domain.errors import AlreadyDone
-from bot.domain.order import Order, Role, Status
-from bot.domain.policy import Policy
+from bot.domain.order import Role
 from bot.domain.reviews import (
     Rating,
     RequestMode,
@@ -19,18 +16,9 @@ from bot.domain.reviews import (
     check_not_rated,
     waiting_for_note,
 )
+from tests.unit.test_review_asking import CLIENT, PRO, T0, D, P, order
 
-P = Policy()
-T0 = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
-D = timedelta(days=1)
-PRO, CLIENT = 10, 20
 RATED = {"kind": "request", "why": "rated"}
-
-
-def order() -> Order:
-    return Order(chat_id=-100, title="Tap", pro_id=PRO, language="en", timezone="UTC",
-                 created_at=T0 - 10 * D, included_revisions=1, status=Status.DONE,
-                 client_id=CLIENT, done_at=T0, id=1)
 
 
 def rating() -> Rating:
