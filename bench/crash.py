@@ -248,6 +248,18 @@ async def _drained(url: str) -> bool:
     return scheduled == 0 and open_rows == 0
 
 
+async def _drained_or_busy(url: str) -> bool:
+    """`_drained`, False while the bot holds the database's write lock past the driver's
+    busy timeout (the watcher asks again; a watcher that died would never stop the child)."""
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return await _drained(url)
+    except OperationalError as error:
+        note(f"the drain check will ask again: {error.orig}")
+        return False
+
+
 def _logging_app(log: str) -> Any:
     """The app factory of `bot.runner.run`, its sender's transport wrapped in a HandOffLog."""
     from bot.app import build_app
@@ -272,16 +284,20 @@ async def child(url: str, base_url: str, log: str) -> None:
     stop = asyncio.Event()
 
     async def watch() -> None:
-        while not await _drained(url):
-            await asyncio.sleep(0.3)
-        await asyncio.sleep(0.5)
-        stop.set()
+        try:
+            while not await _drained_or_busy(url):
+                await asyncio.sleep(0.3)
+            await asyncio.sleep(0.5)
+        finally:
+            stop.set()  # also when the check itself fails: the child exits, never hangs
 
     watcher = asyncio.create_task(watch())
     try:
         await run_bot(settings, stop=stop, app_factory=_logging_app(log))
     finally:
         watcher.cancel()
+    if not watcher.cancelled():
+        watcher.result()  # a failed check makes the child's exit status say so
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
