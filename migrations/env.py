@@ -20,14 +20,38 @@ def _run(connection: Connection) -> None:
                       compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            _refuse_broken_references(connection)
+
+
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """Batch mode rebuilds a SQLite table by copying it and dropping the original; with foreign
+    keys enforced, dropping a table that other rows refer to (orders, ratings) fails. SQLite
+    only changes this setting outside a transaction."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows referring to missing rows: {broken[:5]}")
 
 
 async def _run_async() -> None:
     engine = create_engine(config.get_main_option("sqlalchemy.url") or "",
                            sqlite_busy_timeout_ms=BLOCKING_BUSY_TIMEOUT_MS)
     async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            await connection.run_sync(_sqlite_foreign_keys, False)
         await connection.run_sync(_run)
         await connection.commit()
+        if sqlite:
+            await connection.run_sync(_sqlite_foreign_keys, True)
     await engine.dispose()
 
 
