@@ -17,11 +17,12 @@ from bot.delivery.config import DeliveryConfig
 from bot.delivery.doorbell import Doorbell
 from bot.delivery.hooks import HookSender
 from bot.delivery.sender import OutboxSender
-from bot.delivery.timer import Timer
+from bot.delivery.timer import LoopTimer, Timer
 from bot.delivery.transport import Transport
 from bot.domain.note_check import NoteChecker
 from bot.grouping import Reply
 from bot.i18n import Translations
+from bot.intake import Outage
 from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import notices
@@ -56,6 +57,7 @@ class App:
     timer: Timer | None = None
     hooks: HookSender | None = None  # when ORDERBOT_HOOK_URL is set
     outbox_bell: Doorbell = field(default_factory=Doorbell)  # rung when rows are queued
+    outage: Outage = field(default_factory=Outage)  # a database fault stopping intake
     started: Started | None = field(default=None)
 
     @property
@@ -94,6 +96,11 @@ class App:
             await self.scheduler.start()
         self.started = started
 
+    def pipeline_without_delivery(self) -> Pipeline:
+        """A pipeline for `orderbot updates --retry`: what it queues waits in the outbox for
+        the running bot's sender."""
+        return self._pipeline("", False)
+
     def _sender(self, transport: Transport) -> OutboxSender:
         return OutboxSender(SqlOutbox(self.uow_factory), transport, self.clock,
                             DeliveryConfig.from_settings(self.settings), timer=self.timer,
@@ -106,7 +113,8 @@ class App:
                         poke_scheduler=self.scheduler.poke,
                         wake_hooks=self.hooks.wake if self.hooks is not None else None,
                         bot_username=bot_username,
-                        bot_reads_all=bot_reads_all, metrics=self.metrics)
+                        bot_reads_all=bot_reads_all, metrics=self.metrics,
+                        timer=self.timer or LoopTimer(), outage=self.outage)
 
     async def _chat_lost(self, chat_id: int, reason: str) -> None:
         """A 403 ended deliveries to a chat: the moderators are told (once per chat). A
@@ -150,4 +158,5 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
     hooks = HookSender(SqlHookEvents(uow_factory), clock, settings, metrics,
                        doorbell=hook_bell) if hooked else None
     return App(settings, clock, uow_factory, translations, scheduler, metrics, timer=timer,
-               hooks=hooks, outbox_bell=outbox_bell)
+               hooks=hooks, outbox_bell=outbox_bell,
+               outage=Outage(metrics, timer))

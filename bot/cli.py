@@ -50,12 +50,19 @@ def _parser() -> argparse.ArgumentParser:
                                      "given up")
     hooks.add_argument("--retry", action="store_true",
                        help="queue the given-up events again (after fixing the hook)")
+    failed = commands.add_parser("updates",
+                                 help="the updates set aside because they failed every attempt")
+    failed.add_argument("--failed", action="store_true",
+                        help="list them, with their errors (what --retry also does)")
+    failed.add_argument("--retry", metavar="ID|all",
+                        help="run the update ID (or all of them) again")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("demo", "try", "migrate", "create-order", "hook-events")
+    quiet = args.command in ("demo", "try", "migrate", "create-order", "hook-events",
+                             "updates")
     configure_logging(logging.WARNING if quiet else logging.INFO,
                       json=json_from_env(os.environ.get("ORDERBOT_LOG_JSON")))
     if args.command == "sandbox":
@@ -82,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli_hooks import hook_events
 
         return _one_line_errors(lambda: asyncio.run(hook_events(settings, retry=args.retry)))
+    if args.command == "updates":
+        from bot.cli_updates import updates
+
+        return _one_line_errors(lambda: asyncio.run(updates(settings, retry=args.retry)))
     if args.framework:
         settings = settings.model_copy(update={"framework": args.framework})
     mode = "webhook" if args.command == "webhook" else "polling"

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
     webhook_max_bytes: int = Field(1024 * 1024, gt=0)
+    # A stored update is leased by the worker handling it, renewed every third of this; when
+    # a worker dies, another takes its updates over once their lease has run out.
+    webhook_lease_seconds: float = Field(6.0, gt=0)
     metrics_port: int | None = None
 
     reminder_hours: HourList = (24.0, 48.0, 72.0, 168.0)
@@ -87,6 +90,9 @@ class Settings(BaseSettings):
     # older ones are deleted.
     inbox_retention_hours: float = Field(72.0, ge=48)
     inbox_prune_interval_seconds: float = Field(3600.0, gt=0)
+    # While the database fails, the update at hand is tried again after 0.5 s, 1 s, 2 s...
+    # up to this many seconds between tries.
+    intake_backoff_max_seconds: float = Field(30.0, gt=0)
 
     # SQLite: updates received one after the other commit together, at most this many, and
     # at most this long after the first (an answer waits for its update's commit). 1 or 0

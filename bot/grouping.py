@@ -24,7 +24,7 @@ log = logging.getLogger("orderbot.pipeline")
 
 Reply = Callable[[list[AnswerCallback]], None]
 Work = Callable[[UnitOfWork, ChatEvent], Awaitable[list[AnswerCallback]]]
-Alone = Callable[[ChatEvent], Awaitable[list[AnswerCallback]]]
+Alone = Callable[[ChatEvent, Reply], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,8 @@ class CommitGroups:
                  max_updates: int, max_seconds: float) -> None:
         self._factory = factory
         self._work = work  # one update's handling, inside the unit of work it is given
-        self._alone = alone  # the same in a transaction of its own (after a failed COMMIT)
+        # The same in a transaction of its own, until it is done (after a failed COMMIT).
+        self._alone = alone
         self._max_updates = max_updates
         self._max_seconds = max_seconds
         self._turn = asyncio.Lock()  # a group commits only between its members
@@ -64,6 +65,15 @@ class CommitGroups:
         async with self._turn:
             await self._commit()
 
+    async def abandon(self) -> None:
+        """Give the open group up (its member in progress failed): roll it back, then handle
+        its earlier members again, each alone."""
+        async with self._turn:
+            group, members = self._detach()
+            if group is not None:
+                await _given_up(group)
+            await self._one_by_one(members)
+
     def settle_soon(self) -> None:
         """Commit the open group as soon as its member in progress, if any, is done."""
         if self._group is not None and (self._settling is None or self._settling.done()):
@@ -77,20 +87,24 @@ class CommitGroups:
         self._deadline = loop.call_later(self._max_seconds, self.settle_soon)
         return group
 
-    async def _commit(self) -> None:
+    def _detach(self) -> tuple[CommitGroup | None, list[_Member]]:
         group, members = self._group, self._members
         self._group, self._members = None, []
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
+        return group, members
+
+    async def _commit(self) -> None:
+        group, members = self._detach()
         if group is None:
             return
         try:
             await group.commit()
-        except Exception:
-            log.exception("a commit of %d updates failed: handling them one by one",
-                          len(members))
-            await group.abandon()
+        except Exception as error:
+            log.warning("a commit of %d updates failed (%s): handling them one by one",
+                        len(members), error)
+            await _given_up(group)
             await self._one_by_one(members)
             return
         for member in members:
@@ -98,9 +112,12 @@ class CommitGroups:
 
     async def _one_by_one(self, members: list[_Member]) -> None:
         for member in members:
-            try:
-                answers = await self._alone(member.event)
-            except Exception:
-                log.exception("update failed", extra={"update_id": member.event.update_id})
-                continue
-            member.reply(answers)
+            await self._alone(member.event, member.reply)
+
+
+async def _given_up(group: CommitGroup) -> None:
+    """Roll the group back; a connection the database broke may fail to, and is let go."""
+    try:
+        await group.abandon()
+    except Exception as error:
+        log.warning("rolling back a failed commit group failed too: %s", error)

@@ -14,6 +14,12 @@ class Metrics:
         reg, ns = self.registry, namespace
         self.updates_handled = Counter(
             "updates_handled", "Telegram updates handled", registry=reg, namespace=ns)
+        self.updates_parked = Counter(
+            "updates_parked", "Updates set aside after failing every attempt", registry=reg,
+            namespace=ns)
+        self.intake_stopped = Gauge(
+            "intake_stopped", "1 while a database fault stops the intake of updates",
+            registry=reg, namespace=ns)
         self.messages_sent = Counter(
             "messages_sent", "Outbox rows delivered", registry=reg, namespace=ns)
         self.messages_retried = Counter(

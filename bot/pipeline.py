@@ -11,21 +11,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.errors import ConcurrentChange, Refused
 from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind
+from bot.delivery.timer import LoopTimer, Timer
 from bot.domain.note_check import NoteChecker
 from bot.grouping import CommitGroups, Reply
 from bot.i18n import Translations
+from bot.intake import Intake, OnceReply, Outage
 from bot.metrics import Metrics
+from bot.services import failed
 from bot.services.published import publish
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from handlers.context import Context
 from handlers.errors import error_effects
+from handlers.failed import outage_answer, parked_effects
 from handlers.router import Router
 from handlers.stale import STATUS_CODES, is_stale, now_true, refresh_tapped
 
@@ -47,27 +51,62 @@ class Pipeline:
     bot_username: str = ""
     bot_reads_all: bool = False
     metrics: Metrics | None = None
+    timer: Timer = field(default_factory=LoopTimer)  # the backoff through database faults
+    outage: Outage = field(default_factory=Outage)
 
     def __post_init__(self) -> None:
         self._policy = self.settings.policy()  # settings are read once, at start
+        self._intake = Intake(self.handle, self.park, self._outage_answer, self.timer,
+                              self.settings.intake_backoff_max_seconds, self.metrics,
+                              self.outage)
         self._groups = _commit_groups(self)
 
-    async def handle(self, event: ChatEvent) -> list[AnswerCallback]:
+    async def handle(self, event: ChatEvent, again: bool = False) -> list[AnswerCallback]:
         """Handle one update exactly once, in a transaction of its own; return the callback
-        answers to send now."""
+        answers to send now. `again`: a parked update is run again."""
         await _turn_taken()
         async with self.uow_factory() as uow:
-            return await self._handle(uow, event)
+            return await self._handle(uow, event, again)
+
+    async def run_again(self, event: ChatEvent) -> None:
+        """Run a parked update again, until it is handled or parked once more (its tap is
+        long gone: nothing is answered)."""
+        await self._intake.until_done(event, lambda _answers: None, again=True)
 
     async def receive(self, event: ChatEvent, reply: Reply) -> None:
-        """Handle one update exactly once; `reply` gets its callback answers once it is
-        committed. On SQLite the updates received one after the other share a commit
-        (`bot.grouping`), until `settle`."""
+        """Handle one update exactly once, or park it (`bot.intake`); `reply` gets its
+        callback answers once it is committed. On SQLite the updates received one after the
+        other share a commit (`bot.grouping`), until `settle`."""
+        once = OnceReply(reply)
         if self._groups is None:
-            reply(await self.handle(event))
+            await self._intake.until_done(event, once)
             return
         await _turn_taken()
-        await self._groups.run(event, reply)
+        try:
+            await self._groups.run(event, once)
+        except Exception as error:  # the group is given up; its updates each go alone
+            await self._groups.abandon()
+            await self._intake.until_done(event, once, error)
+
+    async def park(self, event: ChatEvent, error: BaseException, attempts: int
+                   ) -> list[AnswerCallback]:
+        """Set `event` aside with its error, in a transaction of its own; its chat is told
+        (and the moderators, at most once an hour). Its tap's answer, to send now."""
+        async with self.uow_factory() as uow:
+            now = self.clock.now()
+            parked = await failed.park(uow, event, error, attempts, now)
+            ctx = await self._context(uow, event)
+            effects = await parked_effects(ctx, event, parked.tell_moderators)
+            for effect in effects:
+                if not isinstance(effect, AnswerCallback):
+                    await uow.outbox.add(effect, now)
+            uow.after_commit(self.wake_sender)
+            await uow.commit()
+        return [e for e in effects if isinstance(e, AnswerCallback)]
+
+    def _outage_answer(self, event: ChatEvent) -> AnswerCallback:
+        return outage_answer(self.translations, event.callback_id or "", event.user.language,
+                             self.settings.default_language)
 
     async def settle(self) -> None:
         """Commit what `receive` has handled, and send its answers (before the updates are
@@ -75,9 +114,10 @@ class Pipeline:
         if self._groups is not None:
             await self._groups.settle()
 
-    async def _handle(self, uow: UnitOfWork, event: ChatEvent) -> list[AnswerCallback]:
+    async def _handle(self, uow: UnitOfWork, event: ChatEvent, again: bool = False
+                      ) -> list[AnswerCallback]:
         now = self.clock.now()
-        ctx = await self._claimed(uow, event, now)
+        ctx = await self._claimed(uow, event, now, again)
         if ctx is None:
             return []
         effects, error = await self._run(uow, event, ctx, now)
@@ -105,9 +145,10 @@ class Pipeline:
             immediate.append(AnswerCallback(event.callback_id))  # every tap is answered
         return immediate
 
-    async def _claimed(self, uow: UnitOfWork, event: ChatEvent, now: datetime) -> Context | None:
+    async def _claimed(self, uow: UnitOfWork, event: ChatEvent, now: datetime,
+                       again: bool = False) -> Context | None:
         """The update's context, once it is claimed in the inbox; None for a repeat."""
-        if not await uow.inbox.claim(event.update_id, now):
+        if not await uow.inbox.claim(event.update_id, now, again):
             log.info("update %s ignored: already handled", event.update_id,
                      extra={"update_id": event.update_id, "chat_id": event.chat_id})
             return None
@@ -179,7 +220,7 @@ def _commit_groups(pipeline: Pipeline) -> CommitGroups | None:
     if not pipeline.uow_factory.takes_turns or settings.commit_group_max_updates <= 1 \
             or settings.commit_group_max_ms <= 0:
         return None
-    return CommitGroups(pipeline.uow_factory, pipeline._handle, pipeline.handle,
+    return CommitGroups(pipeline.uow_factory, pipeline._handle, pipeline._intake.until_done,
                         settings.commit_group_max_updates, settings.commit_group_max_ms / 1000)
 
 

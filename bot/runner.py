@@ -146,18 +146,30 @@ async def _start_pruner(running: Running, settings: Settings) -> None:
 async def _start_webhook(running: Running, settings: Settings) -> None:
     from bot.frameworks.health import HttpServer, add_health_routes, metrics_renderer
     from bot.frameworks.webhook import WebhookReceiver
+    from bot.frameworks.webhook_body import tap_of
+    from handlers.failed import outage_answer
 
     app, adapter = running.app, running.adapter
 
-    async def process(payload: dict[str, Any]) -> None:
-        await adapter.process(payload, app)
+    async def process(payload: dict[str, Any]) -> bool:
+        return await adapter.process(payload, app)
+
+    async def unstored(payload: dict[str, Any]) -> None:
+        """A tap whose update the database could not store is still answered."""
+        tap = tap_of(payload)
+        if tap is not None:
+            with _logged("answer a tap during a database fault"):
+                await adapter.transport.perform(outage_answer(
+                    app.translations, tap[0], tap[1], settings.default_language))
 
     receiver = WebhookReceiver(settings.webhook_secret or "", app.uow_factory, app.clock, process,
-                               app.settle, settings.webhook_max_bytes)
+                               app.settle, settings.webhook_max_bytes,
+                               lease_seconds=settings.webhook_lease_seconds, unstored=unstored,
+                               outage=app.outage)
     web_app = _web_application()
     path = urlparse(settings.webhook_url).path if settings.webhook_url else ""
     receiver.add_route(web_app, path or DEFAULT_WEBHOOK_PATH)
-    add_health_routes(web_app, app.uow_factory, metrics_renderer(app))
+    add_health_routes(web_app, app.uow_factory, metrics_renderer(app), app.outage)
     running.webhook = receiver
     replayed = await receiver.start()
     if replayed:
@@ -175,7 +187,8 @@ async def _start_health(running: Running, settings: Settings) -> None:
         return
     from bot.frameworks.health import health_server, metrics_renderer
 
-    server = health_server(running.app.uow_factory, metrics_renderer(running.app))
+    server = health_server(running.app.uow_factory, metrics_renderer(running.app),
+                           running.app.outage)
     running.servers.append(server)
     running.health_port = await server.start(settings.webhook_host, settings.metrics_port)
 

@@ -36,6 +36,7 @@ MODERATOR = (
     ("disputes", N_("Moderators: open disputes")),
     ("stats", N_("Moderators: statistics")),
     ("export", N_("Moderators: orders, reviews and audit trail as CSV")),
+    ("failed", N_("Moderators: updates that could not be handled")),
     ("mod_add", N_("Moderators: add a moderator by user id")),
     ("mod_remove", N_("Moderators: remove a moderator by user id")),
 )

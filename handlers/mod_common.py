@@ -29,6 +29,7 @@ USAGE = {
     "disputes": N_("Usage: /disputes"),
     "stats": N_("Usage: /stats"),
     "export": N_("Usage: /export"),
+    "failed": N_("Usage: /failed"),
     "mod_add": N_("Usage: /mod_add <user id>"),
     "mod_remove": N_("Usage: /mod_remove <user id>"),
 }

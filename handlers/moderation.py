@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import mod_actions, mod_admin, mod_orders
+from handlers import failed, mod_actions, mod_admin, mod_orders
 from handlers.router import Router
 
 
 def register(router: Router) -> None:
-    for module in (mod_orders, mod_actions, mod_admin):
+    for module in (mod_orders, mod_actions, mod_admin, failed):
         module.register(router)

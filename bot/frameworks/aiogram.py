@@ -81,13 +81,13 @@ class AiogramAdapter:
             await self.bot.set_my_commands(commands, scope=_scope(menu.scope),
                                            language_code=menu.language_code)
 
-    async def process(self, payload: dict[str, Any], receiver: Receiver) -> None:
+    async def process(self, payload: dict[str, Any], receiver: Receiver) -> bool:
         update = Update.model_validate(payload, context={"bot": self.bot})
-        await self._dispatch(update, receiver)
+        return await self._dispatch(update, receiver)
 
-    async def _dispatch(self, update: Update, receiver: Receiver) -> None:
+    async def _dispatch(self, update: Update, receiver: Receiver) -> bool:
         event = event_from_update(update, self.username)
-        await handle_event(event, receiver, self.answers)
+        return await handle_event(event, receiver, self.answers)
 
     async def start_polling(self, receiver: Receiver) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
@@ -98,8 +98,8 @@ class AiogramAdapter:
                 return
             try:
                 await self._dispatch(update, receiver)
-            except Exception:
-                log.exception("update failed", extra={"update_id": update.update_id})
+            except Exception:  # the core waits out or parks its failures: this is aiogram's
+                log.exception("update could not be read", extra={"update_id": update.update_id})
 
         dispatcher.update.outer_middleware(on_update)
         self._dispatcher = dispatcher

@@ -16,6 +16,7 @@ from bot.delivery.transport import BadRequest, DeliveryError, NotModified, Trans
 from bot.frameworks.answers import CallbackAnswers
 from bot.grouping import Reply
 from bot.i18n import Translations
+from bot.intake import Outage
 from bot.storage.uow import UnitOfWorkFactory
 from handlers.command_menus import CommandMenu
 
@@ -57,6 +58,7 @@ class Core(Receiver, Protocol):
     clock: Clock
     uow_factory: UnitOfWorkFactory
     translations: Translations
+    outage: Outage  # a database fault stopping intake (/healthz)
 
     async def handle(self, event: ChatEvent) -> list[AnswerCallback]: ...
 
@@ -89,9 +91,9 @@ class Adapter(Protocol):
 
     async def stop_polling(self) -> None: ...
 
-    async def process(self, payload: dict[str, Any], receiver: Receiver) -> None:
+    async def process(self, payload: dict[str, Any], receiver: Receiver) -> bool:
         """Handle one raw update (a webhook body) through the same translation as polling;
-        the caller settles `receiver`."""
+        the caller settles `receiver`. False if the bot does not take this update."""
         ...
 
     async def set_webhook(self, url: str, secret: str) -> None: ...
@@ -130,10 +132,11 @@ def bad_request(description: str) -> DeliveryError:
 
 
 async def handle_event(event: ChatEvent | None, receiver: Receiver,
-                       answers: CallbackAnswers) -> None:
+                       answers: CallbackAnswers) -> bool:
     """Give the event to the core; its callback answers go out in the background once it is
-    committed."""
+    committed. False when there is no event (an update the bot does not take)."""
     if event is None:
-        return
+        return False
     update_id = event.update_id
     await receiver.receive(event, lambda found: answers.send(found, update_id))
+    return True

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.intake import Outage
 from bot.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger("orderbot.health")
@@ -30,8 +31,13 @@ def metrics_renderer(app: object) -> Render | None:
     return metrics if callable(getattr(metrics, "render", None)) else None
 
 
-async def health_status(uow_factory: UnitOfWorkFactory) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body): is the database reachable, how deep is the outbox."""
+async def health_status(uow_factory: UnitOfWorkFactory, outage: Outage | None = None
+                        ) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body): is the database reachable, is intake running (a database fault
+    stops it), how deep is the outbox."""
+    if outage is not None and outage.stopped:
+        return 503, {"ok": False, "database": False, "intake": "stopped",
+                     "reason": outage.reason, "outbox_pending": None}
     async def probe() -> int:
         async with uow_factory() as uow:
             return await uow.outbox.pending_count()
@@ -41,13 +47,13 @@ async def health_status(uow_factory: UnitOfWorkFactory) -> tuple[int, dict[str, 
     except Exception as error:
         log.warning("health check failed: %s", error)
         return 503, {"ok": False, "database": False, "outbox_pending": None}
-    return 200, {"ok": True, "database": True, "outbox_pending": depth}
+    return 200, {"ok": True, "database": True, "intake": "running", "outbox_pending": depth}
 
 
 def add_health_routes(web_app: web.Application, uow_factory: UnitOfWorkFactory,
-                      metrics: Render | None) -> None:
+                      metrics: Render | None, outage: Outage | None = None) -> None:
     async def healthz(_request: web.Request) -> web.Response:
-        status, body = await health_status(uow_factory)
+        status, body = await health_status(uow_factory, outage)
         return web.json_response(body, status=status)
 
     async def metrics_page(_request: web.Request) -> web.Response:
@@ -86,7 +92,8 @@ class HttpServer:
             await runner.cleanup()
 
 
-def health_server(uow_factory: UnitOfWorkFactory, metrics: Render | None) -> HttpServer:
+def health_server(uow_factory: UnitOfWorkFactory, metrics: Render | None,
+                  outage: Outage | None = None) -> HttpServer:
     web_app = web.Application()
-    add_health_routes(web_app, uow_factory, metrics)
+    add_health_routes(web_app, uow_factory, metrics, outage)
     return HttpServer(web_app)

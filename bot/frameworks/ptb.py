@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -28,9 +27,6 @@ from handlers.command_menus import CommandMenu, Scope
 
 log = logging.getLogger("orderbot.ptb")
 POLLING_TIMEOUT = 10
-# How long a getUpdates waits for the updates before it to be handled (they are at most one
-# batch, 100 updates); past that it goes on, as PTB itself would, and says so.
-QUEUE_PATIENCE_S = 60.0
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -90,9 +86,10 @@ class PtbAdapter:
             await self.application.bot.set_my_commands(commands, scope=_scope(menu.scope),
                                                        language_code=menu.language_code)
 
-    async def process(self, payload: dict[str, Any], receiver: Receiver) -> None:
+    async def process(self, payload: dict[str, Any], receiver: Receiver) -> bool:
         update = Update.de_json(payload, self.application.bot)
-        await handle_event(event_from_update(update, self.username), receiver, self.answers)
+        return await handle_event(event_from_update(update, self.username), receiver,
+                                  self.answers)
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if self._receiver is None:
@@ -100,8 +97,8 @@ class PtbAdapter:
         try:
             event = event_from_update(update, self.username)
             await handle_event(event, self._receiver, self.answers)
-        except Exception:
-            log.exception("update failed", extra={"update_id": update.update_id})
+        except Exception:  # the core waits out or parks its failures: this is PTB's
+            log.exception("update could not be read", extra={"update_id": update.update_id})
 
     async def start_polling(self, receiver: Receiver) -> None:
         updater = self.application.updater
@@ -113,12 +110,10 @@ class PtbAdapter:
                                     allowed_updates=ALLOWED_UPDATES)
 
     async def _settle_queue(self) -> None:
-        """Before a getUpdates: the updates fetched so far handled, then committed."""
-        try:
-            await asyncio.wait_for(self.application.update_queue.join(), QUEUE_PATIENCE_S)
-        except TimeoutError:
-            log.warning("updates still queued after %.0f s: acknowledged unhandled",
-                        QUEUE_PATIENCE_S)
+        """Before a getUpdates: the updates fetched so far handled (or parked), then
+        committed. However long that takes (a database fault stops intake until it clears),
+        none is acknowledged before."""
+        await self.application.update_queue.join()
         if self._receiver is not None:
             await self._receiver.settle()
 

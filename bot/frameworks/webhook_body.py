@@ -46,3 +46,19 @@ def parse_update(body: bytes) -> ParsedUpdate:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def kind_of(payload: dict[str, Any]) -> str:
+    """What an update carries: "inline_query", "edited_message", "message"..."""
+    kinds = sorted(key for key in payload if key != "update_id")
+    return ", ".join(kinds) or "nothing"
+
+
+def tap_of(payload: dict[str, Any]) -> tuple[str, str | None] | None:
+    """A tap's (callback query id, the person's language), or None if it is not a tap."""
+    query = payload.get("callback_query")
+    if not isinstance(query, dict) or not isinstance(query.get("id"), str):
+        return None
+    person = query.get("from")
+    language = person.get("language_code") if isinstance(person, dict) else None
+    return query["id"], language if isinstance(language, str) else None

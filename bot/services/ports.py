@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.events import DomainEvent
 from bot.storage.hook_repos import HookEventRepository
+from bot.storage.inbox_repo import InboxRepository
 from bot.storage.order_repos import (
     OrderRepository,
     PromptRepository,
@@ -44,6 +45,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     refs: MessageRefRepository
     hooks: HookEventRepository
+    inbox: InboxRepository
     events: list[DomainEvent]
 
     @property

@@ -224,13 +224,28 @@ class ChatRow(Base):
 
 
 class InboxRow(Base):
-    """Every update id seen (kept at least 48 h); a webhook update is stored before its 200."""
+    """Every update id seen (kept at least 48 h); a webhook update is stored before its 200.
+
+    `state` is "received" (stored, not yet finished) or final: "handled", "ignored" (with
+    its `reason`), "parked" (it failed every attempt: `reason` is the error, `event` the
+    update as the core saw it, to be run again). `handled_at` is when it reached its final
+    state. A stored update is leased by the worker handling it (`lease_owner` until
+    `lease_until`), and taken over by another once the lease runs out."""
 
     __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_state_lease", "state", "lease_until"),)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     payload: Mapped[str | None] = mapped_column(Text)
     handled_at: Mapped[datetime | None] = _ts()
+    state: Mapped[str] = mapped_column(String(16), server_default="received")
+    reason: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    event: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = _ts()
+    moderators_told_at: Mapped[datetime | None] = _ts()
 
 
 class OutboxRow(Base):

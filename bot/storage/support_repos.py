@@ -1,4 +1,4 @@
-"""People, moderators, the audit trail, chats, the inbox, the outbox and message refs."""
+"""People, moderators, the audit trail, chats, the outbox and message refs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core import codec
 from bot.core.events import Effect, Ref
@@ -17,7 +16,6 @@ from bot.storage import prepared
 from bot.storage.models import (
     AuditRow,
     ChatRow,
-    InboxRow,
     MessageRefRow,
     ModeratorRow,
     OutboxRow,
@@ -179,59 +177,6 @@ class ChatRepository:
                   "updated_at": now, "migrated_to": new_id, "bot_admin": False}
         await upsert(self.conn, self.table, values, ["id"],
                      ["active", "inactive_reason", "updated_at", "migrated_to"])
-
-
-class InboxRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(InboxRow)
-
-    async def record(self, update_id: int, now: datetime, payload: str | None = None) -> bool:
-        """True the first time an update id is seen, False for a repeat."""
-        return await insert_ignore(self.conn, self.table, {
-            "update_id": update_id, "received_at": now, "payload": payload})
-
-    async def claim(self, update_id: int, now: datetime) -> bool:
-        """True if this update is to be handled now: new, or stored (webhook) but unhandled.
-        It is recorded as handled at once: in the caller's transaction, which commits the
-        handling with it (or rolls both back)."""
-        if await insert_ignore(self.conn, self.table, {
-                "update_id": update_id, "received_at": now, "payload": None, "handled_at": now}):
-            return True
-        query = select(self.table.c.handled_at).where(self.table.c.update_id == update_id)
-        if self.conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = (await self.conn.execute(query)).first()
-        if row is None or row[0] is not None:
-            return False
-        return await self.mark_handled(update_id, now)
-
-    async def mark_handled(self, update_id: int, now: datetime) -> bool:
-        query = cached(("mark_handled", self.table), self._mark_query)
-        return await prepared.write(self.conn, query,
-                                    {"_update_id": update_id, "handled_at": now}) == 1
-
-    def _mark_query(self) -> Any:
-        c = self.table.c
-        return update(self.table).where(c.update_id == bindparam("_update_id"),
-                                        c.handled_at.is_(None))
-
-    async def unhandled(self, limit: int) -> list[tuple[int, str]]:
-        rows = await self.conn.execute(select(self.table.c.update_id, self.table.c.payload).where(
-            self.table.c.handled_at.is_(None), self.table.c.payload.is_not(None)
-        ).order_by(self.table.c.update_id).limit(limit))
-        return [(int(u), str(p)) for u, p in rows.all()]
-
-    async def prune(self, before: datetime, limit: int | None = None) -> int:
-        """Forget handled update ids received before `before` (at most `limit` of them, so a
-        big backlog goes in short transactions); return how many. Unhandled ones stay."""
-        c = self.table.c
-        old: ColumnElement[bool] = (c.received_at < before) & c.handled_at.is_not(None)
-        if limit is not None:
-            batch = select(c.update_id).where(old).order_by(c.received_at).limit(limit)
-            old = c.update_id.in_(batch.scalar_subquery())
-        result = await self.conn.execute(delete(self.table).where(old))
-        return int(result.rowcount)
 
 
 class OutboxRepository:

@@ -17,6 +17,7 @@ from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.revisions import DeliveryProposal, Revision
 from bot.storage.db import is_sqlite
 from bot.storage.hook_repos import HookEventRepository
+from bot.storage.inbox_repo import InboxRepository
 from bot.storage.models import (
     DeliveryProposalRow,
     OrderRow,
@@ -37,7 +38,6 @@ from bot.storage.order_repos import (
 from bot.storage.support_repos import (
     AuditRepository,
     ChatRepository,
-    InboxRepository,
     MessageRefRepository,
     ModeratorRepository,
     OutboxRepository,

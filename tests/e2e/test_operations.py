@@ -61,7 +61,8 @@ async def test_health_and_metrics_in_webhook_mode(world: World) -> None:
     await world.flush()
     webhook = urlparse(world.running.webhook_url or "")
     health, samples = await _get(f"{webhook.scheme}://{webhook.netloc}")
-    assert health == {"ok": True, "database": True, "outbox_pending": 0}
+    assert health == {"ok": True, "database": True, "intake": "running",
+                                             "outbox_pending": 0}
     assert samples["orderbot_updates_handled_total"] == 1
     assert samples["orderbot_messages_sent_total"] == 1  # the /help answer
 
@@ -75,7 +76,8 @@ async def test_health_and_metrics_on_the_metrics_port_in_polling_mode(world: Wor
     handled, sent = await _handled_and_sent(world)
     assert handled >= 3 and sent >= 4  # /neworder, the client's tap, the pro's tap...
     health, samples = await _get(f"http://127.0.0.1:{world.running.health_port}")
-    assert health == {"ok": True, "database": True, "outbox_pending": 0}
+    assert health == {"ok": True, "database": True, "intake": "running",
+                                             "outbox_pending": 0}
     assert samples["orderbot_updates_handled_total"] == handled
     assert samples["orderbot_messages_sent_total"] == sent
     assert samples["orderbot_outbox_depth"] == 0

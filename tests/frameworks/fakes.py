@@ -8,6 +8,7 @@ from bot.core.events import AnswerCallback, Button, ChatEvent, EventKind, ForceR
 from bot.delivery.transport import Transport
 from bot.grouping import Reply
 from bot.i18n import Translations
+from bot.intake import Outage
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -25,6 +26,7 @@ class EchoCore:
         self.username = ""
         self.reads_all = False
         self.translations = Translations(default="en")
+        self.outage = Outage()
 
     async def start(self, transport: Transport, bot_username: str = "",
                     run_scheduler: bool = True, bot_reads_all: bool = False) -> None:

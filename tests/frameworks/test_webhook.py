@@ -102,6 +102,7 @@ async def test_polling_mode_serves_health_on_the_metrics_port(world: World) -> N
     async with aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
             assert response.status == 200
-            assert await response.json() == {"ok": True, "database": True, "outbox_pending": 0}
+            assert await response.json() == {"ok": True, "database": True, "intake": "running",
+                                             "outbox_pending": 0}
         async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
             assert response.status == 404  # EchoCore has no metrics

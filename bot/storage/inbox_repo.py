@@ -1,0 +1,148 @@
+"""The inbox: every update id seen, the stored webhook updates, their final states.
+
+An update ends in exactly one final state: handled, ignored (with a reason), or parked (it
+failed every attempt; kept with its error until it is run again or pruned)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.domain.parking import ParkedUpdate
+from bot.storage import prepared
+from bot.storage.models import InboxRow, table_of
+from bot.storage.statements import cached
+from bot.storage.upsert import insert_ignore, upsert
+
+RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
+
+
+class InboxRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.table = table_of(InboxRow)
+
+    async def record(self, update_id: int, now: datetime, payload: str | None = None,
+                     owner: str | None = None, lease_until: datetime | None = None) -> bool:
+        """Store an update before it is handled (webhook); True the first time its id is
+        seen, False for a repeat. `owner` holds its lease until `lease_until`."""
+        return await insert_ignore(self.conn, self.table, {
+            "update_id": update_id, "received_at": now, "payload": payload,
+            "state": RECEIVED, "lease_owner": owner, "lease_until": lease_until})
+
+    async def claim(self, update_id: int, now: datetime, again: bool = False) -> bool:
+        """True if this update is to be handled now: new, or stored but not finished (or,
+        with `again`, parked). It is recorded as handled at once: in the caller's
+        transaction, which commits the handling with it (or rolls both back)."""
+        if await insert_ignore(self.conn, self.table, {
+                "update_id": update_id, "received_at": now, "payload": None,
+                "handled_at": now, "state": HANDLED}):
+            return True
+        if again:
+            return await self._finish(update_id, now, (RECEIVED, PARKED), HANDLED) == 1
+        return await self.mark_handled(update_id, now)
+
+    async def mark_handled(self, update_id: int, now: datetime) -> bool:
+        query = cached(("mark_handled", self.table), self._mark_query)
+        return await prepared.write(self.conn, query,
+                                    {"_update_id": update_id, "handled_at": now}) == 1
+
+    def _mark_query(self) -> Any:
+        c = self.table.c
+        return update(self.table).where(
+            c.update_id == bindparam("_update_id"), c.state == RECEIVED
+        ).values(state=HANDLED, lease_owner=None, lease_until=None)
+
+    async def ignore(self, update_id: int, now: datetime, reason: str) -> bool:
+        """A stored update the bot does not handle (a kind it does not take, a service
+        message it has no use for): final, with why."""
+        return await self._finish(update_id, now, (RECEIVED,), IGNORED, reason=reason) == 1
+
+    async def park(self, update_id: int, now: datetime, *, chat_id: int | None,
+                   event: str | None, error: str, attempts: int) -> None:
+        """Keep an update that failed every attempt, with its error, out of the way (`event`
+        None: no framework could read it, so it cannot be run again)."""
+        await upsert(self.conn, self.table, {
+            "update_id": update_id, "received_at": now, "handled_at": now, "state": PARKED,
+            "chat_id": chat_id, "event": event, "reason": error, "attempts": attempts,
+            "lease_owner": None, "lease_until": None}, ["update_id"],
+            ["handled_at", "state", "chat_id", "event", "reason", "attempts", "lease_owner",
+             "lease_until"])
+
+    async def moderators_told(self, update_id: int, now: datetime) -> None:
+        await self.conn.execute(update(self.table).where(
+            self.table.c.update_id == update_id).values(moderators_told_at=now))
+
+    async def last_told_moderators(self) -> datetime | None:
+        told = self.table.c.moderators_told_at
+        return (await self.conn.execute(select(func.max(told)))).scalar()
+
+    async def parked(self, limit: int, update_id: int | None = None) -> list[ParkedUpdate]:
+        """Parked updates, oldest first (or the one asked for)."""
+        c = self.table.c
+        query = select(c.update_id, c.chat_id, c.received_at, c.handled_at, c.attempts,
+                       c.reason, c.event).where(c.state == PARKED)
+        if update_id is not None:
+            query = query.where(c.update_id == update_id)
+        rows = await self.conn.execute(query.order_by(c.update_id).limit(limit))
+        return [ParkedUpdate(int(u), chat, received, parked, int(attempts or 0), reason or "",
+                             event)
+                for u, chat, received, parked, attempts, reason, event in rows.all()]
+
+    async def unhandled(self, limit: int) -> list[tuple[int, str]]:
+        """Stored updates not yet finished, in arrival order."""
+        c = self.table.c
+        rows = await self.conn.execute(select(c.update_id, c.payload).where(
+            c.state == RECEIVED, c.payload.is_not(None)).order_by(c.update_id).limit(limit))
+        return [(int(u), str(p)) for u, p in rows.all()]
+
+    async def renew_leases(self, owner: str, until: datetime) -> int:
+        """Extend the leases `owner` holds on updates it has not finished."""
+        c = self.table.c
+        result = await self.conn.execute(update(self.table).where(
+            c.state == RECEIVED, c.lease_owner == owner).values(lease_until=until))
+        return int(result.rowcount)
+
+    async def take_over(self, owner: str, now: datetime, until: datetime, limit: int
+                        ) -> list[tuple[int, str]]:
+        """Lease to `owner` the stored updates whose worker's lease ran out (it died), or
+        that no worker holds: their payloads, in arrival order. Each is taken by one worker
+        only."""
+        c = self.table.c
+        expired = (c.state == RECEIVED) & c.payload.is_not(None) & (
+            c.lease_until.is_(None) | (c.lease_until < now))
+        found = (await self.conn.execute(select(c.update_id).where(expired)
+                                         .order_by(c.update_id).limit(limit))).scalars().all()
+        taken: list[tuple[int, str]] = []
+        for update_id in found:
+            result = await self.conn.execute(
+                update(self.table).where(c.update_id == update_id, expired)
+                .values(lease_owner=owner, lease_until=until).returning(c.payload))
+            payload = result.scalar()
+            if payload is not None:
+                taken.append((int(update_id), str(payload)))
+        return taken
+
+    async def prune(self, before: datetime, limit: int | None = None) -> int:
+        """Forget finished updates (handled, ignored, parked) received before `before` (at
+        most `limit` of them, so a big backlog goes in short transactions); return how
+        many. Unfinished ones stay."""
+        c = self.table.c
+        old: ColumnElement[bool] = (c.received_at < before) & (c.state != RECEIVED)
+        if limit is not None:
+            batch = select(c.update_id).where(old).order_by(c.received_at).limit(limit)
+            old = c.update_id.in_(batch.scalar_subquery())
+        result = await self.conn.execute(delete(self.table).where(old))
+        return int(result.rowcount)
+
+    async def _finish(self, update_id: int, now: datetime, states: tuple[str, ...],
+                      state: str, reason: str | None = None) -> int:
+        c = self.table.c
+        result = await self.conn.execute(update(self.table).where(
+            c.update_id == update_id, c.state.in_(states)).values(
+            state=state, handled_at=now, reason=reason, lease_owner=None, lease_until=None))
+        return int(result.rowcount)

@@ -1,0 +1,40 @@
+"""A database fault made on purpose: every connection the bot takes is read-only until the
+fault is cleared (SQLite's `PRAGMA query_only`, PostgreSQL's
+`default_transaction_read_only`). As root, file permissions would not stop a write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+class ReadOnly:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.on = True
+
+    def clear(self) -> None:
+        self.on = False
+
+    def apply(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if self.engine.dialect.name == "sqlite":
+            cursor.execute(f"PRAGMA query_only = {int(self.on)}")
+        else:
+            cursor.execute(f"SET default_transaction_read_only = {'on' if self.on else 'off'}")
+        cursor.close()
+
+
+@contextmanager
+def read_only(engine: AsyncEngine) -> Iterator[ReadOnly]:
+    """Read-only from the next connection taken from the pool on, until `clear()`."""
+    fault = ReadOnly(engine)
+    event.listen(engine.sync_engine, "checkout", fault.apply)
+    try:
+        yield fault
+    finally:
+        fault.clear()
