@@ -20,6 +20,11 @@ def _parser() -> argparse.ArgumentParser:
                             ("webhook", "run the bot behind a webhook (aiohttp server)")):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--framework", choices=("aiogram", "ptb"))
+        if name == "run":
+            sub.add_argument("--drop-webhook", action="store_true",
+                             help="delete the webhook set for this bot (Telegram keeps its "
+                                  "pending updates) and poll instead; without it, `run` "
+                                  "refuses to start while a webhook is set")
     commands.add_parser("migrate", help="create or upgrade the database schema")
     demo = commands.add_parser("demo", help="play the whole story in the sandbox")
     demo.add_argument("--lang", choices=("es", "pt", "ar", "en"), default="es")
@@ -84,12 +89,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _one_line_errors(lambda: asyncio.run(hook_events(settings, retry=args.retry)))
     if args.framework:
         settings = settings.model_copy(update={"framework": args.framework})
-    mode = "webhook" if args.command == "webhook" else "polling"
-    return _one_line_errors(lambda: _run_bot(settings, mode))
+    if args.command == "webhook":
+        return _one_line_errors(lambda: _run_bot(settings, "webhook"))
+    return _one_line_errors(lambda: _run_bot(settings, "polling", args.drop_webhook))
 
 
 def _one_line_errors(command: Callable[[], int]) -> int:
-    """A database that cannot be used is told in one line for the operator, exit status 2."""
+    """What keeps the bot from starting (a database that cannot be used, a webhook set when
+    polling) is told in one line for the operator, exit status 2."""
     from bot.storage.preflight import StartupError
 
     try:
@@ -112,7 +119,7 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _run_bot(settings: Settings, mode: str) -> int:
+def _run_bot(settings: Settings, mode: str, drop_webhook: bool = False) -> int:
     from bot.runner import run
     from bot.storage.migrate import check_schema
 
@@ -121,7 +128,7 @@ def _run_bot(settings: Settings, mode: str) -> int:
         return 2
     try:
         asyncio.run(check_schema(settings.database_url))  # before talking to Telegram
-        asyncio.run(run(settings, mode=mode))  # type: ignore[arg-type]
+        asyncio.run(run(settings, mode=mode, drop_webhook=drop_webhook))  # type: ignore[arg-type]
     except KeyboardInterrupt:
         pass
     return 0
