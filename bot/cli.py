@@ -9,6 +9,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+
 from bot.config import Settings
 from bot.logging_setup import configure_logging, json_from_env
 
@@ -63,6 +65,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet = args.command in ("demo", "try", "migrate", "create-order", "hook-events")
     configure_logging(logging.WARNING if quiet else logging.INFO,
                       json=json_from_env(os.environ.get("ORDERBOT_LOG_JSON")))
+    try:
+        return _command(args)
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        for line in _bad_settings(error):
+            print(f"orderbot: {line}", file=sys.stderr)
+        return 2
+
+
+def _bad_settings(error: ValidationError) -> list[str]:
+    """What is wrong with the settings, for the operator: one line per setting, named as in
+    the environment, "ORDERBOT_FRAMEWORK: Input should be 'aiogram' or 'ptb' (got 'foo')"."""
+    lines: dict[str, str] = {}
+    for problem in error.errors():
+        name = _setting_name(problem["loc"])
+        lines.setdefault(name, f"{name}: {problem['msg']} (got {problem['input']!r})")
+    return list(lines.values())
+
+
+def _setting_name(location: tuple[int | str, ...]) -> str:
+    """("moderator_ids", 1) -> "ORDERBOT_MODERATOR_IDS" (its second item is the wrong one)."""
+    if not location:
+        return "the settings"
+    return f"{Settings.model_config.get('env_prefix', '')}{location[0]}".upper()
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "sandbox":
         from bot.sandbox.cli import run as run_sandbox
 
