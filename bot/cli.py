@@ -9,6 +9,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pydantic import ValidationError
+
 from bot.config import Settings
 from bot.logging_setup import configure_logging, json_from_env
 
@@ -20,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
                             ("webhook", "run the bot behind a webhook (aiohttp server)")):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--framework", choices=("aiogram", "ptb"))
+        if name == "run":
+            sub.add_argument("--drop-webhook", action="store_true",
+                             help="delete the webhook set for this bot (Telegram keeps its "
+                                  "pending updates) and poll instead; without it, `run` "
+                                  "refuses to start while a webhook is set")
     commands.add_parser("migrate", help="create or upgrade the database schema")
     demo = commands.add_parser("demo", help="play the whole story in the sandbox")
     demo.add_argument("--lang", choices=("es", "pt", "ar", "en"), default="es")
@@ -65,6 +72,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "updates")
     configure_logging(logging.WARNING if quiet else logging.INFO,
                       json=json_from_env(os.environ.get("ORDERBOT_LOG_JSON")))
+    try:
+        return _command(args)
+    except ValidationError as error:
+        if error.title != Settings.__name__:
+            raise
+        for line in _bad_settings(error):
+            print(f"orderbot: {line}", file=sys.stderr)
+        return 2
+
+
+def _bad_settings(error: ValidationError) -> list[str]:
+    """What is wrong with the settings, for the operator: one line per setting, named as in
+    the environment, "ORDERBOT_FRAMEWORK: Input should be 'aiogram' or 'ptb' (got 'foo')"."""
+    lines: dict[str, str] = {}
+    for problem in error.errors():
+        name = _setting_name(problem["loc"])
+        lines.setdefault(name, f"{name}: {problem['msg']} (got {problem['input']!r})")
+    return list(lines.values())
+
+
+def _setting_name(location: tuple[int | str, ...]) -> str:
+    """("moderator_ids", 1) -> "ORDERBOT_MODERATOR_IDS" (its second item is the wrong one)."""
+    if not location:
+        return "the settings"
+    return f"{Settings.model_config.get('env_prefix', '')}{location[0]}".upper()
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "sandbox":
         from bot.sandbox.cli import run as run_sandbox
 
@@ -95,12 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _one_line_errors(lambda: asyncio.run(updates(settings, retry=args.retry)))
     if args.framework:
         settings = settings.model_copy(update={"framework": args.framework})
-    mode = "webhook" if args.command == "webhook" else "polling"
-    return _one_line_errors(lambda: _run_bot(settings, mode))
+    if args.command == "webhook":
+        return _one_line_errors(lambda: _run_bot(settings, "webhook"))
+    return _one_line_errors(lambda: _run_bot(settings, "polling", args.drop_webhook))
 
 
 def _one_line_errors(command: Callable[[], int]) -> int:
-    """A database that cannot be used is told in one line for the operator, exit status 2."""
+    """What keeps the bot from starting (a database that cannot be used, a webhook set when
+    polling) is told in one line for the operator, exit status 2."""
     from bot.storage.preflight import StartupError
 
     try:
@@ -123,7 +160,7 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
-def _run_bot(settings: Settings, mode: str) -> int:
+def _run_bot(settings: Settings, mode: str, drop_webhook: bool = False) -> int:
     from bot.runner import run
     from bot.storage.migrate import check_schema
 
@@ -132,7 +169,7 @@ def _run_bot(settings: Settings, mode: str) -> int:
         return 2
     try:
         asyncio.run(check_schema(settings.database_url))  # before talking to Telegram
-        asyncio.run(run(settings, mode=mode))  # type: ignore[arg-type]
+        asyncio.run(run(settings, mode=mode, drop_webhook=drop_webhook))  # type: ignore[arg-type]
     except KeyboardInterrupt:
         pass
     return 0

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.storage.preflight import StartupError
 
 if TYPE_CHECKING:
     from bot.delivery.inbox_pruner import InboxPruner
@@ -28,6 +29,12 @@ log = logging.getLogger("orderbot.runner")
 Mode = Literal["polling", "webhook"]
 AppFactory = Callable[[Settings, Clock | None], "Core"]
 DEFAULT_WEBHOOK_PATH = "/webhook"
+SWITCH_TO_POLLING = ('stop the webhook workers and run "orderbot run --drop-webhook" to switch '
+                     'to polling')
+
+
+class WebhookIsSet(StartupError):
+    """Long polling was asked for while Telegram sends this bot's updates to a webhook."""
 
 
 def load_adapter(settings: Settings) -> Adapter:
@@ -81,12 +88,17 @@ class Running:
 
 
 async def start(settings: Settings, *, clock: Clock | None = None, mode: Mode = "polling",
-                app_factory: AppFactory | None = None) -> Running:
-    """Build the app, open the framework, start the core and the chosen way of receiving."""
+                app_factory: AppFactory | None = None, drop_webhook: bool = False) -> Running:
+    """Build the app, open the framework, start the core and the chosen way of receiving.
+
+    Long polling refuses to start (`WebhookIsSet`) while a webhook is set, unless
+    `drop_webhook`: then the webhook is deleted, and Telegram keeps the updates it holds."""
     app = (app_factory or _build_app)(settings, clock)
     running = Running(app, load_adapter(settings), mode)
     try:
         running.username = await running.adapter.open()
+        if mode == "polling":
+            await _leave_no_webhook(running.adapter, drop_webhook)
         await app.start(running.adapter.transport, running.username,
                         bot_reads_all=running.adapter.reads_all)
         await _start_pruner(running, settings)
@@ -106,17 +118,32 @@ async def start(settings: Settings, *, clock: Clock | None = None, mode: Mode = 
 async def run(settings: Settings, *, clock: Clock | None = None,
               stop: asyncio.Event | None = None, mode: Mode = "polling",
               app_factory: AppFactory | None = None,
-              on_started: Callable[[Running], None] | None = None) -> None:
+              on_started: Callable[[Running], None] | None = None,
+              drop_webhook: bool = False) -> None:
     """Run until `stop` is set or SIGINT/SIGTERM arrives."""
     stop = stop or asyncio.Event()
     with _signals(stop):
-        running = await start(settings, clock=clock, mode=mode, app_factory=app_factory)
+        running = await start(settings, clock=clock, mode=mode, app_factory=app_factory,
+                              drop_webhook=drop_webhook)
         try:
             if on_started is not None:
                 on_started(running)
             await stop.wait()
         finally:
             await running.stop()
+
+
+async def _leave_no_webhook(adapter: Adapter, drop_webhook: bool) -> None:
+    """Telegram gives a bot's updates to its webhook or to getUpdates, never both: a webhook
+    set means another deployment receives them, and polling would take them away from it."""
+    url = await adapter.current_webhook_url()
+    if not url:
+        return
+    if not drop_webhook:
+        raise WebhookIsSet(f"a webhook is set ({url}): this bot is receiving its updates there; "
+                           f"{SWITCH_TO_POLLING}")
+    await adapter.delete_webhook()
+    log.info("webhook %s deleted (its pending updates kept): receiving by long polling", url)
 
 
 async def _publish_commands(running: Running, settings: Settings) -> None:

@@ -90,7 +90,6 @@ class AiogramAdapter:
         return await handle_event(event, receiver, self.answers)
 
     async def start_polling(self, receiver: Receiver) -> None:
-        await self.bot.delete_webhook(drop_pending_updates=False)
         dispatcher = Dispatcher()
 
         async def on_update(_next: Next, update: TelegramObject, _data: dict[str, Any]) -> None:
@@ -123,6 +122,12 @@ class AiogramAdapter:
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    async def current_webhook_url(self) -> str:
+        return (await self.bot.get_webhook_info()).url
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
 
     async def close(self) -> None:
         await self.stop_polling()

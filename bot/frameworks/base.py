@@ -86,7 +86,8 @@ class Adapter(Protocol):
 
     async def start_polling(self, receiver: Receiver) -> None:
         """Start the framework's long-polling loop in the background and return. Before each
-        getUpdates (which acknowledges the updates before it), `receiver` settles."""
+        getUpdates (which acknowledges the updates before it), `receiver` settles. No webhook
+        may be set (the runner checks `current_webhook_url` first)."""
         ...
 
     async def stop_polling(self) -> None: ...
@@ -97,6 +98,14 @@ class Adapter(Protocol):
         ...
 
     async def set_webhook(self, url: str, secret: str) -> None: ...
+
+    async def current_webhook_url(self) -> str:
+        """The address Telegram sends this bot's updates to (getWebhookInfo); "" if none."""
+        ...
+
+    async def delete_webhook(self) -> None:
+        """Remove the webhook (deleteWebhook); Telegram keeps the updates not yet delivered."""
+        ...
 
     async def close(self) -> None: ...
 

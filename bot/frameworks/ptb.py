@@ -73,8 +73,7 @@ class PtbAdapter:
         self._application = application
         self._transport = PtbTransport(application.bot)
         self._answers = CallbackAnswers(self._transport)
-        await application.initialize()  # getMe
-        await application.start()
+        await application.initialize()  # getMe; the Application starts with the polling
         self.username = application.bot.username or ""
         self.reads_all = bool(application.bot.can_read_all_group_messages)
         return self.username
@@ -106,6 +105,9 @@ class PtbAdapter:
             raise RuntimeError("python-telegram-bot was built without an updater")
         self._receiver = receiver
         self._polling.before_poll = self._settle_queue
+        await self.application.start()  # handles what the Updater puts in its queue
+        # The Updater always calls deleteWebhook first (without dropping pending updates; no
+        # parameter turns that off): the runner has refused to get here while one is set.
         await updater.start_polling(poll_interval=0.0, timeout=POLLING_TIMEOUT,
                                     allowed_updates=ALLOWED_UPDATES)
 
@@ -125,6 +127,12 @@ class PtbAdapter:
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.application.bot.set_webhook(url=url, secret_token=secret,
                                                allowed_updates=ALLOWED_UPDATES)
+
+    async def current_webhook_url(self) -> str:
+        return (await self.application.bot.get_webhook_info()).url
+
+    async def delete_webhook(self) -> None:
+        await self.application.bot.delete_webhook(drop_pending_updates=False)
 
     async def close(self) -> None:
         application, self._application = self._application, None

@@ -20,7 +20,8 @@ MIGRATE_HINT = "run `orderbot migrate` to create it"
 
 
 class StartupError(RuntimeError):
-    """The database cannot be used as configured; the message says why in one line."""
+    """The bot cannot start as configured (here: the database cannot be used); the message
+    says why in one line."""
 
 
 def check_database(url: str, *, may_create: bool = False) -> None:

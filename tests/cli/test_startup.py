@@ -1,6 +1,6 @@
 """`orderbot run`, `webhook` and `migrate` with a database they cannot use: one line in English
 for the operator (what is wrong, and where), exit status 2, no traceback; checking creates
-nothing."""
+nothing. Every command that reads the settings says the same way which ones are wrong."""
 
 from __future__ import annotations
 
@@ -31,10 +31,10 @@ sys.exit(bot.cli.main(sys.argv[1:]))
 """
 
 
-def orderbot(*args: str, url: str, cwd: Path, nobody: bool = False
-             ) -> subprocess.CompletedProcess[str]:
+def orderbot(*args: str, url: str, cwd: Path, nobody: bool = False,
+             settings: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = ["-c", AS_NOBODY, *args] if nobody else ["-m", "bot.cli", *args]
-    env = {**os.environ, **BOT_ENV, "ORDERBOT_DATABASE_URL": url}
+    env = {**os.environ, **BOT_ENV, "ORDERBOT_DATABASE_URL": url, **(settings or {})}
     return subprocess.run([sys.executable, *command], capture_output=True, text=True,
                           timeout=120, env=env, cwd=cwd)
 
@@ -183,3 +183,36 @@ def test_a_read_only_file_is_named(migrated: Path) -> None:
     migrated.chmod(0o444)
     line = one_line(orderbot("run", url=url_of(migrated), cwd=migrated.parent, nobody=True))
     assert line.endswith(f" may not write the database file: {migrated}")
+
+
+# Settings: each wrong one named as in the environment, with pydantic's reason and the value.
+
+def lines_of(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()
+
+
+@pytest.mark.parametrize("command", [
+    ["run"], ["webhook"], ["migrate"], ["hook-events"],
+    ["create-order", "--title", "T", "--pro-id", "1", "--pro-name", "P", "--bot-username", "b"],
+])
+def test_a_wrong_setting_is_named_by_every_command(migrated: Path, command: list[str]) -> None:
+    result = orderbot(*command, url=url_of(migrated), cwd=migrated.parent,
+                      settings={"ORDERBOT_FRAMEWORK": "foo"})
+    assert lines_of(result) == [
+        "orderbot: ORDERBOT_FRAMEWORK: Input should be 'aiogram' or 'ptb' (got 'foo')"]
+
+
+def test_each_wrong_setting_gets_one_line(migrated: Path) -> None:
+    wrong = {"ORDERBOT_DEFAULT_LANGUAGE": "xx", "ORDERBOT_MODERATOR_IDS": "1, x, y",
+             "ORDERBOT_TIMEZONE": "Mars/Base"}
+    result = orderbot("run", url=url_of(migrated), cwd=migrated.parent, settings=wrong)
+    assert sorted(lines_of(result)) == [
+        "orderbot: ORDERBOT_DEFAULT_LANGUAGE: Input should be 'en', 'es', 'pt' or 'ar' "
+        "(got 'xx')",
+        "orderbot: ORDERBOT_MODERATOR_IDS: Input should be a valid integer, unable to parse "
+        "string as an integer (got 'x')",
+        "orderbot: ORDERBOT_TIMEZONE: Value error, unknown time zone 'Mars/Base' "
+        "(got 'Mars/Base')",
+    ]
