@@ -82,6 +82,9 @@ class App:
     async def settle(self) -> None:
         await self.pipeline.settle()
 
+    async def unreadable(self, update_id: int, payload: str, error: BaseException) -> None:
+        await self.pipeline.unreadable(update_id, payload, error)
+
     async def start(self, transport: Transport, bot_username: str = "",
                     run_scheduler: bool = True, bot_reads_all: bool = False) -> None:
         """Check the schema, then start delivering and scheduling through `transport`.

@@ -113,22 +113,39 @@ class Intake:
                             extra={"update_id": event.update_id, "chat_id": event.chat_id})
             failed = None
 
-    async def _wait_out(self, event: ChatEvent, once: OnceReply, error: BaseException,
-                        faults: int) -> None:
+    async def _wait_out(self, event: ChatEvent | None, once: OnceReply | None,
+                        error: BaseException, faults: int) -> None:
         self.outage.fault(error)
-        if event.kind == EventKind.CALLBACK and event.callback_id and not once.answered:
+        if event is not None and once is not None and not once.answered \
+                and event.kind == EventKind.CALLBACK and event.callback_id:
             once([self.outage_answer(event)])
         await self.timer.sleep(parking.backoff_seconds(faults, self.backoff_max_s))
+
+    async def set_aside(self, update_id: int, error: BaseException,
+                        park: Callable[[], Awaitable[None]]) -> None:
+        """Run `park` (it keeps an update that cannot be handled), through database faults."""
+        log.error("update %s could not be read: set aside (orderbot updates --failed)",
+                  update_id, exc_info=error, extra={"update_id": update_id})
+        await self._parked(park)
 
     async def _park(self, event: ChatEvent, once: OnceReply, error: BaseException,
                     failures: int) -> None:
         log.error("update %s failed %d times: set aside (orderbot updates --failed)",
                   event.update_id, failures, exc_info=error,
                   extra={"update_id": event.update_id, "chat_id": event.chat_id})
+
+        async def park() -> None:
+            once(await self.park(event, error, failures))
+
+        await self._parked(park, event, once)
+
+    async def _parked(self, park: Callable[[], Awaitable[None]], event: ChatEvent | None = None,
+                      once: OnceReply | None = None) -> None:
+        """`park`, tried again through database faults (a tap is answered meanwhile)."""
         faults = 0
         while True:
             try:
-                once(await self.park(event, error, failures))
+                await park()
                 break
             except Exception as fault:  # the database failed while parking: wait it out
                 faults += 1

@@ -104,6 +104,17 @@ class Pipeline:
             await uow.commit()
         return [e for e in effects if isinstance(e, AnswerCallback)]
 
+    async def unreadable(self, update_id: int, payload: str, error: BaseException) -> None:
+        """Keep an update no framework could read, with its error (waiting out a fault)."""
+        async def park() -> None:
+            async with self.uow_factory() as uow:
+                await uow.inbox.park(update_id, self.clock.now(), chat_id=None, event=None,
+                                     error=failed.error_line(error), attempts=1,
+                                     payload=payload)
+                await uow.commit()
+
+        await self._intake.set_aside(update_id, error, park)
+
     def _outage_answer(self, event: ChatEvent) -> AnswerCallback:
         return outage_answer(self.translations, event.callback_id or "", event.user.language,
                              self.settings.default_language)

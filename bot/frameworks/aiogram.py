@@ -96,9 +96,11 @@ class AiogramAdapter:
             if not isinstance(update, Update):
                 return
             try:
-                await self._dispatch(update, receiver)
-            except Exception:  # the core waits out or parks its failures: this is aiogram's
-                log.exception("update could not be read", extra={"update_id": update.update_id})
+                event = event_from_update(update, self.username)
+            except Exception as error:  # aiogram's: the core waits out or parks its own
+                await receiver.unreadable(update.update_id, update.model_dump_json(), error)
+                return
+            await handle_event(event, receiver, self.answers)
 
         dispatcher.update.outer_middleware(on_update)
         self._dispatcher = dispatcher

@@ -38,6 +38,11 @@ class Receiver(Protocol):
         """Commit what was received (before its updates are acknowledged to Telegram)."""
         ...
 
+    async def unreadable(self, update_id: int, payload: str, error: BaseException) -> None:
+        """Set aside an update the framework could not turn into an event (it cannot be run
+        again, but it is kept, with its error, and never acknowledged unrecorded)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Immediate:
@@ -50,6 +55,9 @@ class Immediate:
 
     async def settle(self) -> None:
         return None
+
+    async def unreadable(self, update_id: int, payload: str, error: BaseException) -> None:
+        log.error("update %s could not be read: %s", update_id, error)
 
 
 class Core(Receiver, Protocol):

@@ -95,9 +95,10 @@ class PtbAdapter:
             return
         try:
             event = event_from_update(update, self.username)
-            await handle_event(event, self._receiver, self.answers)
-        except Exception:  # the core waits out or parks its failures: this is PTB's
-            log.exception("update could not be read", extra={"update_id": update.update_id})
+        except Exception as error:  # PTB's: the core waits out or parks its own
+            await self._receiver.unreadable(update.update_id, update.to_json(), error)
+            return
+        await handle_event(event, self._receiver, self.answers)
 
     async def start_polling(self, receiver: Receiver) -> None:
         updater = self.application.updater

@@ -63,11 +63,13 @@ class InboxRepository:
         return await self._finish(update_id, now, (RECEIVED,), IGNORED, reason=reason) == 1
 
     async def park(self, update_id: int, now: datetime, *, chat_id: int | None,
-                   event: str | None, error: str, attempts: int) -> None:
+                   event: str | None, error: str, attempts: int,
+                   payload: str | None = None) -> None:
         """Keep an update that failed every attempt, with its error, out of the way (`event`
         None: no framework could read it, so it cannot be run again)."""
         await upsert(self.conn, self.table, {
-            "update_id": update_id, "received_at": now, "handled_at": now, "state": PARKED,
+            "update_id": update_id, "received_at": now, "payload": payload,
+            "handled_at": now, "state": PARKED,
             "chat_id": chat_id, "event": event, "reason": error, "attempts": attempts,
             "lease_owner": None, "lease_until": None}, ["update_id"],
             ["handled_at", "state", "chat_id", "event", "reason", "attempts", "lease_owner",

@@ -32,6 +32,12 @@ async def _help_answers(world: World, chat: int) -> int:
 
 async def test_updates_sent_while_the_database_is_read_only_are_answered_once_it_clears(
         world: World) -> None:
+    await read_only_then_writable(world)
+
+
+async def read_only_then_writable(world: World) -> None:
+    """Three /help while the database is read-only: none answered (and none acknowledged);
+    once it is writable again, each answered exactly once."""
     ana = await world.user("Ana", "en")
     with read_only(world.app.uow_factory.engine) as fault:
         for _ in range(3):
@@ -144,3 +150,31 @@ async def test_the_operator_lists_and_runs_again_what_was_set_aside(
     answer = await world.wait_text(th.group, "", after=mark, timeout=15)
     assert "could not be completed" not in answer["text"]
     assert await asyncio.to_thread(main, ["updates", "--retry", str(update_id)]) == 2
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_an_update_the_framework_cannot_read_is_set_aside_and_the_next_goes_on(
+        world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        settings: Settings) -> None:
+    adapter = "bot.frameworks.aiogram" if world.framework == "aiogram" else "bot.frameworks.ptb"
+
+    def unreadable(*_args: Any) -> Any:
+        raise ValueError("a field this version does not know")
+
+    ana = await world.user("Ana", "en")
+    with monkeypatch.context() as patched:
+        patched.setattr(f"{adapter}.event_from_update", unreadable)
+        await world.say(ana, ana, "/help")
+        update_id = world.last_update_id()
+        for _ in range(100):
+            if update_id in await world.inbox_ids():
+                break
+            await asyncio.sleep(0.05)
+    await world.say(ana, ana, "/help")
+    await world.wait_text(ana, HELP)
+    monkeypatch.setenv("ORDERBOT_DATABASE_URL", settings.database_url)
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["updates", "--failed"]) == 0
+    listed = capsys.readouterr().out
+    assert f"{update_id} " in listed and "unreadable update" in listed
+    assert "ValueError: a field this version does not know" in listed
