@@ -25,7 +25,11 @@ class ReadOnly:
         if self.engine.dialect.name == "sqlite":
             cursor.execute(f"PRAGMA query_only = {int(self.on)}")
         else:
+            # The driver's cursor opens the connection's transaction with this statement, so
+            # the default applies from the next one: the current one is made read-only too.
             cursor.execute(f"SET default_transaction_read_only = {'on' if self.on else 'off'}")
+            if self.on:
+                cursor.execute("SET TRANSACTION READ ONLY")
         cursor.close()
 
 
