@@ -53,3 +53,12 @@ class ClockTimer:
         if seconds > 0:
             self.clock.advance(timedelta(seconds=seconds))
         await asyncio.sleep(0)
+
+    async def follow(self, seconds: float) -> None:
+        """Wait until the others' sleeps have moved the clock `seconds` on (looking every
+        few milliseconds of real time)."""
+        import asyncio
+
+        target = self.monotonic() + max(0.0, seconds)
+        while self.monotonic() < target:
+            await asyncio.sleep(0.005)

@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     rate_chat_limiters_max: int = Field(10_000, gt=0)
     redis_rate_key: str = "orderbot:rate:global"
     outbox_concurrency: int = Field(8, gt=0)
-    outbox_lease_seconds: float = Field(60.0, gt=0)
+    # A claimed message is leased by its sender, renewed every third of this while it is being
+    # delivered; when the sender dies, another takes the message over once the lease runs out.
+    outbox_lease_seconds: float = Field(6.0, gt=0)
     outbox_max_attempts: int = Field(8, gt=0)
     outbox_max_age_seconds: float = Field(3600.0, gt=0)
     outbox_backoff_base_seconds: float = Field(1.0, gt=0)

@@ -23,6 +23,11 @@ class Outbox(Protocol):
         with the most work left at the given `pace` first."""
         ...
 
+    async def renew(self, ids: Collection[int], until: datetime) -> int:
+        """Extend the lease of those of `ids` still being sent (the heartbeat of the sender
+        that claimed them) to `until`; return how many were extended."""
+        ...
+
     async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:
         """What to do with the row: its chat's state, a migration, an edit's message id."""
         ...

@@ -9,6 +9,10 @@ What goes first: the chats with the most work left (the least time their limits 
 open rows), both when rows are claimed and when claimed rows wait for the bot's next slot, so a
 backlog drains as fast as the slowest chat allows. A chat still held back by its own limit is
 not claimed until it is about to be free (`CLAIM_AHEAD`): it would only hold a slot.
+
+The lease is short (a few seconds) so that a dead sender's rows are taken over soon: while
+this sender holds claimed rows, a heartbeat renews their lease every third of it, so a slow
+delivery (a long wait for a limit, a slow answer) keeps its claim.
 """
 
 from __future__ import annotations
@@ -77,6 +81,9 @@ class OutboxSender:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._pauses = Pauses(self._timer, self._global)  # a 429: the chat's wait or the bot's
+        self._held: set[int] = set()  # the rows claimed and not yet recorded
+        self._beat: asyncio.Task[None] | None = None  # renews their lease while there are any
+        self._beat_sleeping = False
 
     def _global_limiter(self) -> GlobalLimiter:
         """Shared through Redis when `redis_url` is set (several senders), else in-process;
@@ -111,6 +118,7 @@ class OutboxSender:
         if self._task is not None:
             task, self._task = self._task, None
             await task
+        await self._stop_beat()
         if self._owned_redis is not None:
             await self._owned_redis.aclose()
 
@@ -147,7 +155,8 @@ class OutboxSender:
             if claiming and free > 0 and not self._stopping and await self._pause_left() <= 0:
                 rows, wake_in = await self._claim(free)
                 for row in rows:
-                    tasks.add(asyncio.create_task(self._deliver(row)))
+                    self._hold(row.id)
+                    tasks.add(asyncio.create_task(self._deliver_held(row)))
                 claiming = until_empty
             if not tasks:
                 # Only chats held back by their limits have rows: wait for the first, if soon
@@ -177,6 +186,12 @@ class OutboxSender:
         if not waiting:
             return None
         return max(0.0, min(cooling[chat] for chat in waiting) - self._ahead)
+
+    async def _deliver_held(self, row: Claimed) -> None:
+        try:
+            await self._deliver(row)
+        finally:
+            self._release(row.id)
 
     async def _deliver(self, row: Claimed) -> None:
         effect = await self._prepare(row)
@@ -260,6 +275,47 @@ class OutboxSender:
 
     async def _pause_left(self) -> float:
         return await self._pauses.left()
+
+    # -- the heartbeat ------------------------------------------------------------------------
+
+    def _hold(self, row_id: int) -> None:
+        self._held.add(row_id)
+        if self._beat is None or self._beat.done():
+            self._beat = asyncio.create_task(self._heartbeat(), name="outbox-heartbeat")
+
+    def _release(self, row_id: int) -> None:
+        self._held.discard(row_id)
+        if not self._held and self._beat_sleeping and self._beat is not None:
+            self._beat.cancel()  # nothing to renew; the next claim starts it again
+            self._beat = None
+
+    async def _stop_beat(self) -> None:
+        beat, self._beat = self._beat, None
+        if beat is None:
+            return
+        if self._beat_sleeping:
+            beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat  # a renewal under way is let finish (it ends as nothing is held)
+
+    async def _heartbeat(self) -> None:
+        """Every third of the lease, extend the lease of the rows this sender holds. A failed
+        renewal (the database away) is logged and tried again at the next beat: the lease
+        still has two thirds to run. Cancelled only while it sleeps, never in a transaction."""
+        while self._held:
+            self._beat_sleeping = True
+            try:
+                await self._timer.follow(self._cfg.lease / 3)
+            finally:
+                self._beat_sleeping = False
+            held = sorted(self._held)
+            if not held:
+                break
+            until = self._clock.now() + timedelta(seconds=self._cfg.lease)
+            try:
+                await self._outbox.renew(held, until)
+            except Exception as error:
+                log.warning("outbox leases not renewed for %d rows: %s", len(held), error)
 
     # -- the background loop -----------------------------------------------------------------
 

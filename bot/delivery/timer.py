@@ -15,6 +15,12 @@ class Timer(Protocol):
         """Wait `seconds` (at least yield to the loop)."""
         ...
 
+    async def follow(self, seconds: float) -> None:
+        """Wait `seconds` in a periodic background task (a heartbeat). Real time waits as
+        `sleep` does; simulated time is waited for until others' sleeps have moved it that
+        far, never moved by the follower itself."""
+        ...
+
 
 class LoopTimer:
     """The running event loop's clock, the one asyncio and aiolimiter use."""
@@ -23,4 +29,7 @@ class LoopTimer:
         return asyncio.get_running_loop().time()
 
     async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+    async def follow(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))

@@ -118,6 +118,17 @@ def _is_head(o: Table) -> ColumnElement[bool]:
                            earlier.c.state.in_(OPEN_STATES))
 
 
+async def renew(conn: AsyncConnection, ids: Collection[int], until: datetime) -> int:
+    """Extend the lease of those of `ids` still being sent to `until` (a row already recorded
+    as sent, failed or put back keeps its state); return how many were extended."""
+    if not ids:
+        return 0
+    o = _outbox()
+    result = await conn.execute(update(o).where(o.c.id.in_(sorted(ids)), o.c.state == "sending")
+                                .values(claimed_until=until))
+    return int(result.rowcount)
+
+
 async def mark_sent(conn: AsyncConnection, row_id: int, message_id: int | None,
                     now: datetime) -> None:
     o = _outbox()

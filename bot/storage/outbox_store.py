@@ -27,6 +27,12 @@ class SqlOutbox:
             await uow.commit()
         return Claim(rows, held)
 
+    async def renew(self, ids: Collection[int], until: datetime) -> int:
+        async with self._uow() as uow:
+            count = await outbox.renew(uow.conn, ids, until)
+            await uow.commit()
+        return count
+
     async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:
         async with self._uow() as uow:
             verdict = await _prepare(uow, row, ref_wait)

@@ -19,11 +19,16 @@ class FakeTimer:
 
     A sleeper moves time forward to its own wake-up time (never backwards), so concurrent
     sleepers only ever over-wait, and a 30 s retry_after takes no real time.
+
+    A background beat (`follow`, the sender's lease heartbeat) wakes once the others' sleeps
+    have moved time past its wake-up time, and never moves it itself (a beat that jumped
+    ahead would age every wait by its period).
     """
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.now = 0.0
+        self._following: list[tuple[float, asyncio.Future[None]]] = []
 
     def monotonic(self) -> float:
         return self.now
@@ -33,10 +38,23 @@ class FakeTimer:
         await asyncio.sleep(0)
         self.advance_to(target)
 
+    async def follow(self, seconds: float) -> None:
+        target = self.now + max(0.0, seconds)
+        await asyncio.sleep(0)
+        if target > self.now:
+            woken = asyncio.get_running_loop().create_future()
+            self._following.append((target, woken))
+            await woken
+
     def advance_to(self, target: float) -> None:
         if target > self.now:
             self.clock.advance(timedelta(seconds=target - self.now))
             self.now = target
+        due = [f for t, f in self._following if t <= self.now]
+        self._following = [(t, f) for t, f in self._following if t > self.now]
+        for woken in due:
+            if not woken.done():
+                woken.set_result(None)
 
 
 @dataclass
@@ -117,6 +135,9 @@ class ScaledTime:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) / self.speed)
+
+    async def follow(self, seconds: float) -> None:
+        await self.sleep(seconds)
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self.monotonic())
