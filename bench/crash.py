@@ -1,9 +1,10 @@
 """Random SIGKILLs while a backlog of scheduled notes drains: lost and duplicated messages.
 
-    python bench/crash.py --kills 10 --notes 300
+    python bench/crash.py --kills 10 --notes 300 [--db postgres]
 
-The parent runs the sandbox (own process) and a SQLite database holding `--notes` scheduled
-notes, all due now, each in its own order and group, each text unique. A child process
+The parent runs the sandbox (own process) and a database (SQLite, or a fresh PostgreSQL one
+with `--db postgres`) holding `--notes` scheduled notes, all due now, each in its own order and
+group, each text unique. A child process
 (`python bench/crash.py --child ...`) runs the whole bot (`bot.runner.run`: the aiogram adapter
 polling the sandbox, the scheduler posting the notes, the outbox sender delivering them), with
 the outbox lease shortened to 3 s so that rows claimed at a kill are retried within the run.
@@ -175,7 +176,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     progress: dict[str, Any] = {"kills": 0, "last_child_exit": None}
     in_flight: Counter[int] = Counter()
     error = None
-    async with sandbox_process() as base_url, database("sqlite") as url, \
+    async with sandbox_process() as base_url, database(args.db) as url, \
             SandboxControl(base_url) as control:
         await control.register_bot(TOKEN)
         expected = await _setup(url, control, args.notes)
@@ -202,7 +203,7 @@ def _figures(args: argparse.Namespace, progress: dict[str, Any],
     figures = {"kills": progress["kills"], "lost": sum(1 for o in expected if seen[o] == 0),
                "duplicates": sum(extra.values()), "duplicates_unexplained": unexplained,
                "in_flight_at_kills": sum(in_flight.values()), "notes": args.notes,
-               "kills_asked": args.kills, "seconds": round(seconds, 2),
+               "kills_asked": args.kills, "db": args.db, "seconds": round(seconds, 2),
                "last_child_exit": progress["last_child_exit"]}
     if error:
         figures["error"] = error
@@ -309,6 +310,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds for the kills and the last child together")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--child", nargs=3, metavar=("URL", "BASE_URL", "LOG"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="3 kills, 60 notes")

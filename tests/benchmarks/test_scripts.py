@@ -59,10 +59,11 @@ def test_scheduler_reports_startup_memory_lateness_and_catchup() -> None:
     assert figures["pending"] == 200 and figures["peak_rss_mb"] > 0
 
 
-def test_crash_loses_nothing_and_every_duplicate_was_in_flight_at_a_kill() -> None:
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_crash_loses_nothing_and_every_duplicate_was_in_flight_at_a_kill(db: str) -> None:
     figures = run_bench("crash.py", "--kills", "1", "--notes", "30", "--max-after", "0.2",
-                        "--seed", "1", "--timeout", "100")
+                        "--seed", "1", "--timeout", "100", "--db", db)
     assert {"kills", "lost", "duplicates"} <= set(figures)
     assert "error" not in figures
     assert (figures["kills"], figures["lost"], figures["duplicates_unexplained"]) == (1, 0, 0)
-    assert figures["last_child_exit"] == 0
+    assert (figures["last_child_exit"], figures["db"]) == (0, db)
