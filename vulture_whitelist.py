@@ -17,11 +17,11 @@ from bot.storage.types import UTCDateTime
 
 # pydantic-settings: the class's configuration and its field validators
 Settings.model_config  # read by BaseSettings when the class is built
-Settings._comma_separated  # @field_validator, run by pydantic on validation
-Settings._increasing  # @field_validator, run by pydantic on validation
-Settings._blank_is_none  # @field_validator, run by pydantic on validation
-Settings._http_url  # @field_validator, run by pydantic on validation
-Settings._known_zone  # @field_validator, run by pydantic on validation
+Settings.split_comma_separated  # @field_validator, run by pydantic on validation
+Settings.check_increasing  # @field_validator, run by pydantic on validation
+Settings.blank_is_none  # @field_validator, run by pydantic on validation
+Settings.check_http_url  # @field_validator, run by pydantic on validation
+Settings.check_known_zone  # @field_validator, run by pydantic on validation
 
 # SQLAlchemy: declarative metadata, type decorators, the inline SQLite dialect
 Base.metadata  # DeclarativeBase takes the naming convention from this attribute

@@ -107,26 +107,28 @@ class Settings(BaseSettings):
     scheduler_sweep_seconds: float = Field(60.0, gt=0)
     scheduler_leader_retry_seconds: float = Field(10.0, gt=0)
 
+    # The validators have public names: a `_name` of the project's on pydantic's class could
+    # meet one of pydantic's own.
     @field_validator("moderator_ids", "reminder_hours", mode="before")
     @classmethod
-    def _comma_separated(cls, value: object) -> object:
+    def split_comma_separated(cls, value: object) -> object:
         return _split_numbers(value)
 
     @field_validator("reminder_hours")
     @classmethod
-    def _increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+    def check_increasing(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if any(b <= a for a, b in itertools.pairwise(value)) or any(v <= 0 for v in value):
             raise ValueError("reminder hours must be positive and increasing")
         return value
 
     @field_validator("hook_url", "hook_secret", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
+    def blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("hook_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
+    def check_http_url(cls, value: str | None) -> str | None:
         if value is not None:
             parsed = urlparse(value)
             if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -135,7 +137,7 @@ class Settings(BaseSettings):
 
     @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
+    def check_known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:

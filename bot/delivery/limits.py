@@ -24,8 +24,6 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Protocol
 
-from aiolimiter import AsyncLimiter
-
 from bot.delivery.timer import Timer
 
 log = logging.getLogger("orderbot.delivery")
@@ -43,16 +41,21 @@ GROUP_WINDOW_MARGIN = 1.0
 BOT_BURST = 3
 
 
-class TimedLimiter(AsyncLimiter):
-    """aiolimiter's leaky bucket on the injected timer: `max_rate` per `time_period`.
+class LeakyBucket:
+    """A leaky bucket on the injected timer: `max_rate` per `time_period`, `max_rate` at once.
 
-    Its time source (`loop.time()`) is replaced by the timer and its waiting done with
-    `timer.sleep` (its own wake-up uses `loop.call_at`, which fake time cannot drive).
+    Each message adds 1 to the level, which drains at `max_rate / time_period` a second; one more
+    may leave while the level stays at most `max_rate`. `delay()` tells how long until then.
+    (aiolimiter's `AsyncLimiter` has the same bucket, but its public API neither runs on another
+    clock than the event loop's, which fake time cannot drive, nor tells a wait without waiting.)
     """
 
     def __init__(self, timer: Timer, max_rate: float, time_period: float) -> None:
-        super().__init__(max_rate, time_period)
         self._timer = timer
+        self._max_rate = max_rate
+        self._rate_per_sec = max_rate / time_period
+        self._level = 0.0
+        self._last_check = 0.0
 
     def _leak(self) -> None:
         now = self._timer.monotonic()
@@ -62,20 +65,15 @@ class TimedLimiter(AsyncLimiter):
         self._last_check = now
 
     def delay(self) -> float:
+        """Seconds before one more may leave (0: now)."""
         self._leak()
-        wait = (self._level + 1 - self.max_rate) / self._rate_per_sec
+        wait = (self._level + 1 - self._max_rate) / self._rate_per_sec
         return wait if wait > EPSILON else 0.0
 
     def take(self) -> None:
+        """One leaves now."""
         self._leak()
         self._level += 1
-
-    async def acquire(self, amount: float = 1) -> None:
-        if amount != 1:
-            raise ValueError("only single acquisitions are supported")
-        while (wait := self.delay()) > 0:
-            await self._timer.sleep(wait)
-        self.take()
 
 
 class Departure:
@@ -223,7 +221,7 @@ class LocalGlobalLimiter:
     def __init__(self, timer: Timer, per_second: float, burst: int = BOT_BURST) -> None:
         self._timer = timer
         self._limit = max(1, int(per_second))
-        self._pace = TimedLimiter(timer, burst, burst / per_second)
+        self._pace = LeakyBucket(timer, burst, burst / per_second)
         self._recent: list[Departure] = []  # on their way, or answered within the window
         self._an_answer = asyncio.Event()
         self._paused_until = 0.0

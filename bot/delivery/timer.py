@@ -23,7 +23,7 @@ class Timer(Protocol):
 
 
 class LoopTimer:
-    """The running event loop's clock, the one asyncio and aiolimiter use."""
+    """The running event loop's clock, the one asyncio uses."""
 
     def monotonic(self) -> float:
         return asyncio.get_running_loop().time()

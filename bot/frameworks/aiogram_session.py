@@ -24,7 +24,7 @@ from aiogram.methods import GetUpdates, Response, TelegramMethod
 class KeepingSession(AiohttpSession):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._response_models: set[type[Any]] = set()
+        self.response_models: set[type[Any]] = set()
         self.before_poll: Callable[[], Awaitable[None]] | None = None
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any],
@@ -35,5 +35,5 @@ class KeepingSession(AiohttpSession):
 
     def check_response(self, bot: Bot, method: TelegramMethod[Any], status_code: int,
                        content: str) -> Response[Any]:
-        self._response_models.add(Response[method.__returning__])  # type: ignore[name-defined]
+        self.response_models.add(Response[method.__returning__])  # type: ignore[name-defined]
         return super().check_response(bot, method, status_code, content)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -26,10 +25,42 @@ CONNECTIONS = 256
 
 
 class AiohttpRequest(BaseRequest):
+    """PTB's request interface; the work is the `client`'s (an `AiohttpClient`)."""
+
     def __init__(self, connections: int = CONNECTIONS,
                  read_timeout: float | None = READ_TIMEOUT_S,
                  connect_timeout: float | None = CONNECT_TIMEOUT_S,
                  pool_timeout: float | None = POOL_TIMEOUT_S) -> None:
+        self.client = AiohttpClient(connections, read_timeout, connect_timeout, pool_timeout)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self.client.read_timeout
+
+    async def initialize(self) -> None:
+        await self.client.open(self.USER_AGENT)
+
+    async def shutdown(self) -> None:
+        await self.client.close()
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+        return await self.client.request(url, method, request_data, read_timeout,
+                                         connect_timeout, pool_timeout)
+
+
+class AiohttpClient:
+    """The aiohttp session behind an `AiohttpRequest`, with its default timeouts.
+
+    Kept apart from the `BaseRequest` subclass so that its state is the project's own and
+    cannot meet a name PTB's class uses for its own.
+    """
+
+    def __init__(self, connections: int, read_timeout: float | None,
+                 connect_timeout: float | None, pool_timeout: float | None) -> None:
         self._connections = connections
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
@@ -40,22 +71,20 @@ class AiohttpRequest(BaseRequest):
     def read_timeout(self) -> float | None:
         return self._read_timeout
 
-    async def initialize(self) -> None:
+    async def open(self, user_agent: str) -> None:
         if self._session is None or self._session.closed:
             # The Bot API sets no cookies: a cookie jar would only cost every call its time.
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
-                headers={"User-Agent": self.USER_AGENT}, cookie_jar=aiohttp.DummyCookieJar())
+                headers={"User-Agent": user_agent}, cookie_jar=aiohttp.DummyCookieJar())
 
-    async def shutdown(self) -> None:
+    async def close(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         read_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         write_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
-                         pool_timeout: Any = BaseRequest.DEFAULT_NONE) -> tuple[int, bytes]:
+    async def request(self, url: str, method: str, request_data: RequestData | None,
+                      read_timeout: Any, connect_timeout: Any,
+                      pool_timeout: Any) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         timeout = self._timeout(read_timeout, connect_timeout, pool_timeout)
@@ -81,7 +110,8 @@ class AiohttpRequest(BaseRequest):
 
 
 def _is_default(value: Any) -> bool:
-    return isinstance(value, DefaultValue)
+    """Whether PTB passed no timeout (its documented check: `is BaseRequest.DEFAULT_NONE`)."""
+    return value is BaseRequest.DEFAULT_NONE
 
 
 def _body(request_data: RequestData | None) -> dict[str, str] | aiohttp.FormData | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from telegram import (
@@ -15,6 +16,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram import error as tg
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.events import (
     Effect,
@@ -37,8 +39,8 @@ Markup = InlineKeyboardMarkup | ForceReply
 
 
 def retry_seconds(error: tg.RetryAfter) -> float:
-    raw = getattr(error, "_retry_after", None)  # the public property warns in PTB 22
-    if raw is None:
+    with warnings.catch_warnings():  # PTB 22 warns that it will be a timedelta; both are read
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
         raw = error.retry_after
     return raw.total_seconds() if isinstance(raw, timedelta) else float(raw)
 

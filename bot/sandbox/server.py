@@ -48,7 +48,7 @@ class SandboxServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        self.port = _bound_port(site, self.port)
+        self.port = _bound_port(self._runner, self.port)
         self.base_url = f"http://{self.host}:{self.port}"
         return self.base_url
 
@@ -81,7 +81,7 @@ class SandboxServer:
                 self.webhooks.watch(bot)
 
 
-def _bound_port(site: web.TCPSite, default: int) -> int:
-    server = site._server
-    sockets = getattr(server, "sockets", None) or []
-    return int(sockets[0].getsockname()[1]) if sockets else default
+def _bound_port(runner: web.AppRunner, default: int) -> int:
+    """The port the runner's site listens on (asked for 0: the one the system chose)."""
+    addresses = runner.addresses  # (host, port) pairs; IPv6 ones with flow info and scope
+    return int(addresses[0][1]) if addresses else default

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from bot.clock import FakeClock
 from bot.core.events import Effect
 from bot.domain.order import Status
+from bot.metrics import Metrics
 from bot.storage.models import OrderRow, OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -45,3 +46,10 @@ async def order_chat(uow_factory: UnitOfWorkFactory, order_id: int) -> tuple[int
         row = (await uow.conn.execute(select(table.c.chat_id, table.c.chat_active).where(
             table.c.id == order_id))).one()
         return int(row[0]), bool(row[1])
+
+
+def count(metrics: Metrics, counter: str) -> float:
+    """A counter's value, as the registry exports it (`orderbot_<counter>_total`)."""
+    value = metrics.registry.get_sample_value(f"orderbot_{counter}_total")
+    assert value is not None, f"no counter {counter}"
+    return value

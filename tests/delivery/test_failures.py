@@ -22,7 +22,7 @@ from bot.storage.outbox_store import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport
-from tests.delivery.helpers import add_order, enqueue, order_chat, rows
+from tests.delivery.helpers import add_order, count, enqueue, order_chat, rows
 
 GROUP, OTHER, PRIVATE = -100, -200, 42
 
@@ -44,7 +44,7 @@ async def test_chat_429_storm_is_waited_out(
     outbox = await rows(uow_factory)
     assert {r["state"] for r in outbox} == {"sent"}
     assert outbox[0]["attempts"] == 0  # a 429 is not a failure
-    assert sender.metrics.responses_429._value.get() == 3
+    assert count(sender.metrics, "responses_429") == 3
 
 
 async def test_a_429_bound_to_no_chat_pauses_every_chat(
@@ -87,7 +87,7 @@ async def test_transient_errors_are_retried_with_backoff(
     assert [a.effect.text for a in transport.performed] == ["a", "b"]  # type: ignore[union-attr]
     [first, _] = await rows(uow_factory)
     assert first["state"] == "sent" and first["attempts"] == 3
-    assert sender.metrics.messages_retried._value.get() == 3
+    assert count(sender.metrics, "messages_retried") == 3
 
 
 async def test_gives_up_after_max_attempts_with_the_reason(
@@ -104,7 +104,7 @@ async def test_gives_up_after_max_attempts_with_the_reason(
         "gave up after 4 attempts: TransientError: 500 Internal Server Error")
     assert len(transport.attempts) == 4 + 4  # then "b" tries, and fails, as often
     assert second["state"] == "failed" and transport.performed == []
-    assert sender.metrics.messages_failed._value.get() == 2
+    assert count(sender.metrics, "messages_failed") == 2
 
 
 async def test_bad_request_gives_up_and_not_modified_counts_as_sent(

@@ -7,7 +7,7 @@ from bot.core.events import EditKeyboard, EditMessage, Ref, SendMessage
 from bot.delivery.sender import OutboxSender
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.fakes import FakeTransport
-from tests.delivery.helpers import enqueue, rows
+from tests.delivery.helpers import count, enqueue, rows
 
 GROUP, PRIVATE = -100, 42
 
@@ -24,7 +24,7 @@ async def test_sends_in_order_and_marks_sent(
     outbox = await rows(uow_factory)
     assert {r["state"] for r in outbox} == {"sent"}
     assert all(r["sent_at"] is not None and r["sent_message_id"] for r in outbox)
-    assert sender.metrics.messages_sent._value.get() == 6
+    assert count(sender.metrics, "messages_sent") == 6
 
 
 async def test_edit_by_ref_waits_for_its_send(

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.frameworks.ptb_request import AiohttpRequest
 
@@ -46,21 +45,53 @@ async def server() -> AsyncIterator[str]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    host, port = runner.addresses[0][:2]
     try:
-        yield f"http://127.0.0.1:{port}/echo"
+        yield f"http://{host}:{port}/echo"
     finally:
         await runner.cleanup()
 
 
-def _data(with_file: bool) -> RequestData:
-    values: dict[str, object] = {
-        "chat_id": -100, "text": "ça va? ع",
-        "reply_markup": {"inline_keyboard": [[{"text": "Sí", "callback_data": "x"}]]}}
-    if with_file:
-        values["document"] = InputFile(b"id,stars\n7,5\n", filename="ratings.csv")
-    parameters = [RequestParameter.from_input(key, value) for key, value in values.items()]
-    return RequestData(parameters)
+class _Capture(BaseRequest):
+    """Keeps the body PTB's `Bot` builds for a call, and sends nothing."""
+
+    def __init__(self) -> None:
+        self.data: RequestData | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        self.data = request_data
+        raise _Captured
+
+
+class _Captured(Exception):
+    pass
+
+
+async def _data(with_file: bool) -> RequestData:
+    """The body PTB builds for a message (with a document: as a file, multipart)."""
+    capture = _Capture()
+    bot = Bot("1:x", request=capture, get_updates_request=capture)
+    text = "ça va? ع"
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Sí", callback_data="x")]])
+    with pytest.raises(NetworkError):  # PTB wraps what its request raised
+        if with_file:
+            await bot.send_document(-100, InputFile(b"id,stars\n7,5\n", filename="ratings.csv"),
+                                    caption=text, reply_markup=markup)
+        else:
+            await bot.send_message(-100, text, reply_markup=markup)
+    assert capture.data is not None
+    return capture.data
 
 
 async def _sent(request: BaseRequest, url: str, data: RequestData) -> Any:
@@ -77,8 +108,8 @@ async def _sent(request: BaseRequest, url: str, data: RequestData) -> Any:
 
 @pytest.mark.parametrize("with_file", [False, True])
 async def test_the_body_is_what_ptbs_own_request_sends(server: str, with_file: bool) -> None:
-    ours = await _sent(AiohttpRequest(), server, _data(with_file))
-    theirs = await _sent(HTTPXRequest(), server, _data(with_file))
+    ours = await _sent(AiohttpRequest(), server, await _data(with_file))
+    theirs = await _sent(HTTPXRequest(), server, await _data(with_file))
     kind = "multipart/form-data" if with_file else "application/x-www-form-urlencoded"
     assert ours["type"] == theirs["type"] == kind
     assert _comparable(ours["fields"]) == _comparable(theirs["fields"])
@@ -102,7 +133,7 @@ async def test_no_cookie_is_kept_between_calls(server: str) -> None:
     await request.initialize()
     try:
         by_name = server.replace("127.0.0.1", "localhost")  # a jar keeps no IP's cookies
-        answers = [json.loads((await request.do_request(by_name, "POST", _data(False)))[1])
+        answers = [json.loads((await request.do_request(by_name, "POST", await _data(False)))[1])
                    for _ in range(2)]
     finally:
         await request.shutdown()
@@ -114,10 +145,10 @@ async def test_a_slow_answer_is_timed_out(server: str) -> None:
     await request.initialize()
     try:
         with pytest.raises(TimedOut):
-            await request.do_request(server + "?slow=1", "POST", _data(False))
+            await request.do_request(server + "?slow=1", "POST", await _data(False))
         # a call's own timeout wins over the default
         with pytest.raises(TimedOut):
-            await AiohttpRequest.do_request(request, server + "?slow=1", "POST", _data(False),
+            await AiohttpRequest.do_request(request, server + "?slow=1", "POST", await _data(False),
                                             read_timeout=0.05)
     finally:
         await request.shutdown()

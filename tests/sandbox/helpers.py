@@ -54,15 +54,21 @@ class BotApi:
             return Answer(response.status, await response.json())
 
     async def form(self, method: str, multipart: bool = False, **params: Any) -> Answer:
-        data = aiohttp.FormData()
-        if multipart:
-            data._is_multipart = True
+        """Form fields; as multipart/form-data when asked, or when a value is a file (a
+        (filename, content, content type) tuple)."""
+        data = aiohttp.MultipartWriter("form-data") if multipart else aiohttp.FormData()
         for key, value in params.items():
             if isinstance(value, (dict, list)):
                 value = json.dumps(value)
             elif isinstance(value, bool):
                 value = "true" if value else "false"
-            if isinstance(value, tuple):
+            if isinstance(data, aiohttp.MultipartWriter):
+                if isinstance(value, tuple):
+                    part = data.append(value[1], {"Content-Type": value[2]})
+                    part.set_content_disposition("form-data", name=key, filename=value[0])
+                else:
+                    data.append(str(value)).set_content_disposition("form-data", name=key)
+            elif isinstance(value, tuple):
                 data.add_field(key, value[1], filename=value[0], content_type=value[2])
             else:
                 data.add_field(key, str(value))

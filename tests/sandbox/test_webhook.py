@@ -49,8 +49,8 @@ async def receiver() -> AsyncIterator[Receiver]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    hook.url = f"http://127.0.0.1:{port}/hook"
+    host, port = runner.addresses[0][:2]
+    hook.url = f"http://{host}:{port}/hook"
     yield hook
     await runner.cleanup()
 

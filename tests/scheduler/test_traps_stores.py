@@ -11,6 +11,7 @@ shown on APScheduler itself where it can be, and defused in ours.
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import threading
 from datetime import UTC, datetime, timedelta
@@ -65,10 +66,14 @@ async def test_trap4_the_sqlalchemy_job_store_runs_its_sql_on_the_event_loop(
 async def test_trap4_ours_keeps_no_job_in_a_database(make_scheduler: MakeScheduler) -> None:
     scheduler = make_scheduler()
     await started_and_planned(scheduler)
-    stores = scheduler.aps._jobstores
-    assert stores and all(isinstance(store, MemoryJobStore) for store in stores.values())
-    assert scheduler.aps._lookup_jobstore("default") is scheduler.job_store
-    assert all(job._jobstore_alias == "default" for job in scheduler.aps.get_jobs())
+    listing = io.StringIO()
+    scheduler.aps.print_jobs(out=listing)  # a running scheduler lists its stores by alias
+    stores = [line for line in listing.getvalue().splitlines() if line.startswith("Jobstore ")]
+    assert stores == ["Jobstore default:"]
+    assert isinstance(scheduler.job_store, MemoryJobStore)
+    jobs = {job.id for job in scheduler.aps.get_jobs()}
+    assert jobs and jobs == {job.id for job in scheduler.aps.get_jobs(jobstore="default")} \
+        == {job.id for job in scheduler.job_store.get_all_jobs()}
 
 
 async def test_trap4_ours_the_loop_keeps_running_during_a_sweep_of_many_rows(
