@@ -57,7 +57,9 @@ class App:
     timer: Timer | None = None
     hooks: HookSender | None = None  # when ORDERBOT_HOOK_URL is set
     outbox_bell: Doorbell = field(default_factory=Doorbell)  # rung when rows are queued
-    outage: Outage = field(default_factory=Outage)  # a database fault stopping intake
+    # A database fault stopping intake. Its backoff waits in real time: a virtual clock (the
+    # tests', `orderbot try`'s) must not be pushed forward while the database is away.
+    outage: Outage = field(default_factory=Outage)
     started: Started | None = field(default=None)
 
     @property
@@ -117,7 +119,7 @@ class App:
                         wake_hooks=self.hooks.wake if self.hooks is not None else None,
                         bot_username=bot_username,
                         bot_reads_all=bot_reads_all, metrics=self.metrics,
-                        timer=self.timer or LoopTimer(), outage=self.outage)
+                        timer=self.outage.timer, outage=self.outage)
 
     async def _chat_lost(self, chat_id: int, reason: str) -> None:
         """A 403 ended deliveries to a chat: the moderators are told (once per chat). A
@@ -162,4 +164,4 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
                        doorbell=hook_bell) if hooked else None
     return App(settings, clock, uow_factory, translations, scheduler, metrics, timer=timer,
                hooks=hooks, outbox_bell=outbox_bell,
-               outage=Outage(metrics, timer))
+               outage=Outage(metrics, LoopTimer()))
