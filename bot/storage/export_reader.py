@@ -39,6 +39,8 @@ from bot.storage.models import (
 
 T = TypeVar("T")
 
+_PART = 500  # rows fetched at a time where they are awaited
+
 
 @dataclass(frozen=True)
 class ExportRows:
@@ -84,11 +86,22 @@ def _read(conn: Connection) -> ExportRows:
 
 async def _read_awaited(conn: AsyncConnection) -> ExportRows:
     reminders, orders, ratings, changes, audit = _queries()
-    return _rows((await conn.execute(reminders)).all(),
-                 (await conn.execute(orders)).mappings().all(),
-                 (await conn.execute(ratings)).mappings().all(),
-                 (await conn.execute(changes)).mappings().all(),
-                 (await conn.execute(audit)).mappings().all())
+    return _rows((await conn.execute(reminders)).all(), await _fetched(conn, orders),
+                 await _fetched(conn, ratings), await _fetched(conn, changes),
+                 await _fetched(conn, audit))
+
+
+async def _fetched(conn: AsyncConnection, query: Select[Any]) -> list[RowMapping]:
+    """All of the rows, taken from a server-side cursor a part at a time where the driver has
+    one (PostgreSQL): the loop goes on to other work between parts, instead of turning every
+    row of a large table into a result row at once."""
+    if not conn.dialect.supports_server_side_cursors:
+        return list((await conn.execute(query)).mappings().all())
+    rows: list[RowMapping] = []
+    result = await conn.stream(query.execution_options(yield_per=_PART))
+    async for part in result.mappings().partitions():
+        rows.extend(part)
+    return rows
 
 
 def _sqlite_file(conn: AsyncConnection) -> str | None:
