@@ -150,6 +150,86 @@ async def _outbox_counts(app: Any) -> dict[str, int]:
         return {str(state): int(count) for state, count in rows}
 
 
+async def _add_export_rows(app: Any, rows: int) -> None:
+    """`rows` orders, each with a status change and an audit entry, in chats of their own (no
+    measured update touches them): what a long-running bot's /export reads."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from bot.storage.models import AuditRow, OrderRow, StatusChangeRow
+
+    at = datetime(2027, 1, 1, tzinfo=UTC)
+    async with app.uow_factory() as uow:
+        first = int((await uow.conn.execute(insert(OrderRow.__table__).values(
+            chat_id=-9_000_000_000, title="Export 0", pro_id=1, client_id=2, language="en",
+            timezone="UTC", status="done", created_at=at, included_revisions=2)
+            .returning(OrderRow.__table__.c.id))).scalar_one())
+        await uow.conn.execute(insert(OrderRow.__table__), [
+            {"chat_id": -9_000_000_000 - n, "title": f"Export {n}", "pro_id": 1,
+             "client_id": 2, "language": "en", "timezone": "UTC", "status": "done",
+             "created_at": at, "included_revisions": 2} for n in range(1, rows)])
+        await uow.conn.execute(insert(StatusChangeRow.__table__), [
+            {"order_id": first + n, "to_status": "done", "by_user_id": 1, "role": "pro",
+             "at": at + timedelta(seconds=n)} for n in range(rows)])
+        await uow.conn.execute(insert(AuditRow.__table__), [
+            {"at": at + timedelta(seconds=n), "actor_id": 3, "action": "note",
+             "order_id": first + n, "detail": f"note {n}"} for n in range(rows)])
+        await uow.commit()
+
+
+class ExportBeside:
+    """One /export's service run beside the measured passes (in a unit of work of its own, as
+    its update would), with a ticker measuring how late the loop runs a ready coroutine."""
+
+    TICK_S = 0.001
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lags: list[float] = []
+        self.task: asyncio.Task[None] | None = None
+        self.marks: tuple[int, int] | None = None  # the real pass's latencies meanwhile
+        self._last = time.perf_counter()
+
+    def start(self, latencies: list[float]) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._run(latencies))
+
+    async def _run(self, latencies: list[float]) -> None:
+        from datetime import UTC, datetime
+
+        from bot.services.export import export_files
+
+        begun = len(latencies)
+        ticking = asyncio.get_running_loop().create_task(self._tick())
+        await asyncio.sleep(0)  # the ticker's first tick is due
+        try:
+            async with self.app.uow_factory() as uow:
+                await export_files(uow, datetime.now(UTC))
+        finally:
+            ticking.cancel()
+        # the tick still due when the export ended (all of it, if the export held the loop)
+        self.lags.append(max(0.0, time.perf_counter() - self._last - self.TICK_S))
+        self.marks = (begun, len(latencies))
+
+    async def _tick(self) -> None:
+        clock = time.perf_counter
+        while True:
+            self._last = clock()
+            await asyncio.sleep(self.TICK_S)
+            self.lags.append(max(0.0, clock() - self._last - self.TICK_S))
+
+    async def figures(self, latencies: list[float]) -> dict[str, float]:
+        if self.task is not None:
+            await self.task
+        begun, ended = self.marks or (0, 0)
+        # the update that was waiting when the export ended counts too
+        during = latencies[begun:ended + 1]
+        return {"p99_ms_during_export": round(percentile(during, 0.99) * 1000, 3),
+                "updates_during_export": len(during),
+                "loop_lag_p99_ms_during_export": round(percentile(self.lags, 0.99) * 1000, 3),
+                "loop_lag_max_ms_during_export": round(max(self.lags, default=0.0) * 1000, 3)}
+
+
 @dataclass
 class Pass:
     """One kind of pass: its receiver, whether the sender runs meanwhile, what it measured."""
@@ -164,9 +244,10 @@ class Pass:
 
 
 async def _passes(app: Any, adapter: Any, held: HeldTransport, mix: list[dict[str, Any]],
-                  args: argparse.Namespace) -> dict[str, Pass]:
+                  args: argparse.Namespace, export: ExportBeside | None = None
+                  ) -> dict[str, Pass]:
     """The real, do-nothing and answer-only passes over each chunk, which goes first
-    rotating from chunk to chunk."""
+    rotating from chunk to chunk. `export`, if given, starts with the first real chunk."""
     chunk = max(50, args.n // 20)
     kinds = {"real": Pass(app, True), "noop": Pass(Immediate(_noop), False),
              "answer": Pass(Immediate(_answer_only), False)}
@@ -180,6 +261,8 @@ async def _passes(app: Any, adapter: Any, held: HeldTransport, mix: list[dict[st
                 held.open.clear()
             if profiler and name == "real":
                 profiler.enable()
+            if export is not None and export.task is None and name == "real":
+                export.start(measured.latencies)
             try:
                 measured.seconds += await _timed(adapter, part, measured.receiver,
                                                  measured.latencies, args.batch)
@@ -199,11 +282,17 @@ async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads
     await _timed(adapter, payloads.mixed_updates(maker, args.warmup, requests, working),
                  app, [], args.batch)
     mix = payloads.mixed_updates(maker, args.n, requests, working)
+    export = None
+    if args.export_rows:
+        await _add_export_rows(app, args.export_rows)
+        export = ExportBeside(app)
     sent_before = (await _outbox_counts(app)).get("sent", 0)
-    kinds = await _passes(app, adapter, held, mix, args)
+    kinds = await _passes(app, adapter, held, mix, args, export)
     outbox = await _outbox_counts(app)
     real, noop, answer = kinds["real"], kinds["noop"], kinds["answer"]
     count = len(mix)
+    during = {} if export is None else {"export_rows": args.export_rows,
+                                        **await export.figures(real.latencies)}
     return {"framework": args.framework, "db": args.db, "n": count,
             "orders": args.orders, "updates_per_s": round(real.rate(count), 1),
             "p50_ms": round(percentile(real.latencies, 0.5) * 1000, 3),
@@ -215,7 +304,8 @@ async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads
             "answer_only_updates_per_s": round(answer.rate(count), 1),
             "answer_only_ratio": round(answer.rate(count) / noop.rate(count), 4),
             "outbox_sent_while_measured": outbox.get("sent", 0) - sent_before,
-            "outbox_open_after": outbox.get("pending", 0) + outbox.get("sending", 0)}
+            "outbox_open_after": outbox.get("pending", 0) + outbox.get("sending", 0),
+            **during}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -251,6 +341,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=100,
                         help="updates per polling batch (the app settles after each)")
     parser.add_argument("--profile", help="write cProfile stats of the pipeline passes here")
+    parser.add_argument("--export-rows", type=int, default=0,
+                        help="orders (with a status change and an audit entry each) added "
+                             "before the measured passes, one /export run beside them")
     parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
     args = parser.parse_args(argv)
     if args.quick:

@@ -8,11 +8,12 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import partial
 
-from sqlalchemy import func, select
-
+from bot.domain.order import Order
+from bot.domain.reviews import Rating
 from bot.services.ports import UnitOfWork
-from bot.storage.models import ReviewRequestRow, StatusChangeRow
+from bot.storage.export_reader import ExportRows
 
 ORDER_COLUMNS = (
     "id", "chat_id", "title", "status", "language", "pro_id", "client_id", "created_at",
@@ -58,50 +59,54 @@ def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Cell]],
     return buffer.getvalue().encode("utf-8-sig")
 
 
-async def _reminders_by_order(uow: UnitOfWork) -> dict[int, int]:
-    table = ReviewRequestRow.__table__
-    result = await uow.conn.execute(select(table.c.order_id, func.sum(table.c.reminders_sent))
-                                    .group_by(table.c.order_id))
-    return {int(order_id): int(total or 0) for order_id, total in result.all()}
+def _order_row(order: Order, reminders: dict[int, int]) -> dict[str, Cell]:
+    row: dict[str, Cell] = {c: getattr(order, c, None) for c in ORDER_COLUMNS}
+    row["status"] = order.status.value
+    row["reminders_sent"] = reminders.get(order.id, 0)
+    return row
 
 
-async def orders_csv(uow: UnitOfWork) -> bytes:
-    reminders = await _reminders_by_order(uow)
-    rows = []
-    for order in await uow.orders.find():
-        row: dict[str, Cell] = {c: getattr(order, c, None) for c in ORDER_COLUMNS}
-        row["status"] = order.status.value
-        row["reminders_sent"] = reminders.get(order.id, 0)
-        rows.append(row)
-    return to_csv(ORDER_COLUMNS, rows, frozenset({"title"}))
+def orders_csv(rows: ExportRows) -> bytes:
+    return to_csv(ORDER_COLUMNS,
+                  (_order_row(order, rows.reminders_by_order) for order in rows.orders),
+                  frozenset({"title"}))
 
 
-async def reviews_csv(uow: UnitOfWork) -> bytes:
-    rows = []
-    for rating in await uow.ratings.find():
-        row: dict[str, Cell] = {c: getattr(rating, c, None) for c in REVIEW_COLUMNS}
-        row["rating_id"] = rating.id
-        rows.append(row)
-    return to_csv(REVIEW_COLUMNS, rows, frozenset({"comment", "reply", "hidden_reason"}))
+def _review_row(rating: Rating) -> dict[str, Cell]:
+    row: dict[str, Cell] = {c: getattr(rating, c, None) for c in REVIEW_COLUMNS}
+    row["rating_id"] = rating.id
+    return row
 
 
-async def audit_csv(uow: UnitOfWork) -> bytes:
+def reviews_csv(rows: ExportRows) -> bytes:
+    return to_csv(REVIEW_COLUMNS, map(_review_row, rows.ratings),
+                  frozenset({"comment", "reply", "hidden_reason"}))
+
+
+def audit_csv(rows: ExportRows) -> bytes:
     """Every moderator action and every status change, in time order."""
-    table = StatusChangeRow.__table__
-    changes = (await uow.conn.execute(select(table).order_by(table.c.id))).mappings().all()
-    rows: list[dict[str, Cell]] = [
+    out: list[dict[str, Cell]] = [
         {"at": c["at"], "source": "status_change", "order_id": c["order_id"],
          "actor_id": c["by_user_id"], "role": str(c["role"]), "action": "status_changed",
          "from_status": str(c["from_status"]) if c["from_status"] else None,
-         "to_status": str(c["to_status"]), "detail": c["reason"]} for c in changes]
-    rows += [{"at": e.at, "source": "audit", "order_id": e.order_id, "actor_id": e.actor_id,
-              "action": e.action, "detail": e.detail} for e in await uow.audit.all()]
-    rows.sort(key=lambda row: _cell(row["at"]))
-    return to_csv(AUDIT_COLUMNS, rows, frozenset({"detail"}))
+         "to_status": str(c["to_status"]), "detail": c["reason"]} for c in rows.status_changes]
+    out += [{"at": e.at, "source": "audit", "order_id": e.order_id, "actor_id": e.actor_id,
+             "action": e.action, "detail": e.detail} for e in rows.audit]
+    out.sort(key=lambda row: _cell(row["at"]))
+    return to_csv(AUDIT_COLUMNS, out, frozenset({"detail"}))
+
+
+def _files(stamp: str, rows: ExportRows) -> list[tuple[str, bytes]]:
+    # in the order `ExportRows` gives its parts
+    orders = orders_csv(rows)
+    reviews = reviews_csv(rows)
+    audit = audit_csv(rows)
+    return [(f"orders-{stamp}.csv", orders), (f"reviews-{stamp}.csv", reviews),
+            (f"audit-{stamp}.csv", audit)]
 
 
 async def export_files(uow: UnitOfWork, now: datetime) -> list[tuple[str, bytes]]:
+    """The three files. Reading a large database and building its files takes long: it is done
+    without holding the event loop (`bot.storage.export_reader`), so other updates go on."""
     stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M")
-    return [(f"orders-{stamp}.csv", await orders_csv(uow)),
-            (f"reviews-{stamp}.csv", await reviews_csv(uow)),
-            (f"audit-{stamp}.csv", await audit_csv(uow))]
+    return await uow.exports.build(partial(_files, stamp))

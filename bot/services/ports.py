@@ -11,6 +11,7 @@ from typing import Protocol, Self
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.events import DomainEvent
+from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
 from bot.storage.order_repos import (
@@ -46,6 +47,7 @@ class UnitOfWork(Protocol):
     refs: MessageRefRepository
     hooks: HookEventRepository
     inbox: InboxRepository
+    exports: ExportReader
     events: list[DomainEvent]
 
     @property

@@ -16,6 +16,7 @@ from bot.domain.prompts import Prompt
 from bot.domain.reviews import Rating, ReviewRequest
 from bot.domain.revisions import DeliveryProposal, Revision
 from bot.storage.db import is_sqlite
+from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
 from bot.storage.models import (
@@ -67,6 +68,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     refs: MessageRefRepository
     hooks: HookEventRepository
+    exports: ExportReader
 
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
                  on_wait: Callable[[], None] | None = None) -> None:
@@ -207,6 +209,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(conn)
         self.refs = MessageRefRepository(conn)
         self.hooks = HookEventRepository(conn)
+        self.exports = ExportReader(conn)
 
 
 def _locked(error: OperationalError) -> bool:
