@@ -27,6 +27,7 @@ from bot.delivery.timer import LoopTimer, Timer
 from bot.frameworks.webhook_body import DEFAULT_MAX_BYTES, BadUpdate, kind_of, parse_update
 from bot.frameworks.webhook_leases import Leases
 from bot.intake import Outage
+from bot.services.failed import error_line
 from bot.storage.faults import is_database_fault
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -162,7 +163,7 @@ class WebhookReceiver:
                 now = self.clock.now()
                 if parked is not None:
                     await uow.inbox.park(update_id, now, chat_id=None, event=None,
-                                         error=f"{type(parked).__name__}: {parked}"[:500],
+                                         error=error_line(parked),
                                          attempts=1)
                 else:
                     await uow.inbox.ignore(update_id, now, ignored or "")
