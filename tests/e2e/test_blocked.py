@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 BLOCKED = "{name} (user id {id}) blocked me: nothing more is sent to them in private until " \
           "they unblock me."
-BLOCKED_ES = "{name} (ID de usuario {id}) me bloqueó: no se le enviará nada más por privado " \
+BLOCKED_ES = "{name} (ID de usuario {id}) me ha bloqueado: no le enviaré nada más por privado " \
              "hasta que me desbloquee."
 
 

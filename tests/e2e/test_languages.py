@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 TITLE = "Kitchen tap"
 # The products' own words, written out: a catalog that lost them fails here.
 DONE = {"es": "Realizado", "pt": "Concluído", "ar": "مكتمل"}
-CLAIM = {"es": "Soy el cliente", "pt": "Sou o cliente", "ar": "أنا العميل"}
+CLAIM = {"es": "Soy el cliente", "pt": "Sou cliente", "ar": "أنا العميل"}
 NOT_FOR_YOU = "This button is not for you."
 
 

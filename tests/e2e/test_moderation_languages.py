@@ -16,7 +16,7 @@ REFUSED = {"es": "Solo los moderadores pueden usar este comando.",
            "pt": "Só moderadores podem usar este comando.",
            "ar": "هذا الأمر للمشرفين فقط."}
 CREATED = {"es": "creó el pedido", "pt": "criou o pedido", "ar": "أنشأ الطلب"}
-CLAIM = {"es": "Soy el cliente", "pt": "Sou o cliente", "ar": "أنا العميل"}
+CLAIM = {"es": "Soy el cliente", "pt": "Sou cliente", "ar": "أنا العميل"}
 
 
 @pytest.fixture(scope="module")

@@ -142,10 +142,10 @@ MOD_NOTICE = (
     "@BotFather (/setprivacy, then Disable) and add me to the group again.")
 MOD_NOTICE_ES = (
     "El modo de privacidad está activado en el chat del pedido n.º 1 «Kitchen tap»: allí no veo "
-    "los mensajes normales, así que la espera de la devolución y el plazo del mensaje de ayuda "
-    "solo cuentan los botones pulsados, los comandos y las respuestas. Para cambiarlo, hazme "
-    "administrador de ese grupo o desactiva mi modo de privacidad con @BotFather (/setprivacy y "
-    "luego Disable) y vuelve a añadirme al grupo.")
+    "los mensajes normales, así que el plazo de espera para la devolución y el plazo del mensaje "
+    "de ayuda solo cuentan los toques en los botones, los comandos y las respuestas. Para "
+    "cambiarlo, hazme administrador de ese grupo o desactiva mi modo de privacidad con "
+    "@BotFather (/setprivacy y luego Disable) y vuelve a añadirme al grupo.")
 
 
 async def test_each_moderator_is_told_what_to_change_in_their_own_language(
