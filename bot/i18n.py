@@ -25,7 +25,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from bot.bidi import rtl_text
+from bot.bidi import isolated, rtl_text
 
 SOURCE = "en"
 SUPPORTED = ("en", "es", "pt", "ar")
@@ -167,9 +167,10 @@ class Translator:
         return [str(names[(first + offset) % 7]) for offset in range(7)]
 
     def isolate(self, value: object) -> str:
-        """Wrap a name, number or id in FSI ... PDI so it keeps its place in RTL text."""
+        """Wrap a name, number or id in FSI ... PDI so it keeps its place in RTL text (the
+        same rule as the values `.format` fills in, bot/bidi.py)."""
         text = str(value)
-        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}" if self.rtl else text
+        return isolated(text) if self.rtl else text
 
     def order_ref(self, order_id: int | None, title: str) -> str:
         """"order #12 «Kitchen tap»", kept in place inside right-to-left text."""
