@@ -73,3 +73,13 @@ def rtl_text(text: str) -> str:
     placeholders becomes an `RtlTemplate`."""
     marked = COMMAND_OR_MENTION.sub(lambda match: isolated(match.group()), text)
     return RtlTemplate(marked) if "{" in marked else marked
+
+
+def addressed(username: str | None, text: str) -> str:
+    """`text` addressed to @username: on the same line, or, before right-to-left text, on a
+    line of its own (a left-to-right paragraph that needs no mark, and the text below keeps
+    its right-to-left paragraph)."""
+    if not username:
+        return text
+    separator = "\n" if _starts_right_to_left(text) else " "
+    return f"@{username}{separator}{text}"
