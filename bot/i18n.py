@@ -25,6 +25,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+from bot.bidi import isolated, rtl_text
+
 SOURCE = "en"
 SUPPORTED = ("en", "es", "pt", "ar")
 DOMAIN = "bot"
@@ -115,10 +117,15 @@ class Translator:
         return text.translate(self._native)
 
     def _(self, msgid: str) -> str:
-        return self.catalog.gettext(msgid)
+        return self._in_direction(self.catalog.gettext(msgid))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.catalog.ngettext(singular, plural, n)
+        return self._in_direction(self.catalog.ngettext(singular, plural, n))
+
+    def _in_direction(self, text: str) -> str:
+        """Right-to-left: commands and @usernames isolated, and `.format` isolates every
+        value (see bot/bidi.py), so no translator places a mark by hand."""
+        return rtl_text(text) if self.rtl else text
 
     def number(self, n: int | float, decimals: int | None = None) -> str:
         """A number with the locale's separators and its default CLDR numbering system
@@ -160,9 +167,10 @@ class Translator:
         return [str(names[(first + offset) % 7]) for offset in range(7)]
 
     def isolate(self, value: object) -> str:
-        """Wrap a name, number or id in FSI ... PDI so it keeps its place in RTL text."""
+        """Wrap a name, number or id in FSI ... PDI so it keeps its place in RTL text (the
+        same rule as the values `.format` fills in, bot/bidi.py)."""
         text = str(value)
-        return f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}" if self.rtl else text
+        return isolated(text) if self.rtl else text
 
     def order_ref(self, order_id: int | None, title: str) -> str:
         """"order #12 «Kitchen tap»", kept in place inside right-to-left text."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.bidi import addressed
 from bot.core.callback_data import (
     AnswerProposal,
     DeliveryDay,
@@ -228,8 +229,8 @@ def _date_problem(ctx: Context, order: Order, t: Translator, typed: str,
 def _again(event: ChatEvent, order: Order, prompt: Prompt, t: Translator, problem: str,
            example: str) -> SendMessage:
     """The same prompt asked again (its ref), as a reply to what was typed."""
-    mention = f"@{event.user.username} " if event.user.username else ""
-    return SendMessage(order.chat_id, f"{mention}{problem} {_ask_text(t, order, example)}",
+    text = addressed(event.user.username, f"{problem} {_ask_text(t, order, example)}")
+    return SendMessage(order.chat_id, text,
                        force_reply=ForceReply(example, selective=bool(event.user.username)),
                        reply_to_message_id=event.message_id, thread_id=order.thread_id,
                        ref=Ref("prompt", prompt.id), order_id=order.id)

@@ -6,6 +6,7 @@ its own messages), never by "the last thing that person typed".
 
 from __future__ import annotations
 
+from bot.bidi import addressed
 from bot.core.events import ChatEvent, Effect, ForceReply, Ref, SendMessage
 from bot.domain.order import Order
 from bot.domain.prompts import Prompt, PromptStep
@@ -17,8 +18,7 @@ async def ask(ctx: Context, order: Order, user_id: int, username: str | None, st
               text: str, placeholder: str, target_id: int | None = None) -> SendMessage:
     prompt = await open_prompt(ctx.uow, order, user_id, step, ctx.now, target_id)
     # Selective: only the person asked gets the reply box (they are @mentioned).
-    mention = f"@{username} " if username else ""
-    return SendMessage(order.chat_id, mention + text,
+    return SendMessage(order.chat_id, addressed(username, text),
                        force_reply=ForceReply(placeholder[:64], selective=bool(username)),
                        thread_id=order.thread_id, ref=Ref("prompt", prompt.id),
                        order_id=order.id)

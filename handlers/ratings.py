@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.bidi import addressed
 from bot.core.callback_data import AspectValue, CommentChoice, EditRating, ReplyToReview, Stars
 from bot.core.errors import BadCallback
 from bot.core.events import (
@@ -158,8 +159,7 @@ def _comment_too_long(event: ChatEvent, ctx: Context, order: Order,
         "as a reply to this message.",
         "Your comment is too long: at most {n} characters. Please shorten it and send it again "
         "as a reply to this message.", limit).format(n=t.number(limit))
-    mention = f"@{event.user.username} " if event.user.username else ""
-    return SendMessage(event.chat_id, mention + text,
+    return SendMessage(event.chat_id, addressed(event.user.username, text),
                        force_reply=ForceReply(t._("Your comment")[:64]),
                        reply_to_message_id=event.message_id, thread_id=event.thread_id,
                        ref=Ref("prompt", prompt.id), order_id=order.id)

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 from bot.sandbox.access import count_send, own_message, record_message, writable_chat
+from bot.sandbox.entities import bot_command_entities
 from bot.sandbox.errors import NOT_MODIFIED, ApiError, bad_request
 from bot.sandbox.markup import check_caption, check_text, parse_markup, reply_target
 from bot.sandbox.models import BotAccount, Chat, Document, Message
@@ -42,7 +43,7 @@ async def send_message(state: SandboxState, bot: BotAccount, p: Params) -> Any:
     chat = writable_chat(state, bot, p.chat_id())
     text = check_text(p.text("text"))
     message = _new_message(state, bot, chat, p)
-    message.text = text
+    message.text, message.entities = text, bot_command_entities(text)
     _store(state, bot, chat, message)
     record_message(state, "message", message)
     return message_dict(state, message)
@@ -97,6 +98,7 @@ async def edit_message_text(state: SandboxState, bot: BotAccount, p: Params) -> 
         raise ApiError(400, NOT_MODIFIED)
     count_send(state, bot, chat)
     message.text, message.buttons = text, buttons
+    message.entities = bot_command_entities(text)
     return _edited(state, message)
 
 

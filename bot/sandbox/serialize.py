@@ -192,6 +192,8 @@ def message_view(state: SandboxState, message: Message) -> dict[str, Any]:
         "reply_to_message_id": message.reply_to,
         "message_thread_id": message.thread_id,
     }
+    if message.entities:
+        view["entities"] = message.entities
     if message.service:
         view["service"] = {
             k: v for k, v in message.service.items() if k not in ("group_chat_created",)

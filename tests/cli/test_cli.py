@@ -195,7 +195,7 @@ async def test_the_demos_failure_is_told_in_arabic(
     assert await run_demo("ar", "aiogram", write=lambda line: None) == 1
     error = capsys.readouterr().err
     assert error.startswith("فشل العرض التوضيحي: الخطوة «يكتب العميل تعليقًا»: "
-                            "التقييم المحفوظ هو None")
+                            "التقييم المحفوظ هو \u2068None\u2069")
 
 
 def test_hook_events_lists_the_given_up_ones_and_queues_them_again(

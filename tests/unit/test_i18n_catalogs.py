@@ -14,10 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
+
+from bot import i18n
+from bot.i18n import Translations, Translator, load_catalog
+from tests.unit.bidi_reading import bidi_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -266,3 +271,37 @@ def test_extraction_finds_attribute_calls(tmp_path: Path) -> None:
         ("{count} star", "{count} stars"),
         ("pending", None),
     }
+
+
+# --- bidi: Arabic text keeps commands, mentions and values in logical order ---------------------
+
+
+def test_arabic_entries_keep_their_bidi_order() -> None:
+    """No hand-placed marks; every placeholder isolated by the code; no command or @mention
+    reordered by the Unicode bidi algorithm (tests/unit/bidi_reading.py)."""
+    arabic = Translations(default="en").get("ar")
+    problems = [p for m in entries(read_catalog(po_path("ar"))) for p in bidi_problems(arabic, m)]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_bidi_lint_catches_seeded_violations(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeded = Catalog(locale="ar")
+    seeded.add("Chat {chat}", "المحادثة \u2066{chat}\u2069", flags=["python-brace-format"])
+    seeded.add("Use the command /profile now", "استخدم الأمر/profile الآن")
+    seeded.add("Client: {name}", "العميل: {name}", flags=["python-brace-format"])
+    po = tmp_path / "bot.po"
+    with po.open("wb") as po_file:
+        write_po(po_file, seeded)
+    arabic = Translator(language="ar", locale=Locale.parse("ar"), catalog=load_catalog(po))
+
+    def problems(msgid: str) -> list[str]:
+        """The kinds of problem found, without the text quoted after them."""
+        return [p.split(": ", 1)[0] for p in bidi_problems(arabic, seeded[msgid])]
+
+    assert problems("Chat {chat}") == ["hand-placed bidi mark"]
+    assert problems("Use the command /profile now") == ["/profile reordered"]
+    assert problems("Client: {name}") == []
+    monkeypatch.setattr(i18n, "rtl_text", lambda text: text)  # as if the code did not isolate
+    assert problems("Client: {name}") == ["placeholder not isolated by the code",
+                                          "@luis_k reordered"]
