@@ -96,8 +96,7 @@ async def start(event: ChatEvent, ctx: Context) -> list[Effect]:
 async def help_command(event: ChatEvent, ctx: Context) -> list[Effect]:
     t = ctx.t_person(event)
     lines = [
-        t._("I keep the order thread of a marketplace job: its status, the review request "
-            "and the client's rating."),
+        _about(t, ctx.settings.marketplace_name),
         t._("In the order's group, the professional starts with /neworder <title>; the client "
             "taps \"I am the client\" on the card."),
         t._("/profile shows a professional's reviews; /lang changes your language."),
@@ -158,3 +157,10 @@ async def noop(event: ChatEvent, ctx: Context, data: Noop) -> list[Effect]:
     return []
 
 
+def _about(t: Translator, marketplace: str | None) -> str:
+    """What the bot does, naming the marketplace when ORDERBOT_MARKETPLACE_NAME is set."""
+    if marketplace:
+        return t._("I keep the order thread of a job on {marketplace}: its status, the review "
+                   "request and the client's rating.").format(marketplace=t.isolate(marketplace))
+    return t._("I keep the order thread of a marketplace job: its status, the review request "
+               "and the client's rating.")
