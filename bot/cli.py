@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--pro-id", type=int, required=True)
     create.add_argument("--pro-name", required=True)
     create.add_argument("--language", choices=("es", "pt", "ar", "en"))
+    create.add_argument("--region",
+                        help="the order's territory, like MX or es_MX: first day of the week, "
+                             "date and number formats (default: ORDERBOT_DEFAULT_REGIONS)")
     create.add_argument("--bot-username", required=True)
     hooks = commands.add_parser("hook-events",
                                 help="the marketplace hook's events not yet taken, and those "
@@ -182,19 +185,39 @@ async def _create_order(settings: Settings, args: argparse.Namespace) -> int:
     from bot.storage.migrate import check_schema
     from bot.storage.uow import UnitOfWorkFactory
 
+    language = args.language or settings.default_language
+    region = order_region(language, args.region, settings)
     await check_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     token = new_bind_token()
     async with UnitOfWorkFactory(engine)() as uow:
         order = await create_order(
             uow, chat_id=0, thread_id=None, title=args.title, pro_id=args.pro_id,
-            pro_name=args.pro_name, language=args.language or settings.default_language,
+            pro_name=args.pro_name, language=language, region=region,
             timezone=settings.timezone, now=SystemClock().now(), policy=settings.policy(),
             can_read_all=False, bind_token=token)
         await uow.commit()
     await engine.dispose()
     print(f"order {order.id}: https://t.me/{args.bot_username}?startgroup={token}")
     return 0
+
+
+def order_region(language: str, region: str | None, settings: Settings) -> str:
+    """The territory of a new order: `--region` ("MX", "es_MX", "es-mx") or the language's
+    default; ValueError (one line for the user) when CLDR has no such locale."""
+    from bot.i18n import known_locale, region_of
+
+    if region is None:
+        return settings.regions().get(language, "")
+    territory = region_of(region) or region.strip().upper()
+    named = region.replace("-", "_").split("_")[0].lower()
+    if ("_" in region or "-" in region) and named != language:
+        raise ValueError(f"--region {region} is not a region of the order's language "
+                         f"({language})")
+    if not known_locale(language, territory):
+        raise ValueError(f"unknown region for {language}: {region} (e.g. {language}_"
+                         f"{settings.regions().get(language, 'US')})")
+    return territory
 
 
 if __name__ == "__main__":

@@ -42,14 +42,15 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
         return [_reply(event, t._("This chat already has {order}. A new order needs its own "
                                   "group or forum topic.").format(
             order=t.order_ref(existing.id, existing.title)))]
-    language = ctx.t_person(event).language
+    person = ctx.t_person(event)  # the order speaks its creator's language, in their region
     reads_all = await order_service.bot_reads(ctx.uow, event.chat_id, ctx.bot_reads_all)
     by_moderator = ctx.is_moderator(event.user.id)
     order = await order_service.create_order(
         ctx.uow, chat_id=event.chat_id, thread_id=event.thread_id, title=title,
         pro_id=0 if by_moderator else event.user.id,
-        pro_name="" if by_moderator else event.user.name, language=language,
-        timezone=ctx.settings.timezone, now=ctx.now, policy=ctx.policy, can_read_all=reads_all,
+        pro_name="" if by_moderator else event.user.name, language=person.language,
+        region=person.locale.territory or "", timezone=ctx.settings.timezone, now=ctx.now,
+        policy=ctx.policy, can_read_all=reads_all,
         by=event.user.id, pro_is_bot=event.user.is_bot)
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]

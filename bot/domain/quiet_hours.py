@@ -56,6 +56,11 @@ class QuietHours:
     def quiet_at(self, moment: datetime, zone: str | ZoneInfo) -> bool:
         return self.contains(_local(moment, zone).time())
 
+    def ends_at(self, moment: datetime, zone: str | ZoneInfo) -> bool:
+        """Whether `moment` is the first minute after the span (where held posts go)."""
+        wall = _local(moment, zone).time().replace(second=0, microsecond=0)
+        return wall == self.end
+
     def release(self, moment: datetime, zone: str | ZoneInfo) -> datetime:
         """When something due at `moment` may be posted: `moment` itself outside the span,
         else the span's end (in UTC). An end the clocks skip (a spring-forward gap) is
@@ -79,6 +84,9 @@ class QuietHours:
         past the rating window's close is not sent at all)."""
         at = self.release(moment, zone)
         return at if at < deadline else None
+
+
+NIGHT = QuietHours(time(21, 0), time(8, 0))  # the default: ORDERBOT_QUIET_HOURS=21:00-08:00
 
 
 def _local(moment: datetime, zone: str | ZoneInfo) -> datetime:
