@@ -122,7 +122,13 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "migrate":
         return _one_line_errors(lambda: _migrate(settings))
     if args.command == "create-order":
-        return _one_line_errors(lambda: asyncio.run(_create_order(settings, args)))
+        try:
+            region = order_region(args.language or settings.default_language, args.region,
+                                  settings)
+        except ValueError as error:
+            print(f"orderbot: {error}", file=sys.stderr)
+            return 2
+        return _one_line_errors(lambda: asyncio.run(_create_order(settings, args, region)))
     if args.command == "hook-events":
         from bot.cli_hooks import hook_events
 
@@ -178,7 +184,7 @@ def _run_bot(settings: Settings, mode: str, drop_webhook: bool = False) -> int:
     return 0
 
 
-async def _create_order(settings: Settings, args: argparse.Namespace) -> int:
+async def _create_order(settings: Settings, args: argparse.Namespace, region: str) -> int:
     from bot.clock import SystemClock
     from bot.services.orders import create_order, new_bind_token
     from bot.storage.db import create_engine
@@ -186,7 +192,6 @@ async def _create_order(settings: Settings, args: argparse.Namespace) -> int:
     from bot.storage.uow import UnitOfWorkFactory
 
     language = args.language or settings.default_language
-    region = order_region(language, args.region, settings)
     await check_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     token = new_bind_token()

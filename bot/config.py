@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -17,6 +17,7 @@ from bot.domain.quiet_hours import QuietHours
 
 IdList = Annotated[tuple[int, ...], NoDecode]
 LocaleList = Annotated[tuple[str, ...], NoDecode]
+LOCALE_WITH_TERRITORY = re.compile(r"(?i)(en|es|pt|ar)[_-]([a-z]{2}|[0-9]{3})")
 HourList = Annotated[tuple[float, ...], NoDecode]
 
 
@@ -143,12 +144,10 @@ class Settings(BaseSettings):
     @field_validator("default_regions")
     @classmethod
     def check_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # The shape only: CLDR's data is read later (a territory it does not know for the
+        # language falls back to the built-in default, see bot.i18n.Translations).
         for code in value:
-            try:
-                locale = Locale.parse(code.replace("-", "_"))
-            except (UnknownLocaleError, ValueError) as exc:
-                raise ValueError(f"unknown locale {code!r} (e.g. pt_BR)") from exc
-            if locale.language not in ("en", "es", "pt", "ar") or not locale.territory:
+            if not LOCALE_WITH_TERRITORY.fullmatch(code):
                 raise ValueError(f"not a supported language with a territory: {code!r} "
                                  "(e.g. pt_BR)")
         return value
@@ -185,9 +184,9 @@ class Settings(BaseSettings):
     def regions(self) -> dict[str, str]:
         """Language -> default territory ({"pt": "BR"}): the configured ones over the built-in
         es_ES, pt_BR, ar_SA."""
-        chosen = (Locale.parse(code.replace("-", "_")) for code in self.default_regions)
+        chosen = (code.replace("-", "_").split("_") for code in self.default_regions)
         return {"es": "ES", "pt": "BR", "ar": "SA",
-                **{str(locale.language): str(locale.territory) for locale in chosen}}
+                **{language.lower(): territory.upper() for language, territory in chosen}}
 
     def quiet(self) -> QuietHours | None:
         return QuietHours.parse(self.quiet_hours)

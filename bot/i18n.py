@@ -260,10 +260,10 @@ def known_locale(language: str, territory: str) -> bool:
     if not territory:
         return True
     try:
-        Locale.parse(f"{language}_{territory}")
+        locale = Locale.parse(f"{language}_{territory}")
     except (UnknownLocaleError, ValueError):
         return False
-    return True
+    return locale.territory == territory  # "pt_ZZ" (unknown region) parses as pt_BR
 
 
 def _locale(language: str, territory: str) -> Locale:
