@@ -151,7 +151,7 @@ async def refresh_card(event: ChatEvent, ctx: Context, data: BackToCard) -> list
 
 async def current_card(ctx: Context, order: Order) -> Effect:
     view = await order_service.card_view(ctx.uow, order)
-    return card(order, ctx.t_order(order), view.request, view.rating)
+    return card(order, ctx.t_order(order), view.request, view.rating, ctx.policy.quiet_hours)
 
 
 async def noop(event: ChatEvent, ctx: Context, data: Noop) -> list[Effect]:
