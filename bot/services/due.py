@@ -27,7 +27,7 @@ from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
 from bot.domain.quiet_hours import QuietHours
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
-from bot.i18n import Translations, Translator, resolve_language
+from bot.i18n import Translations, Translator, resolve_locale
 from bot.services.ports import UnitOfWork
 from bot.services.published import publish
 
@@ -160,7 +160,8 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
             return False
         order.become_refund_eligible(now)
         moderators = sorted(set(ctx.moderator_ids) | await uow.moderators.ids())
-        languages = await _languages(uow, moderators, order.language, ctx.translations.default)
+        order_locale = f"{order.language}_{order.region}" if order.region else order.language
+        languages = await _languages(uow, moderators, order_locale, ctx.translations.default)
         effects = ctx.renderer.refund_eligible(
             order, ctx.translations.get(order.language, order.region), moderators,
             lambda user_id: ctx.translations.get(languages.get(user_id)))
@@ -246,10 +247,12 @@ async def _queue_and_commit(uow: UnitOfWork, ctx: DueContext, effects: Iterable[
 
 async def _languages(uow: UnitOfWork, user_ids: list[int], order_language: str,
                      default: str) -> dict[int, str]:
+    """Each person's locale ("pt_BR"): their language, in their Telegram code's territory
+    or the order's."""
     languages: dict[int, str] = {}
     for user_id in user_ids:
         person = await uow.people.get(user_id)
         chosen = person.chosen_language if person else None
         telegram = person.telegram_language if person else None
-        languages[user_id] = resolve_language(chosen, telegram, order_language, default)
+        languages[user_id] = resolve_locale(chosen, telegram, order_language, default)
     return languages
