@@ -155,7 +155,7 @@ def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | Non
     outbox_bell, hook_bell = Doorbell(), Doorbell()
     hooked = bool(settings.hook_url)
     uow_factory = UnitOfWorkFactory(create_engine(settings.database_url))
-    translations = Translations(default=settings.default_language)
+    translations = Translations(default=settings.default_language, regions=settings.regions())
     metrics = Metrics()
     scheduler = ReviewScheduler(uow_factory, clock, settings, translations,
                                 wake_sender=outbox_bell.ring,

@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--pro-id", type=int, required=True)
     create.add_argument("--pro-name", required=True)
     create.add_argument("--language", choices=("es", "pt", "ar", "en"))
+    create.add_argument("--region",
+                        help="the order's territory, like MX or es_MX: first day of the week, "
+                             "date and number formats (default: ORDERBOT_DEFAULT_REGIONS)")
     create.add_argument("--bot-username", required=True)
     hooks = commands.add_parser("hook-events",
                                 help="the marketplace hook's events not yet taken, and those "
@@ -119,7 +122,13 @@ def _command(args: argparse.Namespace) -> int:
     if args.command == "migrate":
         return _one_line_errors(lambda: _migrate(settings))
     if args.command == "create-order":
-        return _one_line_errors(lambda: asyncio.run(_create_order(settings, args)))
+        try:
+            region = order_region(args.language or settings.default_language, args.region,
+                                  settings)
+        except ValueError as error:
+            print(f"orderbot: {error}", file=sys.stderr)
+            return 2
+        return _one_line_errors(lambda: asyncio.run(_create_order(settings, args, region)))
     if args.command == "hook-events":
         from bot.cli_hooks import hook_events
 
@@ -175,26 +184,45 @@ def _run_bot(settings: Settings, mode: str, drop_webhook: bool = False) -> int:
     return 0
 
 
-async def _create_order(settings: Settings, args: argparse.Namespace) -> int:
+async def _create_order(settings: Settings, args: argparse.Namespace, region: str) -> int:
     from bot.clock import SystemClock
     from bot.services.orders import create_order, new_bind_token
     from bot.storage.db import create_engine
     from bot.storage.migrate import check_schema
     from bot.storage.uow import UnitOfWorkFactory
 
+    language = args.language or settings.default_language
     await check_schema(settings.database_url)
     engine = create_engine(settings.database_url)
     token = new_bind_token()
     async with UnitOfWorkFactory(engine)() as uow:
         order = await create_order(
             uow, chat_id=0, thread_id=None, title=args.title, pro_id=args.pro_id,
-            pro_name=args.pro_name, language=args.language or settings.default_language,
+            pro_name=args.pro_name, language=language, region=region,
             timezone=settings.timezone, now=SystemClock().now(), policy=settings.policy(),
             can_read_all=False, bind_token=token)
         await uow.commit()
     await engine.dispose()
     print(f"order {order.id}: https://t.me/{args.bot_username}?startgroup={token}")
     return 0
+
+
+def order_region(language: str, region: str | None, settings: Settings) -> str:
+    """The territory of a new order: `--region` ("MX", "es_MX", "es-mx") or the language's
+    default; ValueError (one line for the user) when CLDR has no such locale."""
+    from bot.i18n import known_locale, region_of
+
+    if region is None:
+        return settings.regions().get(language, "")
+    territory = region_of(region) or region.strip().upper()
+    named = region.replace("-", "_").split("_")[0].lower()
+    if ("_" in region or "-" in region) and named != language:
+        raise ValueError(f"--region {region} is not a region of the order's language "
+                         f"({language})")
+    if not known_locale(language, territory):
+        raise ValueError(f"unknown region for {language}: {region} (e.g. {language}_"
+                         f"{settings.regions().get(language, 'US')})")
+    return territory
 
 
 if __name__ == "__main__":

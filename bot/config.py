@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -12,8 +13,11 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.policy import Policy
+from bot.domain.quiet_hours import QuietHours
 
 IdList = Annotated[tuple[int, ...], NoDecode]
+LocaleList = Annotated[tuple[str, ...], NoDecode]
+LOCALE_WITH_TERRITORY = re.compile(r"(?i)(en|es|pt|ar)[_-]([a-z]{2}|[0-9]{3})")
 HourList = Annotated[tuple[float, ...], NoDecode]
 
 
@@ -37,6 +41,15 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     default_language: Literal["en", "es", "pt", "ar"] = "es"
     timezone: str = "Europe/Madrid"
+    # The territory of each language's new orders, as locales: it decides the first day of
+    # the week, date and number formats ("es_MX,pt_BR,ar_EG"); a language left out keeps
+    # its default (es_ES, pt_BR, ar_SA).
+    default_regions: LocaleList = ("es_ES", "pt_BR", "ar_SA")
+    # The marketplace's own name in the texts that speak of it; unset, they say "marketplace".
+    marketplace_name: str | None = None
+    # No scheduled note, reminder or check-in notice is posted in this span of the order's
+    # local time ("21:00-08:00"); one due then goes when it ends. Empty turns it off.
+    quiet_hours: str = "21:00-08:00"
     moderator_ids: IdList = ()
 
     webhook_url: str | None = None
@@ -121,7 +134,31 @@ class Settings(BaseSettings):
             raise ValueError("reminder hours must be positive and increasing")
         return value
 
-    @field_validator("hook_url", "hook_secret", mode="before")
+    @field_validator("default_regions", mode="before")
+    @classmethod
+    def split_locales(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("default_regions")
+    @classmethod
+    def check_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # The shape only: CLDR's data is read later (a territory it does not know for the
+        # language falls back to the built-in default, see bot.i18n.Translations).
+        for code in value:
+            if not LOCALE_WITH_TERRITORY.fullmatch(code):
+                raise ValueError(f"not a supported language with a territory: {code!r} "
+                                 "(e.g. pt_BR)")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def check_quiet_hours(cls, value: str) -> str:
+        QuietHours.parse(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("hook_url", "hook_secret", "marketplace_name", mode="before")
     @classmethod
     def blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -144,6 +181,16 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    def regions(self) -> dict[str, str]:
+        """Language -> default territory ({"pt": "BR"}): the configured ones over the built-in
+        es_ES, pt_BR, ar_SA."""
+        chosen = (code.replace("-", "_").split("_") for code in self.default_regions)
+        return {"es": "ES", "pt": "BR", "ar": "SA",
+                **{language.lower(): territory.upper() for language, territory in chosen}}
+
+    def quiet(self) -> QuietHours | None:
+        return QuietHours.parse(self.quiet_hours)
+
     def policy(self) -> Policy:
         return Policy(
             reminder_offsets=tuple(timedelta(hours=h) for h in self.reminder_hours),
@@ -155,4 +202,5 @@ class Settings(BaseSettings):
             included_revisions=self.included_revisions,
             note_max_length=self.note_max_length,
             comment_max_length=self.comment_max_length,
+            quiet_hours=self.quiet(),
         )

@@ -7,6 +7,11 @@ gives the `Translator` for one language. Nothing happens at import time.
 
 Texts are written as `t._("Order {order} is now {status}").format(...)` and
 `t.ngettext("...", "...", n)`; constants that are translated later are marked with `N_`.
+An English text with two roles gets a context (`t.pgettext("status", "Not hired yet")`,
+`t.npgettext(...)`, `NC_("status", ...)` for a constant), so each role is translated apart.
+
+A translator is for a language and a territory (`es_ES`, `pt_BR`, `ar_SA`): the territory
+decides the first day of the week, date and number formats; the texts are the language's.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_skeleton, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,12 +35,20 @@ from bot.bidi import isolated, rtl_text
 SOURCE = "en"
 SUPPORTED = ("en", "es", "pt", "ar")
 DOMAIN = "bot"
+# The territory each language's formats follow unless the order or the person names another
+# (ORDERBOT_DEFAULT_REGIONS overrides these).
+DEFAULT_REGIONS = {"es": "ES", "pt": "BR", "ar": "SA"}
 FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
 def N_(msgid: str) -> str:
     """Mark a constant msgid for extraction; it is translated where it is shown."""
+    return msgid
+
+
+def NC_(context: str, msgid: str) -> str:
+    """Mark a constant msgid of a context for extraction; shown with `t.pgettext(context, ...)`."""
     return msgid
 
 
@@ -50,6 +63,31 @@ def normalise_language(code: str | None) -> str | None:
         return None
     primary = code.strip().replace("_", "-").split("-", 1)[0].lower()
     return primary if primary in SUPPORTED else None
+
+
+def region_of(code: str | None) -> str | None:
+    """The territory of a code like "pt-br", "es_419" or "ar_SA" ("BR", "419", "SA"); None if
+    the code has none."""
+    if not code:
+        return None
+    parts = code.strip().replace("_", "-").split("-")
+    territory = next((part for part in parts[1:] if (part.isalpha() and len(part) == 2)
+                      or (part.isdigit() and len(part) == 3)), None)
+    return territory.upper() if territory else None
+
+
+def resolve_locale(
+    chosen: str | None, telegram: str | None, order: str | None, default: str
+) -> str:
+    """The person's language as in `resolve_language`, with a territory when one of the codes
+    of that language names it: their Telegram code first ("pt-br"), then the order's locale.
+    "pt_BR", or the bare language when none does."""
+    language = resolve_language(chosen, telegram, order, default)
+    for code in (telegram, order):
+        territory = region_of(code)
+        if territory and normalise_language(code) == language:
+            return f"{language}_{territory}"
+    return language
 
 
 def resolve_language(
@@ -78,15 +116,6 @@ def load_catalog(po_path: Path) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def native_digits(numbering_system: str) -> str:
-    """The digits of a CLDR numbering system (Babel formats with ASCII digits only)."""
-    if numbering_system == "arab":
-        return "٠١٢٣٤٥٦٧٨٩"
-    if numbering_system == "arabext":
-        return "۰۱۲۳۴۵۶۷۸۹"
-    return "0123456789"
-
-
 NUMBERS_KEPT = 4096  # formatted numbers each language keeps
 
 
@@ -103,18 +132,12 @@ class Translator:
     catalog: gettext.NullTranslations
     # Read from the locale once: Babel looks its data up again on every access.
     rtl: bool = field(init=False)
-    _native: dict[int, int] = field(init=False, repr=False, compare=False)
     # Counts, stars and averages repeat endlessly; Babel would parse their pattern every time.
     _numbers: dict[tuple[int | float, int | None, bool], str] = field(
         init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rtl", self.locale.text_direction == "rtl")
-        digits = native_digits(self.locale.default_numbering_system)
-        object.__setattr__(self, "_native", str.maketrans("0123456789", digits))
-
-    def _digits(self, text: str) -> str:
-        return text.translate(self._native)
 
     def _(self, msgid: str) -> str:
         return self._in_direction(self.catalog.gettext(msgid))
@@ -127,34 +150,43 @@ class Translator:
         value (see bot/bidi.py), so no translator places a mark by hand."""
         return rtl_text(text) if self.rtl else text
 
+    def pgettext(self, context: str, msgid: str) -> str:
+        """The text of `msgid` in one of its roles (msgctxt `context`)."""
+        return self.catalog.pgettext(context, msgid)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return self.catalog.npgettext(context, singular, plural, n)
+
     def number(self, n: int | float, decimals: int | None = None) -> str:
-        """A number with the locale's separators and its default CLDR numbering system
-        ("ar": Latin digits; a region like "ar_SA": Arabic-Indic digits)."""
+        """A number with the locale's separators, always in Latin digits.
+
+        Deliberately: CLDR gives "ar_SA" Arabic-Indic digits by default, but the bot has
+        always shown Latin digits in Arabic, the marketplaces' own pages do, and people type
+        dates and numbers back in Latin digits. One way everywhere: "latn"."""
         key = (n, decimals, type(n) is float)  # 1 == 1.0, but they may print apart
         text = self._numbers.get(key)
         if text is None:
             pattern = None if decimals is None else _decimal_pattern(decimals)
-            text = self._digits(format_decimal(n, pattern, locale=self.locale,
-                                               numbering_system="default"))
+            text = format_decimal(n, pattern, locale=self.locale, numbering_system="latn")
             if len(self._numbers) >= NUMBERS_KEPT:
                 self._numbers.clear()
             self._numbers[key] = text
         return text
 
     def date(self, d: dt.date, format: str = "medium") -> str:
-        return self._digits(format_date(d, format, locale=self.locale))
+        return format_date(d, format, locale=self.locale)  # Babel writes Latin digits
 
     def datetime(self, moment: dt.datetime, tz: str | ZoneInfo, format: str = "medium") -> str:
         """An aware datetime shown in the given (the order's) time zone."""
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError("datetime must be timezone-aware")
         zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-        return self._digits(format_datetime(moment, format, tzinfo=zone, locale=self.locale))
+        return format_datetime(moment, format, tzinfo=zone, locale=self.locale)
 
     def month_year(self, year: int, month: int) -> str:
         """A calendar header, like "marzo de 2027"."""
         first_day = dt.date(year, month, 1)
-        return self._digits(format_skeleton("yMMMM", first_day, locale=self.locale))
+        return format_skeleton("yMMMM", first_day, locale=self.locale)
 
     def first_weekday(self) -> int:
         """The locale's first day of the week, 0 = Monday."""
@@ -188,37 +220,67 @@ class Translations:
         *,
         regions: Mapping[str, str] | None = None,
     ) -> None:
-        """`regions` optionally picks the CLDR locale used for formats per language
-        (e.g. {"pt": "pt_BR"}); by default the bare language's CLDR data is used."""
+        """`regions` picks the territory whose formats a language follows when the order or
+        the person names none, as "pt_BR" or "BR" per language; DEFAULT_REGIONS by default."""
         language = normalise_language(default)
         if language is None:
             raise ValueError(f"unsupported default language: {default!r}")
         self._default = language
         directory = locales_dir if locales_dir is not None else default_locales_dir()
-        chosen_regions = regions or {}
-        self._translators = {
-            code: _build_translator(directory, code, chosen_regions.get(code, code))
-            for code in SUPPORTED
-        }
+        chosen = DEFAULT_REGIONS if regions is None else regions
+        self._regions = {code: region_of(value) or value.strip().upper()
+                         for code, value in chosen.items()}
+        self._catalogs = {code: _load(directory, code) for code in SUPPORTED}
+        # Built on first use: one per language and territory met.
+        self._translators: dict[tuple[str, str], Translator] = {}
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(self._translators)
+        return tuple(self._catalogs)
 
     @property
     def default(self) -> str:
         return self._default
 
-    def get(self, language: str | None) -> Translator:
-        """The translator for a language code; unknown or missing codes get the default."""
+    def region(self, language: str) -> str:
+        """The territory a language follows by default ("" for none)."""
+        return self._regions.get(language, "")
+
+    def get(self, language: str | None, region: str | None = None) -> Translator:
+        """The translator for a language code ("pt", "pt-br", "pt_BR"), in `region` or the
+        code's own territory or the language's default one; unknown or missing languages get
+        the default language, and a territory Babel does not know the language's default."""
         code = normalise_language(language) or self._default
-        return self._translators[code]
+        territory = (region or "").upper() or region_of(language) or self.region(code)
+        if not known_locale(code, territory):
+            territory = self.region(code)
+        found = self._translators.get((code, territory))
+        if found is None:
+            found = Translator(language=code, locale=_locale(code, territory),
+                               catalog=self._catalogs[code])
+            self._translators[(code, territory)] = found
+        return found
 
 
-def _build_translator(locales_dir: Path, language: str, locale_code: str) -> Translator:
-    catalog: gettext.NullTranslations
+def known_locale(language: str, territory: str) -> bool:
+    """Whether CLDR has data for `language` in `territory` ("es", "MX"); "" is the bare
+    language."""
+    if not territory:
+        return True
+    try:
+        locale = Locale.parse(f"{language}_{territory}")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return locale.territory == territory  # "pt_ZZ" (unknown region) parses as pt_BR
+
+
+def _locale(language: str, territory: str) -> Locale:
+    if territory and known_locale(language, territory):
+        return Locale.parse(f"{language}_{territory}")
+    return Locale.parse(language)  # a default region Babel does not know
+
+
+def _load(locales_dir: Path, language: str) -> gettext.NullTranslations:
     if language == SOURCE:
-        catalog = gettext.NullTranslations()
-    else:
-        catalog = load_catalog(catalog_path(locales_dir, language))
-    return Translator(language=language, locale=Locale.parse(locale_code), catalog=catalog)
+        return gettext.NullTranslations()
+    return load_catalog(catalog_path(locales_dir, language))

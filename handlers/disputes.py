@@ -127,8 +127,10 @@ def _history_line(t: Translator, order: Order, change: StatusChange,
 def resolve_menu(order: Order, t: Translator) -> Keyboard:
     """The moderator's choices for an open dispute (the notice and /disputes)."""
     oid = order.id
-    return ((Button(t._("Done"), ResolveDispute(oid, "done").pack()),
-             Button(t._("In progress"), ResolveDispute(oid, "in_progress").pack())),
+    # The status the order goes back to, named as on the card.
+    return ((Button(status_name(t, Status.DONE), ResolveDispute(oid, "done").pack()),
+             Button(status_name(t, Status.IN_PROGRESS),
+                    ResolveDispute(oid, "in_progress").pack())),
             (Button(t._("Cancel the order"), ResolveDispute(oid, "cancel").pack()),))
 
 

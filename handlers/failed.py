@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.core.event_codec import event_from_json, redacted
 from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind, SendMessage
 from bot.domain.parking import ParkedUpdate
-from bot.i18n import Translations, Translator, resolve_language
+from bot.i18n import Translations, Translator, resolve_locale
 from bot.services import failed, notices, orders
 from handlers.context import Context
 from handlers.mod_common import moderator_command, private
@@ -23,7 +23,7 @@ def register(router: Router) -> None:
 def outage_answer(translations: Translations, callback_id: str, language: str | None,
                   default: str) -> AnswerCallback:
     """A tap's answer while nothing can be saved (it needs no database)."""
-    t = translations.get(resolve_language(None, language, None, default))
+    t = translations.get(resolve_locale(None, language, None, default))
     return AnswerCallback(callback_id,
                           t._("Temporarily unavailable: please try again in a minute."))
 

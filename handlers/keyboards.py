@@ -29,7 +29,7 @@ from bot.core.events import Button, Keyboard
 from bot.domain.checkin import offers_checkin
 from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.i18n import Translator
-from handlers.labels import REASON, status_name
+from handlers.labels import reason_button, status_button
 
 # A calendar's button: (order id, day) -> its callback data (a day chosen, a month shown).
 DayKind = Callable[[int, date], CallbackData]
@@ -71,14 +71,14 @@ def card_keyboard(order: Order, t: Translator, rated: bool = False) -> Keyboard:
 def status_menu(order: Order, t: Translator) -> Keyboard:
     oid = _id(order)
     choices = [Status.NOT_HIRED, Status.IN_PROGRESS, Status.DONE, Status.NOT_GOING_AHEAD]
-    rows = [(Button(status_name(t, s), SetStatus(oid, s.value).pack()),) for s in choices
+    rows = [(Button(status_button(t, s), SetStatus(oid, s.value).pack()),) for s in choices
             if s != order.status]
     return tuple(rows)
 
 
 def reasons_menu(order: Order, t: Translator) -> Keyboard:
     oid = _id(order)
-    return tuple((Button(t._(REASON[r]), NotGoingAhead(oid, r.value).pack()),)
+    return tuple((Button(reason_button(t, r), NotGoingAhead(oid, r.value).pack()),)
                  for r in NotGoingAheadReason)
 
 

@@ -127,8 +127,17 @@ async def refund_command(event: ChatEvent, ctx: Context, t: Translator) -> list[
     refusal = await service.record_refund(ctx.uow, order, event.user.id, ctx.now)
     if refusal is not None:
         return [reply(event, refund_refused(t, order, refusal))]
-    return [reply(event, t._("{order}: the refund decision is recorded. The credits are moved "
-                             "by the marketplace.").format(order=_ref(t, order)))]
+    marketplace = ctx.settings.marketplace_name
+    return [reply(event, _refund_recorded(t, marketplace).format(
+        order=_ref(t, order), marketplace=t.isolate(marketplace or "")))]
+
+
+def _refund_recorded(t: Translator, marketplace: str | None) -> str:
+    if marketplace:
+        return t._("{order}: the refund decision is recorded. The credits are moved by "
+                   "{marketplace}.")
+    return t._("{order}: the refund decision is recorded. The credits are moved by the "
+               "marketplace.")
 
 
 async def refund_tap(event: ChatEvent, ctx: Context, data: RecordRefund) -> list[Effect]:

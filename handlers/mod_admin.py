@@ -45,7 +45,7 @@ async def mod_remove(event: ChatEvent, ctx: Context, t: Translator) -> list[Effe
             *removed_moderator_effects(ctx.translations, user_id)]
 
 
-def stats_text(t: Translator, s: Stats) -> str:
+def stats_text(t: Translator, s: Stats, marketplace: str | None = None) -> str:
     lines = [t.ngettext("Orders: {n}", "Orders: {n}", s.total).format(n=t.number(s.total))]
     lines += [f"  {status_name(t, status)}: {t.number(s.by_status.get(status, 0))}"
               for status in STATUS]
@@ -67,15 +67,21 @@ def stats_text(t: Translator, s: Stats) -> str:
     lines.append(t._("Refunds: {eligible} eligible, {decided} decided").format(
         eligible=t.number(s.refunds_eligible), decided=t.number(s.refunds_decided)))
     if s.hook_waiting is not None:
-        lines.append(t._("Refund events for the marketplace: {waiting} waiting, {given_up} given "
-                         "up").format(waiting=t.number(s.hook_waiting),
-                                      given_up=t.number(s.hook_given_up)))
+        lines.append(_hook_line(t, marketplace).format(
+            waiting=t.number(s.hook_waiting), given_up=t.number(s.hook_given_up),
+            marketplace=t.isolate(marketplace or "")))
     return "\n".join(lines)
+
+
+def _hook_line(t: Translator, marketplace: str | None) -> str:
+    if marketplace:
+        return t._("Refund events for {marketplace}: {waiting} waiting, {given_up} given up")
+    return t._("Refund events for the marketplace: {waiting} waiting, {given_up} given up")
 
 
 async def stats_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     figures = await stats.compute(ctx.uow, hooked=bool(ctx.settings.hook_url))
-    return private(event, t, stats_text(t, figures))
+    return private(event, t, stats_text(t, figures, ctx.settings.marketplace_name))
 
 
 async def export_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.domain.audit import AuditEntry
 from bot.domain.order import Order, Status, StatusChange
+from bot.domain.quiet_hours import QuietHours
 from bot.domain.reviews import Rating, RatingEdit
 from bot.domain.revisions import Revision
 from bot.i18n import N_, Translator
@@ -49,9 +50,11 @@ def action_name(t: Translator, action: str) -> str:
     return t._(ACTIONS[action]) if action in ACTIONS else action
 
 
-def order_details(order: Order, record: OrderRecord, t: Translator) -> str:
+def order_details(order: Order, record: OrderRecord, t: Translator,
+                  quiet: QuietHours | None = None) -> str:
+    """/order: the card (with when a held note or reminder goes), the people, the history."""
     names = record.names
-    head = [card_text(order, t, record.request, record.rating), _people(order, t)]
+    head = [card_text(order, t, record.request, record.rating, quiet), _people(order, t)]
     head += _refund_lines(order, t) + _rating_lines(order, record.rating, t)
     events = sorted([*(_change(c, t, names, order) for c in record.changes),
                      *(_entry(e, t, names, order) for e in record.entries),

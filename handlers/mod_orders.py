@@ -100,7 +100,8 @@ def _pager(t: Translator, word: str, number: int, last: int) -> Keyboard:
 
 async def order_command(event: ChatEvent, ctx: Context, t: Translator) -> list[Effect]:
     order, _ = await target(event, ctx)
-    text = order_details(order, await order_history.order_record(ctx.uow, order), t)
+    text = order_details(order, await order_history.order_record(ctx.uow, order), t,
+                         ctx.policy.quiet_hours)
     if event.chat_type != "private" and order.chat_id == event.chat_id:
         return [reply(event, text)]  # about this chat's own order: answered here
     return private(event, t, text)

@@ -42,14 +42,15 @@ async def new_order(event: ChatEvent, ctx: Context) -> list[Effect]:
         return [_reply(event, t._("This chat already has {order}. A new order needs its own "
                                   "group or forum topic.").format(
             order=t.order_ref(existing.id, existing.title)))]
-    language = ctx.t_person(event).language
+    person = ctx.t_person(event)  # the order speaks its creator's language, in their region
     reads_all = await order_service.bot_reads(ctx.uow, event.chat_id, ctx.bot_reads_all)
     by_moderator = ctx.is_moderator(event.user.id)
     order = await order_service.create_order(
         ctx.uow, chat_id=event.chat_id, thread_id=event.thread_id, title=title,
         pro_id=0 if by_moderator else event.user.id,
-        pro_name="" if by_moderator else event.user.name, language=language,
-        timezone=ctx.settings.timezone, now=ctx.now, policy=ctx.policy, can_read_all=reads_all,
+        pro_name="" if by_moderator else event.user.name, language=person.language,
+        region=person.locale.territory or "", timezone=ctx.settings.timezone, now=ctx.now,
+        policy=ctx.policy, can_read_all=reads_all,
         by=event.user.id, pro_is_bot=event.user.is_bot)
     t_chat = ctx.t_order(order)
     effects: list[Effect] = [new_card(order, t_chat)]
@@ -96,8 +97,7 @@ async def start(event: ChatEvent, ctx: Context) -> list[Effect]:
 async def help_command(event: ChatEvent, ctx: Context) -> list[Effect]:
     t = ctx.t_person(event)
     lines = [
-        t._("I keep the order thread of a marketplace job: its status, the review request "
-            "and the client's rating."),
+        _about(t, ctx.settings.marketplace_name),
         t._("In the order's group, the professional starts with /neworder <title>; the client "
             "taps \"I am the client\" on the card."),
         t._("/profile shows a professional's reviews; /lang changes your language."),
@@ -151,10 +151,17 @@ async def refresh_card(event: ChatEvent, ctx: Context, data: BackToCard) -> list
 
 async def current_card(ctx: Context, order: Order) -> Effect:
     view = await order_service.card_view(ctx.uow, order)
-    return card(order, ctx.t_order(order), view.request, view.rating)
+    return card(order, ctx.t_order(order), view.request, view.rating, ctx.policy.quiet_hours)
 
 
 async def noop(event: ChatEvent, ctx: Context, data: Noop) -> list[Effect]:
     return []
 
 
+def _about(t: Translator, marketplace: str | None) -> str:
+    """What the bot does, naming the marketplace when ORDERBOT_MARKETPLACE_NAME is set."""
+    if marketplace:
+        return t._("I keep the order thread of a job on {marketplace}: its status, the review "
+                   "request and the client's rating.").format(marketplace=t.isolate(marketplace))
+    return t._("I keep the order thread of a marketplace job: its status, the review request "
+               "and the client's rating.")

@@ -4,11 +4,13 @@ reminders and notices. Used by the handlers and by the scheduler's jobs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.core.callback_data import RecordRefund
 from bot.core.events import Button, EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from bot.domain.order import Order, Status
-from bot.domain.reviews import Rating, ReviewRequest
+from bot.domain.quiet_hours import QuietHours, release_of
+from bot.domain.reviews import Rating, RequestState, ReviewRequest
 from bot.i18n import Translator
 from handlers.keyboards import card_keyboard, label_row, stars_row
 from handlers.labels import reason_name, stars, status_name
@@ -21,7 +23,7 @@ def _oid(order: Order) -> int:
 
 
 def card_text(order: Order, t: Translator, request: ReviewRequest | None = None,
-              rating: Rating | None = None) -> str:
+              rating: Rating | None = None, quiet: QuietHours | None = None) -> str:
     lines = [t._("📋 Order #{id}: {title}").format(id=t.isolate(order.id),
                                                     title=t.isolate(order.title)),
              t._("Status: {status}").format(status=status_name(t, order.status))]
@@ -37,31 +39,48 @@ def card_text(order: Order, t: Translator, request: ReviewRequest | None = None,
     lines.append(t.ngettext("Revisions: {used} of {n} used", "Revisions: {used} of {n} used",
                             order.included_revisions).format(
         used=t.number(order.revisions_used), n=t.number(order.included_revisions)))
-    lines += _review_lines(order, t, request, rating)
+    lines += _review_lines(order, t, request, rating, quiet)
     return "\n".join(lines)
 
 
 def _review_lines(order: Order, t: Translator, request: ReviewRequest | None,
-                  rating: Rating | None) -> list[str]:
+                  rating: Rating | None, quiet: QuietHours | None) -> list[str]:
     lines = []
     if rating is not None and not rating.hidden:
         lines.append(t._("Rating: {stars} ({value}/5)").format(
             stars=stars(rating.stars), value=t.number(rating.stars)))
-    elif request is not None and request.due_at and request.state.value == "scheduled":
-        lines.append(t._("Review requested for {date}").format(
-            date=t.datetime(request.due_at, order.timezone, "short")))
+    elif request is not None and request.due_at and request.state == RequestState.SCHEDULED:
+        # When it will really go: a time in the quiet hours waits for their end.
+        lines.append(t._("Review requested for {date}").format(date=t.datetime(
+            release_of(quiet, request.due_at, order.timezone), order.timezone, "short")))
     sent = request.reminders_sent if request else 0
     lines.append(t.ngettext("Reminders sent: {n}", "Reminders sent: {n}", sent)
                  .format(n=t.number(sent)))
+    held = _held_reminder(order, request, quiet)
+    if held is not None:
+        lines.append(t._("Quiet hours: the next reminder goes at {date}").format(
+            date=t.datetime(held, order.timezone, "short")))
     used = t._("used") if order.checkin_used_at else t._("not used")
     lines.append(t._("Check-in: {state}").format(state=used))
     return lines
 
 
+def _held_reminder(order: Order, request: ReviewRequest | None,
+                   quiet: QuietHours | None) -> datetime | None:
+    """When the next reminder goes if the quiet hours hold it: it falls in them, or it was
+    moved to their end already; None when it is not held (or there is none)."""
+    due = request.next_reminder_at if request is not None else None
+    if quiet is None or due is None or request is None or request.state != RequestState.POSTED:
+        return None
+    if quiet.quiet_at(due, order.timezone) or quiet.ends_at(due, order.timezone):
+        return quiet.release(due, order.timezone)
+    return None
+
+
 def card(order: Order, t: Translator, request: ReviewRequest | None = None,
-         rating: Rating | None = None) -> EditMessage:
+         rating: Rating | None = None, quiet: QuietHours | None = None) -> EditMessage:
     """The card's new content; the sender finds the card's message by its ref."""
-    return EditMessage(order.chat_id, card_text(order, t, request, rating),
+    return EditMessage(order.chat_id, card_text(order, t, request, rating, quiet),
                        card_keyboard(order, t, rating is not None), ref=Ref("card", _oid(order)),
                        order_id=order.id)
 
@@ -92,20 +111,22 @@ def default_note(order: Order, t: Translator) -> str:
                "and helps other clients choose. Could you rate the service?")
 
 
-def rating_request(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+def rating_request(order: Order, request: ReviewRequest, t: Translator,
+                   quiet: QuietHours | None = None) -> list[Effect]:
     """The note and one row of stars in one message, never several."""
     rid = _rid(request)
     message = say(order, request_text(order, request, t), keyboard=stars_row(rid),
                   ref=Ref("request", rid))
-    return [message, card(order, t, request)]
+    return [message, card(order, t, request, quiet=quiet)]
 
 
-def reminder(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+def reminder(order: Order, request: ReviewRequest, t: Translator,
+             quiet: QuietHours | None = None) -> list[Effect]:
     text = t._("{client}, a friendly reminder: you can still rate {order}. "
                "The stars are on the request above.").format(
         client=t.isolate(order.client_name or t._("Client")),
         order=t.order_ref(order.id, order.title))
-    return [say(order, text), card(order, t, request)]
+    return [say(order, text), card(order, t, request, quiet=quiet)]
 
 
 def rating_closed(order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:

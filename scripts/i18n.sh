@@ -17,6 +17,7 @@ LANGUAGES=(es pt ar)
 extract() {
     pybabel extract -F babel.cfg \
         --no-default-keywords -k _ -k N_ -k ngettext:1,2 \
+        -k pgettext:1c,2 -k npgettext:1c,2,3 -k NC_:1c,2 \
         --add-comments=TRANSLATORS: \
         --no-location --sort-output --width=100 \
         --project=orderbot --version=0.1.0 \

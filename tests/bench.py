@@ -97,7 +97,10 @@ class Bench:
 async def make_bench(tmp_path: Path, **settings: object) -> Bench:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
     await asyncio.to_thread(upgrade, url)
-    config = Settings(database_url=url, _env_file=None, **settings)  # type: ignore[call-arg]
+    # Quiet hours off unless asked for: these tests move the clock by the cadence's hours,
+    # not around the night (tests/scheduler/test_quiet_hours.py covers the night).
+    config = Settings(database_url=url, _env_file=None,  # type: ignore[call-arg]
+                      **({"quiet_hours": ""} | settings))
     clock = FakeClock()
     factory = UnitOfWorkFactory(create_engine(url))
     pipeline = Pipeline(factory, build_router(), clock, config,

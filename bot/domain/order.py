@@ -96,6 +96,9 @@ class Order(RecordsEvents):
     client_id: int | None = None
     pro_name: str = ""
     client_name: str = ""
+    # The territory of the order's locale ("ES", "BR", "SA"): the first day of the week,
+    # date and number formats of the chat. "" for the language's default.
+    region: str = ""
     id: int = 0  # 0 until stored
     thread_id: int | None = None
     done_at: datetime | None = None

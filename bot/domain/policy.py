@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.quiet_hours import NIGHT, QuietHours
+
 
 def _utc(moment: datetime) -> datetime:
     """Aware datetimes in UTC, so that adding a duration adds real time, not wall-clock time."""
@@ -33,6 +35,8 @@ class Policy:
     note_max_length: int = 1000
     comment_max_length: int = 1000
     note_hour: time = time(10, 0)
+    # Nothing scheduled is posted in these hours of the order's local time (quiet_hours.py).
+    quiet_hours: QuietHours | None = NIGHT
 
     def reminder_at(self, requested_at: datetime, index: int) -> datetime:
         """When reminder number `index` (0-based) falls due: the offsets, then every repeat."""

@@ -237,6 +237,18 @@ class ReviewRequest(RecordsEvents):
             self.next_reminder_at = policy.next_reminder(
                 self.posted_at, self.reminders_sent, window_closes_at)
 
+    def hold(self, until: datetime | None) -> None:
+        """Quiet hours: the note or reminder due now goes at `until` instead; a reminder with
+        no `until` (held past the rating window's close) is not sent at all."""
+        if self.state == RequestState.SCHEDULED:
+            if until is None:
+                raise ValueError("a scheduled note is held until a time")
+            self.due_at = until
+        elif self.state == RequestState.POSTED:
+            self.next_reminder_at = until
+        else:
+            raise InvalidTransition("only a scheduled note or a reminder waits")
+
     def close(self) -> bool:
         """The rating window closed unrated; True when its stars were in the chat (they now
         say so)."""

@@ -25,8 +25,9 @@ from bot.core.events import Effect
 from bot.domain import checkin
 from bot.domain.order import Order, Status
 from bot.domain.policy import Policy
+from bot.domain.quiet_hours import QuietHours
 from bot.domain.reviews import Rating, RequestState, ReviewRequest
-from bot.i18n import Translations, Translator, resolve_language
+from bot.i18n import Translations, Translator, resolve_locale
 from bot.services.ports import UnitOfWork
 from bot.services.published import publish
 
@@ -36,10 +37,12 @@ log = logging.getLogger("orderbot.due")
 class Renderer(Protocol):
     """What the due work posts; `handlers.render` implements it."""
 
-    def rating_request(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    def rating_request(self, order: Order, request: ReviewRequest, t: Translator,
+                       quiet: QuietHours | None = None) -> list[Effect]:
         ...
 
-    def reminder(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    def reminder(self, order: Order, request: ReviewRequest, t: Translator,
+                 quiet: QuietHours | None = None) -> list[Effect]:
         ...
 
     def rating_closed(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
@@ -50,7 +53,7 @@ class Renderer(Protocol):
         ...
 
     def card(self, order: Order, t: Translator, request: ReviewRequest | None = None,
-             rating: Rating | None = None) -> Effect:
+             rating: Rating | None = None, quiet: QuietHours | None = None) -> Effect:
         ...
 
 
@@ -89,9 +92,15 @@ async def post_note(ctx: DueContext, request_id: int) -> bool:
         closes = ctx.policy.rating_closes_at(order.done_at)
         if now >= closes:
             return await _close(uow, ctx, request, order)
+        t = ctx.translations.get(order.language, order.region)
+        quiet = ctx.policy.quiet_hours
+        if quiet is not None and quiet.quiet_at(now, order.timezone):
+            request.hold(quiet.release(now, order.timezone))
+            return await _save(uow, ctx, request, [ctx.renderer.card(order, t, request, None,
+                                                                     quiet)])
         request.mark_posted(now, ctx.policy, closes)
-        t = ctx.translations.get(order.language)
-        return await _save(uow, ctx, request, ctx.renderer.rating_request(order, request, t))
+        return await _save(uow, ctx, request,
+                           ctx.renderer.rating_request(order, request, t, quiet))
 
 
 async def send_reminder(ctx: DueContext, request_id: int) -> bool:
@@ -115,9 +124,15 @@ async def send_reminder(ctx: DueContext, request_id: int) -> bool:
         closes = ctx.policy.rating_closes_at(order.done_at)
         if now >= closes:
             return await _close(uow, ctx, request, order)
-        t = ctx.translations.get(order.language)
+        t = ctx.translations.get(order.language, order.region)
+        quiet = ctx.policy.quiet_hours
+        if quiet is not None and quiet.quiet_at(now, order.timezone):
+            # Held to the quiet hours' end; not at all when the window closes first.
+            request.hold(quiet.release_before(now, order.timezone, closes))
+            return await _save(uow, ctx, request, [ctx.renderer.card(order, t, request, None,
+                                                                     quiet)])
         request.remind(ctx.policy, closes, now)  # first: the card shows the new count
-        effects = ctx.renderer.reminder(order, request, t)
+        effects = ctx.renderer.reminder(order, request, t, quiet)
         return await _save(uow, ctx, request, effects)
 
 
@@ -145,9 +160,10 @@ async def mark_refund_eligible(ctx: DueContext, order_id: int) -> bool:
             return False
         order.become_refund_eligible(now)
         moderators = sorted(set(ctx.moderator_ids) | await uow.moderators.ids())
-        languages = await _languages(uow, moderators, order.language, ctx.translations.default)
+        order_locale = f"{order.language}_{order.region}" if order.region else order.language
+        languages = await _languages(uow, moderators, order_locale, ctx.translations.default)
         effects = ctx.renderer.refund_eligible(
-            order, ctx.translations.get(order.language), moderators,
+            order, ctx.translations.get(order.language, order.region), moderators,
             lambda user_id: ctx.translations.get(languages.get(user_id)))
         try:
             await uow.orders.save(order)
@@ -172,8 +188,8 @@ async def refresh_checkin(ctx: DueContext, order_id: int) -> bool:
         effects: list[Effect] = []
         if flipped and order.status in checkin.WORKING:
             request = await uow.requests.latest_for(order_id)
-            t = ctx.translations.get(order.language)
-            effects.append(ctx.renderer.card(order, t, request, rating))
+            t = ctx.translations.get(order.language, order.region)
+            effects.append(ctx.renderer.card(order, t, request, rating, ctx.policy.quiet_hours))
         try:
             await uow.orders.save(order)
         except ConcurrentChange:
@@ -190,7 +206,8 @@ def _refund_due(order: Order, policy: Policy, now: datetime) -> bool:
 async def _close(uow: UnitOfWork, ctx: DueContext, request: ReviewRequest, order: Order) -> bool:
     effects: list[Effect] = []
     if request.close():
-        effects = ctx.renderer.rating_closed(order, request, ctx.translations.get(order.language))
+        effects = ctx.renderer.rating_closed(order, request,
+                                             ctx.translations.get(order.language, order.region))
     return await _save(uow, ctx, request, effects)
 
 
@@ -230,10 +247,12 @@ async def _queue_and_commit(uow: UnitOfWork, ctx: DueContext, effects: Iterable[
 
 async def _languages(uow: UnitOfWork, user_ids: list[int], order_language: str,
                      default: str) -> dict[int, str]:
+    """Each person's locale ("pt_BR"): their language, in their Telegram code's territory
+    or the order's."""
     languages: dict[int, str] = {}
     for user_id in user_ids:
         person = await uow.people.get(user_id)
         chosen = person.chosen_language if person else None
         telegram = person.telegram_language if person else None
-        languages[user_id] = resolve_language(chosen, telegram, order_language, default)
+        languages[user_id] = resolve_locale(chosen, telegram, order_language, default)
     return languages

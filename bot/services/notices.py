@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.core.events import SendMessage
 from bot.domain.order import Order
-from bot.i18n import Translations, Translator, resolve_language
+from bot.i18n import Translations, Translator, resolve_locale
 from bot.services.ports import UnitOfWork
 
 
@@ -19,7 +19,7 @@ async def translator_for(uow: UnitOfWork, translations: Translations, user_id: i
     person = await uow.people.get(user_id)
     chosen = person.chosen_language if person else None
     telegram = person.telegram_language if person else None
-    return translations.get(resolve_language(chosen, telegram, None, default))
+    return translations.get(resolve_locale(chosen, telegram, None, default))
 
 
 async def chat_lost(uow: UnitOfWork, order: Order, moderators: list[int],

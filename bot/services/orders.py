@@ -25,14 +25,15 @@ async def create_order(
     uow: UnitOfWork, *, chat_id: int, thread_id: int | None, title: str, pro_id: int,
     pro_name: str, language: str, timezone: str, now: datetime, policy: Policy,
     can_read_all: bool, bind_token: str | None = None, by: int | None = None,
-    pro_is_bot: bool = False,
+    pro_is_bot: bool = False, region: str = "",
 ) -> Order:
     """A new order; `pro_id` 0 when a moderator opens it and the pro claims it later."""
     if pro_id:
         check_may_take_role(pro_id, pro_is_bot)
     title = order_title(title)
     order = Order(chat_id=chat_id, thread_id=thread_id, title=title, pro_id=pro_id,
-                  pro_name=pro_name, language=language, timezone=timezone, created_at=now,
+                  pro_name=pro_name, language=language, region=region, timezone=timezone,
+                  created_at=now,
                   included_revisions=policy.included_revisions, can_read_all=can_read_all,
                   bind_token=bind_token, last_pro_message_at=now if pro_id else None)
     await uow.orders.add(order)

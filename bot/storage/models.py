@@ -59,6 +59,7 @@ class OrderRow(Base):
     pro_name: Mapped[str] = mapped_column(String(200), default="")
     client_name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(8), default="", server_default="")  # "BR"
     timezone: Mapped[str] = mapped_column(String(64))
     status: Mapped[Status] = mapped_column(StrEnumType(Status), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -21,7 +21,7 @@ from bot.domain.note_check import NoteChecker
 from bot.domain.notes import NoteRefused
 from bot.domain.order import Status
 from bot.i18n import Translations, catalog_path, default_locales_dir
-from handlers.labels import STATUS, aspect_name, stars
+from handlers.labels import aspect_name, stars, status_name
 from handlers.review_request import refusal_text
 from scheduler.setup import ReviewScheduler
 
@@ -156,7 +156,7 @@ def test_demo_prints_json_lines() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert {"chat", "sender", "role", "text", "buttons", "time"} <= set(lines[0])
     assert lines[0]["sender"] == SCRIPTS["es"].pro and lines[0]["role"] == "pro"
-    done = Translations().get("es")._(STATUS[Status.DONE])
+    done = status_name(Translations().get("es"), Status.DONE)
     assert any(line["role"] == "bot" and done in line["text"] for line in lines)
 
 

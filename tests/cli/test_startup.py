@@ -216,3 +216,23 @@ def test_each_wrong_setting_gets_one_line(migrated: Path) -> None:
         "orderbot: ORDERBOT_TIMEZONE: Value error, unknown time zone 'Mars/Base' "
         "(got 'Mars/Base')",
     ]
+
+
+@pytest.mark.parametrize(("region", "error"), [
+    ("ZZ", "orderbot: unknown region for pt: ZZ (e.g. pt_BR)"),
+    ("es_MX", "orderbot: --region es_MX is not a region of the order's language (pt)"),
+])
+def test_create_order_refuses_a_region_in_one_line(migrated: Path, region: str,
+                                                    error: str) -> None:
+    result = orderbot("create-order", "--title", "T", "--pro-id", "1", "--pro-name", "P",
+                      "--bot-username", "b", "--language", "pt", "--region", region,
+                      url=url_of(migrated), cwd=migrated.parent)
+    assert lines_of(result) == [error]
+
+
+def test_a_default_region_without_a_territory_is_named(migrated: Path) -> None:
+    result = orderbot("run", url=url_of(migrated), cwd=migrated.parent,
+                      settings={"ORDERBOT_DEFAULT_REGIONS": "es_ES,pt"})
+    assert lines_of(result) == [
+        "orderbot: ORDERBOT_DEFAULT_REGIONS: Value error, not a supported language with a "
+        "territory: 'pt' (e.g. pt_BR) (got 'es_ES,pt')"]

@@ -19,6 +19,14 @@ TITLE = "Kitchen tap"
 # The products' own words, written out: a catalog that lost them fails here.
 DONE = {"es": "Realizado", "pt": "Concluído", "ar": "مكتمل"}
 CLAIM = {"es": "Soy el cliente", "pt": "Sou cliente", "ar": "أنا العميل"}
+# "Not hired yet" in its two roles: a fact on the card, the professional's own answer on the
+# status button.
+NOT_HIRED = {"es": "Sin contratar aún", "pt": "Ainda não contratado", "ar": "لم يتم التعاقد بعد"}
+NOT_HIRED_BUTTON = {"es": "Aún no me han contratado", "pt": "Ainda não me contrataram",
+                    "ar": "لم يتم التعاقد بعد"}
+# The calendar's weekday row starts on the region's first day: Monday in es_ES, Sunday in
+# pt_BR and ar_SA.
+FIRST_WEEKDAY = {"es": "L", "pt": "D", "ar": "ح"}
 NOT_FOR_YOU = "This button is not for you."
 
 
@@ -48,7 +56,7 @@ async def _story(world: World, t: Translator) -> tuple[int, int, int]:
     card = await world.wait_text(group, TITLE)
     labels = [b["text"] for row in card["buttons"] for b in row]
     assert CLAIM[t.language] in labels and t._("I am the client") in labels
-    assert t._("Status: {status}").format(status=t._("Not hired yet")) in card["text"]
+    assert t._("Status: {status}").format(status=NOT_HIRED[t.language]) in card["text"]
     await _step(world, group, luis, t._("I am the client"),
                 t._("Client: {name}").format(name=t.isolate("Luis")))
     stage = t._("Order #{id} «{title}»: at what stage is the job?").split("»")[-1]
@@ -77,6 +85,10 @@ async def test_the_story_in_each_language(world: World, translations: Translatio
     assert t._("Client: {name}").format(name=t.isolate("Luis")) in card["text"]
     english = translations.get("en")
     assert english._("Status: {status}").format(status="Done") not in card["text"]
+    # the professional's own voice on the status panel, never on the card
+    panel = await _step(world, group, ana, t._("Update"), t._(
+        "Order #{id} «{title}»: at what stage is the job?").split("»")[-1])
+    assert [NOT_HIRED_BUTTON[language]] in [[b["text"] for b in row] for row in panel["buttons"]]
     # a date formatted by Babel for the locale, in the card
     day = (world.clock.now() + timedelta(days=20)).date()
     seen = await world.mark(group)
@@ -113,4 +125,28 @@ async def test_lang_changes_one_persons_alerts(world: World, translations: Trans
     # someone else's alerts did not change; the card is still in Spanish
     eve = await world.user("Eve", "es")
     assert await _alert(world, group, eve, t._("Update")) == t._(NOT_FOR_YOU)
-    await world.wait_text(group, t._("Status: {status}").format(status=t._("Not hired yet")))
+    await world.wait_text(group, t._("Status: {status}").format(status=NOT_HIRED["es"]))
+
+
+@pytest.mark.parametrize("language", ["es", "pt", "ar"])
+async def test_the_calendar_starts_the_week_on_the_regions_first_day(
+        world: World, translations: Translations, language: str) -> None:
+    t = translations.get(language)
+    ana = await world.user("Ana", language, username="ana")
+    luis = await world.user("Luis", language, username="luis")
+    group = await world.group(TITLE, [ana, luis])
+    await world.say(group, ana, f"/neworder {TITLE}")
+    await world.wait_text(group, TITLE)
+    await _step(world, group, luis, t._("I am the client"),
+                t._("Client: {name}").format(name=t.isolate("Luis")))
+    await _step(world, group, ana, t._("Update"), t._(
+        "Order #{id} «{title}»: at what stage is the job?").split("»")[-1])
+    await _step(world, group, ana, DONE[language],
+                t._("When should we ask the client for the review?"))
+    calendar = await _step(world, group, ana, t._("Yes, on a date"), t._(
+        "Choose the day to ask for the review (until {last}):").split("{")[0].strip())
+    weekdays = [b["text"] for b in calendar["buttons"][1]]
+    # Arabic rows are given mirrored (the week starts on the right): read them in order.
+    in_order = weekdays[::-1] if language == "ar" else weekdays
+    assert in_order[0] == FIRST_WEEKDAY[language]
+    assert len(in_order) == 7

@@ -45,7 +45,7 @@ async def schedule(url: str, now: str) -> None:
     """A scheduler on a clock stopped at `now`: says whether it is active, then "posted" after
     each commit that queued a message, until it is killed."""
     settings = Settings(database_url=url, scheduler_sweep_seconds=3600,  # type: ignore[call-arg]
-                        scheduler_leader_retry_seconds=3600, _env_file=None)
+                        scheduler_leader_retry_seconds=3600, quiet_hours="", _env_file=None)
     scheduler = ReviewScheduler(UnitOfWorkFactory(create_engine(url)),
                                 FakeClock(datetime.fromisoformat(now)), settings,
                                 Translations(default="es"), renderer=FakeRenderer(),
@@ -58,7 +58,7 @@ async def schedule(url: str, now: str) -> None:
 async def post(url: str, request_id: int, now: str, kill: str) -> None:
     renderer = DyingRenderer() if kill == "before" else FakeRenderer()
     ctx = DueContext(UnitOfWorkFactory(create_engine(url)), FakeClock(datetime.fromisoformat(now)),
-                     Policy(), Translations(default="es"), renderer, (), _die)
+                     Policy(quiet_hours=None), Translations(default="es"), renderer, (), _die)
     await post_note(ctx, request_id)
     print("survived", flush=True)
 

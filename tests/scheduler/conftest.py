@@ -111,9 +111,11 @@ async def make_scheduler(db: Db, clock: FakeClock, translations: Translations
 
     def make(renderer: FakeRenderer | None = None, wake_sender: Any = None,
              **overrides: Any) -> ReviewScheduler:
-        """A scheduler on `db`; `overrides` are settings (`scheduler_batch_size=2`...)."""
+        """A scheduler on `db`; `overrides` are settings (`scheduler_batch_size=2`...).
+        Quiet hours are off unless asked for (`quiet_hours="21:00-08:00"`): the other tests'
+        times are about the cadence, not the night."""
         settings = Settings(database_url=db.url, moderator_ids=MODERATORS, _env_file=None,  # type: ignore[call-arg]
-                            **overrides)
+                            **({"quiet_hours": ""} | overrides))
         scheduler = ReviewScheduler(db.uow_factory(), clock, settings, translations,
                                     renderer=renderer or FakeRenderer(), wake_sender=wake_sender)
         made.append(scheduler)

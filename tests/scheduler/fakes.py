@@ -14,7 +14,8 @@ from bot.core import codec
 from bot.core.events import EditKeyboard, EditMessage, Effect, Ref, SendMessage
 from bot.domain.order import Order, Role, Status
 from bot.domain.policy import Policy
-from bot.domain.reviews import Rating, RequestMode, ReviewRequest
+from bot.domain.quiet_hours import QuietHours
+from bot.domain.reviews import Rating, RequestMode, RequestState, ReviewRequest
 from bot.i18n import Translator
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWork
@@ -34,14 +35,16 @@ class FakeRenderer:
         self.fail_times = fail_times
         self.on_render = on_render  # runs while a note is being posted (inside its sweep)
 
-    def rating_request(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    def rating_request(self, order: Order, request: ReviewRequest, t: Translator,
+                       quiet: QuietHours | None = None) -> list[Effect]:
         self._maybe_fail()
         if self.on_render is not None:
             self.on_render(request)
         return [SendMessage(order.chat_id, f"note {request.id} {t.language}",
                             ref=Ref("request", request.id), order_id=order.id)]
 
-    def reminder(self, order: Order, request: ReviewRequest, t: Translator) -> list[Effect]:
+    def reminder(self, order: Order, request: ReviewRequest, t: Translator,
+                 quiet: QuietHours | None = None) -> list[Effect]:
         return [SendMessage(order.chat_id, f"reminder {request.id} #{request.reminders_sent}",
                             order_id=order.id)]
 
@@ -56,9 +59,14 @@ class FakeRenderer:
                        for m in moderator_ids]
 
     def card(self, order: Order, t: Translator, request: ReviewRequest | None = None,
-             rating: Rating | None = None) -> Effect:
+             rating: Rating | None = None, quiet: QuietHours | None = None) -> Effect:
         offered = "check-in offered" if order.checkin_offered else "no check-in"
-        return EditMessage(order.chat_id, f"card {order.id} {offered}",
+        held = ""
+        if request is not None and quiet is not None:
+            due = request.due_at if request.state == RequestState.SCHEDULED else \
+                request.next_reminder_at
+            held = f" held to {due:%Y-%m-%d %H:%M}" if due is not None else " no reminder"
+        return EditMessage(order.chat_id, f"card {order.id} {offered}{held}",
                            ref=Ref("card", order.id), order_id=order.id)
 
     def _maybe_fail(self) -> None:

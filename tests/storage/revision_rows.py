@@ -33,7 +33,7 @@ ORDER: Row = {
     "last_pro_message_at": at(199), "last_client_message_at": at(150),
     "checkin_used_at": at(30), "chat_active": True, "can_read_all": False,
     "bind_token": "b1nd-t0ken-4f9a", "version": 7,
-    "checkin_window_for": at(24), "checkin_offered": True,
+    "checkin_window_for": at(24), "checkin_offered": True, "region": "MX",
 }
 
 
@@ -77,9 +77,13 @@ def _by_order(order_id: int) -> dict[str, list[Row]]:
         "audit_log": [{"at": at(240), "actor_id": MOD, "action": "rating_hidden",
                        "order_id": order_id, "detail": "spam, then shown again"}],
         "inbox": [{"update_id": 900_000_001, "received_at": at(220), "payload": '{"x": 1}',
-                   "handled_at": at(220.01)},
+                   "handled_at": at(220.01), "state": "handled", "reason": None,
+                   "attempts": 1, "chat_id": CHAT, "event": None, "lease_owner": None,
+                   "lease_until": None, "moderators_told_at": None},
                   {"update_id": 900_000_002, "received_at": at(221), "payload": None,
-                   "handled_at": None}],
+                   "handled_at": None, "state": "parked", "reason": "boom", "attempts": 3,
+                   "chat_id": CHAT, "event": '{"kind": "command"}', "lease_owner": "w1",
+                   "lease_until": at(221.5), "moderators_told_at": at(222)}],
         "outbox": [
             {"chat_id": CHAT, "kind": "send", "payload": '{"text": "Hola"}', "ref_kind": "card",
              "ref_id": order_id, "order_id": order_id, "created_at": at(1), "state": "sent",

@@ -111,3 +111,16 @@ def test_migrate_upgrades_a_database_with_data(
     kept, expected = _on(url, _kept_and_inserted(inserted))
     assert kept == expected
     assert _on(url, _schema) == _on(fresh_head_url, _schema)
+
+
+def test_existing_orders_get_their_languages_default_region(
+        empty_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = empty_db_url
+    upgrade(url, "0005")
+    _on(url, lambda conn: fill(conn, _app_tables(conn)))  # one order, in Spanish
+
+    monkeypatch.setenv("ORDERBOT_DATABASE_URL", url)
+    assert main(["migrate"]) == 0
+    regions = _on(url, lambda conn: conn.execute(
+        select(_app_tables(conn)["orders"].c.region)).scalars().all())
+    assert regions == ["ES"]

@@ -11,8 +11,10 @@ An argument is *literal text* when it is a string constant with a letter in it (
 and "1" are fine), or is built from one: f-strings, ``+``/``%``, ``"...".format()``,
 ``"\\n".join([...])``, ``a or "..."``, ``x if c else "..."``, a variable or module constant
 assigned such a value, an item of a dict of them, or a call of a linted function that
-returns such a value. Texts through ``t._``/``t.ngettext`` are calls of the translator,
-never literal.
+returns such a value. Texts through ``t._``/``t.ngettext``/``t.pgettext``/``t.npgettext``
+are calls of the translator, never literal (a context, their first argument, is not shown);
+a text only marked for extraction (``N_("...")``, ``NC_("context", "...")``) is still
+literal text: it must go through ``t._``/``t.pgettext`` before it is shown.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ BASE_SINKS = {
     "send_document": sink([], ["caption"]),
 }
 SELF_NAMES = ("self", "cls")
+MARKERS = ("N_", "NC_")  # mark a msgid for extraction and return it untranslated
 
 
 def is_prose(text: str) -> bool:
@@ -147,6 +150,8 @@ class Linter:
 
     def _literal_call(self, call: ast.Call, scope: Scope, seen: frozenset[str]) -> bool:
         name = callee_name(call)
+        if isinstance(call.func, ast.Name) and name in MARKERS and call.args:
+            return self.literal(call.args[-1], scope, seen)
         if isinstance(call.func, ast.Attribute) and name in ("format", "join", "strip"):
             joined = call.args[:1] if name == "join" else []
             return any(self.literal(arg, scope, seen) for arg in [call.func.value, *joined])

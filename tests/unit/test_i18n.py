@@ -18,7 +18,9 @@ from bot.i18n import (
     Translations,
     default_locales_dir,
     normalise_language,
+    region_of,
     resolve_language,
+    resolve_locale,
 )
 
 AR_PLURALS = (
@@ -221,13 +223,13 @@ def test_numbers(translations: Translations, language: str, plain: str, two_deci
     assert t.number(7, decimals=0) == "7"
 
 
-def test_arabic_digits_follow_cldr_default_numbering_system(translations: Translations) -> None:
-    assert Locale.parse("ar").default_numbering_system == "latn"
-    assert translations.get("ar").number(5) == "5"
-    saudi = Translations(regions={"ar": "ar_SA"}).get("ar")
-    assert Locale.parse("ar_SA").default_numbering_system == "arab"
-    assert saudi.number(1234.5) == "١٬٢٣٤٫٥"  # Babel gives the symbols; we map the digits
-    assert saudi.month_year(2027, 3) == "مارس ٢٠٢٧"
+def test_arabic_keeps_latin_digits_even_where_cldr_prefers_arabic_indic() -> None:
+    saudi = Translations().get("ar")
+    assert str(saudi.locale) == "ar_SA"
+    assert Locale.parse("ar_SA").default_numbering_system == "arab"  # CLDR's choice, not ours
+    assert saudi.number(1234.5) == "1,234.5"
+    assert saudi.month_year(2027, 3) == "مارس 2027"
+    assert saudi.date(dt.date(2027, 3, 12), "short").count("12") == 1
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -284,21 +286,50 @@ def test_naive_datetimes_are_refused(translations: Translations) -> None:
 # --- calendar -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", SUPPORTED)
-def test_first_weekday_is_what_cldr_says(translations: Translations, language: str) -> None:
+@pytest.mark.parametrize(("language", "locale"),
+                         [("en", "en"), ("es", "es_ES"), ("pt", "pt_BR"), ("ar", "ar_SA")])
+def test_first_weekday_is_what_cldr_says_for_the_default_region(
+        translations: Translations, language: str, locale: str) -> None:
     t = translations.get(language)
-    first = Locale.parse(language).first_week_day
+    assert str(t.locale) == locale
+    first = Locale.parse(locale).first_week_day
     assert t.first_weekday() == first
-    names = get_day_names("narrow", "stand-alone", locale=language)
+    names = get_day_names("narrow", "stand-alone", locale=locale)
     assert t.weekday_initials() == [names[(first + i) % 7] for i in range(7)]
 
 
-def test_weekday_initials_of_the_bare_languages(translations: Translations) -> None:
-    # Without a territory CLDR uses the world default (001): Monday first.
+def test_weekday_initials_of_the_default_regions(translations: Translations) -> None:
     assert translations.get("es").weekday_initials() == ["L", "M", "X", "J", "V", "S", "D"]
-    assert translations.get("pt").weekday_initials() == ["S", "T", "Q", "Q", "S", "S", "D"]
-    assert translations.get("en").first_weekday() == 0
-    assert translations.get("ar").weekday_initials()[0] == "ن"
+    assert translations.get("pt").weekday_initials() == ["D", "S", "T", "Q", "Q", "S", "S"]
+    assert translations.get("en").first_weekday() == 0  # no region: the world default, Monday
+    assert translations.get("ar").weekday_initials()[0] == "ح"  # Sunday in Saudi Arabia
+
+
+def test_bare_languages_without_regions() -> None:
+    bare = Translations(regions={})
+    assert bare.get("pt").weekday_initials() == ["S", "T", "Q", "Q", "S", "S", "D"]
+    assert bare.get("ar").weekday_initials()[0] == "ن"
+
+
+def test_the_territory_comes_from_the_code_the_region_or_the_default() -> None:
+    translations = Translations(regions={"es": "es_MX"})
+    assert str(translations.get("es").locale) == "es_MX"
+    assert str(translations.get("es", "AR").locale) == "es_AR"
+    assert str(translations.get("pt-pt").locale) == "pt_PT"
+    assert str(Translations().get("pt", "XX").locale) == "pt_BR"  # unknown: the default
+    assert str(Translations().get("pt", "ZZ").locale) == "pt_BR"  # CLDR's "unknown region"
+    assert translations.get("es-es").date(dt.date(2027, 3, 12), "short") == "12/3/27"
+    assert translations.get("es", "MX").number(1234.5) == "1,234.5"
+    assert translations.get("es", "ES").number(1234.5) == "1.234,5"
+
+
+def test_a_persons_locale_takes_the_territory_of_their_telegram_code() -> None:
+    assert resolve_locale(None, "pt-br", None, "es") == "pt_BR"
+    assert resolve_locale(None, "es-MX", "es_ES", "es") == "es_MX"
+    assert resolve_locale("es", "pt-br", "es_AR", "pt") == "es_AR"  # chose es: the order's
+    assert resolve_locale(None, "de", "ar_EG", "es") == "ar_EG"
+    assert resolve_locale(None, "en", None, "es") == "en"
+    assert region_of("zh-Hant-TW") == "TW" and region_of("es_419") == "419"
 
 
 def test_weekday_order_with_regions() -> None:

@@ -28,14 +28,17 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
 POT = LOCALES / "bot.pot"
 TRANSLATED = ("es", "pt", "ar")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as in scripts/i18n.sh
+KEYWORDS = {  # as in scripts/i18n.sh
+    "_": None, "N_": None, "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "NC_": ((1, "c"), 2),
+}
 PLURAL_FORMS = {
     "es": "nplurals=2; plural=(n != 1);",
     "pt": "nplurals=2; plural=(n != 1);",
     "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
     "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
 }
-MsgKey = tuple[str, str | None]  # (msgid, msgid_plural)
+MsgKey = tuple[str | None, str, str | None]  # (msgctxt, msgid, msgid_plural)
 
 
 def read_catalog(path: Path) -> Catalog:
@@ -47,10 +50,10 @@ def po_path(language: str) -> Path:
     return LOCALES / language / "LC_MESSAGES" / "bot.po"
 
 
-def key_of(msgid: str | Sequence[str]) -> MsgKey:
+def key_of(msgid: str | Sequence[str], context: str | None = None) -> MsgKey:
     if isinstance(msgid, str):
-        return (msgid, None)
-    return (msgid[0], msgid[1] if len(msgid) > 1 else None)
+        return (context, msgid, None)
+    return (context, msgid[0], msgid[1] if len(msgid) > 1 else None)
 
 
 def entries(catalog: Catalog) -> list[Message]:
@@ -92,10 +95,10 @@ def test_headers(catalog: Catalog) -> None:
 
 
 def test_every_msgid_is_translated(template: Catalog, catalog: Catalog) -> None:
-    translated = {key_of(m.id): m for m in entries(catalog)}
+    translated = {key_of(m.id, m.context): m for m in entries(catalog)}
     problems = []
     for message in entries(template):
-        found = translated.get(key_of(message.id))
+        found = translated.get(key_of(message.id, message.context))
         if found is None:
             problems.append(f"missing: {message.id!r}")
         elif found.fuzzy:
@@ -236,7 +239,8 @@ def extracted_from_code() -> set[MsgKey]:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = extract_from_dir(ROOT, method_map, options_map, keywords=KEYWORDS)
-    return {key_of(message) for _, _, message, _, _ in found if message and key_of(message)[0]}
+    return {key_of(message, context) for _, _, message, _, context in found
+            if message and key_of(message)[1]}
 
 
 @pytest.fixture(scope="module")
@@ -247,12 +251,12 @@ def code_msgids() -> set[MsgKey]:
 def test_every_msgid_in_code_is_in_the_template(
     template: Catalog, code_msgids: set[MsgKey]
 ) -> None:
-    missing = code_msgids - {key_of(m.id) for m in entries(template)}
+    missing = code_msgids - {key_of(m.id, m.context) for m in entries(template)}
     assert not missing, f"run scripts/i18n.sh extract && update; missing: {sorted(missing)}"
 
 
 def test_template_has_no_stale_msgids(template: Catalog, code_msgids: set[MsgKey]) -> None:
-    stale = {key_of(m.id) for m in entries(template)} - code_msgids
+    stale = {key_of(m.id, m.context) for m in entries(template)} - code_msgids
     assert not stale, f"run scripts/i18n.sh extract && update; stale: {sorted(stale)}"
 
 
@@ -262,14 +266,20 @@ def test_extraction_finds_attribute_calls(tmp_path: Path) -> None:
         "def f(t, n):\n"
         '    t._("Order {order}").format(order=1)\n'
         '    t.ngettext("{count} star", "{count} stars", n)\n'
-        '    N_("pending")\n',
+        '    N_("pending")\n'
+        '    t.pgettext("status", "Done")\n'
+        '    t.npgettext("stats", "{n} order", "{n} orders", n)\n'
+        '    NC_("status button", "Done")\n',
         encoding="utf-8",
     )
     found = extract_from_dir(tmp_path, [("bot/**.py", "python")], keywords=KEYWORDS)
-    assert {key_of(message) for _, _, message, _, _ in found} == {
-        ("Order {order}", None),
-        ("{count} star", "{count} stars"),
-        ("pending", None),
+    assert {key_of(message, context) for _, _, message, _, context in found} == {
+        (None, "Order {order}", None),
+        (None, "{count} star", "{count} stars"),
+        (None, "pending", None),
+        ("status", "Done", None),
+        ("stats", "{n} order", "{n} orders"),
+        ("status button", "Done", None),
     }
 
 

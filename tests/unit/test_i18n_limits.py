@@ -49,7 +49,7 @@ from handlers.keyboards import (
     status_menu,
     when_menu,
 )
-from handlers.labels import STATUS
+from handlers.labels import status_name
 from handlers.ratings import result_keyboard, thank_you
 from handlers.render import card_text, rating_closed, rating_paused, rating_request, request_text
 
@@ -189,7 +189,7 @@ def test_the_longest_card_fits(t: Translator, status: Status) -> None:
     for rating in (None, full_rating(order)):
         text = card_text(order, t, request, rating)
         assert len(text) <= MESSAGE_MAX, f"{t.language} {status}: {len(text)}"
-        assert t._(STATUS[status]) in text
+        assert status_name(t, status) in text
 
 
 # --- placeholders and alerts -----------------------------------------------------------------

@@ -60,6 +60,9 @@ BAD = {
                         'def f(event):\n    return many(event, [("Sent", None)])',
     "framework call": 'async def f(bot):\n    await bot.send_message(chat_id=1, text="Oops")',
     "framework button": 'InlineKeyboardButton("Open", url=u)',
+    "marked, not translated": 'STATUS = {1: N_("Done")}\ndef f(s):\n    return Button(STATUS[s])',
+    "marked with a context, not translated":
+        'STATUS = {1: NC_("status", "Done")}\ndef f(s):\n    return Button(STATUS[s])',
 }
 
 GOOD = {
@@ -74,6 +77,10 @@ GOOD = {
     "translated variable": 'def f(t, name):\n    text = t._("Hi {name}").format(name=name)\n'
                            '    return SendMessage(1, text)',
     "marked constant": 'STATUS = N_("pending")\ndef f(t):\n    return SendMessage(1, t._(STATUS))',
+    "with a context": 'Button(t.pgettext("status button", "Not hired yet"))',
+    "plural with a context": 'SendMessage(1, t.npgettext("stats", "{n} order", "{n} orders", n))',
+    "marked with a context": 'STATUS = {1: NC_("status", "Done")}\n'
+                             'def f(t, s):\n    return Button(t.pgettext("status", STATUS[s]))',
     "file name, not caption": 'SendDocument(1, "orders.csv", data, caption=t._("Export"))',
     "parameter shadows a constant": 'text = "Hello"\ndef f(text):\n    return SendMessage(1, text)',
     "callback data": 'Button(t._("Rate"), cb("rate", 1, "five"))',
