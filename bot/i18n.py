@@ -152,10 +152,10 @@ class Translator:
 
     def pgettext(self, context: str, msgid: str) -> str:
         """The text of `msgid` in one of its roles (msgctxt `context`)."""
-        return self.catalog.pgettext(context, msgid)
+        return self._in_direction(self.catalog.pgettext(context, msgid))
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
-        return self.catalog.npgettext(context, singular, plural, n)
+        return self._in_direction(self.catalog.npgettext(context, singular, plural, n))
 
     def number(self, n: int | float, decimals: int | None = None) -> str:
         """A number with the locale's separators, always in Latin digits.

@@ -49,9 +49,13 @@ def fill(text: str, values: Mapping[str, object], default: object = LATIN_NAME) 
 
 def templates(t: Translator, message: Message) -> list[tuple[int | None, str]]:
     """Every text of an entry as the Translator hands it out, with the count it was got for."""
+    context = message.context
     if isinstance(message.id, str):
-        return [(None, t._(message.id))]
-    return [(n, t.ngettext(message.id[0], message.id[1], n)) for n in PLURAL_SAMPLES]
+        return [(None, t._(message.id) if context is None else t.pgettext(context, message.id))]
+    singular, plural = message.id[0], message.id[1]
+    if context is None:
+        return [(n, t.ngettext(singular, plural, n)) for n in PLURAL_SAMPLES]
+    return [(n, t.npgettext(context, singular, plural, n)) for n in PLURAL_SAMPLES]
 
 
 def shown_texts(t: Translator, message: Message) -> list[str]:
