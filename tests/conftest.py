@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
 from bot.storage.uow import UnitOfWorkFactory
+from tests.hang_report import add_task_stacks
 from tests.hook_receiver import HookReceiver
 
 PG_SERVER = os.environ.get(
@@ -157,13 +158,16 @@ SERVICE_SKIPS = ("no PostgreSQL", "no Redis")
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """In CI (CI=true) a database test that would skip for want of its server fails instead.
+    """A timed-out test's report shows its pending asyncio tasks (`tests.hang_report`).
+
+    In CI (CI=true) a database test that would skip for want of its server fails instead.
 
     `.ci/run` starts PostgreSQL and Redis; a skip there means the run did not test what it
     claims, which must not pass unnoticed.
     """
     outcome = yield
     report = outcome.get_result()
+    add_task_stacks(report)
     if os.environ.get("CI") != "true" or not report.skipped:
         return
     reason = str(report.longrepr)
