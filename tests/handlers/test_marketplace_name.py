@@ -66,3 +66,13 @@ async def test_unset_keeps_todays_wording(tmp_path: Path) -> None:
 
 def _help_line(text: str) -> str:
     return text.splitlines()[0]
+
+
+async def test_stats_name_the_marketplace_of_the_hook(tmp_path: Path) -> None:
+    bench = await _bench(tmp_path, marketplace_name="Zaask", hook_url="http://127.0.0.1:9/hook")
+    try:
+        await bound_order(bench)
+        stats = one_text(await bench.send(bench.command(MOD, mod(bench), "/stats")))
+        assert "Refund events for Zaask: 0 waiting, 0 given up" in stats.splitlines()
+    finally:
+        await bench.uow_factory.engine.dispose()
