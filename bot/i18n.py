@@ -40,6 +40,7 @@ DOMAIN = "bot"
 DEFAULT_REGIONS = {"es": "ES", "pt": "BR", "ar": "SA"}
 FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
+RIGHT_TO_LEFT_MARK = "\u200f"
 
 
 def N_(msgid: str) -> str:
@@ -174,14 +175,21 @@ class Translator:
         return text
 
     def date(self, d: dt.date, format: str = "medium") -> str:
-        return format_date(d, format, locale=self.locale)  # Babel writes Latin digits
+        # Babel writes Latin digits
+        return self._without_rlm(format_date(d, format, locale=self.locale))
 
     def datetime(self, moment: dt.datetime, tz: str | ZoneInfo, format: str = "medium") -> str:
         """An aware datetime shown in the given (the order's) time zone."""
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise ValueError("datetime must be timezone-aware")
         zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-        return format_datetime(moment, format, tzinfo=zone, locale=self.locale)
+        return self._without_rlm(format_datetime(moment, format, tzinfo=zone, locale=self.locale))
+
+    def _without_rlm(self, text: str) -> str:
+        """CLDR's Arabic numeric dates put U+200F before each "/" ("10\u200f/03\u200f/2027"),
+        and after a non-word character Telegram reads "/03" as a bot command. Without the marks
+        the date is one left-to-right run, and `.format` isolates it as every value."""
+        return text.replace(RIGHT_TO_LEFT_MARK, "") if self.rtl else text
 
     def month_year(self, year: int, month: int) -> str:
         """A calendar header, like "marzo de 2027"."""
