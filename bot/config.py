@@ -15,6 +15,7 @@ from bot.domain.policy import Policy
 
 IdList = Annotated[tuple[int, ...], NoDecode]
 HourList = Annotated[tuple[float, ...], NoDecode]
+DEFAULT_CONCURRENCY = 16  # updates in flight on a database whose writers work at once
 
 
 def _split_numbers(value: object) -> object:
@@ -96,6 +97,10 @@ class Settings(BaseSettings):
     # up to this many seconds between tries.
     intake_backoff_max_seconds: float = Field(30.0, gt=0)
 
+    # Updates handled at once, each chat's still in order (`bot.grouping`). Unset: 16 on
+    # PostgreSQL (the pool follows it, `bot.app`), 1 on SQLite (its writers take turns).
+    concurrency: int | None = Field(None, gt=0)
+
     # SQLite: updates received one after the other commit together, at most this many, and
     # at most this long after the first (an answer waits for its update's commit). 1 or 0
     # turns it off: a commit per update.
@@ -143,6 +148,13 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    def updates_in_flight(self) -> int:
+        """`concurrency`, or its default for the configured database."""
+        if self.concurrency is not None:
+            return self.concurrency
+        sqlite = self.database_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
+        return 1 if sqlite else DEFAULT_CONCURRENCY
 
     def policy(self) -> Policy:
         return Policy(
