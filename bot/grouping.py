@@ -34,23 +34,22 @@ Reply = Callable[[list[AnswerCallback]], None]
 Work = Callable[[UnitOfWork, ChatEvent], Awaitable[list[AnswerCallback]]]
 Alone = Callable[[ChatEvent, Reply], Awaitable[None]]
 Job = Callable[[], Awaitable[None]]
-QUEUED_PER_SLOT = 4  # updates waiting for their turn, per update in flight, before intake waits
 
 
 class ChatLanes:
     """One lane per chat: its updates in the order received, lanes side by side, at most
-    `limit` updates in flight (and `QUEUED_PER_SLOT` times as many waiting)."""
+    `limit` updates in flight (being handled, or waiting for their chat's earlier one)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._running = asyncio.Semaphore(limit)
-        self._admitted = asyncio.Semaphore(limit * QUEUED_PER_SLOT)
+        self._in_flight = asyncio.Semaphore(limit)
         self._last: dict[int, asyncio.Task[None]] = {}  # each lane's latest update
         self._open: set[asyncio.Task[None]] = set()
 
     async def run(self, chat_id: int, job: Job) -> None:
-        """Queue `job` behind the chat's earlier updates and return; `drain` waits for it."""
-        await self._admitted.acquire()
+        """Queue `job` behind the chat's earlier updates and return (once fewer than `limit`
+        are in flight); `drain` waits for it."""
+        await self._in_flight.acquire()
         before = self._last.get(chat_id)
         task = asyncio.get_running_loop().create_task(self._in_turn(before, job))
         self._last[chat_id] = task
@@ -66,10 +65,9 @@ class ChatLanes:
         try:
             if before is not None:
                 await asyncio.wait({before})  # done either way: its failure is its own
-            async with self._running:
-                await job()
+            await job()
         finally:
-            self._admitted.release()
+            self._in_flight.release()
 
     def _done(self, chat_id: int, task: asyncio.Task[None]) -> None:
         self._open.discard(task)
