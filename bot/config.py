@@ -15,7 +15,7 @@ from bot.domain.policy import Policy
 
 IdList = Annotated[tuple[int, ...], NoDecode]
 HourList = Annotated[tuple[float, ...], NoDecode]
-DEFAULT_CONCURRENCY = 16  # updates in flight on a database whose writers work at once
+DEFAULT_CONCURRENCY = 8  # updates in flight on a database whose writers work at once
 
 
 def _split_numbers(value: object) -> object:
@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     # up to this many seconds between tries.
     intake_backoff_max_seconds: float = Field(30.0, gt=0)
 
-    # Updates handled at once, each chat's still in order (`bot.grouping`). Unset: 16 on
+    # Updates handled at once, each chat's still in order (`bot.grouping`). Unset: 8 on
     # PostgreSQL (the pool follows it, `bot.app`), 1 on SQLite (its writers take turns).
     concurrency: int | None = Field(None, gt=0)
 
