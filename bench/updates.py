@@ -3,10 +3,12 @@
     python bench/updates.py --framework aiogram --db sqlite --n 5000
 
 Raw Telegram-shaped update dicts are fed to `adapter.process(payload, app)` (the framework's own
-parsing and dispatch, the path webhook and polling updates take) one at a time, in order: that is
-how the bot's real dispatch runs (aiogram polls with handle_as_tasks=False, PTB's Application
-handles updates sequentially by default, the webhook worker takes one stored update after the
-other), so there is no concurrent mode to measure. They come in polling batches (`--batch`, 100:
+parsing and dispatch, the path webhook and polling updates take) one after the other, in order,
+as the bot's real dispatch hands them over (aiogram polls with handle_as_tasks=False, PTB's
+Application hands over one update at a time, the webhook worker takes one stored update after the
+other); the pipeline then handles up to `--concurrency` of them at once, each chat's in order
+(`bot.grouping`; default: the setting's default for the database, 1 on SQLite, where updates
+are handled one at a time). They come in polling batches (`--batch`, 100:
 what one getUpdates returns to a bot that is behind), and the app settles after each, as before a
 getUpdates. No long-poll round trip is measured. The pipeline is `App.receive` (inbox, context,
 router, services, database, outbox write; on SQLite the updates of a commit group share a
@@ -131,7 +133,7 @@ async def _prepare(app: Any, adapter: Any, people: payloads.People, orders: int
     for update in payloads.setup_updates(maker, orders) + \
             payloads.progress_updates(maker, rated, working):
         await adapter.process(update, app)
-    await app.settle()
+        await app.settle()  # one after the other: order n gets id n, whatever the concurrency
     requests = await _rated_requests(app, rated)
     if len(requests) < len(rated):
         raise RuntimeError(f"setup: only {len(requests)} of {len(rated)} requests posted")
@@ -294,7 +296,8 @@ async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads
     during = {} if export is None else {"export_rows": args.export_rows,
                                         **await export.figures(real.latencies)}
     return {"framework": args.framework, "db": args.db, "n": count,
-            "orders": args.orders, "updates_per_s": round(real.rate(count), 1),
+            "orders": args.orders, "concurrency": app.pipeline.settings.updates_in_flight(),
+            "updates_per_s": round(real.rate(count), 1),
             "p50_ms": round(percentile(real.latencies, 0.5) * 1000, 3),
             "p99_ms": round(percentile(real.latencies, 0.99) * 1000, 3),
             "mean_ms": round(real.seconds / count * 1000, 3),
@@ -303,6 +306,7 @@ async def _measure(app: Any, adapter: Any, held: HeldTransport, people: payloads
             "ratio": round(real.rate(count) / noop.rate(count), 4),
             "answer_only_updates_per_s": round(answer.rate(count), 1),
             "answer_only_ratio": round(answer.rate(count) / noop.rate(count), 4),
+            "ratio_to_answer_only": round(real.rate(count) / answer.rate(count), 4),
             "outbox_sent_while_measured": outbox.get("sent", 0) - sent_before,
             "outbox_open_after": outbox.get("pending", 0) + outbox.get("sending", 0),
             **during}
@@ -317,7 +321,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             SandboxControl(base_url) as control:
         await control.register_bot(TOKEN)
         people = await payloads.sandbox_people(control, args.orders)
-        settings = make_settings(url, base_url, args.framework)
+        settings = make_settings(url, base_url, args.framework, concurrency=args.concurrency)
         app = build_app(settings)
         adapter = load_adapter(settings)
         try:
@@ -340,6 +344,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--batch", type=int, default=100,
                         help="updates per polling batch (the app settles after each)")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="updates handled at once (ORDERBOT_CONCURRENCY; default: the "
+                             "setting's default for the database)")
     parser.add_argument("--profile", help="write cProfile stats of the pipeline passes here")
     parser.add_argument("--export-rows", type=int, default=0,
                         help="orders (with a status change and an audit entry each) added "

@@ -27,7 +27,7 @@ from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import notices
 from bot.services.blocked import person_blocked
-from bot.storage.db import create_engine
+from bot.storage.db import create_engine, is_sqlite
 from bot.storage.hook_store import SqlHookEvents
 from bot.storage.migrate import check_schema
 from bot.storage.outbox_store import SqlOutbox
@@ -36,6 +36,7 @@ from handlers import build_router
 from scheduler.setup import ReviewScheduler
 
 log = logging.getLogger("orderbot")
+POOL_SPARE = 4  # connections beside the updates and the sender's: scheduler, webhook, hooks
 
 
 @dataclass(frozen=True)
@@ -149,12 +150,21 @@ class App:
         await self.uow_factory.engine.dispose()
 
 
+def _pool(settings: Settings) -> dict[str, int]:
+    """On PostgreSQL, a connection for each update in flight, each chat the sender delivers
+    to at once, and a few more, so that none of them waits for the pool (README, "Concurrency")."""
+    if is_sqlite(settings.database_url):
+        return {}
+    wanted = settings.updates_in_flight() + settings.outbox_concurrency + POOL_SPARE
+    return {"pool_size": max(10, wanted)}
+
+
 def build_app(settings: Settings, clock: Clock | None = None, timer: Timer | None = None) -> App:
     """`timer` paces deliveries (Telegram's limits); by default the event loop's clock."""
     clock = clock or SystemClock()
     outbox_bell, hook_bell = Doorbell(), Doorbell()
     hooked = bool(settings.hook_url)
-    uow_factory = UnitOfWorkFactory(create_engine(settings.database_url))
+    uow_factory = UnitOfWorkFactory(create_engine(settings.database_url, **_pool(settings)))
     translations = Translations(default=settings.default_language, regions=settings.regions())
     metrics = Metrics()
     scheduler = ReviewScheduler(uow_factory, clock, settings, translations,

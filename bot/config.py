@@ -19,6 +19,7 @@ IdList = Annotated[tuple[int, ...], NoDecode]
 LocaleList = Annotated[tuple[str, ...], NoDecode]
 LOCALE_WITH_TERRITORY = re.compile(r"(?i)(en|es|pt|ar)[_-]([a-z]{2}|[0-9]{3})")
 HourList = Annotated[tuple[float, ...], NoDecode]
+DEFAULT_CONCURRENCY = 8  # updates in flight on a database whose writers work at once
 
 
 def _split_numbers(value: object) -> object:
@@ -109,6 +110,10 @@ class Settings(BaseSettings):
     # up to this many seconds between tries.
     intake_backoff_max_seconds: float = Field(30.0, gt=0)
 
+    # Updates handled at once, each chat's still in order (`bot.grouping`). Unset: 8 on
+    # PostgreSQL (the pool follows it, `bot.app`), 1 on SQLite (its writers take turns).
+    concurrency: int | None = Field(None, gt=0)
+
     # SQLite: updates received one after the other commit together, at most this many, and
     # at most this long after the first (an answer waits for its update's commit). 1 or 0
     # turns it off: a commit per update.
@@ -190,6 +195,13 @@ class Settings(BaseSettings):
 
     def quiet(self) -> QuietHours | None:
         return QuietHours.parse(self.quiet_hours)
+
+    def updates_in_flight(self) -> int:
+        """`concurrency`, or its default for the configured database."""
+        if self.concurrency is not None:
+            return self.concurrency
+        sqlite = self.database_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
+        return 1 if sqlite else DEFAULT_CONCURRENCY
 
     def policy(self) -> Policy:
         return Policy(

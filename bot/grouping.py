@@ -1,12 +1,19 @@
-"""Which updates share a commit, and when their commit happens.
+"""Which updates run at once, which share a commit, and when their commit happens.
 
-Updates received one after the other join the open commit group (`bot.storage.commit_group`);
-the group commits, and only then are the updates' callback answers sent, when the adapter
-settles (before it acknowledges the updates to Telegram: the next getUpdates, or an empty
-webhook queue), when the group is full or old enough (which bounds an answer's delay), or when
-another unit of work waits for the writer's turn (the sender, the scheduler). If the COMMIT
-fails, the group's updates are handled again one by one, each in its own transaction, so that
-none is lost with it.
+Chat lanes (`ChatLanes`, where writers do not take turns: PostgreSQL): the updates of different
+chats are handled at once, so that their round trips to the database overlap, while each chat's
+updates run one after the other, in the order received; at most `ORDERBOT_CONCURRENCY` at once.
+An update is in its lane until it is committed or parked, and `drain` waits for every lane, so
+an adapter that drains before it acknowledges (the next getUpdates) acknowledges only committed
+updates.
+
+Commit groups (where writers take turns: SQLite): updates received one after the other join the
+open commit group (`bot.storage.commit_group`); the group commits, and only then are the
+updates' callback answers sent, when the adapter settles (before it acknowledges the updates to
+Telegram: the next getUpdates, or an empty webhook queue), when the group is full or old enough
+(which bounds an answer's delay), or when another unit of work waits for the writer's turn (the
+sender, the scheduler). If the COMMIT fails, the group's updates are handled again one by one,
+each in its own transaction, so that none is lost with it.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from bot.core.events import AnswerCallback, ChatEvent
 from bot.storage.commit_group import CommitGroup
@@ -25,6 +33,49 @@ log = logging.getLogger("orderbot.pipeline")
 Reply = Callable[[list[AnswerCallback]], None]
 Work = Callable[[UnitOfWork, ChatEvent], Awaitable[list[AnswerCallback]]]
 Alone = Callable[[ChatEvent, Reply], Awaitable[None]]
+Job = Callable[[], Awaitable[None]]
+
+
+class ChatLanes:
+    """One lane per chat: its updates in the order received, lanes side by side, at most
+    `limit` updates in flight (being handled, or waiting for their chat's earlier one)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._in_flight = asyncio.Semaphore(limit)
+        self._last: dict[int, asyncio.Task[None]] = {}  # each lane's latest update
+        self._open: set[asyncio.Task[None]] = set()
+
+    async def run(self, chat_id: int, job: Job) -> None:
+        """Queue `job` behind the chat's earlier updates and return (once fewer than `limit`
+        are in flight); `drain` waits for it."""
+        await self._in_flight.acquire()
+        before = self._last.get(chat_id)
+        task = asyncio.get_running_loop().create_task(self._in_turn(before, job))
+        self._last[chat_id] = task
+        self._open.add(task)
+        task.add_done_callback(partial(self._done, chat_id))
+
+    async def drain(self) -> None:
+        """Wait until every update queued so far is done (committed or parked)."""
+        while self._open:
+            await asyncio.wait(set(self._open))
+
+    async def _in_turn(self, before: asyncio.Task[None] | None, job: Job) -> None:
+        try:
+            if before is not None:
+                await asyncio.wait({before})  # done either way: its failure is its own
+            await job()
+        finally:
+            self._in_flight.release()
+
+    def _done(self, chat_id: int, task: asyncio.Task[None]) -> None:
+        self._open.discard(task)
+        if self._last.get(chat_id) is task:
+            del self._last[chat_id]
+        if not task.cancelled() and task.exception() is not None:
+            # the intake parks what fails; this is a fault of the lane itself
+            log.error("an update's lane failed", exc_info=task.exception())
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 A fault of the database (unavailable, locked past the wait, read-only, disk full) stops intake:
 the same update is tried again with a capped exponential backoff on the injected timer, and
-the adapter takes nothing new meanwhile (it is still waiting for this update); /healthz fails
+the adapter takes nothing new meanwhile (it is still waiting for this update; with updates
+handled at once, `bot.grouping`'s chat lanes, each update in flight waits the fault out in its
+own lane, and the next getUpdates waits for all of them); /healthz fails
 and /metrics shows it, and the log says so once when it starts and once when it ends. A tap
 gets its answer at once ("temporarily unavailable"): answering needs no database. An update
 that fails on its own is retried, then parked (`bot.domain.parking`).

@@ -2,7 +2,8 @@
 
 The state change, the inbox record and the outgoing messages commit together (outbox);
 callback answers are ephemeral, and go to the adapter to perform once the update is committed.
-On SQLite, updates received one after the other share a transaction, a savepoint each
+On PostgreSQL, the updates of different chats are handled at once, each chat's in order; on
+SQLite, updates received one after the other share a transaction, a savepoint each
 (`bot.grouping`).
 """
 
@@ -20,7 +21,7 @@ from bot.core.errors import ConcurrentChange, Refused
 from bot.core.events import AnswerCallback, ChatEvent, Effect, EventKind
 from bot.delivery.timer import LoopTimer, Timer
 from bot.domain.note_check import NoteChecker
-from bot.grouping import CommitGroups, Reply
+from bot.grouping import ChatLanes, CommitGroups, Reply
 from bot.i18n import Translations
 from bot.intake import Intake, OnceReply, Outage
 from bot.metrics import Metrics
@@ -60,6 +61,7 @@ class Pipeline:
                               self.settings.intake_backoff_max_seconds, self.metrics,
                               self.outage)
         self._groups = _commit_groups(self)
+        self._lanes = _chat_lanes(self)
 
     async def handle(self, event: ChatEvent, again: bool = False) -> list[AnswerCallback]:
         """Handle one update exactly once, in a transaction of its own; return the callback
@@ -75,9 +77,16 @@ class Pipeline:
 
     async def receive(self, event: ChatEvent, reply: Reply) -> None:
         """Handle one update exactly once, or park it (`bot.intake`); `reply` gets its
-        callback answers once it is committed. On SQLite the updates received one after the
-        other share a commit (`bot.grouping`), until `settle`."""
+        callback answers once it is committed. With chat lanes, it returns once the update is
+        queued in its chat's lane; on SQLite the updates received one after the other share a
+        commit (`bot.grouping`); either way `settle` waits until all are committed."""
         once = OnceReply(reply)
+        if self._lanes is None:
+            await self._received(event, once)
+        else:
+            await self._lanes.run(event.chat_id, lambda: self._received(event, once))
+
+    async def _received(self, event: ChatEvent, once: OnceReply) -> None:
         if self._groups is None:
             await self._intake.until_done(event, once)
             return
@@ -122,6 +131,8 @@ class Pipeline:
     async def settle(self) -> None:
         """Commit what `receive` has handled, and send its answers (before the updates are
         acknowledged to Telegram, and at shutdown)."""
+        if self._lanes is not None:
+            await self._lanes.drain()
         if self._groups is not None:
             await self._groups.settle()
 
@@ -233,6 +244,13 @@ def _commit_groups(pipeline: Pipeline) -> CommitGroups | None:
         return None
     return CommitGroups(pipeline.uow_factory, pipeline._handle, pipeline._intake.until_done,
                         settings.commit_group_max_updates, settings.commit_group_max_ms / 1000)
+
+
+def _chat_lanes(pipeline: Pipeline) -> ChatLanes | None:
+    """Lanes when more than one update may be in flight (`ORDERBOT_CONCURRENCY`); one at a
+    time, the updates run as they are received."""
+    limit = pipeline.settings.updates_in_flight()
+    return ChatLanes(limit) if limit > 1 else None
 
 
 async def _order_for_log(ctx: Context, event: ChatEvent, effects: list[Effect],
