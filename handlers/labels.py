@@ -26,8 +26,9 @@ STATUS_BUTTON = {
     Status.NOT_GOING_AHEAD: NC_("status button", "Not going ahead"),
 }
 
-# A reason too has two roles: on the card ("Reason: ...") and as the professional's answer
-# on the button under "Why is it not going ahead?", where the question names the client.
+# A reason too has two roles: on the card ("Reason: ...") as a full sentence, and as the
+# professional's answer on a button under the question why the job is not going ahead, where
+# it is short and the client, whom the answer is about, may go unnamed.
 REASON_CONTEXT = "reason"
 REASON = {
     NotGoingAheadReason.POSTPONED: NC_("reason", "The client postponed it with no date"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import uuid
@@ -64,6 +65,22 @@ def pg_url() -> Iterator[str | None]:
     upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
     yield url.replace("postgresql://", "postgresql+asyncpg://")
     asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextlib.contextmanager
+def migrated_pg_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database migrated to head (its SQLAlchemy URL), dropped afterwards;
+    the test is skipped when no server answers."""
+    if not asyncio.run(_pg_answers()):
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _execute(sql: str) -> None:

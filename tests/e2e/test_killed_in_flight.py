@@ -15,7 +15,6 @@ import contextlib
 import os
 import signal
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
 from bot.storage.models import InboxRow
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import PG_ADMIN, _execute, _pg_answers
+from tests.delivery.conftest import migrated_pg_database
 from tests.e2e.conftest import FRAMEWORKS, sqlite_url
 
 pytestmark = pytest.mark.e2e
@@ -53,16 +52,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         upgrade(url)
         yield url
         return
-    if not asyncio.run(_pg_answers()):
-        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
-    name = f"e2e_in_flight_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
-    try:
-        upgrade(url)
+    with migrated_pg_database("e2e_in_flight") as url:
         yield url
-    finally:
-        asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=FRAMEWORKS)

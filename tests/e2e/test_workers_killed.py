@@ -17,7 +17,6 @@ import os
 import signal
 import socket
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -31,10 +30,9 @@ from bot.frameworks.webhook import SECRET_HEADER
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
 from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
 from bot.storage.models import InboxRow, OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import PG_ADMIN, _execute, _pg_answers
+from tests.delivery.conftest import migrated_pg_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -51,16 +49,8 @@ DEADLINE = 10.0  # seconds after the kill
 @pytest.fixture
 def database_url() -> Iterator[str]:
     """A fresh PostgreSQL database migrated to head, dropped afterwards."""
-    if not asyncio.run(_pg_answers()):
-        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
-    name = f"e2e_killed_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
-    try:
-        upgrade(url)
+    with migrated_pg_database("e2e_killed") as url:
         yield url
-    finally:
-        asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _free_port() -> int:
