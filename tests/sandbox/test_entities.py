@@ -24,3 +24,8 @@ def test_a_slash_inside_a_word_or_a_date_is_no_command() -> None:
 
 def test_offsets_count_utf16_code_units() -> None:
     assert bot_command_entities("⭐️ 🧾 /stats") == [command(6, 6)]
+
+
+def test_markup_typed_as_text_and_short_bot_names_hold_no_command() -> None:
+    assert bot_command_entities("Great <b>job</b> *really*") == []
+    assert bot_command_entities("a/b /x/y /ok@ab /fine@jobs_bot") == [command(16, 14)]
