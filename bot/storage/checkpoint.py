@@ -2,11 +2,11 @@
 
 In WAL mode a commit appends pages to the log, and by default the commit that takes the log
 past 1,000 pages also checkpoints it: copies the pages into the database file and syncs both
-files, a few milliseconds on a fast disk and far more on a busy one. The bot's statements run
-on the event loop's thread (`bot.storage.sqlite_inline`), so that commit held every update
-behind it. Here a thread with its own connection runs a PASSIVE checkpoint (it waits for no
-reader or writer) every `interval_s`, outside the GIL while SQLite works; the bot's own
-connections checkpoint only past `BACKSTOP_PAGES`, should the thread fall behind.
+files, a few milliseconds on a fast disk and far more on a busy one, while the committing unit
+of work still holds this process's turn to write: every update behind it waited. Here a thread
+with its own connection runs a PASSIVE checkpoint (it waits for no reader or writer) every
+`interval_s`; the bot's own connections checkpoint only past `BACKSTOP_PAGES`, should the thread
+fall behind.
 """
 
 from __future__ import annotations

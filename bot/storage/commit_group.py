@@ -14,25 +14,24 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncTransaction
 
-from bot.storage import prepared
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
-
-SAVEPOINT = "member"
 
 
 class MemberUnitOfWork(UnitOfWork):
-    """A unit of work inside its group's transaction: commit releases its savepoint, roll
-    back returns to it. Its after-commit callbacks wait for the group's COMMIT."""
+    """A unit of work inside its group's transaction, in a savepoint (`begin_nested`): commit
+    releases it, roll back returns to it. Its after-commit callbacks wait for the group's
+    COMMIT."""
 
     def __init__(self, group: UnitOfWork) -> None:
         super().__init__(group.engine, None)
         self._group = group
+        self._savepoint: AsyncTransaction | None = None
 
     async def __aenter__(self) -> MemberUnitOfWork:
         self._conn = self._group.conn
-        _plain(self._conn, f"SAVEPOINT {SAVEPOINT}")
+        self._savepoint = await self._conn.begin_nested()
         self._bind(self._conn)
         return self
 
@@ -44,23 +43,30 @@ class MemberUnitOfWork(UnitOfWork):
         if conn is None:
             return
         if not self.committed:
-            _plain(conn, f"ROLLBACK TO {SAVEPOINT}")
-            _plain(conn, f"RELEASE {SAVEPOINT}")
+            if self._savepoint is not None and self._savepoint.is_active:
+                await self._savepoint.rollback()
         elif exc is None:
             for callback in self._after_commit:
                 self._group.after_commit(callback)
 
+    @property
+    def savepoint(self) -> AsyncTransaction:
+        if self._savepoint is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._savepoint
+
     async def commit(self) -> None:
         await self.orders.save_touched()
-        _plain(self.conn, f"RELEASE {SAVEPOINT}")
+        await self.savepoint.commit()
         self.committed = True
 
     async def rollback(self) -> None:
-        _plain(self.conn, f"ROLLBACK TO {SAVEPOINT}")
+        await self.savepoint.rollback()
         self.forget_loaded()
 
     async def _go_on(self) -> None:
-        """A restarted member goes on inside its savepoint, which ROLLBACK TO keeps."""
+        """A restarted member goes on in a new savepoint."""
+        self._savepoint = await self.conn.begin_nested()
 
 
 class CommitGroup:
@@ -91,6 +97,3 @@ class CommitGroup:
             self._closed = True
             await self._carrier.__aexit__(None, None, None)
 
-
-def _plain(conn: AsyncConnection, sql: str) -> None:
-    prepared.plain(conn.sync_connection, sql)  # type: ignore[arg-type]

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.parking import ParkedUpdate
-from bot.storage import prepared
 from bot.storage.models import InboxRow, table_of
 from bot.storage.statements import cached
 from bot.storage.upsert import insert_ignore, upsert
@@ -48,8 +47,8 @@ class InboxRepository:
 
     async def mark_handled(self, update_id: int, now: datetime) -> bool:
         query = cached(("mark_handled", self.table), self._mark_query)
-        return await prepared.write(self.conn, query,
-                                    {"_update_id": update_id, "handled_at": now}) == 1
+        result = await self.conn.execute(query, {"_update_id": update_id, "handled_at": now})
+        return bool(result.rowcount == 1)
 
     def _mark_query(self) -> Any:
         c = self.table.c

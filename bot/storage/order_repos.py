@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
@@ -47,13 +47,11 @@ class OrderRepository(TableRepository[Order]):
             return self._loaded[id_]
         return await super().get(id_)
 
-    async def load(self, query: Select[Any], params: dict[str, Any]) -> list[Order]:
-        return [self._known(order) for order in await super().load(query, params)]
-
-    async def find(self, *where: ColumnElement[bool], order_by: Any = None,
-                   limit: int | None = None, offset: int | None = None) -> list[Order]:
-        found = await super().find(*where, order_by=order_by, limit=limit, offset=offset)
-        return [self._known(order) for order in found]
+    async def load(self, query: Select[Any], params: dict[str, Any] | None = None
+                   ) -> list[Order]:
+        # the object already loaded for an order, if any (it may hold unsaved changes)
+        return [self._loaded.setdefault(order.id, order)
+                for order in await super().load(query, params)]
 
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
@@ -64,12 +62,6 @@ class OrderRepository(TableRepository[Order]):
             rows = await self.load_by(newest_first=True, chat_id=chat_id, **topic)
             self._of_chat[key] = rows[0] if rows else None
         return self._of_chat[key]
-
-    def _known(self, order: Order) -> Order:
-        """The object already loaded for this order, if any (it may hold unsaved changes)."""
-        if not order.id:
-            return order
-        return self._loaded.setdefault(order.id, order)
 
     def touch(self, order: Order) -> None:
         """Save `order` at commit (a change nothing else in the update depends on)."""
@@ -141,10 +133,8 @@ class RequestRepository(TableRepository[ReviewRequest]):
 
     def _active_query(self) -> Select[Any]:
         c = self.table.c
-        # the states as plain comparisons, not IN: an IN list is expanded at every execution,
-        # which keeps this statement, run for most updates, off the prepared path
-        active = or_(*(c.state == state for state in sorted(ACTIVE_REQUEST_STATES)))
-        return select(self.table).where(c.order_id == bindparam("_order_id"), active
+        return select(self.table).where(c.order_id == bindparam("_order_id"),
+                                        c.state.in_(sorted(ACTIVE_REQUEST_STATES))
                                         ).order_by(c.id.desc()).limit(1)
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:

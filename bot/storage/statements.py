@@ -16,7 +16,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 S = TypeVar("S", Insert, Update, Delete, Select[Any])
 _cache: dict[tuple[Any, ...], Any] = {}
-_shared: set[int] = set()  # the ids of the statements in _cache, which are never dropped
 
 
 def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
@@ -24,13 +23,7 @@ def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
     statement = _cache.get(key)
     if statement is None:
         statement = _cache[key] = build()
-        _shared.add(id(statement))
     return cast(S, statement)
-
-
-def is_shared(statement: Any) -> bool:
-    """True for a statement `cached` gave: built once, kept for the process's life."""
-    return id(statement) in _shared
 
 
 def insert_row(table: Table) -> Insert:

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import codec
 from bot.core.events import Effect, Ref
 from bot.domain.audit import AuditEntry
-from bot.storage import prepared
 from bot.storage.models import (
     AuditRow,
     ChatRow,
@@ -42,7 +41,7 @@ class PersonInfo:
 PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
 
 
-def _person(row: dict[str, Any]) -> PersonInfo:
+def _person(row: RowMapping) -> PersonInfo:
     return PersonInfo(*(row[column] for column in PERSON_COLUMNS))
 
 
@@ -71,12 +70,11 @@ class PeopleRepository:
                   "updated_at": now, "chosen_language": None}
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
                           ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
-        [row] = await prepared.fetch(self.conn, stmt, values)
-        return _person(row)
+        return _person((await self.conn.execute(stmt, values)).mappings().one())
 
     async def get(self, id_: int) -> PersonInfo | None:
-        rows = await prepared.fetch(self.conn, *select_where(self.table, id=id_))
-        return _person(rows[0]) if rows else None
+        row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
+        return _person(row) if row else None
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -94,9 +92,8 @@ class ModeratorRepository:
         self.table = table_of(ModeratorRow)
 
     async def ids(self) -> set[int]:
-        rows = await prepared.fetch(self.conn, cached(("moderator_ids", self.table),
-                                                      lambda: select(self.table.c.user_id)), {})
-        return {int(row["user_id"]) for row in rows}
+        query = cached(("moderator_ids", self.table), lambda: select(self.table.c.user_id))
+        return {int(user_id) for user_id in (await self.conn.execute(query)).scalars()}
 
     async def add(self, user_id: int, by: int, now: datetime) -> bool:
         return await insert_ignore(self.conn, self.table,
@@ -113,7 +110,7 @@ class AuditRepository:
         self.table = table_of(AuditRow)
 
     async def add(self, entry: AuditEntry) -> None:
-        await prepared.write(self.conn, insert_row(self.table), {
+        await self.conn.execute(insert_row(self.table), {
             "at": entry.at, "actor_id": entry.actor_id, "action": entry.action,
             "order_id": entry.order_id, "detail": entry.detail})
 
@@ -127,8 +124,6 @@ class AuditRepository:
         return [AuditEntry(**dict(r)) for r in rows.mappings()]
 
     async def count(self, action: str) -> int:
-        from sqlalchemy import func
-
         result = await self.conn.execute(select(func.count()).select_from(self.table)
                                          .where(self.table.c.action == action))
         return int(result.scalar_one())
@@ -150,9 +145,8 @@ class ChatRepository:
         row = await self._row(chat_id)
         return bool(row["active"]) if row else True
 
-    async def _row(self, chat_id: int) -> dict[str, Any] | None:
-        rows = await prepared.fetch(self.conn, *select_where(self.table, id=chat_id))
-        return rows[0] if rows else None
+    async def _row(self, chat_id: int) -> RowMapping | None:
+        return (await self.conn.execute(*select_where(self.table, id=chat_id))).mappings().first()
 
     async def set_admin(self, chat_id: int, admin: bool, now: datetime) -> None:
         values = {"id": chat_id, "active": True, "inactive_reason": None, "updated_at": now,
@@ -193,11 +187,10 @@ class OutboxRepository:
             "order_id": getattr(effect, "order_id", None), "created_at": now,
             "state": "pending", "attempts": 0, "next_attempt_at": now,
         }
-        return await prepared.insert(self.conn, insert_row(self.table), values)
+        result = await self.conn.execute(insert_row(self.table), values)
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     async def pending_count(self) -> int:
-        from sqlalchemy import func
-
         result = await self.conn.execute(select(func.count()).select_from(self.table).where(
             self.table.c.state == "pending"))
         return int(result.scalar_one())
@@ -214,9 +207,9 @@ class MessageRefRepository:
             "ref_id": ref.id, "created_at": now})
 
     async def latest(self, ref: Ref) -> tuple[int, int] | None:
-        rows = await prepared.fetch(self.conn, cached(("latest_ref", self.table), self._latest),
-                                    {"_kind": ref.kind, "_id": ref.id})
-        return (int(rows[0]["chat_id"]), int(rows[0]["message_id"])) if rows else None
+        row = (await self.conn.execute(cached(("latest_ref", self.table), self._latest),
+                                       {"_kind": ref.kind, "_id": ref.id})).first()
+        return (int(row[0]), int(row[1])) if row else None
 
     def _latest(self) -> Select[Any]:
         c = self.table.c
@@ -225,9 +218,9 @@ class MessageRefRepository:
         ).order_by(c.created_at.desc(), c.message_id.desc()).limit(1)
 
     async def lookup(self, chat_id: int, message_id: int) -> Ref | None:
-        rows = await prepared.fetch(
-            self.conn, *select_where(self.table, chat_id=chat_id, message_id=message_id))
-        return Ref(str(rows[0]["ref_kind"]), int(rows[0]["ref_id"])) if rows else None
+        row = (await self.conn.execute(*select_where(
+            self.table, chat_id=chat_id, message_id=message_id))).mappings().first()
+        return Ref(str(row["ref_kind"]), int(row["ref_id"])) if row else None
 
     async def move_chat(self, old_id: int, new_id: int) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.chat_id == old_id)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from types import TracebackType
-from typing import TypeVar
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.events import DomainEvent
@@ -44,13 +42,6 @@ from bot.storage.support_repos import (
     OutboxRepository,
     PeopleRepository,
 )
-
-T = TypeVar("T")
-
-# How long a unit of work waits for SQLite's write lock while another process holds it.
-LOCKED_PATIENCE_S = 30.0
-_FIRST_RETRY_S = 0.005
-_LAST_RETRY_S = 0.25
 
 
 class UnitOfWork:
@@ -119,39 +110,15 @@ class UnitOfWork:
                 callback()
 
     async def _open(self) -> AsyncConnection:
-        """A connection in a new transaction."""
-        async def connect_and_begin() -> AsyncConnection:
-            conn = await self._engine.connect()
-            try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
-                await conn.begin()
-            except BaseException:
-                await conn.close()
-                raise
-            return conn
-
-        return await self._patiently(connect_and_begin)
-
-    async def _begin(self, conn: AsyncConnection) -> None:
-        async def begin() -> None:
+        """A connection in a new transaction (BEGIN IMMEDIATE on SQLite: it waits for another
+        process's write lock on aiosqlite's thread, `bot.storage.db`)."""
+        conn = await self._engine.connect()
+        try:
             await conn.begin()
-
-        await self._patiently(begin)
-
-    async def _patiently(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """`attempt()`, again while SQLite's write lock is held by another process (where
-        writers in this process take turns, `_lock`): waited for here, asleep, without holding
-        the event loop, as SQLite's own busy wait would (`bot.storage.db`)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + LOCKED_PATIENCE_S
-        pause = _FIRST_RETRY_S
-        while True:
-            try:
-                return await attempt()
-            except OperationalError as error:
-                if self._lock is None or not _locked(error) or loop.time() >= deadline:
-                    raise
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, _LAST_RETRY_S)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
 
     async def commit(self) -> None:
         await self.orders.save_touched()
@@ -176,7 +143,7 @@ class UnitOfWork:
 
     async def _go_on(self) -> None:
         """After a restart's rollback: a new transaction."""
-        await self._begin(self.conn)
+        await self.conn.begin()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction is committed (to wake the sender, say)."""
@@ -210,10 +177,6 @@ class UnitOfWork:
         self.refs = MessageRefRepository(conn)
         self.hooks = HookEventRepository(conn)
         self.exports = ExportReader(conn)
-
-
-def _locked(error: OperationalError) -> bool:
-    return "database is locked" in str(error.orig).lower()
 
 
 class UnitOfWorkFactory:
