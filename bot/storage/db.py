@@ -15,8 +15,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
-
 # SQLite's wait for a write lock held by another process (on aiosqlite's thread).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # asyncpg's prepared statements kept per connection by SQLAlchemy (its default is 100): the
@@ -44,10 +42,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
-    """WAL (checkpointed on a thread of its own, `bot.storage.checkpoint`), the busy timeout,
-    foreign keys, and BEGIN IMMEDIATE."""
-    path = engine.url.database
-    checkpointer = Checkpointer(path) if path and path != ":memory:" else None
+    """WAL, the busy timeout, foreign keys, and BEGIN IMMEDIATE. The commit that takes the
+    WAL past 1,000 pages checkpoints it, on aiosqlite's thread: the loop goes on meanwhile."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -56,14 +52,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         for pragma in (f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}", "journal_mode=WAL",
                        "synchronous=NORMAL", "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
-        if checkpointer is not None:
-            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
-            checkpointer.start()
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    if checkpointer is not None:
-        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: checkpointer.stop())

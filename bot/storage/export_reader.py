@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.domain.audit import AuditEntry
 from bot.domain.order import Order
 from bot.domain.reviews import Rating
-from bot.storage.mapping import to_domain
 from bot.storage.models import (
     AuditRow,
     OrderRow,
@@ -25,6 +24,7 @@ from bot.storage.models import (
     StatusChangeRow,
     table_of,
 )
+from bot.storage.repositories import to_domain
 
 T = TypeVar("T")
 
@@ -59,8 +59,8 @@ def _rows(reminders: Iterable[Sequence[Any]], orders: Iterable[RowMapping],
           audit: Iterable[RowMapping]) -> ExportRows:
     return ExportRows(
         reminders_by_order={int(order_id): int(total or 0) for order_id, total in reminders},
-        orders=(to_domain(Order, dict(row)) for row in orders),
-        ratings=(to_domain(Rating, dict(row)) for row in ratings),
+        orders=(to_domain(Order, row) for row in orders),
+        ratings=(to_domain(Rating, row) for row in ratings),
         status_changes=changes,
         audit=(AuditEntry(**dict(row)) for row in audit))
 

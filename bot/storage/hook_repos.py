@@ -9,19 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.hook_events import HookEvent
 from bot.storage.models import HookEventRow, table_of
+from bot.storage.repositories import Repository
 from bot.storage.types import UTCDateTime
 
 PENDING, FAILED = "pending", "failed"
 
 
-class HookEventRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(HookEventRow)
+class HookEventRepository(Repository):
+    table = table_of(HookEventRow)
 
     async def add(self, event_id: str, event: str, order_id: int, payload: str,
                   now: datetime) -> None:

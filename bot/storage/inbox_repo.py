@@ -9,21 +9,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.parking import ParkedUpdate
 from bot.storage.models import InboxRow, table_of
+from bot.storage.repositories import Repository
 from bot.storage.statements import cached
 from bot.storage.upsert import insert_ignore, upsert
 
 RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
 
 
-class InboxRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(InboxRow)
+class InboxRepository(Repository):
+    table = table_of(InboxRow)
 
     async def record(self, update_id: int, now: datetime, payload: str | None = None,
                      owner: str | None = None, lease_until: datetime | None = None) -> bool:

@@ -17,16 +17,8 @@ from bot.domain.reviews import (
     ReviewRequest,
 )
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
-from bot.storage.mapping import to_domain
-from bot.storage.models import (
-    MessageRefRow,
-    OrderRow,
-    PromptRow,
-    RatingEditRow,
-    StatusChangeRow,
-    table_of,
-)
-from bot.storage.repositories import TableRepository
+from bot.storage import models
+from bot.storage.repositories import TableRepository, to_domain
 from bot.storage.statements import by_params, cached
 
 
@@ -35,9 +27,10 @@ class OrderRepository(TableRepository[Order]):
     object each time (an update's watchers and its handler work on one order). `touch` marks
     a change to be saved when the unit of work commits, unless a `save` stores it first."""
 
-    def __init__(self, conn: Any, table: Any, cls: type[Order],
-                 events: list[DomainEvent] | None = None) -> None:
-        super().__init__(conn, table, cls, events)
+    table, cls = models.table_of(models.OrderRow), Order
+
+    def __init__(self, conn: Any, events: list[DomainEvent] | None = None) -> None:
+        super().__init__(conn, events)
         self._loaded: dict[int, Order] = {}
         self._of_chat: dict[tuple[int, int | None], Order | None] = {}
         self._touched: dict[int, Order] = {}
@@ -94,7 +87,7 @@ class OrderRepository(TableRepository[Order]):
             self._touched.pop(obj.id, None)
             self._loaded[obj.id] = obj  # the stored state now
         self._drop_chat_of(obj)
-        changes = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
+        changes = StatusChangeRepository(self.conn)
         for change in obj.pending:
             await changes.add(change)
         obj.pending.clear()
@@ -110,7 +103,7 @@ class OrderRepository(TableRepository[Order]):
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
         where: list[ColumnElement[bool]] = []
         if status is not None:
-            where.append(table_of(OrderRow).c.status == status)
+            where.append(self.table.c.status == status)
         return await self.find(*where, order_by=self.table.c.id.desc(), limit=limit,
                                offset=offset)
 
@@ -121,11 +114,16 @@ class OrderRepository(TableRepository[Order]):
         return {Status(status): int(n) for status, n in result.all()}
 
     async def history(self, order_id: int) -> list[StatusChange]:
-        repo = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
-        return await repo.load_by(order_id=order_id)
+        return await StatusChangeRepository(self.conn).load_by(order_id=order_id)
+
+
+class StatusChangeRepository(TableRepository[StatusChange]):
+    table, cls = models.table_of(models.StatusChangeRow), StatusChange
 
 
 class RequestRepository(TableRepository[ReviewRequest]):
+    table, cls = models.table_of(models.ReviewRequestRow), ReviewRequest
+
     async def active_for(self, order_id: int) -> ReviewRequest | None:
         rows = await self.load(cached(("active_request", self.table), self._active_query),
                                by_params(order_id=order_id))
@@ -150,6 +148,8 @@ class RequestRepository(TableRepository[ReviewRequest]):
 
 
 class RatingRepository(TableRepository[Rating]):
+    table, cls = models.table_of(models.RatingRow), Rating
+
     async def for_order(self, order_id: int) -> Rating | None:
         rows = await self.load_by(order_id=order_id)
         return rows[0] if rows else None
@@ -168,7 +168,7 @@ class RatingRepository(TableRepository[Rating]):
 
     async def save(self, obj: Rating) -> Rating:
         await super().save(obj)
-        edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
+        edits = RatingEditRepository(self.conn)
         for edit in obj.edits:
             if not edit.id:
                 await edits.add(edit)
@@ -176,26 +176,35 @@ class RatingRepository(TableRepository[Rating]):
         return obj
 
     async def history(self, rating_id: int) -> list[RatingEdit]:
-        edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
-        return await edits.load_by(rating_id=rating_id)
+        return await RatingEditRepository(self.conn).load_by(rating_id=rating_id)
+
+
+class RatingEditRepository(TableRepository[RatingEdit]):
+    table, cls = models.table_of(models.RatingEditRow), RatingEdit
 
 
 class PromptRepository(TableRepository[Prompt]):
+    table, cls = models.table_of(models.PromptRow), Prompt
+
     async def by_message(self, chat_id: int, message_id: int) -> Prompt | None:
-        refs = table_of(MessageRefRow)
-        query = select(table_of(PromptRow)).join(
-            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == table_of(PromptRow).c.id)
+        refs = models.table_of(models.MessageRefRow)
+        query = select(self.table).join(
+            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == self.table.c.id)
         ).where(refs.c.chat_id == chat_id, refs.c.message_id == message_id)
         row = (await self.conn.execute(query)).mappings().first()
-        return to_domain(Prompt, dict(row)) if row else None
+        return to_domain(Prompt, row) if row else None
 
 
 class RevisionRepository(TableRepository[Revision]):
+    table, cls = models.table_of(models.RevisionRow), Revision
+
     async def for_order(self, order_id: int) -> list[Revision]:
         return await self.load_by(order_id=order_id)
 
 
 class ProposalRepository(TableRepository[DeliveryProposal]):
+    table, cls = models.table_of(models.DeliveryProposalRow), DeliveryProposal
+
     async def pending_for(self, order_id: int) -> list[DeliveryProposal]:
         return await self.load_by(order_id=order_id, state=ProposalState.PENDING)
 

@@ -5,11 +5,15 @@ domain's dataclasses stay plain (no instrumented attributes, no session state to
 statement an update runs is visible here, and nothing is loaded lazily behind an attribute,
 which asyncio forbids anyway. The one thing of an identity map the behaviour needs, an order
 loaded once per unit of work, is `OrderRepository`'s; optimistic versioning is the
-`WHERE version = :_version` of `bot.storage.statements.update_by_id`.
+`WHERE version = :_version` of `bot.storage.statements.update_by_id`. Columns are named as the
+dataclasses' fields, so rows map 1:1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
@@ -17,23 +21,50 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import ConcurrentChange
 from bot.domain.events import DomainEvent, RecordsEvents
-from bot.storage.mapping import to_domain, to_values
 from bot.storage.statements import insert_row, select_where, update_by_id
 
 T = TypeVar("T")
 
 
-class TableRepository(Generic[T]):
+def to_domain(cls: type[T], row: Mapping[Any, Any]) -> T:
+    names = _init_fields(cls)  # type: ignore[arg-type]
+    return cls(**{name: value for name, value in row.items() if name in names})
+
+
+@cache
+def _init_fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if f.init)
+
+
+def to_values(obj: object, table: Table) -> dict[str, Any]:
+    """The object's attributes named as the table's columns (but id and version)."""
+    return {name: getattr(obj, name) for name in _column_names(table) if hasattr(obj, name)}
+
+
+@cache
+def _column_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if c.name not in ("id", "version"))
+
+
+class Repository:
+    """The statements of one table, on the unit of work's connection."""
+
+    table: Table
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+
+class TableRepository(Repository, Generic[T]):
     """Plain CRUD for one table and one dataclass with an `id` (and maybe a `version`)."""
 
-    def __init__(self, conn: AsyncConnection, table: Table, cls: type[T],
-                 events: list[DomainEvent] | None = None) -> None:
-        self.conn = conn
-        self.table = table
-        self.cls = cls
+    cls: type[T]
+
+    def __init__(self, conn: AsyncConnection, events: list[DomainEvent] | None = None) -> None:
+        super().__init__(conn)
         # Where the events an aggregate recorded go when it is stored (the unit of work's).
         self.events: list[DomainEvent] = [] if events is None else events
-        self._versioned = "version" in table.c
+        self._versioned = "version" in self.table.c
 
     async def get(self, id_: int) -> T | None:
         rows = await self.load_by(id=id_)

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import codec
 from bot.core.events import Effect, Ref
@@ -21,6 +20,7 @@ from bot.storage.models import (
     PersonRow,
     table_of,
 )
+from bot.storage.repositories import Repository
 from bot.storage.statements import (
     cached,
     insert_row,
@@ -45,10 +45,8 @@ def _person(row: RowMapping) -> PersonInfo:
     return PersonInfo(*(row[column] for column in PERSON_COLUMNS))
 
 
-class PeopleRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(PersonRow)
+class PeopleRepository(Repository):
+    table = table_of(PersonRow)
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
@@ -86,10 +84,8 @@ class PeopleRepository:
         return {id_: name for id_, name in rows.all()}
 
 
-class ModeratorRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(ModeratorRow)
+class ModeratorRepository(Repository):
+    table = table_of(ModeratorRow)
 
     async def ids(self) -> set[int]:
         query = cached(("moderator_ids", self.table), lambda: select(self.table.c.user_id))
@@ -104,10 +100,8 @@ class ModeratorRepository:
         return result.rowcount == 1
 
 
-class AuditRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(AuditRow)
+class AuditRepository(Repository):
+    table = table_of(AuditRow)
 
     async def add(self, entry: AuditEntry) -> None:
         await self.conn.execute(insert_row(self.table), {
@@ -129,10 +123,8 @@ class AuditRepository:
         return int(result.scalar_one())
 
 
-class ChatRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(ChatRow)
+class ChatRepository(Repository):
+    table = table_of(ChatRow)
 
     async def set_active(self, chat_id: int, active: bool, reason: str | None,
                          now: datetime) -> None:
@@ -173,10 +165,8 @@ class ChatRepository:
                      ["active", "inactive_reason", "updated_at", "migrated_to"])
 
 
-class OutboxRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(OutboxRow)
+class OutboxRepository(Repository):
+    table = table_of(OutboxRow)
 
     async def add(self, effect: Effect, now: datetime) -> int:
         ref: Ref | None = getattr(effect, "ref", None)
@@ -196,10 +186,8 @@ class OutboxRepository:
         return int(result.scalar_one())
 
 
-class MessageRefRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(MessageRefRow)
+class MessageRefRepository(Repository):
+    table = table_of(MessageRefRow)
 
     async def record(self, chat_id: int, message_id: int, ref: Ref, now: datetime) -> None:
         await insert_ignore(self.conn, self.table, {

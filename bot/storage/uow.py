@@ -9,55 +9,27 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.events import DomainEvent
-from bot.domain.order import Order
-from bot.domain.prompts import Prompt
-from bot.domain.reviews import Rating, ReviewRequest
-from bot.domain.revisions import DeliveryProposal, Revision
+from bot.storage import order_repos, support_repos
 from bot.storage.db import is_sqlite
 from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
-from bot.storage.models import (
-    DeliveryProposalRow,
-    OrderRow,
-    PromptRow,
-    RatingRow,
-    ReviewRequestRow,
-    RevisionRow,
-    table_of,
-)
-from bot.storage.order_repos import (
-    OrderRepository,
-    PromptRepository,
-    ProposalRepository,
-    RatingRepository,
-    RequestRepository,
-    RevisionRepository,
-)
-from bot.storage.support_repos import (
-    AuditRepository,
-    ChatRepository,
-    MessageRefRepository,
-    ModeratorRepository,
-    OutboxRepository,
-    PeopleRepository,
-)
 
 
 class UnitOfWork:
-    orders: OrderRepository
-    requests: RequestRepository
-    ratings: RatingRepository
-    revisions: RevisionRepository
-    proposals: ProposalRepository
-    prompts: PromptRepository
-    people: PeopleRepository
-    moderators: ModeratorRepository
-    audit: AuditRepository
-    chats: ChatRepository
+    orders: order_repos.OrderRepository
+    requests: order_repos.RequestRepository
+    ratings: order_repos.RatingRepository
+    revisions: order_repos.RevisionRepository
+    proposals: order_repos.ProposalRepository
+    prompts: order_repos.PromptRepository
+    people: support_repos.PeopleRepository
+    moderators: support_repos.ModeratorRepository
+    audit: support_repos.AuditRepository
+    chats: support_repos.ChatRepository
     inbox: InboxRepository
-    outbox: OutboxRepository
-    refs: MessageRefRepository
+    outbox: support_repos.OutboxRepository
+    refs: support_repos.MessageRefRepository
     hooks: HookEventRepository
     exports: ExportReader
 
@@ -161,20 +133,19 @@ class UnitOfWork:
                 self._lock.release()
 
     def _bind(self, conn: AsyncConnection) -> None:
-        self.orders = OrderRepository(conn, table_of(OrderRow), Order, self.events)
-        self.requests = RequestRepository(conn, table_of(ReviewRequestRow), ReviewRequest,
-                                          self.events)
-        self.ratings = RatingRepository(conn, table_of(RatingRow), Rating)
-        self.revisions = RevisionRepository(conn, table_of(RevisionRow), Revision)
-        self.proposals = ProposalRepository(conn, table_of(DeliveryProposalRow), DeliveryProposal)
-        self.prompts = PromptRepository(conn, table_of(PromptRow), Prompt)
-        self.people = PeopleRepository(conn)
-        self.moderators = ModeratorRepository(conn)
-        self.audit = AuditRepository(conn)
-        self.chats = ChatRepository(conn)
+        self.orders = order_repos.OrderRepository(conn, self.events)
+        self.requests = order_repos.RequestRepository(conn, self.events)
+        self.ratings = order_repos.RatingRepository(conn)
+        self.revisions = order_repos.RevisionRepository(conn)
+        self.proposals = order_repos.ProposalRepository(conn)
+        self.prompts = order_repos.PromptRepository(conn)
+        self.people = support_repos.PeopleRepository(conn)
+        self.moderators = support_repos.ModeratorRepository(conn)
+        self.audit = support_repos.AuditRepository(conn)
+        self.chats = support_repos.ChatRepository(conn)
         self.inbox = InboxRepository(conn)
-        self.outbox = OutboxRepository(conn)
-        self.refs = MessageRefRepository(conn)
+        self.outbox = support_repos.OutboxRepository(conn)
+        self.refs = support_repos.MessageRefRepository(conn)
         self.hooks = HookEventRepository(conn)
         self.exports = ExportReader(conn)
 
