@@ -24,10 +24,11 @@ class MemberUnitOfWork(UnitOfWork):
     releases it, roll back returns to it. Its after-commit callbacks wait for the group's
     COMMIT."""
 
+    _savepoint: AsyncTransaction  # from its start on
+
     def __init__(self, group: UnitOfWork) -> None:
         super().__init__(group.engine, None)
         self._group = group
-        self._savepoint: AsyncTransaction | None = None
 
     async def __aenter__(self) -> MemberUnitOfWork:
         self._conn = self._group.conn
@@ -43,25 +44,19 @@ class MemberUnitOfWork(UnitOfWork):
         if conn is None:
             return
         if not self.committed:
-            if self._savepoint is not None and self._savepoint.is_active:
+            if self._savepoint.is_active:
                 await self._savepoint.rollback()
         elif exc is None:
             for callback in self._after_commit:
                 self._group.after_commit(callback)
 
-    @property
-    def savepoint(self) -> AsyncTransaction:
-        if self._savepoint is None:
-            raise RuntimeError("the unit of work is not open")
-        return self._savepoint
-
     async def commit(self) -> None:
         await self.orders.save_touched()
-        await self.savepoint.commit()
+        await self._savepoint.commit()
         self.committed = True
 
     async def rollback(self) -> None:
-        await self.savepoint.rollback()
+        await self._savepoint.rollback()
         self.forget_loaded()
 
     async def _go_on(self) -> None:

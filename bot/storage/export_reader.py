@@ -6,11 +6,11 @@ worker thread."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import RowMapping, Select, func, select
+from sqlalchemy import RowMapping, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.audit import AuditEntry
@@ -18,6 +18,7 @@ from bot.domain.order import Order
 from bot.domain.reviews import Rating
 from bot.storage.models import (
     AuditRow,
+    Base,
     OrderRow,
     RatingRow,
     ReviewRequestRow,
@@ -42,40 +43,6 @@ class ExportRows:
     audit: Iterable[AuditEntry]  # by id
 
 
-def _queries() -> tuple[Select[Any], ...]:
-    orders, ratings = table_of(OrderRow), table_of(RatingRow)
-    requests, changes, audit = (table_of(ReviewRequestRow), table_of(StatusChangeRow),
-                                table_of(AuditRow))
-    return (select(requests.c.order_id, func.sum(requests.c.reminders_sent))
-            .group_by(requests.c.order_id),
-            select(orders).order_by(orders.c.id),
-            select(ratings).order_by(ratings.c.id),
-            select(changes).order_by(changes.c.id),
-            select(audit).order_by(audit.c.id))
-
-
-def _rows(reminders: Iterable[Sequence[Any]], orders: Iterable[RowMapping],
-          ratings: Iterable[RowMapping], changes: Iterable[RowMapping],
-          audit: Iterable[RowMapping]) -> ExportRows:
-    return ExportRows(
-        reminders_by_order={int(order_id): int(total or 0) for order_id, total in reminders},
-        orders=(to_domain(Order, row) for row in orders),
-        ratings=(to_domain(Rating, row) for row in ratings),
-        status_changes=changes,
-        audit=(AuditEntry(**dict(row)) for row in audit))
-
-
-async def _fetched(conn: AsyncConnection, query: Select[Any]) -> list[RowMapping]:
-    """All of the rows, taken from a server-side cursor a part at a time: the loop goes on to
-    other work between parts, instead of turning every row of a large table into a result row
-    at once."""
-    rows: list[RowMapping] = []
-    result = await conn.stream(query.execution_options(yield_per=_PART))
-    async for part in result.mappings().partitions():
-        rows.extend(part)
-    return rows
-
-
 class ExportReader:
     """Reads what /export needs and hands it to a builder, off the event loop."""
 
@@ -85,8 +52,26 @@ class ExportReader:
     async def build(self, build: Callable[[ExportRows], T]) -> T:
         """`build(rows)` in a worker thread, the rows read on this unit of work's connection
         (one transaction: one snapshot of the database)."""
-        reminders, orders, ratings, changes, audit = _queries()
-        rows = _rows((await self.conn.execute(reminders)).all(), await _fetched(self.conn, orders),
-                     await _fetched(self.conn, ratings), await _fetched(self.conn, changes),
-                     await _fetched(self.conn, audit))
-        return await asyncio.to_thread(build, rows)
+        requests = table_of(ReviewRequestRow)
+        reminders = await self.conn.execute(select(
+            requests.c.order_id, func.sum(requests.c.reminders_sent)).group_by(requests.c.order_id))
+        orders, ratings, changes, audit = [await self._all(row) for row in (
+            OrderRow, RatingRow, StatusChangeRow, AuditRow)]
+        return await asyncio.to_thread(build, ExportRows(
+            reminders_by_order={int(order_id): int(total or 0) for order_id, total in reminders},
+            orders=(to_domain(Order, row) for row in orders),
+            ratings=(to_domain(Rating, row) for row in ratings),
+            status_changes=changes,
+            audit=(AuditEntry(**row) for row in audit)))
+
+    async def _all(self, model: type[Base]) -> list[RowMapping]:
+        """The table's rows by id, taken from a server-side cursor a part at a time: the loop
+        goes on to other work between parts, instead of turning every row of a large table
+        into a result row at once."""
+        table = table_of(model)
+        rows: list[RowMapping] = []
+        result = await self.conn.stream(
+            select(table).order_by(table.c.id).execution_options(yield_per=_PART))
+        async for part in result.mappings().partitions():
+            rows.extend(part)
+        return rows

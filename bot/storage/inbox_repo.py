@@ -14,8 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.domain.parking import ParkedUpdate
 from bot.storage.models import InboxRow, table_of
 from bot.storage.repositories import Repository
-from bot.storage.statements import cached
-from bot.storage.upsert import insert_ignore, upsert
+from bot.storage.statements import cached, insert_ignore, upsert
 
 RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Delete, Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 S = TypeVar("S", Insert, Update, Delete, Select[Any])
 _cache: dict[tuple[Any, ...], Any] = {}
@@ -88,3 +89,15 @@ def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
             stmt = stmt.returning(*(table.c[name] for name in returning))
         return cast(Insert, stmt)
     return cached(("upsert", table, dialect_name, keys, update_columns, returning), build)
+
+
+async def insert_ignore(conn: AsyncConnection, table: Table, values: dict[str, Any]) -> bool:
+    """Insert unless the key exists; True if a row was inserted."""
+    result = await conn.execute(insert_ignore_row(table, conn.dialect.name), values)
+    return bool(result.rowcount == 1)
+
+
+async def upsert(conn: AsyncConnection, table: Table, values: dict[str, Any], keys: list[str],
+                 update_columns: list[str]) -> None:
+    await conn.execute(upsert_row(table, conn.dialect.name, tuple(keys), tuple(update_columns)),
+                       values)

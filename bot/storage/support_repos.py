@@ -11,23 +11,16 @@ from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, upda
 from bot.core import codec
 from bot.core.events import Effect, Ref
 from bot.domain.audit import AuditEntry
-from bot.storage.models import (
-    AuditRow,
-    ChatRow,
-    MessageRefRow,
-    ModeratorRow,
-    OutboxRow,
-    PersonRow,
-    table_of,
-)
-from bot.storage.repositories import Repository
+from bot.storage import models
+from bot.storage.repositories import Repository, TableRepository, to_domain
 from bot.storage.statements import (
     cached,
+    insert_ignore,
     insert_row,
     select_where,
+    upsert,
     upsert_row,
 )
-from bot.storage.upsert import insert_ignore, upsert
 
 
 @dataclass
@@ -41,12 +34,8 @@ class PersonInfo:
 PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
 
 
-def _person(row: RowMapping) -> PersonInfo:
-    return PersonInfo(*(row[column] for column in PERSON_COLUMNS))
-
-
 class PeopleRepository(Repository):
-    table = table_of(PersonRow)
+    table = models.table_of(models.PersonRow)
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
@@ -68,11 +57,11 @@ class PeopleRepository(Repository):
                   "updated_at": now, "chosen_language": None}
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
                           ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
-        return _person((await self.conn.execute(stmt, values)).mappings().one())
+        return to_domain(PersonInfo, (await self.conn.execute(stmt, values)).mappings().one())
 
     async def get(self, id_: int) -> PersonInfo | None:
         row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
-        return _person(row) if row else None
+        return to_domain(PersonInfo, row) if row else None
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -85,7 +74,7 @@ class PeopleRepository(Repository):
 
 
 class ModeratorRepository(Repository):
-    table = table_of(ModeratorRow)
+    table = models.table_of(models.ModeratorRow)
 
     async def ids(self) -> set[int]:
         query = cached(("moderator_ids", self.table), lambda: select(self.table.c.user_id))
@@ -100,31 +89,18 @@ class ModeratorRepository(Repository):
         return result.rowcount == 1
 
 
-class AuditRepository(Repository):
-    table = table_of(AuditRow)
-
-    async def add(self, entry: AuditEntry) -> None:
-        await self.conn.execute(insert_row(self.table), {
-            "at": entry.at, "actor_id": entry.actor_id, "action": entry.action,
-            "order_id": entry.order_id, "detail": entry.detail})
+class AuditRepository(TableRepository[AuditEntry]):
+    table, cls = models.table_of(models.AuditRow), AuditEntry
 
     async def for_order(self, order_id: int) -> list[AuditEntry]:
-        rows = await self.conn.execute(select(self.table).where(
-            self.table.c.order_id == order_id).order_by(self.table.c.id))
-        return [AuditEntry(**dict(r)) for r in rows.mappings()]
+        return await self.load_by(order_id=order_id)
 
     async def all(self) -> list[AuditEntry]:
-        rows = await self.conn.execute(select(self.table).order_by(self.table.c.id))
-        return [AuditEntry(**dict(r)) for r in rows.mappings()]
-
-    async def count(self, action: str) -> int:
-        result = await self.conn.execute(select(func.count()).select_from(self.table)
-                                         .where(self.table.c.action == action))
-        return int(result.scalar_one())
+        return await self.find()
 
 
 class ChatRepository(Repository):
-    table = table_of(ChatRow)
+    table = models.table_of(models.ChatRow)
 
     async def set_active(self, chat_id: int, active: bool, reason: str | None,
                          now: datetime) -> None:
@@ -166,7 +142,7 @@ class ChatRepository(Repository):
 
 
 class OutboxRepository(Repository):
-    table = table_of(OutboxRow)
+    table = models.table_of(models.OutboxRow)
 
     async def add(self, effect: Effect, now: datetime) -> int:
         ref: Ref | None = getattr(effect, "ref", None)
@@ -187,7 +163,7 @@ class OutboxRepository(Repository):
 
 
 class MessageRefRepository(Repository):
-    table = table_of(MessageRefRow)
+    table = models.table_of(models.MessageRefRow)
 
     async def record(self, chat_id: int, message_id: int, ref: Ref, now: datetime) -> None:
         await insert_ignore(self.conn, self.table, {

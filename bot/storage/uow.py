@@ -61,7 +61,8 @@ class UnitOfWork:
                 self._on_wait()
             await self._lock.acquire()
         try:
-            self._conn = await self._open()
+            self._conn = await self._engine.connect()
+            await self._conn.begin()  # BEGIN IMMEDIATE on SQLite (`bot.storage.db`)
         except BaseException:
             await self._release()
             raise
@@ -80,17 +81,6 @@ class UnitOfWork:
         if self.committed and exc is None:
             for callback in self._after_commit:
                 callback()
-
-    async def _open(self) -> AsyncConnection:
-        """A connection in a new transaction (BEGIN IMMEDIATE on SQLite: it waits for another
-        process's write lock on aiosqlite's thread, `bot.storage.db`)."""
-        conn = await self._engine.connect()
-        try:
-            await conn.begin()
-        except BaseException:
-            await conn.close()
-            raise
-        return conn
 
     async def commit(self) -> None:
         await self.orders.save_touched()
