@@ -30,7 +30,7 @@ from bot.services.blocked import person_blocked
 from bot.storage.db import create_engine
 from bot.storage.hook_store import SqlHookEvents
 from bot.storage.migrate import check_schema
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
 from scheduler.setup import ReviewScheduler

@@ -1,6 +1,7 @@
-"""The outbox queries of the sender, written once for SQLite and PostgreSQL.
+"""The outbox: the sender's queries, written once for SQLite and PostgreSQL, and its
+transactions (`SqlOutbox`, implementing `bot.delivery.ports.Outbox`), each a short unit of work
+of its own, never across a network call; and what a lost or migrated chat changes.
 
-Every function runs on the connection of a short unit of work (never across a network call).
 Rows go pending -> sending (claimed, with a lease) -> sent | failed; a retry or a pause puts a
 row back to pending with a later `next_attempt_at`.
 """
@@ -8,9 +9,9 @@ row back to pending with a later `next_attempt_at`.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     Select,
@@ -28,9 +29,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.core.outbox import Claimed, Pace
-from bot.storage.models import ChatRow, OutboxRow
+from bot.core import codec
+from bot.core.events import EditKeyboard, EditMessage, Ref
+from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
+from bot.storage.models import ChatRow, OrderRow, OutboxRow, table_of
 from bot.storage.statements import cached
+from bot.storage.support_repos import ChatRepository, MessageRefRepository
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 OPEN_STATES = ("pending", "sending")
 DEFAULT_PACE = Pace()
@@ -129,21 +134,6 @@ async def renew(conn: AsyncConnection, ids: Collection[int], until: datetime) ->
     return int(result.rowcount)
 
 
-async def mark_sent(conn: AsyncConnection, row_id: int, message_id: int | None,
-                    now: datetime) -> None:
-    o = _outbox()
-    await conn.execute(update(o).where(o.c.id == row_id).values(
-        state="sent", sent_at=now, sent_message_id=message_id, claimed_until=None,
-        outcome_reason=None))
-
-
-async def mark_failed(conn: AsyncConnection, row_id: int, reason: str, now: datetime) -> None:
-    o = _outbox()
-    await conn.execute(update(o).where(o.c.id == row_id).values(
-        state="failed", sent_at=None, claimed_until=None, outcome_reason=reason[:1000],
-        next_attempt_at=now))
-
-
 async def retry_later(conn: AsyncConnection, row_id: int, at: datetime, reason: str,
                       count_attempt: bool) -> None:
     """Back to pending until `at`; a 429 or a rate-limit deferral does not count an attempt."""
@@ -228,3 +218,153 @@ async def pending_chats(conn: AsyncConnection, chats: Collection[int]) -> set[in
     result = await conn.execute(select(o.c.chat_id).distinct().where(
         o.c.chat_id.in_(list(chats)), o.c.state == "pending"))
     return {int(chat) for chat in result.scalars()}
+
+
+class ChatTables(Protocol):
+    """What of a unit of work a chat's fate changes (any unit of work has it)."""
+
+    refs: MessageRefRepository
+    chats: ChatRepository
+
+    @property
+    def conn(self) -> AsyncConnection: ...
+
+
+async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime) -> bool:
+    """Move the orders, the open outbox rows and the message refs of `old_id` to `new_id`.
+
+    Returns False (and changes nothing) if this migration was already recorded.
+    """
+    if old_id == new_id:
+        return False
+    state = await chat_state(uow.conn, old_id)
+    if state.migrated_to == new_id:
+        return False
+    orders = table_of(OrderRow)
+    await uow.conn.execute(update(orders).where(orders.c.chat_id == old_id)
+                           .values(chat_id=new_id))
+    await move_chat(uow.conn, old_id, new_id)
+    await uow.refs.move_chat(old_id, new_id)
+    await uow.chats.mark_migrated(old_id, new_id, now)
+    return True
+
+
+async def lose_chat(uow: ChatTables, chat_id: int, reason: str, now: datetime) -> bool:
+    """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows.
+
+    Returns True the first time (tell the moderators then), False if it was already inactive.
+    """
+    if not await uow.chats.is_active(chat_id):
+        await give_up_chat(uow.conn, chat_id, reason, now)
+        return False
+    await uow.chats.set_active(chat_id, False, reason, now)
+    orders = table_of(OrderRow)
+    await uow.conn.execute(update(orders).where(orders.c.chat_id == chat_id)
+                           .values(chat_active=False))
+    await give_up_chat(uow.conn, chat_id, reason, now)
+    return True
+
+
+class SqlOutbox:
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int, *,
+                    skip: Collection[int], pace: Pace) -> Claim:
+        async with self._uow() as uow:
+            rows = await claim(uow.conn, now, lease, limit, skip=skip, pace=pace)
+            held = await pending_chats(uow.conn, skip) if not rows and skip else set()
+            await uow.commit()
+        return Claim(rows, held)
+
+    async def renew(self, ids: Collection[int], until: datetime) -> int:
+        async with self._uow() as uow:
+            count = await renew(uow.conn, ids, until)
+            await uow.commit()
+        return count
+
+    async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:
+        async with self._uow() as uow:
+            verdict = await _prepare(uow, row, ref_wait)
+            await uow.commit()
+        return verdict
+
+    async def sent(self, row: Claimed, chat_id: int, message_id: int | None,
+                   now: datetime) -> None:
+        """Mark the row sent; a send that carries a ref records where its message went."""
+        async with self._uow() as uow:
+            await uow.conn.execute(update(_outbox()).where(_outbox().c.id == row.id).values(
+                state="sent", sent_at=now, sent_message_id=message_id, claimed_until=None,
+                outcome_reason=None))
+            if message_id is not None and row.ref_kind and row.ref_id is not None \
+                    and row.kind in ("send", "document"):
+                await uow.refs.record(chat_id, message_id, Ref(row.ref_kind, row.ref_id), now)
+            await uow.commit()
+
+    async def failed(self, row_id: int, reason: str, now: datetime) -> None:
+        async with self._uow() as uow:
+            await uow.conn.execute(update(_outbox()).where(_outbox().c.id == row_id).values(
+                state="failed", sent_at=None, claimed_until=None, outcome_reason=reason[:1000],
+                next_attempt_at=now))
+            await uow.commit()
+
+    async def retry_later(self, row_id: int, at: datetime, reason: str,
+                          count_attempt: bool) -> None:
+        async with self._uow() as uow:
+            await retry_later(uow.conn, row_id, at, reason, count_attempt)
+            await uow.commit()
+
+    async def migrated(self, row: Claimed, new_id: int, now: datetime) -> None:
+        """The chat moved: its orders, rows and refs follow, and the row is ready again."""
+        async with self._uow() as uow:
+            await migrate_chat(uow, row.chat_id, new_id, now)
+            await move_chat(uow.conn, row.chat_id, new_id)
+            await retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
+                                     count_attempt=False)
+            await uow.commit()
+
+    async def lose_chat(self, chat_id: int, reason: str, now: datetime) -> bool:
+        async with self._uow() as uow:
+            first = await lose_chat(uow, chat_id, reason, now)
+            await uow.commit()
+        return first
+
+    async def backlog(self, skip: Collection[int]) -> Backlog:
+        async with self._uow() as uow:
+            count = await open_count(uow.conn)
+            due = await next_due(uow.conn, skip=skip)
+            held = await pending_chats(uow.conn, skip) if count and skip else set()
+        return Backlog(count, due, held)
+
+    async def depth(self) -> Depth:
+        async with self._uow() as uow:
+            return Depth(await open_count(uow.conn), await oldest_open(uow.conn))
+
+
+async def _prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
+    """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
+    state = await chat_state(uow.conn, row.chat_id)
+    if state.migrated_to is not None:
+        await move_chat(uow.conn, row.chat_id, state.migrated_to)
+        return Verdict(wait=0.0, reason=f"chat migrated to {state.migrated_to}")
+    if not state.active:
+        return Verdict(give_up=f"chat inactive: {state.reason or 'unknown'}")
+    effect = codec.loads(row.kind, row.payload)
+    if not isinstance(effect, QueuedEffect):
+        return Verdict(give_up=f"{row.kind} is not deliverable")
+    effect = replace(effect, chat_id=row.chat_id)
+    if not isinstance(effect, EditMessage | EditKeyboard) or effect.message_id is not None:
+        return Verdict(effect=effect)
+    if effect.ref is None:
+        return Verdict(give_up="edit without a message id or a ref")
+    return await _resolve(uow, row, effect, effect.ref, ref_wait)
+
+
+async def _resolve(uow: UnitOfWork, row: Claimed, effect: EditMessage | EditKeyboard, ref: Ref,
+                   ref_wait: float) -> Verdict:
+    found = await uow.refs.latest(ref)
+    if found is not None:
+        return Verdict(effect=replace(effect, chat_id=found[0], message_id=found[1]))
+    if await ref_pending(uow.conn, ref.kind, ref.id, row.id):
+        return Verdict(wait=ref_wait, reason=f"waiting for the message {ref.kind}:{ref.id}")
+    return Verdict(give_up=f"no message for {ref.kind}:{ref.id} (never sent or given up)")
