@@ -28,7 +28,7 @@ from bot.pipeline import Pipeline
 from bot.services import notices
 from bot.services.blocked import person_blocked
 from bot.storage.db import create_engine
-from bot.storage.hook_store import SqlHookEvents
+from bot.storage.hook_repos import SqlHookEvents
 from bot.storage.migrate import check_schema
 from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory

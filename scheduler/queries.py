@@ -28,8 +28,7 @@ from bot.domain.checkin import closes_after
 from bot.domain.order import Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import RequestState
-from bot.storage.models import OrderRow, ReviewRequestRow
-from bot.storage.types import UTCDateTime
+from bot.storage.models import OrderRow, ReviewRequestRow, UTCDateTime
 
 
 class Kind(IntEnum):

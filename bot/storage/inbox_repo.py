@@ -6,7 +6,7 @@ failed every attempt; kept with its error until it is run again or pruned)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
@@ -15,6 +15,9 @@ from bot.domain.parking import ParkedUpdate
 from bot.storage.models import InboxRow, table_of
 from bot.storage.repositories import Repository
 from bot.storage.statements import cached, insert_ignore, upsert
+
+if TYPE_CHECKING:  # the unit of work imports this module
+    from bot.storage.uow import UnitOfWorkFactory
 
 RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
 
@@ -144,3 +147,18 @@ class InboxRepository(Repository):
             c.update_id == update_id, c.state.in_(states)).values(
             state=state, handled_at=now, reason=reason, lease_owner=None, lease_until=None))
         return int(result.rowcount)
+
+
+class SqlInbox:
+    """The inbox pruner's transaction. Implements `bot.delivery.ports.Inbox`."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Forget up to `limit` handled update ids received before `before`, in a
+        transaction of its own; return how many."""
+        async with self._uow() as uow:
+            count = await uow.inbox.prune(before, limit=limit)
+            await uow.commit()
+        return count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
@@ -52,8 +52,7 @@ class OrderRepository(TableRepository[Order]):
         key = (chat_id, thread_id)
         if key not in self._of_chat:
             topic = {} if thread_id is None else {"thread_id": thread_id}
-            rows = await self.load_by(newest_first=True, chat_id=chat_id, **topic)
-            self._of_chat[key] = rows[0] if rows else None
+            self._of_chat[key] = await self.first(newest_first=True, chat_id=chat_id, **topic)
         return self._of_chat[key]
 
     def touch(self, order: Order) -> None:
@@ -78,8 +77,7 @@ class OrderRepository(TableRepository[Order]):
         self._touched.clear()
 
     async def by_token(self, token: str) -> Order | None:
-        rows = await self.find(self.table.c.bind_token == token)
-        return rows[0] if rows else None
+        return await self.first(bind_token=token)
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
@@ -101,16 +99,13 @@ class OrderRepository(TableRepository[Order]):
         return obj
 
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
-        where: list[ColumnElement[bool]] = []
-        if status is not None:
-            where.append(self.table.c.status == status)
+        where = [] if status is None else [self.table.c.status == status]
         return await self.find(*where, order_by=self.table.c.id.desc(), limit=limit,
                                offset=offset)
 
     async def counts_by_status(self) -> dict[Status, int]:
-        table = self.table
-        result = await self.conn.execute(
-            select(table.c.status, func.count()).group_by(table.c.status))
+        status = self.table.c.status
+        result = await self.conn.execute(select(status, func.count()).group_by(status))
         return {Status(status): int(n) for status, n in result.all()}
 
     async def history(self, order_id: int) -> list[StatusChange]:
@@ -125,19 +120,15 @@ class RequestRepository(TableRepository[ReviewRequest]):
     table, cls = models.table_of(models.ReviewRequestRow), ReviewRequest
 
     async def active_for(self, order_id: int) -> ReviewRequest | None:
-        rows = await self.load(cached(("active_request", self.table), self._active_query),
-                               by_params(order_id=order_id))
-        return rows[0] if rows else None
-
-    def _active_query(self) -> Select[Any]:
         c = self.table.c
-        return select(self.table).where(c.order_id == bindparam("_order_id"),
-                                        c.state.in_(sorted(ACTIVE_REQUEST_STATES))
-                                        ).order_by(c.id.desc()).limit(1)
+        query = cached(("active_request", self.table), lambda: select(self.table).where(
+            c.order_id == bindparam("_order_id"), c.state.in_(sorted(ACTIVE_REQUEST_STATES))
+        ).order_by(c.id.desc()).limit(1))
+        rows = await self.load(query, by_params(order_id=order_id))
+        return rows[0] if rows else None
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
-        rows = await self.load_by(newest_first=True, order_id=order_id)
-        return rows[0] if rows else None
+        return await self.first(newest_first=True, order_id=order_id)
 
     async def next_due(self, after_id: int, limit: int) -> list[ReviewRequest]:
         """Pending work, in pages, for the scheduler's reconciliation."""
@@ -151,20 +142,12 @@ class RatingRepository(TableRepository[Rating]):
     table, cls = models.table_of(models.RatingRow), Rating
 
     async def for_order(self, order_id: int) -> Rating | None:
-        rows = await self.load_by(order_id=order_id)
-        return rows[0] if rows else None
+        return await self.first(order_id=order_id)
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:
-        return await self.load(cached(("ratings_for_pro", self.table, include_hidden),
-                                      lambda: self._for_pro_query(include_hidden)),
-                               by_params(pro_id=pro_id))
-
-    def _for_pro_query(self, include_hidden: bool) -> Select[Any]:
         c = self.table.c
-        where = [c.pro_id == bindparam("_pro_id")]
-        if not include_hidden:
-            where.append(c.hidden.is_(False))
-        return select(self.table).where(*where).order_by(c.updated_at.desc())
+        shown = [] if include_hidden else [c.hidden.is_(False)]
+        return await self.find(c.pro_id == pro_id, *shown, order_by=c.updated_at.desc())
 
     async def save(self, obj: Rating) -> Rating:
         await super().save(obj)

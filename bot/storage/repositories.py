@@ -67,7 +67,10 @@ class TableRepository(Repository, Generic[T]):
         self._versioned = "version" in self.table.c
 
     async def get(self, id_: int) -> T | None:
-        rows = await self.load_by(id=id_)
+        return await self.first(id=id_)
+
+    async def first(self, newest_first: bool = False, **values: Any) -> T | None:
+        rows = await self.load_by(newest_first, **values)
         return rows[0] if rows else None
 
     async def load_by(self, newest_first: bool = False, **values: Any) -> list[T]:

@@ -17,21 +17,7 @@ from bot.storage.inbox_repo import InboxRepository
 
 
 class UnitOfWork:
-    orders: order_repos.OrderRepository
-    requests: order_repos.RequestRepository
-    ratings: order_repos.RatingRepository
-    revisions: order_repos.RevisionRepository
-    proposals: order_repos.ProposalRepository
-    prompts: order_repos.PromptRepository
-    people: support_repos.PeopleRepository
-    moderators: support_repos.ModeratorRepository
-    audit: support_repos.AuditRepository
-    chats: support_repos.ChatRepository
-    inbox: InboxRepository
-    outbox: support_repos.OutboxRepository
-    refs: support_repos.MessageRefRepository
-    hooks: HookEventRepository
-    exports: ExportReader
+    """A transaction and the repositories on it (`_bind`); commit once or roll back."""
 
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
                  on_wait: Callable[[], None] | None = None) -> None:
