@@ -1,13 +1,9 @@
 """Several units of work in one SQLite transaction: a savepoint each, one COMMIT for all.
 
-On SQLite an update's own statements cost about as much as the transaction around them: the
-writer's turn, a connection from the pool, BEGIN IMMEDIATE, and a COMMIT that appends the
-transaction to the write-ahead log. A commit group pays for that once for several units of
-work. It takes the writer's turn and opens one transaction; each member runs in a savepoint of
-its own, so a member that rolls back (a refused tap) undoes only itself; the group's COMMIT
-makes every member durable at once. Nothing a member queued (outbox rows) is visible to
-anyone else, the sender included, before that COMMIT, and the members' after-commit
-callbacks run only after it.
+A group takes the writer's turn, a connection, BEGIN IMMEDIATE and a COMMIT once for several
+units of work; each member runs in a savepoint of its own, so a member that rolls back (a
+refused tap) undoes only itself. Nothing a member queued (outbox rows) is visible to anyone
+else before the group's COMMIT, and the members' after-commit callbacks run only after it.
 """
 
 from __future__ import annotations

@@ -22,10 +22,6 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 PREPARED_STATEMENT_CACHE_SIZE = 500
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

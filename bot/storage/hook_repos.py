@@ -14,7 +14,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 
 from bot.core.hook_events import HookBacklog, HookEvent, HookFate
 from bot.storage.models import HookEventRow, UTCDateTime, table_of
-from bot.storage.repositories import Repository
+from bot.storage.repositories import Repository, to_domain
 
 if TYPE_CHECKING:  # the unit of work imports this module
     from bot.storage.uow import UnitOfWorkFactory
@@ -39,7 +39,7 @@ class HookEventRepository(Repository):
                                 _unclaimed(h, now), _first_of_order(h)
                                 ).order_by(h.c.id).limit(limit)
         rows = (await self.conn.execute(query)).mappings().all()
-        return [_event(row) for row in rows]
+        return [to_domain(HookEvent, row) for row in rows]
 
     async def next_due(self) -> datetime | None:
         """When the next of `heads` is due (a claimed one: when its claim runs out)."""
@@ -104,12 +104,6 @@ def _first_of_order(h: Any) -> Any:
 
 def _unclaimed(h: Any, now: datetime) -> Any:
     return or_(h.c.claimed_until.is_(None), h.c.claimed_until <= now)
-
-
-def _event(row: Any) -> HookEvent:
-    return HookEvent(int(row["id"]), str(row["event_id"]), str(row["event"]),
-                     int(row["order_id"]), str(row["payload"]), row["created_at"],
-                     int(row["attempts"]))
 
 
 class SqlHookEvents:

@@ -116,17 +116,12 @@ class InboxRepository(Repository):
         c = self.table.c
         expired = (c.state == RECEIVED) & c.payload.is_not(None) & (
             c.lease_until.is_(None) | (c.lease_until < now))
-        found = (await self.conn.execute(select(c.update_id).where(expired)
-                                         .order_by(c.update_id).limit(limit))).scalars().all()
-        taken: list[tuple[int, str]] = []
-        for update_id in found:
-            result = await self.conn.execute(
-                update(self.table).where(c.update_id == update_id, expired)
-                .values(lease_owner=owner, lease_until=until).returning(c.payload))
-            payload = result.scalar()
-            if payload is not None:
-                taken.append((int(update_id), str(payload)))
-        return taken
+        first = select(c.update_id).where(expired).order_by(c.update_id).limit(limit)
+        # the lease's condition again: a row another worker took meanwhile is left to it
+        rows = await self.conn.execute(update(self.table).where(
+            c.update_id.in_(first.scalar_subquery()), expired
+        ).values(lease_owner=owner, lease_until=until).returning(c.update_id, c.payload))
+        return sorted((int(update_id), str(payload)) for update_id, payload in rows.all())
 
     async def prune(self, before: datetime, limit: int | None = None) -> int:
         """Forget finished updates (handled, ignored, parked) received before `before` (at

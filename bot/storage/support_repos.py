@@ -40,13 +40,10 @@ class PeopleRepository(Repository):
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
         """Record the name and Telegram language a person has now; return what is known of
-        them, their chosen language included.
-
-        On SQLite, where writers take turns anyway, someone already known as they are (most
-        updates) is only read, and `updated_at` is when their name or language last changed.
-        On PostgreSQL the upsert always runs: its row lock makes one person's simultaneous
-        updates take turns, so that a second tap sees the first's outcome ("already done")
-        instead of meeting it as a conflict."""
+        them, their chosen language included. On SQLite someone already known as they are is
+        only read (`updated_at`: when their name or language last changed); on PostgreSQL the
+        upsert's row lock makes one person's simultaneous taps take turns, so that a second
+        sees the first's outcome ("already done") instead of meeting it as a conflict."""
         name = name[:200]
         if self.conn.dialect.name != "postgresql":
             known = await self.get(id_)
@@ -102,12 +99,15 @@ class AuditRepository(TableRepository[AuditEntry]):
 class ChatRepository(Repository):
     table = models.table_of(models.ChatRow)
 
+    async def _set(self, chat_id: int, now: datetime, **changes: Any) -> None:
+        """The chat's row with `changes` (a new row: an active chat the bot is no admin of)."""
+        values = {"id": chat_id, "active": True, "inactive_reason": None, "migrated_to": None,
+                  "bot_admin": False, "updated_at": now, **changes}
+        await upsert(self.conn, self.table, values, ["id"], [*changes, "updated_at"])
+
     async def set_active(self, chat_id: int, active: bool, reason: str | None,
                          now: datetime) -> None:
-        values = {"id": chat_id, "active": active, "inactive_reason": reason,
-                  "updated_at": now, "migrated_to": None, "bot_admin": False}
-        await upsert(self.conn, self.table, values, ["id"],
-                     ["active", "inactive_reason", "updated_at"])
+        await self._set(chat_id, now, active=active, inactive_reason=reason)
 
     async def is_active(self, chat_id: int) -> bool:
         row = await self._row(chat_id)
@@ -117,9 +117,7 @@ class ChatRepository(Repository):
         return (await self.conn.execute(*select_where(self.table, id=chat_id))).mappings().first()
 
     async def set_admin(self, chat_id: int, admin: bool, now: datetime) -> None:
-        values = {"id": chat_id, "active": True, "inactive_reason": None, "updated_at": now,
-                  "migrated_to": None, "bot_admin": admin}
-        await upsert(self.conn, self.table, values, ["id"], ["bot_admin", "updated_at"])
+        await self._set(chat_id, now, bot_admin=admin)
 
     async def resume(self, chat_id: int, now: datetime) -> bool:
         """The bot is back in a chat it had lost (re-added, unblocked): deliveries go there
@@ -135,10 +133,7 @@ class ChatRepository(Repository):
         return bool(row["bot_admin"]) if row else False
 
     async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
-        values = {"id": old_id, "active": False, "inactive_reason": "migrated",
-                  "updated_at": now, "migrated_to": new_id, "bot_admin": False}
-        await upsert(self.conn, self.table, values, ["id"],
-                     ["active", "inactive_reason", "updated_at", "migrated_to"])
+        await self._set(old_id, now, active=False, inactive_reason="migrated", migrated_to=new_id)
 
 
 class OutboxRepository(Repository):

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.domain.events import DomainEvent
 from bot.storage import order_repos, support_repos
-from bot.storage.db import is_sqlite
 from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
@@ -21,7 +20,7 @@ class UnitOfWork:
 
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
                  on_wait: Callable[[], None] | None = None) -> None:
-        self._engine = engine
+        self.engine = engine
         self._lock = lock
         # Called when this unit of work has to wait for the writer's turn (`UnitOfWorkFactory`).
         self._on_wait = on_wait
@@ -30,10 +29,6 @@ class UnitOfWork:
         self.committed = False
         # What the aggregates stored in this unit of work recorded (`bot.domain.events`).
         self.events: list[DomainEvent] = []
-
-    @property
-    def engine(self) -> AsyncEngine:
-        return self._engine
 
     @property
     def conn(self) -> AsyncConnection:
@@ -47,7 +42,7 @@ class UnitOfWork:
                 self._on_wait()
             await self._lock.acquire()
         try:
-            self._conn = await self._engine.connect()
+            self._conn = await self.engine.connect()
             await self._conn.begin()  # BEGIN IMMEDIATE on SQLite (`bot.storage.db`)
         except BaseException:
             await self._release()
@@ -59,11 +54,7 @@ class UnitOfWork:
         self, _exc_type: type[BaseException] | None, exc: BaseException | None,
         _tb: TracebackType | None,
     ) -> None:
-        try:
-            if self._conn is not None and self._conn.in_transaction():
-                await self._conn.rollback()
-        finally:
-            await self._release()
+        await self._release()  # closing rolls back what was not committed
         if self.committed and exc is None:
             for callback in self._after_commit:
                 callback()
@@ -131,7 +122,7 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
+        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
         self._writer_waiting_listeners: list[Callable[[], None]] = []
