@@ -29,7 +29,7 @@ from bot.storage.repositories import to_domain
 
 T = TypeVar("T")
 
-_PART = 500  # rows fetched at a time
+_PART = 100  # rows fetched, and turned into result rows on the loop, at a time
 
 
 @dataclass(frozen=True)
