@@ -16,9 +16,8 @@ from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
 class MemberUnitOfWork(UnitOfWork):
-    """A unit of work inside its group's transaction, in a savepoint (`begin_nested`): commit
-    releases it, roll back returns to it. Its after-commit callbacks wait for the group's
-    COMMIT."""
+    """A unit of work in a savepoint (`begin_nested`) of its group's transaction; its
+    after-commit callbacks wait for the group's COMMIT."""
 
     _savepoint: AsyncTransaction  # from its start on
 
@@ -48,6 +47,7 @@ class MemberUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         await self.orders.save_touched()
+        await self.outbox.flush()
         await self._savepoint.commit()
         self.committed = True
 

@@ -1,11 +1,9 @@
 """Engines for SQLite (embedded default) and PostgreSQL, configured the same way everywhere.
 
-SQLite goes through SQLAlchemy's aiosqlite dialect, set up as SQLAlchemy's SQLite documentation
-shows: the driver's own transaction handling is turned off on connect and the "begin" event
-emits BEGIN IMMEDIATE, so that a transaction takes the write lock when it starts (and waits for
-it there) instead of failing half-way, and savepoints work. Every statement, and SQLite's wait
-for a lock another process holds, runs on aiosqlite's thread, never on the event loop's.
-"""
+SQLite goes through SQLAlchemy's aiosqlite dialect, set up as its SQLite documentation shows:
+the driver's transactions off, BEGIN IMMEDIATE emitted in the "begin" event (a transaction takes
+the write lock when it starts, and savepoints work). Statements, and the wait for a lock another
+process holds, run on aiosqlite's thread, never on the event loop's."""
 
 from __future__ import annotations
 

@@ -1,12 +1,10 @@
 """Repositories: load and store domain objects. They never commit; the unit of work does.
 
-They are written on SQLAlchemy Core, with explicit statements, rather than on the ORM: the
-domain's dataclasses stay plain (no instrumented attributes, no session state to detach), every
-statement an update runs is visible here, and nothing is loaded lazily behind an attribute,
-which asyncio forbids anyway. The one thing of an identity map the behaviour needs, an order
-loaded once per unit of work, is `OrderRepository`'s; optimistic versioning is the
-`WHERE version = :_version` of `bot.storage.statements.update_by_id`. Columns are named as the
-dataclasses' fields, so rows map 1:1.
+On SQLAlchemy Core, with explicit statements, rather than the ORM: the domain's dataclasses
+stay plain (no instrumented attributes, no session state), every statement an update runs is
+visible here, and nothing is loaded lazily, which asyncio forbids anyway. The identity map the
+behaviour needs, an order loaded once per unit of work, is `OrderRepository`'s; optimistic
+versioning is `update_by_id`'s `WHERE version = :_version`. Columns are named as the fields.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""Statements built once per table and reused, their values passed at execution.
-
-A statement built anew for each call (`insert(t).values(**row)`, `update(t).where(t.c.id ==
-5)`) costs SQLAlchemy several hundred microseconds to construct and to derive its cache key
-from. Built once, with its values as parameters, its cache key is memoised and its compiled
-form cached (SQLAlchemy's own compiled cache), so only the execution remains.
-"""
+"""Statements built once per table and reused, their values passed at execution: building one
+anew for each call (`insert(t).values(**row)`) costs several hundred microseconds; built once,
+its cache key is memoised and its compiled form cached, so only the execution remains."""
 
 from __future__ import annotations
 

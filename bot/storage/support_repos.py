@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import codec
 from bot.core.events import Effect, Ref
@@ -137,9 +138,15 @@ class ChatRepository(Repository):
 
 
 class OutboxRepository(Repository):
+    """Messages to deliver, queued here and written by one multi-row INSERT at commit."""
+
     table = models.table_of(models.OutboxRow)
 
-    async def add(self, effect: Effect, now: datetime) -> int:
+    def __init__(self, conn: AsyncConnection) -> None:
+        super().__init__(conn)
+        self.queued: list[dict[str, Any]] = []
+
+    async def add(self, effect: Effect, now: datetime) -> None:
         ref: Ref | None = getattr(effect, "ref", None)
         values = {
             "chat_id": effect.chat_id,  # type: ignore[union-attr]
@@ -148,8 +155,12 @@ class OutboxRepository(Repository):
             "order_id": getattr(effect, "order_id", None), "created_at": now,
             "state": "pending", "attempts": 0, "next_attempt_at": now,
         }
-        result = await self.conn.execute(insert_row(self.table), values)
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        self.queued.append(values)
+
+    async def flush(self) -> None:
+        if self.queued:
+            rows, self.queued = self.queued, []
+            await self.conn.execute(insert_row(self.table), rows)
 
     async def pending_count(self) -> int:
         result = await self.conn.execute(select(func.count()).select_from(self.table).where(

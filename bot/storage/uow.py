@@ -16,8 +16,6 @@ from bot.storage.inbox_repo import InboxRepository
 
 
 class UnitOfWork:
-    """A transaction and the repositories on it (`_bind`); commit once or roll back."""
-
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
                  on_wait: Callable[[], None] | None = None) -> None:
         self.engine = engine
@@ -61,6 +59,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.orders.save_touched()
+        await self.outbox.flush()
         await self.conn.commit()
         self.committed = True
 
@@ -71,6 +70,7 @@ class UnitOfWork:
     def forget_loaded(self) -> None:
         """After a rollback, objects loaded before may hold undone changes."""
         self.orders.forget()
+        self.outbox.queued.clear()
 
     async def restart(self) -> None:
         """Roll back everything done so far and go on in a new transaction, on the same
