@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncTransaction
-
+from bot.storage.inline import Savepoint
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
@@ -19,7 +18,7 @@ class MemberUnitOfWork(UnitOfWork):
     """A unit of work in a savepoint (`begin_nested`) of its group's transaction; its
     after-commit callbacks wait for the group's COMMIT."""
 
-    _savepoint: AsyncTransaction  # from its start on
+    _savepoint: Savepoint  # from its start on
 
     def __init__(self, group: UnitOfWork) -> None:
         super().__init__(group.engine, None)

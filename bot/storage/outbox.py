@@ -23,12 +23,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core import codec
 from bot.core.events import EditKeyboard, EditMessage, Ref
 from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
+from bot.storage.inline import Conn
 from bot.storage.models import ChatRow, OrderRow, OutboxRow, table_of
 from bot.storage.statements import cached
 from bot.storage.support_repos import ChatRepository, MessageRefRepository
@@ -39,7 +39,7 @@ DEFAULT_PACE = Pace()
 OUTBOX = table_of(OutboxRow)
 
 
-async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: int, *,
+async def claim(conn: Conn, now: datetime, lease: timedelta, limit: int, *,
                 skip: Collection[int] = (), pace: Pace = DEFAULT_PACE) -> list[Claimed]:
     """Claim the first open row of up to `limit` chats, if it is ready (or its lease expired).
 
@@ -103,7 +103,7 @@ def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnEleme
     return case((o.c.chat_id < 0, group), else_=after * pace.spacing)
 
 
-async def renew(conn: AsyncConnection, ids: Collection[int], until: datetime) -> int:
+async def renew(conn: Conn, ids: Collection[int], until: datetime) -> int:
     """Extend the lease of those of `ids` still being sent to `until` (a row already recorded
     as sent, failed or put back keeps its state); return how many were extended."""
     if not ids:
@@ -114,7 +114,7 @@ async def renew(conn: AsyncConnection, ids: Collection[int], until: datetime) ->
     return int(result.rowcount)
 
 
-async def retry_later(conn: AsyncConnection, row_id: int, at: datetime, reason: str,
+async def retry_later(conn: Conn, row_id: int, at: datetime, reason: str,
                       count_attempt: bool) -> None:
     """Back to pending until `at`; a 429 or a rate-limit deferral does not count an attempt."""
     attempts = {"attempts": OUTBOX.c.attempts + 1} if count_attempt else {}
@@ -122,12 +122,12 @@ async def retry_later(conn: AsyncConnection, row_id: int, at: datetime, reason: 
                 outcome_reason=reason[:1000], **attempts)
 
 
-async def _mark(conn: AsyncConnection, row_id: int, **values: Any) -> None:
+async def _mark(conn: Conn, row_id: int, **values: Any) -> None:
     o = OUTBOX
     await conn.execute(update(o).where(o.c.id == row_id).values(**values))
 
 
-async def move_chat(conn: AsyncConnection, old_id: int, new_id: int) -> int:
+async def move_chat(conn: Conn, old_id: int, new_id: int) -> int:
     """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
     o = OUTBOX
     result = await conn.execute(update(o).where(
@@ -135,7 +135,7 @@ async def move_chat(conn: AsyncConnection, old_id: int, new_id: int) -> int:
     return int(result.rowcount)
 
 
-async def give_up_chat(conn: AsyncConnection, chat_id: int, reason: str, now: datetime) -> int:
+async def give_up_chat(conn: Conn, chat_id: int, reason: str, now: datetime) -> int:
     """Give up every open row of a chat (403: nothing more can be delivered there)."""
     o = OUTBOX
     result = await conn.execute(update(o).where(
@@ -144,7 +144,7 @@ async def give_up_chat(conn: AsyncConnection, chat_id: int, reason: str, now: da
     return int(result.rowcount)
 
 
-async def ref_pending(conn: AsyncConnection, ref_kind: str, ref_id: int, before_id: int) -> bool:
+async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) -> bool:
     """True if a send carrying this ref is still open (the edit must wait for its id)."""
     o = OUTBOX
     query = select(o.c.id).where(o.c.ref_kind == ref_kind, o.c.ref_id == ref_id,
@@ -153,7 +153,7 @@ async def ref_pending(conn: AsyncConnection, ref_kind: str, ref_id: int, before_
     return (await conn.execute(query)).first() is not None
 
 
-async def chat_state(conn: AsyncConnection, chat_id: int) -> tuple[bool, str | None, int | None]:
+async def chat_state(conn: Conn, chat_id: int) -> tuple[bool, str | None, int | None]:
     """Whether deliveries may go to the chat, why not, and where it moved (none recorded: an
     active chat)."""
     c = table_of(ChatRow).c
@@ -162,7 +162,7 @@ async def chat_state(conn: AsyncConnection, chat_id: int) -> tuple[bool, str | N
     return (True, None, None) if row is None else (bool(row[0]), row[1], row[2])
 
 
-async def open_rows(conn: AsyncConnection) -> tuple[int, datetime | None]:
+async def open_rows(conn: Conn) -> tuple[int, datetime | None]:
     """How many rows are open, and when the oldest was queued."""
     o = OUTBOX
     count, oldest = (await conn.execute(select(func.count(), func.min(o.c.created_at))
@@ -170,7 +170,7 @@ async def open_rows(conn: AsyncConnection) -> tuple[int, datetime | None]:
     return int(count), oldest
 
 
-async def next_due(conn: AsyncConnection, skip: Collection[int] = ()) -> datetime | None:
+async def next_due(conn: Conn, skip: Collection[int] = ()) -> datetime | None:
     """When the next open row becomes claimable (a pending retry or an expiring lease); the
     pending rows of the chats in `skip` are left out (their limits say when). The pending
     rows are walked in `next_attempt_at` order up to the first that heads its chat."""
@@ -187,7 +187,7 @@ async def next_due(conn: AsyncConnection, skip: Collection[int] = ()) -> datetim
     return min(present) if present else None
 
 
-async def pending_chats(conn: AsyncConnection, chats: Collection[int]) -> set[int]:
+async def pending_chats(conn: Conn, chats: Collection[int]) -> set[int]:
     """Which of `chats` have a pending row."""
     if not chats:
         return set()
@@ -204,7 +204,7 @@ class ChatTables(Protocol):
     chats: ChatRepository
 
     @property
-    def conn(self) -> AsyncConnection: ...
+    def conn(self) -> Conn: ...
 
 
 async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime) -> bool:

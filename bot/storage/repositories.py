@@ -15,10 +15,10 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.errors import ConcurrentChange
 from bot.domain.events import DomainEvent, RecordsEvents
+from bot.storage.inline import Conn
 from bot.storage.statements import insert_row, select_where, update_by_id
 
 T = TypeVar("T")
@@ -49,7 +49,7 @@ class Repository:
 
     table: Table
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
 
@@ -58,7 +58,7 @@ class TableRepository(Repository, Generic[T]):
 
     cls: type[T]
 
-    def __init__(self, conn: AsyncConnection, events: list[DomainEvent] | None = None) -> None:
+    def __init__(self, conn: Conn, events: list[DomainEvent] | None = None) -> None:
         super().__init__(conn)
         # Where the events an aggregate recorded go when it is stored (the unit of work's).
         self.events: list[DomainEvent] = [] if events is None else events

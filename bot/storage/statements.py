@@ -9,7 +9,8 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Delete, Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.inline import Conn
 
 S = TypeVar("S", Insert, Update, Delete, Select[Any])
 _cache: dict[tuple[Any, ...], Any] = {}
@@ -58,7 +59,7 @@ def _insert_of(dialect_name: str) -> Any:
     return (postgresql if dialect_name == "postgresql" else sqlite).insert
 
 
-async def insert_ignore(conn: AsyncConnection, table: Table, values: dict[str, Any]) -> bool:
+async def insert_ignore(conn: Conn, table: Table, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True if a row was inserted."""
     name = conn.dialect.name
     statement = cached(("insert_ignore", table, name),
@@ -79,7 +80,7 @@ def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
     return cached(("upsert", table, dialect_name, keys, update_columns, returning), build)
 
 
-async def upsert(conn: AsyncConnection, table: Table, values: dict[str, Any], keys: list[str],
+async def upsert(conn: Conn, table: Table, values: dict[str, Any], keys: list[str],
                  update_columns: list[str]) -> None:
     await conn.execute(upsert_row(table, conn.dialect.name, tuple(keys), tuple(update_columns)),
                        values)

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core import codec
 from bot.core.events import Effect, Ref
 from bot.domain.audit import AuditEntry
 from bot.storage import models
+from bot.storage.inline import Conn
 from bot.storage.repositories import Repository, TableRepository, to_domain
 from bot.storage.statements import (
     cached,
@@ -142,7 +142,7 @@ class OutboxRepository(Repository):
 
     table = models.table_of(models.OutboxRow)
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         super().__init__(conn)
         self.queued: list[dict[str, Any]] = []
 

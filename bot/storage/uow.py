@@ -3,33 +3,46 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.events import DomainEvent
 from bot.storage import order_repos, support_repos
+from bot.storage.db import inline_engine
 from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
+from bot.storage.inline import Conn, InlineConnection
+
+T = TypeVar("T")
+
+# How long a unit of work waits for SQLite's write lock while another process holds it.
+LOCKED_PATIENCE_S = 30.0
+_FIRST_RETRY_S = 0.005
+_LAST_RETRY_S = 0.25
 
 
 class UnitOfWork:
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
-                 on_wait: Callable[[], None] | None = None) -> None:
+                 on_wait: Callable[[], None] | None = None, inline: Engine | None = None) -> None:
         self.engine = engine
+        self._inline = inline  # SQLite's: statements on the loop's thread (`bot.storage.inline`)
         self._lock = lock
         # Called when this unit of work has to wait for the writer's turn (`UnitOfWorkFactory`).
         self._on_wait = on_wait
-        self._conn: AsyncConnection | None = None
+        self._conn: Conn | None = None
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
         # What the aggregates stored in this unit of work recorded (`bot.domain.events`).
         self.events: list[DomainEvent] = []
 
     @property
-    def conn(self) -> AsyncConnection:
+    def conn(self) -> Conn:
         if self._conn is None:
             raise RuntimeError("the unit of work is not open")
         return self._conn
@@ -40,8 +53,7 @@ class UnitOfWork:
                 self._on_wait()
             await self._lock.acquire()
         try:
-            self._conn = await self.engine.connect()
-            await self._conn.begin()  # BEGIN IMMEDIATE on SQLite (`bot.storage.db`)
+            self._conn = await self._patiently(self._connect_and_begin)
         except BaseException:
             await self._release()
             raise
@@ -56,6 +68,32 @@ class UnitOfWork:
         if self.committed and exc is None:
             for callback in self._after_commit:
                 callback()
+
+    async def _connect_and_begin(self) -> Conn:
+        conn: Conn = (InlineConnection(self._inline.connect()) if self._inline is not None
+                      else await self.engine.connect())
+        try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
+            await conn.begin()  # BEGIN IMMEDIATE on SQLite (`bot.storage.db`)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
+
+    async def _patiently(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt()`, again while another process holds SQLite's write lock: waited for
+        here, asleep, for the inline engine's own busy wait is short (`bot.storage.db`)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LOCKED_PATIENCE_S
+        pause = _FIRST_RETRY_S
+        while True:
+            try:
+                return await attempt()
+            except OperationalError as error:
+                locked = "database is locked" in str(error.orig).lower()
+                if self._inline is None or not locked or loop.time() >= deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _LAST_RETRY_S)
 
     async def commit(self) -> None:
         await self.orders.save_touched()
@@ -82,7 +120,7 @@ class UnitOfWork:
 
     async def _go_on(self) -> None:
         """After a restart's rollback: a new transaction."""
-        await self.conn.begin()
+        await self._patiently(self.conn.begin)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction is committed (to wake the sender, say)."""
@@ -99,7 +137,7 @@ class UnitOfWork:
             if self._lock is not None and self._lock.locked():
                 self._lock.release()
 
-    def _bind(self, conn: AsyncConnection) -> None:
+    def _bind(self, conn: Conn) -> None:
         self.orders = order_repos.OrderRepository(conn, self.events)
         self.requests = order_repos.RequestRepository(conn, self.events)
         self.ratings = order_repos.RatingRepository(conn)
@@ -122,7 +160,9 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        sqlite = engine.dialect.name == "sqlite"
+        self._inline = inline_engine(engine) if sqlite else None
+        self._lock = asyncio.Lock() if sqlite else None
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
         self._writer_waiting_listeners: list[Callable[[], None]] = []
@@ -133,7 +173,7 @@ class UnitOfWorkFactory:
         return self._lock is not None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self._lock, self._writer_waiting)
+        return UnitOfWork(self.engine, self._lock, self._writer_waiting, self._inline)
 
     def when_a_writer_waits(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever a unit of work has to wait for the writer's turn."""
