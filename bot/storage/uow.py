@@ -161,7 +161,8 @@ class UnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         sqlite = engine.dialect.name == "sqlite"
-        self._inline = inline_engine(engine) if sqlite else None
+        # SQLite's units of work run on this sync engine (`bot.storage.inline`).
+        self.sync_engine = inline_engine(engine) if sqlite else None
         self._lock = asyncio.Lock() if sqlite else None
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
@@ -173,7 +174,7 @@ class UnitOfWorkFactory:
         return self._lock is not None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self._lock, self._writer_waiting, self._inline)
+        return UnitOfWork(self.engine, self._lock, self._writer_waiting, self.sync_engine)
 
     def when_a_writer_waits(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever a unit of work has to wait for the writer's turn."""
