@@ -10,10 +10,10 @@ code that nothing calls is deleted, not listed.
 import sqlite3
 from types import SimpleNamespace
 
-from bot.config import Settings
-from bot.storage.models import Base
 from bot.storage.sqlite_inline import InlineCursor, SQLiteDialect_inline
-from bot.storage.types import UTCDateTime
+
+from bot.config import Settings
+from bot.storage.models import Base, UTCDateTime
 
 # pydantic-settings: the class's configuration and its field validators
 Settings.model_config  # read by BaseSettings when the class is built

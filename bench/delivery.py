@@ -111,7 +111,7 @@ async def _deliver(app: Any, adapter: Any, timeout: float
     what went wrong (rows still open at the timeout), if anything."""
     from bot.delivery.config import DeliveryConfig
     from bot.delivery.sender import OutboxSender
-    from bot.storage.outbox_store import SqlOutbox
+    from bot.storage.outbox import SqlOutbox
 
     sender = OutboxSender(SqlOutbox(app.uow_factory), adapter.transport, app.clock,
                           DeliveryConfig.from_settings(app.settings))

@@ -27,10 +27,10 @@ from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import notices
 from bot.services.blocked import person_blocked
-from bot.storage.db import create_engine, is_sqlite
-from bot.storage.hook_store import SqlHookEvents
+from bot.storage.db import create_engine
+from bot.storage.hook_repos import SqlHookEvents
 from bot.storage.migrate import check_schema
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
 from scheduler.setup import ReviewScheduler
@@ -153,7 +153,7 @@ class App:
 def _pool(settings: Settings) -> dict[str, int]:
     """On PostgreSQL, a connection for each update in flight, each chat the sender delivers
     to at once, and a few more, so that none of them waits for the pool (README, "Concurrency")."""
-    if is_sqlite(settings.database_url):
+    if settings.on_sqlite():
         return {}
     wanted = settings.updates_in_flight() + settings.outbox_concurrency + POOL_SPARE
     return {"pool_size": max(10, wanted)}

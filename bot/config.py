@@ -200,8 +200,11 @@ class Settings(BaseSettings):
         """`concurrency`, or its default for the configured database."""
         if self.concurrency is not None:
             return self.concurrency
-        sqlite = self.database_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
-        return 1 if sqlite else DEFAULT_CONCURRENCY
+        return 1 if self.on_sqlite() else DEFAULT_CONCURRENCY
+
+    def on_sqlite(self) -> bool:
+        """True when the database is SQLite (`sqlite:///...`, `sqlite+aiosqlite:///...`)."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
 
     def policy(self) -> Policy:
         return Policy(

@@ -163,7 +163,7 @@ async def _publish_commands(running: Running, settings: Settings) -> None:
 async def _start_pruner(running: Running, settings: Settings) -> None:
     """Old update ids are deleted in the background (the inbox keeps them 72 h by default)."""
     from bot.delivery.inbox_pruner import InboxPruner
-    from bot.storage.inbox_store import SqlInbox
+    from bot.storage.inbox_repo import SqlInbox
 
     running.pruner = InboxPruner.from_settings(SqlInbox(running.app.uow_factory),
                                                running.app.clock, settings)

@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.storage.db import BLOCKING_BUSY_TIMEOUT_MS, create_engine
+from bot.storage.db import create_engine
 from bot.storage.models import Base
 
 config = context.config
@@ -42,8 +42,7 @@ def _refuse_broken_references(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "",
-                           sqlite_busy_timeout_ms=BLOCKING_BUSY_TIMEOUT_MS)
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     async with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

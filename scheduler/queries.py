@@ -22,14 +22,13 @@ from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.checkin import closes_after
 from bot.domain.order import Status
 from bot.domain.policy import Policy
 from bot.domain.reviews import RequestState
-from bot.storage.models import OrderRow, ReviewRequestRow
-from bot.storage.types import UTCDateTime
+from bot.storage.inline import Conn
+from bot.storage.models import OrderRow, ReviewRequestRow, UTCDateTime
 
 
 class Kind(IntEnum):
@@ -108,7 +107,7 @@ def _checkin(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], ti
     return offered.where(or_(last != shown_for, answered)), timedelta(0)
 
 
-async def due_page(conn: AsyncConnection, kind: Kind, policy: Policy, now: datetime,
+async def due_page(conn: Conn, kind: Kind, policy: Policy, now: datetime,
                    cursor: Cursor, limit: int) -> list[DueItem]:
     """Up to `limit` items of one kind due at `now`, after `cursor`, in due order."""
     query, offset = _key_and_offset(kind, policy, now)
@@ -120,7 +119,7 @@ async def due_page(conn: AsyncConnection, kind: Kind, policy: Policy, now: datet
     return [DueItem(_utc(key) + offset, kind, int(id_), _utc(key)) for id_, key in rows]
 
 
-async def earliest_due(conn: AsyncConnection, policy: Policy, after: datetime
+async def earliest_due(conn: Conn, policy: Policy, after: datetime
                        ) -> datetime | None:
     """The earliest due time strictly after `after`, over every kind (for the wake-up job)."""
     found: list[datetime] = []

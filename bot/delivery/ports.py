@@ -1,5 +1,5 @@
 """What delivery needs from the database, and no more. Storage implements these structurally
-(`bot.storage.outbox_store`, `hook_store`, `inbox_store`); the composition root passes them in.
+(`bot.storage.outbox`, `hook_repos`, `inbox_repo`); the composition root passes them in.
 
 Each method is one short transaction of its own: no caller holds one open across a network call.
 """

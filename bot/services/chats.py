@@ -11,7 +11,7 @@ from bot.i18n import Translations
 from bot.services import notices
 from bot.services.blocked import BLOCKED_REASON, person_blocked
 from bot.services.ports import UnitOfWork
-from bot.storage.chat_fate import lose_chat, migrate_chat
+from bot.storage.outbox import lose_chat, migrate_chat
 
 
 async def migrate(uow: UnitOfWork, old: int, new: int, now: datetime) -> Order | None:

@@ -8,12 +8,11 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.domain.events import DomainEvent
 from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
+from bot.storage.inline import Conn
 from bot.storage.order_repos import (
     OrderRepository,
     PromptRepository,
@@ -51,7 +50,7 @@ class UnitOfWork(Protocol):
     events: list[DomainEvent]
 
     @property
-    def conn(self) -> AsyncConnection: ...
+    def conn(self) -> Conn: ...
 
     def after_commit(self, callback: Callable[[], None]) -> None: ...
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.sql.base import Executable
 
 from bot.domain.order import Status
 from bot.services.ports import UnitOfWork
@@ -39,8 +40,8 @@ class Stats:
         return self.done_rated / self.done if self.done else None
 
 
-async def _scalar(uow: UnitOfWork, query: object) -> int | float | None:
-    result = await uow.conn.execute(query)  # type: ignore[call-overload]
+async def _scalar(uow: UnitOfWork, query: Executable) -> int | float | None:
+    result = await uow.conn.execute(query)
     value = result.scalar_one()
     return value if value is None else (float(value) if isinstance(value, float) else int(value))
 

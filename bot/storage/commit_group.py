@@ -1,30 +1,24 @@
 """Several units of work in one SQLite transaction: a savepoint each, one COMMIT for all.
 
-On SQLite an update's own statements cost about as much as the transaction around them: the
-writer's turn, a connection from the pool, BEGIN IMMEDIATE, and a COMMIT that appends the
-transaction to the write-ahead log. A commit group pays for that once for several units of
-work. It takes the writer's turn and opens one transaction; each member runs in a savepoint of
-its own, so a member that rolls back (a refused tap) undoes only itself; the group's COMMIT
-makes every member durable at once. Nothing a member queued (outbox rows) is visible to
-anyone else, the sender included, before that COMMIT, and the members' after-commit
-callbacks run only after it.
+A group takes the writer's turn, a connection, BEGIN IMMEDIATE and a COMMIT once for several
+units of work; each member runs in a savepoint of its own, so a member that rolls back (a
+refused tap) undoes only itself. Nothing a member queued (outbox rows) is visible to anyone
+else before the group's COMMIT, and the members' after-commit callbacks run only after it.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from bot.storage import prepared
+from bot.storage.inline import Savepoint
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
-
-SAVEPOINT = "member"
 
 
 class MemberUnitOfWork(UnitOfWork):
-    """A unit of work inside its group's transaction: commit releases its savepoint, roll
-    back returns to it. Its after-commit callbacks wait for the group's COMMIT."""
+    """A unit of work in a savepoint (`begin_nested`) of its group's transaction; its
+    after-commit callbacks wait for the group's COMMIT."""
+
+    _savepoint: Savepoint  # from its start on
 
     def __init__(self, group: UnitOfWork) -> None:
         super().__init__(group.engine, None)
@@ -32,7 +26,7 @@ class MemberUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> MemberUnitOfWork:
         self._conn = self._group.conn
-        _plain(self._conn, f"SAVEPOINT {SAVEPOINT}")
+        self._savepoint = await self._conn.begin_nested()
         self._bind(self._conn)
         return self
 
@@ -44,23 +38,25 @@ class MemberUnitOfWork(UnitOfWork):
         if conn is None:
             return
         if not self.committed:
-            _plain(conn, f"ROLLBACK TO {SAVEPOINT}")
-            _plain(conn, f"RELEASE {SAVEPOINT}")
+            if self._savepoint.is_active:
+                await self._savepoint.rollback()
         elif exc is None:
             for callback in self._after_commit:
                 self._group.after_commit(callback)
 
     async def commit(self) -> None:
         await self.orders.save_touched()
-        _plain(self.conn, f"RELEASE {SAVEPOINT}")
+        await self.outbox.flush()
+        await self._savepoint.commit()
         self.committed = True
 
     async def rollback(self) -> None:
-        _plain(self.conn, f"ROLLBACK TO {SAVEPOINT}")
+        await self._savepoint.rollback()
         self.forget_loaded()
 
     async def _go_on(self) -> None:
-        """A restarted member goes on inside its savepoint, which ROLLBACK TO keeps."""
+        """A restarted member goes on in a new savepoint."""
+        self._savepoint = await self.conn.begin_nested()
 
 
 class CommitGroup:
@@ -91,6 +87,3 @@ class CommitGroup:
             self._closed = True
             await self._carrier.__aexit__(None, None, None)
 
-
-def _plain(conn: AsyncConnection, sql: str) -> None:
-    prepared.plain(conn.sync_connection, sql)  # type: ignore[arg-type]

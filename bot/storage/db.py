@@ -1,68 +1,67 @@
-"""Engines for SQLite (embedded default) and PostgreSQL, configured the same way everywhere."""
+"""Engines for SQLite (embedded default) and PostgreSQL, configured the same way everywhere.
+
+SQLite is set up as SQLAlchemy's SQLite documentation shows: the driver's transactions off,
+BEGIN IMMEDIATE emitted in the "begin" event (a transaction takes the write lock when it starts,
+and savepoints work). The async engine (aiosqlite) serves the scheduler's and the tools' own
+connections; units of work run on a sync pysqlite engine on the same file (`inline_engine`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.storage import prepared
-from bot.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
-from bot.storage.sqlite_inline import InlineAsyncEngine, inline_url
-
-# SQLite's own wait for a lock held by another process. Statements run on the event loop's
-# thread, so this wait blocks the loop: it is kept short, and the unit of work waits for a
-# busy database asynchronously instead (`bot.storage.uow.LOCKED_PATIENCE_S`).
-SQLITE_BUSY_TIMEOUT_MS = 20
-# Migrations and the schema check run before the bot does, where a blocking wait harms nothing.
-BLOCKING_BUSY_TIMEOUT_MS = 30_000
+# SQLite's wait for a write lock held by another process (on aiosqlite's thread).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The same wait on the loop's thread (`inline_engine`): short, the unit of work waits on asleep.
+INLINE_BUSY_TIMEOUT_MS = 20
+# asyncpg's prepared statements kept per connection by SQLAlchemy (its default is 100): the
+# bot runs a few hundred distinct statements, each then prepared once per connection.
+PREPARED_STATEMENT_CACHE_SIZE = 500
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
-def create_engine(url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
-                  **kwargs: Any) -> AsyncEngine:
-    if is_sqlite(url):
-        engine = InlineAsyncEngine(create_async_engine(
-            inline_url(make_url(url)), connect_args={"timeout": sqlite_busy_timeout_ms / 1000},
-            **kwargs).sync_engine)
-        _configure_sqlite(engine, sqlite_busy_timeout_ms)
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(parsed.set(drivername="sqlite+aiosqlite"), **kwargs)
+        _configure_sqlite(engine.sync_engine, SQLITE_BUSY_TIMEOUT_MS)
         return engine
+    if "prepared_statement_cache_size" not in parsed.query:  # the URL may set it (0: off)
+        parsed = parsed.update_query_dict(
+            {"prepared_statement_cache_size": str(PREPARED_STATEMENT_CACHE_SIZE)})
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    return create_async_engine(parsed, **kwargs)
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
-    """WAL, checkpointed on a thread of its own (`bot.storage.checkpoint`), a short busy
-    timeout, and BEGIN IMMEDIATE so that a transaction takes the write lock when it starts (and
-    waits for it there) instead of failing half-way."""
+def inline_engine(engine: AsyncEngine) -> Engine:
+    """A sync engine on `engine`'s SQLite file for statements on the loop's thread
+    (`bot.storage.inline`), disposed with `engine`. Its connections may read on a worker
+    thread too (/export), one thread at a time."""
+    url = engine.url.set(drivername="sqlite+pysqlite")
+    sync = create_sync_engine(url, connect_args={"check_same_thread": False})
+    _configure_sqlite(sync, INLINE_BUSY_TIMEOUT_MS)
+    event.listen(engine.sync_engine, "engine_disposed", lambda _engine: sync.dispose())
+    return sync
 
-    path = engine.url.database
-    checkpointer = Checkpointer(path) if path and path != ":memory:" else None
 
-    @event.listens_for(engine.sync_engine, "connect")
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, the busy timeout, foreign keys, and BEGIN IMMEDIATE. The commit that takes the
+    WAL past 1,000 pages checkpoints it (a few milliseconds)."""
+
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Take over BEGIN from the driver so that every transaction starts IMMEDIATE.
-        dbapi_connection.isolation_level = None
+        dbapi_connection.isolation_level = None  # BEGIN is emitted below, not by the driver
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        if checkpointer is not None:
-            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
-            checkpointer.start()
+        for pragma in (f"busy_timeout={busy_timeout_ms}", "journal_mode=WAL",
+                       "synchronous=NORMAL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    if checkpointer is not None:
-        event.listen(engine.sync_engine, "engine_disposed", lambda _engine: checkpointer.stop())
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        prepared.plain(conn, "BEGIN IMMEDIATE")
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

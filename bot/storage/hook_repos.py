@@ -5,23 +5,25 @@ when it is given up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.hook_events import HookEvent
-from bot.storage.models import HookEventRow, table_of
-from bot.storage.types import UTCDateTime
+from bot.core.hook_events import HookBacklog, HookEvent, HookFate
+from bot.storage.models import HookEventRow, UTCDateTime, table_of
+from bot.storage.repositories import Repository, to_domain
+
+if TYPE_CHECKING:  # the unit of work imports this module
+    from bot.storage.uow import UnitOfWorkFactory
 
 PENDING, FAILED = "pending", "failed"
 
 
-class HookEventRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(HookEventRow)
+class HookEventRepository(Repository):
+    table = table_of(HookEventRow)
 
     async def add(self, event_id: str, event: str, order_id: int, payload: str,
                   now: datetime) -> None:
@@ -37,7 +39,7 @@ class HookEventRepository:
                                 _unclaimed(h, now), _first_of_order(h)
                                 ).order_by(h.c.id).limit(limit)
         rows = (await self.conn.execute(query)).mappings().all()
-        return [_event(row) for row in rows]
+        return [to_domain(HookEvent, row) for row in rows]
 
     async def next_due(self) -> datetime | None:
         """When the next of `heads` is due (a claimed one: when its claim runs out)."""
@@ -104,8 +106,36 @@ def _unclaimed(h: Any, now: datetime) -> Any:
     return or_(h.c.claimed_until.is_(None), h.c.claimed_until <= now)
 
 
-def _event(row: Any) -> HookEvent:
-    return HookEvent(int(row["id"]), str(row["event_id"]), str(row["event"]),
-                     int(row["order_id"]), str(row["payload"]), row["created_at"],
-                     int(row["attempts"]))
+class SqlHookEvents:
+    """The hook sender's transactions, each a short unit of work of its own. Implements
+    `bot.delivery.ports.HookEvents`."""
 
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def claim(self, now: datetime, until: datetime, limit: int) -> list[HookEvent]:
+        """Take up to `limit` due events, each first of its order, until `until`; each comes
+        back with its attempts as the claim counted them."""
+        async with self._uow() as uow:
+            claimed = [replace(event, attempts=event.attempts + 1)
+                       for event in await uow.hooks.heads(now, limit)
+                       if await uow.hooks.claim(event.id, now, until)]
+            await uow.commit()
+        return claimed
+
+    async def record(self, fates: Sequence[HookFate]) -> None:
+        async with self._uow() as uow:
+            for fate in fates:
+                if fate.delivered:
+                    await uow.hooks.delivered(fate.id)
+                elif fate.retry_at is not None:
+                    await uow.hooks.retry_at(fate.id, fate.retry_at, fate.error)
+                else:
+                    await uow.hooks.give_up(fate.id, fate.error)
+            await uow.commit()
+
+    async def backlog(self) -> HookBacklog:
+        async with self._uow() as uow:
+            due = await uow.hooks.next_due()
+            pending = (await uow.hooks.counts())[PENDING]
+        return HookBacklog(due, pending)

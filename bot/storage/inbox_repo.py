@@ -6,25 +6,24 @@ failed every attempt; kept with its error until it is run again or pruned)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.parking import ParkedUpdate
-from bot.storage import prepared
 from bot.storage.models import InboxRow, table_of
-from bot.storage.statements import cached
-from bot.storage.upsert import insert_ignore, upsert
+from bot.storage.repositories import Repository
+from bot.storage.statements import cached, insert_ignore, upsert
+
+if TYPE_CHECKING:  # the unit of work imports this module
+    from bot.storage.uow import UnitOfWorkFactory
 
 RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
 
 
-class InboxRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(InboxRow)
+class InboxRepository(Repository):
+    table = table_of(InboxRow)
 
     async def record(self, update_id: int, now: datetime, payload: str | None = None,
                      owner: str | None = None, lease_until: datetime | None = None) -> bool:
@@ -48,8 +47,8 @@ class InboxRepository:
 
     async def mark_handled(self, update_id: int, now: datetime) -> bool:
         query = cached(("mark_handled", self.table), self._mark_query)
-        return await prepared.write(self.conn, query,
-                                    {"_update_id": update_id, "handled_at": now}) == 1
+        result = await self.conn.execute(query, {"_update_id": update_id, "handled_at": now})
+        return bool(result.rowcount == 1)
 
     def _mark_query(self) -> Any:
         c = self.table.c
@@ -117,17 +116,12 @@ class InboxRepository:
         c = self.table.c
         expired = (c.state == RECEIVED) & c.payload.is_not(None) & (
             c.lease_until.is_(None) | (c.lease_until < now))
-        found = (await self.conn.execute(select(c.update_id).where(expired)
-                                         .order_by(c.update_id).limit(limit))).scalars().all()
-        taken: list[tuple[int, str]] = []
-        for update_id in found:
-            result = await self.conn.execute(
-                update(self.table).where(c.update_id == update_id, expired)
-                .values(lease_owner=owner, lease_until=until).returning(c.payload))
-            payload = result.scalar()
-            if payload is not None:
-                taken.append((int(update_id), str(payload)))
-        return taken
+        first = select(c.update_id).where(expired).order_by(c.update_id).limit(limit)
+        # the lease's condition again: a row another worker took meanwhile is left to it
+        rows = await self.conn.execute(update(self.table).where(
+            c.update_id.in_(first.scalar_subquery()), expired
+        ).values(lease_owner=owner, lease_until=until).returning(c.update_id, c.payload))
+        return sorted((int(update_id), str(payload)) for update_id, payload in rows.all())
 
     async def prune(self, before: datetime, limit: int | None = None) -> int:
         """Forget finished updates (handled, ignored, parked) received before `before` (at
@@ -148,3 +142,18 @@ class InboxRepository:
             c.update_id == update_id, c.state.in_(states)).values(
             state=state, handled_at=now, reason=reason, lease_owner=None, lease_until=None))
         return int(result.rowcount)
+
+
+class SqlInbox:
+    """The inbox pruner's transaction. Implements `bot.delivery.ports.Inbox`."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Forget up to `limit` handled update ids received before `before`, in a
+        transaction of its own; return how many."""
+        async with self._uow() as uow:
+            count = await uow.inbox.prune(before, limit=limit)
+            await uow.commit()
+        return count

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 import migrations
-from bot.storage.db import BLOCKING_BUSY_TIMEOUT_MS, create_engine
+from bot.storage.db import create_engine
 from bot.storage.preflight import StartupError, check_database, describe, first_line
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ def _current(connection: Connection) -> str | None:
 
 
 async def current_revision(url: str) -> str | None:
-    engine = create_engine(url, sqlite_busy_timeout_ms=BLOCKING_BUSY_TIMEOUT_MS)
+    engine = create_engine(url)
     try:
         async with engine.connect() as conn:
             return await conn.run_sync(_current)

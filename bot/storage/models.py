@@ -1,14 +1,18 @@
-"""The schema. Column names equal the domain dataclasses' field names, so rows map 1:1."""
+"""The schema. Column names equal the domain dataclasses' field names, so rows map 1:1; the
+column types behave the same on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import cast
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -23,7 +28,43 @@ from bot.domain.order import NotGoingAheadReason, Role, Status
 from bot.domain.prompts import PromptState, PromptStep
 from bot.domain.reviews import RequestMode, RequestState
 from bot.domain.revisions import ProposalState
-from bot.storage.types import StrEnumType, UTCDateTime
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored in UTC; always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class StrEnumType(TypeDecorator[StrEnum]):
+    """A StrEnum stored as its plain string value (no native ENUM: migrations stay simple)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else str(self.enum(value).value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

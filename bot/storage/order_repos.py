@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, select
 
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
@@ -17,16 +17,8 @@ from bot.domain.reviews import (
     ReviewRequest,
 )
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
-from bot.storage.mapping import to_domain
-from bot.storage.models import (
-    MessageRefRow,
-    OrderRow,
-    PromptRow,
-    RatingEditRow,
-    StatusChangeRow,
-    table_of,
-)
-from bot.storage.repositories import TableRepository
+from bot.storage import models
+from bot.storage.repositories import TableRepository, to_domain
 from bot.storage.statements import by_params, cached
 
 
@@ -35,9 +27,10 @@ class OrderRepository(TableRepository[Order]):
     object each time (an update's watchers and its handler work on one order). `touch` marks
     a change to be saved when the unit of work commits, unless a `save` stores it first."""
 
-    def __init__(self, conn: Any, table: Any, cls: type[Order],
-                 events: list[DomainEvent] | None = None) -> None:
-        super().__init__(conn, table, cls, events)
+    table, cls = models.table_of(models.OrderRow), Order
+
+    def __init__(self, conn: Any, events: list[DomainEvent] | None = None) -> None:
+        super().__init__(conn, events)
         self._loaded: dict[int, Order] = {}
         self._of_chat: dict[tuple[int, int | None], Order | None] = {}
         self._touched: dict[int, Order] = {}
@@ -47,13 +40,11 @@ class OrderRepository(TableRepository[Order]):
             return self._loaded[id_]
         return await super().get(id_)
 
-    async def load(self, query: Select[Any], params: dict[str, Any]) -> list[Order]:
-        return [self._known(order) for order in await super().load(query, params)]
-
-    async def find(self, *where: ColumnElement[bool], order_by: Any = None,
-                   limit: int | None = None, offset: int | None = None) -> list[Order]:
-        found = await super().find(*where, order_by=order_by, limit=limit, offset=offset)
-        return [self._known(order) for order in found]
+    async def load(self, query: Select[Any], params: dict[str, Any] | None = None
+                   ) -> list[Order]:
+        # the object already loaded for an order, if any (it may hold unsaved changes)
+        return [self._loaded.setdefault(order.id, order)
+                for order in await super().load(query, params)]
 
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
@@ -61,15 +52,8 @@ class OrderRepository(TableRepository[Order]):
         key = (chat_id, thread_id)
         if key not in self._of_chat:
             topic = {} if thread_id is None else {"thread_id": thread_id}
-            rows = await self.load_by(newest_first=True, chat_id=chat_id, **topic)
-            self._of_chat[key] = rows[0] if rows else None
+            self._of_chat[key] = await self.first(newest_first=True, chat_id=chat_id, **topic)
         return self._of_chat[key]
-
-    def _known(self, order: Order) -> Order:
-        """The object already loaded for this order, if any (it may hold unsaved changes)."""
-        if not order.id:
-            return order
-        return self._loaded.setdefault(order.id, order)
 
     def touch(self, order: Order) -> None:
         """Save `order` at commit (a change nothing else in the update depends on)."""
@@ -93,8 +77,7 @@ class OrderRepository(TableRepository[Order]):
         self._touched.clear()
 
     async def by_token(self, token: str) -> Order | None:
-        rows = await self.find(self.table.c.bind_token == token)
-        return rows[0] if rows else None
+        return await self.first(bind_token=token)
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
@@ -102,7 +85,7 @@ class OrderRepository(TableRepository[Order]):
             self._touched.pop(obj.id, None)
             self._loaded[obj.id] = obj  # the stored state now
         self._drop_chat_of(obj)
-        changes = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
+        changes = StatusChangeRepository(self.conn)
         for change in obj.pending:
             await changes.add(change)
         obj.pending.clear()
@@ -116,40 +99,36 @@ class OrderRepository(TableRepository[Order]):
         return obj
 
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
-        where: list[ColumnElement[bool]] = []
-        if status is not None:
-            where.append(table_of(OrderRow).c.status == status)
+        where = [] if status is None else [self.table.c.status == status]
         return await self.find(*where, order_by=self.table.c.id.desc(), limit=limit,
                                offset=offset)
 
     async def counts_by_status(self) -> dict[Status, int]:
-        table = self.table
-        result = await self.conn.execute(
-            select(table.c.status, func.count()).group_by(table.c.status))
+        status = self.table.c.status
+        result = await self.conn.execute(select(status, func.count()).group_by(status))
         return {Status(status): int(n) for status, n in result.all()}
 
     async def history(self, order_id: int) -> list[StatusChange]:
-        repo = TableRepository(self.conn, table_of(StatusChangeRow), StatusChange)
-        return await repo.load_by(order_id=order_id)
+        return await StatusChangeRepository(self.conn).load_by(order_id=order_id)
+
+
+class StatusChangeRepository(TableRepository[StatusChange]):
+    table, cls = models.table_of(models.StatusChangeRow), StatusChange
 
 
 class RequestRepository(TableRepository[ReviewRequest]):
-    async def active_for(self, order_id: int) -> ReviewRequest | None:
-        rows = await self.load(cached(("active_request", self.table), self._active_query),
-                               by_params(order_id=order_id))
-        return rows[0] if rows else None
+    table, cls = models.table_of(models.ReviewRequestRow), ReviewRequest
 
-    def _active_query(self) -> Select[Any]:
+    async def active_for(self, order_id: int) -> ReviewRequest | None:
         c = self.table.c
-        # the states as plain comparisons, not IN: an IN list is expanded at every execution,
-        # which keeps this statement, run for most updates, off the prepared path
-        active = or_(*(c.state == state for state in sorted(ACTIVE_REQUEST_STATES)))
-        return select(self.table).where(c.order_id == bindparam("_order_id"), active
-                                        ).order_by(c.id.desc()).limit(1)
+        query = cached(("active_request", self.table), lambda: select(self.table).where(
+            c.order_id == bindparam("_order_id"), c.state.in_(sorted(ACTIVE_REQUEST_STATES))
+        ).order_by(c.id.desc()).limit(1))
+        rows = await self.load(query, by_params(order_id=order_id))
+        return rows[0] if rows else None
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
-        rows = await self.load_by(newest_first=True, order_id=order_id)
-        return rows[0] if rows else None
+        return await self.first(newest_first=True, order_id=order_id)
 
     async def next_due(self, after_id: int, limit: int) -> list[ReviewRequest]:
         """Pending work, in pages, for the scheduler's reconciliation."""
@@ -160,25 +139,19 @@ class RequestRepository(TableRepository[ReviewRequest]):
 
 
 class RatingRepository(TableRepository[Rating]):
+    table, cls = models.table_of(models.RatingRow), Rating
+
     async def for_order(self, order_id: int) -> Rating | None:
-        rows = await self.load_by(order_id=order_id)
-        return rows[0] if rows else None
+        return await self.first(order_id=order_id)
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:
-        return await self.load(cached(("ratings_for_pro", self.table, include_hidden),
-                                      lambda: self._for_pro_query(include_hidden)),
-                               by_params(pro_id=pro_id))
-
-    def _for_pro_query(self, include_hidden: bool) -> Select[Any]:
         c = self.table.c
-        where = [c.pro_id == bindparam("_pro_id")]
-        if not include_hidden:
-            where.append(c.hidden.is_(False))
-        return select(self.table).where(*where).order_by(c.updated_at.desc())
+        shown = [] if include_hidden else [c.hidden.is_(False)]
+        return await self.find(c.pro_id == pro_id, *shown, order_by=c.updated_at.desc())
 
     async def save(self, obj: Rating) -> Rating:
         await super().save(obj)
-        edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
+        edits = RatingEditRepository(self.conn)
         for edit in obj.edits:
             if not edit.id:
                 await edits.add(edit)
@@ -186,26 +159,35 @@ class RatingRepository(TableRepository[Rating]):
         return obj
 
     async def history(self, rating_id: int) -> list[RatingEdit]:
-        edits = TableRepository(self.conn, table_of(RatingEditRow), RatingEdit)
-        return await edits.load_by(rating_id=rating_id)
+        return await RatingEditRepository(self.conn).load_by(rating_id=rating_id)
+
+
+class RatingEditRepository(TableRepository[RatingEdit]):
+    table, cls = models.table_of(models.RatingEditRow), RatingEdit
 
 
 class PromptRepository(TableRepository[Prompt]):
+    table, cls = models.table_of(models.PromptRow), Prompt
+
     async def by_message(self, chat_id: int, message_id: int) -> Prompt | None:
-        refs = table_of(MessageRefRow)
-        query = select(table_of(PromptRow)).join(
-            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == table_of(PromptRow).c.id)
+        refs = models.table_of(models.MessageRefRow)
+        query = select(self.table).join(
+            refs, and_(refs.c.ref_kind == "prompt", refs.c.ref_id == self.table.c.id)
         ).where(refs.c.chat_id == chat_id, refs.c.message_id == message_id)
         row = (await self.conn.execute(query)).mappings().first()
-        return to_domain(Prompt, dict(row)) if row else None
+        return to_domain(Prompt, row) if row else None
 
 
 class RevisionRepository(TableRepository[Revision]):
+    table, cls = models.table_of(models.RevisionRow), Revision
+
     async def for_order(self, order_id: int) -> list[Revision]:
         return await self.load_by(order_id=order_id)
 
 
 class ProposalRepository(TableRepository[DeliveryProposal]):
+    table, cls = models.table_of(models.DeliveryProposalRow), DeliveryProposal
+
     async def pending_for(self, order_id: int) -> list[DeliveryProposal]:
         return await self.load_by(order_id=order_id, state=ProposalState.PENDING)
 

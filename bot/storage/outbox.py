@@ -1,16 +1,14 @@
-"""The outbox queries of the sender, written once for SQLite and PostgreSQL.
-
-Every function runs on the connection of a short unit of work (never across a network call).
-Rows go pending -> sending (claimed, with a lease) -> sent | failed; a retry or a pause puts a
-row back to pending with a later `next_attempt_at`.
-"""
+"""The outbox: the sender's queries and its transactions (`SqlOutbox`), each a short unit of
+work, never across a network call; and what a lost or migrated chat changes. Rows go pending ->
+sending (claimed, with a lease) -> sent | failed; a retry or a pause puts a row back to pending
+with a later `next_attempt_at`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Select,
@@ -25,29 +23,23 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.core.outbox import Claimed, Pace
-from bot.storage.models import ChatRow, OutboxRow
+from bot.core import codec
+from bot.core.events import EditKeyboard, EditMessage, Ref
+from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
+from bot.storage.inline import Conn
+from bot.storage.models import ChatRow, OrderRow, OutboxRow, table_of
 from bot.storage.statements import cached
+from bot.storage.support_repos import ChatRepository, MessageRefRepository
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 OPEN_STATES = ("pending", "sending")
 DEFAULT_PACE = Pace()
+OUTBOX = table_of(OutboxRow)
 
 
-@dataclass(frozen=True)
-class ChatState:
-    active: bool
-    reason: str | None
-    migrated_to: int | None
-
-
-def _outbox() -> Table:
-    return cast(Table, OutboxRow.__table__)
-
-
-async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: int, *,
+async def claim(conn: Conn, now: datetime, lease: timedelta, limit: int, *,
                 skip: Collection[int] = (), pace: Pace = DEFAULT_PACE) -> list[Claimed]:
     """Claim the first open row of up to `limit` chats, if it is ready (or its lease expired).
 
@@ -61,7 +53,7 @@ async def claim(conn: AsyncConnection, now: datetime, lease: timedelta, limit: i
     """
     if limit <= 0:
         return []
-    o = _outbox()
+    o = OUTBOX
     query = cached(("outbox_claim", conn.dialect.name, bool(skip), pace),
                    lambda: _claim_query(o, bool(skip), pace, conn.dialect.name))
     params: dict[str, object] = {"_now": now, "_limit": limit}
@@ -111,106 +103,81 @@ def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnEleme
     return case((o.c.chat_id < 0, group), else_=after * pace.spacing)
 
 
-def _is_head(o: Table) -> ColumnElement[bool]:
-    """The row is its chat's first open row."""
-    earlier = o.alias("earlier")
-    return ~exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
-                           earlier.c.state.in_(OPEN_STATES))
-
-
-async def renew(conn: AsyncConnection, ids: Collection[int], until: datetime) -> int:
+async def renew(conn: Conn, ids: Collection[int], until: datetime) -> int:
     """Extend the lease of those of `ids` still being sent to `until` (a row already recorded
     as sent, failed or put back keeps its state); return how many were extended."""
     if not ids:
         return 0
-    o = _outbox()
+    o = OUTBOX
     result = await conn.execute(update(o).where(o.c.id.in_(sorted(ids)), o.c.state == "sending")
                                 .values(claimed_until=until))
     return int(result.rowcount)
 
 
-async def mark_sent(conn: AsyncConnection, row_id: int, message_id: int | None,
-                    now: datetime) -> None:
-    o = _outbox()
-    await conn.execute(update(o).where(o.c.id == row_id).values(
-        state="sent", sent_at=now, sent_message_id=message_id, claimed_until=None,
-        outcome_reason=None))
-
-
-async def mark_failed(conn: AsyncConnection, row_id: int, reason: str, now: datetime) -> None:
-    o = _outbox()
-    await conn.execute(update(o).where(o.c.id == row_id).values(
-        state="failed", sent_at=None, claimed_until=None, outcome_reason=reason[:1000],
-        next_attempt_at=now))
-
-
-async def retry_later(conn: AsyncConnection, row_id: int, at: datetime, reason: str,
+async def retry_later(conn: Conn, row_id: int, at: datetime, reason: str,
                       count_attempt: bool) -> None:
     """Back to pending until `at`; a 429 or a rate-limit deferral does not count an attempt."""
-    o = _outbox()
-    values: dict[str, object] = {"state": "pending", "next_attempt_at": at,
-                                 "claimed_until": None, "outcome_reason": reason[:1000]}
-    if count_attempt:
-        values["attempts"] = o.c.attempts + 1
+    attempts = {"attempts": OUTBOX.c.attempts + 1} if count_attempt else {}
+    await _mark(conn, row_id, state="pending", next_attempt_at=at, claimed_until=None,
+                outcome_reason=reason[:1000], **attempts)
+
+
+async def _mark(conn: Conn, row_id: int, **values: Any) -> None:
+    o = OUTBOX
     await conn.execute(update(o).where(o.c.id == row_id).values(**values))
 
 
-async def move_chat(conn: AsyncConnection, old_id: int, new_id: int) -> int:
+async def move_chat(conn: Conn, old_id: int, new_id: int) -> int:
     """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
-    o = _outbox()
+    o = OUTBOX
     result = await conn.execute(update(o).where(
         o.c.chat_id == old_id, o.c.state.in_(OPEN_STATES)).values(chat_id=new_id))
     return int(result.rowcount)
 
 
-async def give_up_chat(conn: AsyncConnection, chat_id: int, reason: str, now: datetime) -> int:
+async def give_up_chat(conn: Conn, chat_id: int, reason: str, now: datetime) -> int:
     """Give up every open row of a chat (403: nothing more can be delivered there)."""
-    o = _outbox()
+    o = OUTBOX
     result = await conn.execute(update(o).where(
         o.c.chat_id == chat_id, o.c.state.in_(OPEN_STATES)).values(
         state="failed", claimed_until=None, outcome_reason=reason[:1000], next_attempt_at=now))
     return int(result.rowcount)
 
 
-async def ref_pending(conn: AsyncConnection, ref_kind: str, ref_id: int, before_id: int) -> bool:
+async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) -> bool:
     """True if a send carrying this ref is still open (the edit must wait for its id)."""
-    o = _outbox()
+    o = OUTBOX
     query = select(o.c.id).where(o.c.ref_kind == ref_kind, o.c.ref_id == ref_id,
                                  o.c.kind.in_(("send", "document")), o.c.id < before_id,
                                  o.c.state.in_(OPEN_STATES)).limit(1)
     return (await conn.execute(query)).first() is not None
 
 
-async def chat_state(conn: AsyncConnection, chat_id: int) -> ChatState:
-    c = ChatRow.__table__
-    row = (await conn.execute(select(c.c.active, c.c.inactive_reason, c.c.migrated_to)
-                              .where(c.c.id == chat_id))).first()
-    if row is None:
-        return ChatState(True, None, None)
-    return ChatState(bool(row[0]), row[1], row[2])
+async def chat_state(conn: Conn, chat_id: int) -> tuple[bool, str | None, int | None]:
+    """Whether deliveries may go to the chat, why not, and where it moved (none recorded: an
+    active chat)."""
+    c = table_of(ChatRow).c
+    row = (await conn.execute(select(c.active, c.inactive_reason, c.migrated_to)
+                              .where(c.id == chat_id))).first()
+    return (True, None, None) if row is None else (bool(row[0]), row[1], row[2])
 
 
-async def open_count(conn: AsyncConnection) -> int:
-    o = _outbox()
-    result = await conn.execute(select(func.count()).select_from(o)
-                                .where(o.c.state.in_(OPEN_STATES)))
-    return int(result.scalar_one())
+async def open_rows(conn: Conn) -> tuple[int, datetime | None]:
+    """How many rows are open, and when the oldest was queued."""
+    o = OUTBOX
+    count, oldest = (await conn.execute(select(func.count(), func.min(o.c.created_at))
+                                        .where(o.c.state.in_(OPEN_STATES)))).one()
+    return int(count), oldest
 
 
-async def oldest_open(conn: AsyncConnection) -> datetime | None:
-    o = _outbox()
-    result = await conn.execute(select(func.min(o.c.created_at))
-                                .where(o.c.state.in_(OPEN_STATES)))
-    value: datetime | None = result.scalar_one()
-    return value
-
-
-async def next_due(conn: AsyncConnection, skip: Collection[int] = ()) -> datetime | None:
+async def next_due(conn: Conn, skip: Collection[int] = ()) -> datetime | None:
     """When the next open row becomes claimable (a pending retry or an expiring lease); the
     pending rows of the chats in `skip` are left out (their limits say when). The pending
     rows are walked in `next_attempt_at` order up to the first that heads its chat."""
-    o = _outbox()
-    first = (select(o.c.next_attempt_at).where(o.c.state == "pending", _is_head(o))
+    o, earlier = OUTBOX, OUTBOX.alias("earlier")
+    heads_its_chat = ~exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
+                                     earlier.c.state.in_(OPEN_STATES))
+    first = (select(o.c.next_attempt_at).where(o.c.state == "pending", heads_its_chat)
              .order_by(o.c.next_attempt_at).limit(1))
     if skip:
         first = first.where(o.c.chat_id.not_in(list(skip)))
@@ -220,11 +187,156 @@ async def next_due(conn: AsyncConnection, skip: Collection[int] = ()) -> datetim
     return min(present) if present else None
 
 
-async def pending_chats(conn: AsyncConnection, chats: Collection[int]) -> set[int]:
+async def pending_chats(conn: Conn, chats: Collection[int]) -> set[int]:
     """Which of `chats` have a pending row."""
     if not chats:
         return set()
-    o = _outbox()
+    o = OUTBOX
     result = await conn.execute(select(o.c.chat_id).distinct().where(
         o.c.chat_id.in_(list(chats)), o.c.state == "pending"))
     return {int(chat) for chat in result.scalars()}
+
+
+class ChatTables(Protocol):
+    """What of a unit of work a chat's fate changes (any unit of work has it)."""
+
+    refs: MessageRefRepository
+    chats: ChatRepository
+
+    @property
+    def conn(self) -> Conn: ...
+
+
+async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime) -> bool:
+    """Move the orders, the open outbox rows and the message refs of `old_id` to `new_id`;
+    False (and nothing changed) if this migration was already recorded."""
+    if old_id == new_id:
+        return False
+    if (await chat_state(uow.conn, old_id))[2] == new_id:
+        return False
+    orders = table_of(OrderRow)
+    await uow.conn.execute(update(orders).where(orders.c.chat_id == old_id)
+                           .values(chat_id=new_id))
+    await move_chat(uow.conn, old_id, new_id)
+    await uow.refs.move_chat(old_id, new_id)
+    await uow.chats.mark_migrated(old_id, new_id, now)
+    return True
+
+
+async def lose_chat(uow: ChatTables, chat_id: int, reason: str, now: datetime) -> bool:
+    """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows;
+    True the first time (tell the moderators then), False if it was already inactive."""
+    if not await uow.chats.is_active(chat_id):
+        await give_up_chat(uow.conn, chat_id, reason, now)
+        return False
+    await uow.chats.set_active(chat_id, False, reason, now)
+    orders = table_of(OrderRow)
+    await uow.conn.execute(update(orders).where(orders.c.chat_id == chat_id)
+                           .values(chat_active=False))
+    await give_up_chat(uow.conn, chat_id, reason, now)
+    return True
+
+
+class SqlOutbox:
+    """The sender's transactions. Implements `bot.delivery.ports.Outbox`."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int, *,
+                    skip: Collection[int], pace: Pace) -> Claim:
+        async with self._uow() as uow:
+            rows = await claim(uow.conn, now, lease, limit, skip=skip, pace=pace)
+            held = await pending_chats(uow.conn, skip) if not rows and skip else set()
+            await uow.commit()
+        return Claim(rows, held)
+
+    async def renew(self, ids: Collection[int], until: datetime) -> int:
+        async with self._uow() as uow:
+            count = await renew(uow.conn, ids, until)
+            await uow.commit()
+        return count
+
+    async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:
+        async with self._uow() as uow:
+            verdict = await _prepare(uow, row, ref_wait)
+            await uow.commit()
+        return verdict
+
+    async def sent(self, row: Claimed, chat_id: int, message_id: int | None,
+                   now: datetime) -> None:
+        """Mark the row sent; a send that carries a ref records where its message went."""
+        async with self._uow() as uow:
+            await _mark(uow.conn, row.id, state="sent", sent_at=now, sent_message_id=message_id,
+                        claimed_until=None, outcome_reason=None)
+            if message_id is not None and row.ref_kind and row.ref_id is not None \
+                    and row.kind in ("send", "document"):
+                await uow.refs.record(chat_id, message_id, Ref(row.ref_kind, row.ref_id), now)
+            await uow.commit()
+
+    async def failed(self, row_id: int, reason: str, now: datetime) -> None:
+        async with self._uow() as uow:
+            await _mark(uow.conn, row_id, state="failed", sent_at=None, claimed_until=None,
+                        outcome_reason=reason[:1000], next_attempt_at=now)
+            await uow.commit()
+
+    async def retry_later(self, row_id: int, at: datetime, reason: str,
+                          count_attempt: bool) -> None:
+        async with self._uow() as uow:
+            await retry_later(uow.conn, row_id, at, reason, count_attempt)
+            await uow.commit()
+
+    async def migrated(self, row: Claimed, new_id: int, now: datetime) -> None:
+        """The chat moved: its orders, rows and refs follow, and the row is ready again."""
+        async with self._uow() as uow:
+            await migrate_chat(uow, row.chat_id, new_id, now)
+            await move_chat(uow.conn, row.chat_id, new_id)
+            await retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
+                              count_attempt=False)
+            await uow.commit()
+
+    async def lose_chat(self, chat_id: int, reason: str, now: datetime) -> bool:
+        async with self._uow() as uow:
+            first = await lose_chat(uow, chat_id, reason, now)
+            await uow.commit()
+        return first
+
+    async def backlog(self, skip: Collection[int]) -> Backlog:
+        async with self._uow() as uow:
+            count, _oldest = await open_rows(uow.conn)
+            due = await next_due(uow.conn, skip=skip)
+            held = await pending_chats(uow.conn, skip) if count and skip else set()
+        return Backlog(count, due, held)
+
+    async def depth(self) -> Depth:
+        async with self._uow() as uow:
+            return Depth(*await open_rows(uow.conn))
+
+
+async def _prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
+    """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
+    active, reason, migrated_to = await chat_state(uow.conn, row.chat_id)
+    if migrated_to is not None:
+        await move_chat(uow.conn, row.chat_id, migrated_to)
+        return Verdict(wait=0.0, reason=f"chat migrated to {migrated_to}")
+    if not active:
+        return Verdict(give_up=f"chat inactive: {reason or 'unknown'}")
+    effect = codec.loads(row.kind, row.payload)
+    if not isinstance(effect, QueuedEffect):
+        return Verdict(give_up=f"{row.kind} is not deliverable")
+    effect = replace(effect, chat_id=row.chat_id)
+    if not isinstance(effect, EditMessage | EditKeyboard) or effect.message_id is not None:
+        return Verdict(effect=effect)
+    if effect.ref is None:
+        return Verdict(give_up="edit without a message id or a ref")
+    return await _resolve(uow, row, effect, effect.ref, ref_wait)
+
+
+async def _resolve(uow: UnitOfWork, row: Claimed, effect: EditMessage | EditKeyboard, ref: Ref,
+                   ref_wait: float) -> Verdict:
+    found = await uow.refs.latest(ref)
+    if found is not None:
+        return Verdict(effect=replace(effect, chat_id=found[0], message_id=found[1]))
+    if await ref_pending(uow.conn, ref.kind, ref.id, row.id):
+        return Verdict(wait=ref_wait, reason=f"waiting for the message {ref.kind}:{ref.id}")
+    return Verdict(give_up=f"no message for {ref.kind}:{ref.id} (never sent or given up)")

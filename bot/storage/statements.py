@@ -1,10 +1,6 @@
-"""Statements built once per table and reused, their values passed at execution.
-
-A statement built anew for each call (`insert(t).values(**row)`, `update(t).where(t.c.id ==
-5)`) costs SQLAlchemy several hundred microseconds to construct and to derive its cache key
-from, five times what running it costs on SQLite. Built once, with its values as parameters,
-its cache key is memoised and its compiled form cached, so only the execution remains.
-"""
+"""Statements built once per table and reused, their values passed at execution: building one
+anew for each call (`insert(t).values(**row)`) costs several hundred microseconds; built once,
+its cache key is memoised and its compiled form cached, so only the execution remains."""
 
 from __future__ import annotations
 
@@ -14,9 +10,10 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Delete, Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.storage.inline import Conn
+
 S = TypeVar("S", Insert, Update, Delete, Select[Any])
 _cache: dict[tuple[Any, ...], Any] = {}
-_shared: set[int] = set()  # the ids of the statements in _cache, which are never dropped
 
 
 def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
@@ -24,13 +21,7 @@ def cached(key: tuple[Any, ...], build: Callable[[], S]) -> S:
     statement = _cache.get(key)
     if statement is None:
         statement = _cache[key] = build()
-        _shared.add(id(statement))
     return cast(S, statement)
-
-
-def is_shared(statement: Any) -> bool:
-    """True for a statement `cached` gave: built once, kept for the process's life."""
-    return id(statement) in _shared
 
 
 def insert_row(table: Table) -> Insert:
@@ -41,57 +32,55 @@ def insert_row(table: Table) -> Insert:
 def update_by_id(table: Table, versioned: bool) -> Update:
     """UPDATE of the row `:_id` (and, if versioned, still at version `:_version`); the SET
     columns are the other keys of the parameters."""
-    def build() -> Update:
-        where = [table.c.id == bindparam("_id")]
-        if versioned:
-            where.append(table.c.version == bindparam("_version"))
-        return update(table).where(*where)
-    return cached(("update_by_id", table, versioned), build)
-
-
-def select_by(table: Table, *columns: str, newest_first: bool = False) -> Select[Any]:
-    """SELECT the rows whose `columns` equal the parameters named after them (`:_<column>`),
-    by id if the table has one (newest first: only the newest, LIMIT 1)."""
-    def build() -> Select[Any]:
-        query = select(table).where(*(table.c[name] == bindparam(f"_{name}")
-                                      for name in columns))
-        if newest_first:
-            return query.order_by(table.c.id.desc()).limit(1)
-        return query.order_by(table.c.id) if "id" in table.c else query
-    return cached(("select_by", table, columns, newest_first), build)
+    version = [table.c.version == bindparam("_version")] if versioned else []
+    return cached(("update_by_id", table, versioned),
+                  lambda: update(table).where(table.c.id == bindparam("_id"), *version))
 
 
 def by_params(**values: Any) -> dict[str, Any]:
-    """The parameters of a `select_by` statement: `_<column>` for each column."""
+    """The parameters of a `select_where` statement: `_<column>` for each column."""
     return {f"_{name}": value for name, value in values.items()}
 
 
 def select_where(table: Table, newest_first: bool = False,
                  **values: Any) -> tuple[Select[Any], dict[str, Any]]:
-    """The `select_by` statement for the rows whose columns equal `values`, and its parameters:
+    """The statement for the rows whose columns equal `values` (parameters `:_<column>`), by
+    id if the table has one (newest first: only the newest), and its parameters:
     `conn.execute(*select_where(t, chat_id=5))`."""
-    return select_by(table, *values, newest_first=newest_first), by_params(**values)
+    def build() -> Select[Any]:
+        query = select(table).where(*(table.c[name] == bindparam(f"_{name}") for name in values))
+        if newest_first:
+            return query.order_by(table.c.id.desc()).limit(1)
+        return query.order_by(table.c.id) if "id" in table.c else query
+    return cached(("select_by", table, tuple(values), newest_first), build), by_params(**values)
 
 
-def _dialect_module(dialect_name: str) -> Any:
-    return postgresql if dialect_name == "postgresql" else sqlite
+def _insert_of(dialect_name: str) -> Any:
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert
 
 
-def insert_ignore_row(table: Table, dialect_name: str) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING."""
-    return cached(("insert_ignore", table, dialect_name),
-                  lambda: cast(Insert, _dialect_module(dialect_name).insert(table)
-                               .on_conflict_do_nothing()))
+async def insert_ignore(conn: Conn, table: Table, values: dict[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True if a row was inserted."""
+    name = conn.dialect.name
+    statement = cached(("insert_ignore", table, name),
+                       lambda: _insert_of(name)(table).on_conflict_do_nothing())
+    return bool((await conn.execute(statement, values)).rowcount == 1)
 
 
 def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
                update_columns: tuple[str, ...], returning: tuple[str, ...] = ()) -> Insert:
     """INSERT ... ON CONFLICT (keys) DO UPDATE SET the `update_columns` [RETURNING ...]."""
     def build() -> Insert:
-        stmt = _dialect_module(dialect_name).insert(table)
+        stmt = _insert_of(dialect_name)(table)
         stmt = stmt.on_conflict_do_update(
             index_elements=list(keys), set_={name: stmt.excluded[name] for name in update_columns})
         if returning:
             stmt = stmt.returning(*(table.c[name] for name in returning))
         return cast(Insert, stmt)
     return cached(("upsert", table, dialect_name, keys, update_columns, returning), build)
+
+
+async def upsert(conn: Conn, table: Table, values: dict[str, Any], keys: list[str],
+                 update_columns: list[str]) -> None:
+    await conn.execute(upsert_row(table, conn.dialect.name, tuple(keys), tuple(update_columns)),
+                       values)

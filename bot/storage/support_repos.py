@@ -6,29 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import RowMapping, Select, bindparam, delete, func, select, update
 
 from bot.core import codec
 from bot.core.events import Effect, Ref
 from bot.domain.audit import AuditEntry
-from bot.storage import prepared
-from bot.storage.models import (
-    AuditRow,
-    ChatRow,
-    MessageRefRow,
-    ModeratorRow,
-    OutboxRow,
-    PersonRow,
-    table_of,
-)
+from bot.storage import models
+from bot.storage.inline import Conn
+from bot.storage.repositories import Repository, TableRepository, to_domain
 from bot.storage.statements import (
     cached,
+    insert_ignore,
     insert_row,
     select_where,
+    upsert,
     upsert_row,
 )
-from bot.storage.upsert import insert_ignore, upsert
 
 
 @dataclass
@@ -42,25 +35,16 @@ class PersonInfo:
 PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
 
 
-def _person(row: dict[str, Any]) -> PersonInfo:
-    return PersonInfo(*(row[column] for column in PERSON_COLUMNS))
-
-
-class PeopleRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(PersonRow)
+class PeopleRepository(Repository):
+    table = models.table_of(models.PersonRow)
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
         """Record the name and Telegram language a person has now; return what is known of
-        them, their chosen language included.
-
-        On SQLite, where writers take turns anyway, someone already known as they are (most
-        updates) is only read, and `updated_at` is when their name or language last changed.
-        On PostgreSQL the upsert always runs: its row lock makes one person's simultaneous
-        updates take turns, so that a second tap sees the first's outcome ("already done")
-        instead of meeting it as a conflict."""
+        them, their chosen language included. On SQLite someone already known as they are is
+        only read (`updated_at`: when their name or language last changed); on PostgreSQL the
+        upsert's row lock makes one person's simultaneous taps take turns, so that a second
+        sees the first's outcome ("already done") instead of meeting it as a conflict."""
         name = name[:200]
         if self.conn.dialect.name != "postgresql":
             known = await self.get(id_)
@@ -71,12 +55,11 @@ class PeopleRepository:
                   "updated_at": now, "chosen_language": None}
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
                           ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
-        [row] = await prepared.fetch(self.conn, stmt, values)
-        return _person(row)
+        return to_domain(PersonInfo, (await self.conn.execute(stmt, values)).mappings().one())
 
     async def get(self, id_: int) -> PersonInfo | None:
-        rows = await prepared.fetch(self.conn, *select_where(self.table, id=id_))
-        return _person(rows[0]) if rows else None
+        row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
+        return to_domain(PersonInfo, row) if row else None
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -88,15 +71,12 @@ class PeopleRepository:
         return {id_: name for id_, name in rows.all()}
 
 
-class ModeratorRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(ModeratorRow)
+class ModeratorRepository(Repository):
+    table = models.table_of(models.ModeratorRow)
 
     async def ids(self) -> set[int]:
-        rows = await prepared.fetch(self.conn, cached(("moderator_ids", self.table),
-                                                      lambda: select(self.table.c.user_id)), {})
-        return {int(row["user_id"]) for row in rows}
+        query = cached(("moderator_ids", self.table), lambda: select(self.table.c.user_id))
+        return {int(user_id) for user_id in (await self.conn.execute(query)).scalars()}
 
     async def add(self, user_id: int, by: int, now: datetime) -> bool:
         return await insert_ignore(self.conn, self.table,
@@ -107,57 +87,38 @@ class ModeratorRepository:
         return result.rowcount == 1
 
 
-class AuditRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(AuditRow)
-
-    async def add(self, entry: AuditEntry) -> None:
-        await prepared.write(self.conn, insert_row(self.table), {
-            "at": entry.at, "actor_id": entry.actor_id, "action": entry.action,
-            "order_id": entry.order_id, "detail": entry.detail})
+class AuditRepository(TableRepository[AuditEntry]):
+    table, cls = models.table_of(models.AuditRow), AuditEntry
 
     async def for_order(self, order_id: int) -> list[AuditEntry]:
-        rows = await self.conn.execute(select(self.table).where(
-            self.table.c.order_id == order_id).order_by(self.table.c.id))
-        return [AuditEntry(**dict(r)) for r in rows.mappings()]
+        return await self.load_by(order_id=order_id)
 
     async def all(self) -> list[AuditEntry]:
-        rows = await self.conn.execute(select(self.table).order_by(self.table.c.id))
-        return [AuditEntry(**dict(r)) for r in rows.mappings()]
-
-    async def count(self, action: str) -> int:
-        from sqlalchemy import func
-
-        result = await self.conn.execute(select(func.count()).select_from(self.table)
-                                         .where(self.table.c.action == action))
-        return int(result.scalar_one())
+        return await self.find()
 
 
-class ChatRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(ChatRow)
+class ChatRepository(Repository):
+    table = models.table_of(models.ChatRow)
+
+    async def _set(self, chat_id: int, now: datetime, **changes: Any) -> None:
+        """The chat's row with `changes` (a new row: an active chat the bot is no admin of)."""
+        values = {"id": chat_id, "active": True, "inactive_reason": None, "migrated_to": None,
+                  "bot_admin": False, "updated_at": now, **changes}
+        await upsert(self.conn, self.table, values, ["id"], [*changes, "updated_at"])
 
     async def set_active(self, chat_id: int, active: bool, reason: str | None,
                          now: datetime) -> None:
-        values = {"id": chat_id, "active": active, "inactive_reason": reason,
-                  "updated_at": now, "migrated_to": None, "bot_admin": False}
-        await upsert(self.conn, self.table, values, ["id"],
-                     ["active", "inactive_reason", "updated_at"])
+        await self._set(chat_id, now, active=active, inactive_reason=reason)
 
     async def is_active(self, chat_id: int) -> bool:
         row = await self._row(chat_id)
         return bool(row["active"]) if row else True
 
-    async def _row(self, chat_id: int) -> dict[str, Any] | None:
-        rows = await prepared.fetch(self.conn, *select_where(self.table, id=chat_id))
-        return rows[0] if rows else None
+    async def _row(self, chat_id: int) -> RowMapping | None:
+        return (await self.conn.execute(*select_where(self.table, id=chat_id))).mappings().first()
 
     async def set_admin(self, chat_id: int, admin: bool, now: datetime) -> None:
-        values = {"id": chat_id, "active": True, "inactive_reason": None, "updated_at": now,
-                  "migrated_to": None, "bot_admin": admin}
-        await upsert(self.conn, self.table, values, ["id"], ["bot_admin", "updated_at"])
+        await self._set(chat_id, now, bot_admin=admin)
 
     async def resume(self, chat_id: int, now: datetime) -> bool:
         """The bot is back in a chat it had lost (re-added, unblocked): deliveries go there
@@ -173,18 +134,19 @@ class ChatRepository:
         return bool(row["bot_admin"]) if row else False
 
     async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
-        values = {"id": old_id, "active": False, "inactive_reason": "migrated",
-                  "updated_at": now, "migrated_to": new_id, "bot_admin": False}
-        await upsert(self.conn, self.table, values, ["id"],
-                     ["active", "inactive_reason", "updated_at", "migrated_to"])
+        await self._set(old_id, now, active=False, inactive_reason="migrated", migrated_to=new_id)
 
 
-class OutboxRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(OutboxRow)
+class OutboxRepository(Repository):
+    """Messages to deliver, queued here and written by one multi-row INSERT at commit."""
 
-    async def add(self, effect: Effect, now: datetime) -> int:
+    table = models.table_of(models.OutboxRow)
+
+    def __init__(self, conn: Conn) -> None:
+        super().__init__(conn)
+        self.queued: list[dict[str, Any]] = []
+
+    async def add(self, effect: Effect, now: datetime) -> None:
         ref: Ref | None = getattr(effect, "ref", None)
         values = {
             "chat_id": effect.chat_id,  # type: ignore[union-attr]
@@ -193,20 +155,21 @@ class OutboxRepository:
             "order_id": getattr(effect, "order_id", None), "created_at": now,
             "state": "pending", "attempts": 0, "next_attempt_at": now,
         }
-        return await prepared.insert(self.conn, insert_row(self.table), values)
+        self.queued.append(values)
+
+    async def flush(self) -> None:
+        if self.queued:
+            rows, self.queued = self.queued, []
+            await self.conn.execute(insert_row(self.table), rows)
 
     async def pending_count(self) -> int:
-        from sqlalchemy import func
-
         result = await self.conn.execute(select(func.count()).select_from(self.table).where(
             self.table.c.state == "pending"))
         return int(result.scalar_one())
 
 
-class MessageRefRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-        self.table = table_of(MessageRefRow)
+class MessageRefRepository(Repository):
+    table = models.table_of(models.MessageRefRow)
 
     async def record(self, chat_id: int, message_id: int, ref: Ref, now: datetime) -> None:
         await insert_ignore(self.conn, self.table, {
@@ -214,9 +177,9 @@ class MessageRefRepository:
             "ref_id": ref.id, "created_at": now})
 
     async def latest(self, ref: Ref) -> tuple[int, int] | None:
-        rows = await prepared.fetch(self.conn, cached(("latest_ref", self.table), self._latest),
-                                    {"_kind": ref.kind, "_id": ref.id})
-        return (int(rows[0]["chat_id"]), int(rows[0]["message_id"])) if rows else None
+        row = (await self.conn.execute(cached(("latest_ref", self.table), self._latest),
+                                       {"_kind": ref.kind, "_id": ref.id})).first()
+        return (int(row[0]), int(row[1])) if row else None
 
     def _latest(self) -> Select[Any]:
         c = self.table.c
@@ -225,9 +188,9 @@ class MessageRefRepository:
         ).order_by(c.created_at.desc(), c.message_id.desc()).limit(1)
 
     async def lookup(self, chat_id: int, message_id: int) -> Ref | None:
-        rows = await prepared.fetch(
-            self.conn, *select_where(self.table, chat_id=chat_id, message_id=message_id))
-        return Ref(str(rows[0]["ref_kind"]), int(rows[0]["ref_id"])) if rows else None
+        row = (await self.conn.execute(*select_where(
+            self.table, chat_id=chat_id, message_id=message_id))).mappings().first()
+        return Ref(str(row["ref_kind"]), int(row["ref_id"])) if row else None
 
     async def move_chat(self, old_id: int, new_id: int) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.chat_id == old_id)

@@ -7,43 +7,17 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TypeVar
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.events import DomainEvent
-from bot.domain.order import Order
-from bot.domain.prompts import Prompt
-from bot.domain.reviews import Rating, ReviewRequest
-from bot.domain.revisions import DeliveryProposal, Revision
-from bot.storage.db import is_sqlite
+from bot.storage import order_repos, support_repos
+from bot.storage.db import inline_engine
 from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
-from bot.storage.models import (
-    DeliveryProposalRow,
-    OrderRow,
-    PromptRow,
-    RatingRow,
-    ReviewRequestRow,
-    RevisionRow,
-    table_of,
-)
-from bot.storage.order_repos import (
-    OrderRepository,
-    PromptRepository,
-    ProposalRepository,
-    RatingRepository,
-    RequestRepository,
-    RevisionRepository,
-)
-from bot.storage.support_repos import (
-    AuditRepository,
-    ChatRepository,
-    MessageRefRepository,
-    ModeratorRepository,
-    OutboxRepository,
-    PeopleRepository,
-)
+from bot.storage.inline import Conn, InlineConnection
 
 T = TypeVar("T")
 
@@ -54,40 +28,21 @@ _LAST_RETRY_S = 0.25
 
 
 class UnitOfWork:
-    orders: OrderRepository
-    requests: RequestRepository
-    ratings: RatingRepository
-    revisions: RevisionRepository
-    proposals: ProposalRepository
-    prompts: PromptRepository
-    people: PeopleRepository
-    moderators: ModeratorRepository
-    audit: AuditRepository
-    chats: ChatRepository
-    inbox: InboxRepository
-    outbox: OutboxRepository
-    refs: MessageRefRepository
-    hooks: HookEventRepository
-    exports: ExportReader
-
     def __init__(self, engine: AsyncEngine, lock: asyncio.Lock | None,
-                 on_wait: Callable[[], None] | None = None) -> None:
-        self._engine = engine
+                 on_wait: Callable[[], None] | None = None, inline: Engine | None = None) -> None:
+        self.engine = engine
+        self._inline = inline  # SQLite's: statements on the loop's thread (`bot.storage.inline`)
         self._lock = lock
         # Called when this unit of work has to wait for the writer's turn (`UnitOfWorkFactory`).
         self._on_wait = on_wait
-        self._conn: AsyncConnection | None = None
+        self._conn: Conn | None = None
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
         # What the aggregates stored in this unit of work recorded (`bot.domain.events`).
         self.events: list[DomainEvent] = []
 
     @property
-    def engine(self) -> AsyncEngine:
-        return self._engine
-
-    @property
-    def conn(self) -> AsyncConnection:
+    def conn(self) -> Conn:
         if self._conn is None:
             raise RuntimeError("the unit of work is not open")
         return self._conn
@@ -98,7 +53,7 @@ class UnitOfWork:
                 self._on_wait()
             await self._lock.acquire()
         try:
-            self._conn = await self._open()
+            self._conn = await self._patiently(self._connect_and_begin)
         except BaseException:
             await self._release()
             raise
@@ -109,38 +64,24 @@ class UnitOfWork:
         self, _exc_type: type[BaseException] | None, exc: BaseException | None,
         _tb: TracebackType | None,
     ) -> None:
-        try:
-            if self._conn is not None and self._conn.in_transaction():
-                await self._conn.rollback()
-        finally:
-            await self._release()
+        await self._release()  # closing rolls back what was not committed
         if self.committed and exc is None:
             for callback in self._after_commit:
                 callback()
 
-    async def _open(self) -> AsyncConnection:
-        """A connection in a new transaction."""
-        async def connect_and_begin() -> AsyncConnection:
-            conn = await self._engine.connect()
-            try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
-                await conn.begin()
-            except BaseException:
-                await conn.close()
-                raise
-            return conn
-
-        return await self._patiently(connect_and_begin)
-
-    async def _begin(self, conn: AsyncConnection) -> None:
-        async def begin() -> None:
-            await conn.begin()
-
-        await self._patiently(begin)
+    async def _connect_and_begin(self) -> Conn:
+        conn: Conn = (InlineConnection(self._inline.connect()) if self._inline is not None
+                      else await self.engine.connect())
+        try:  # connecting can meet the lock too: a new file's first PRAGMA journal_mode
+            await conn.begin()  # BEGIN IMMEDIATE on SQLite (`bot.storage.db`)
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
 
     async def _patiently(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """`attempt()`, again while SQLite's write lock is held by another process (where
-        writers in this process take turns, `_lock`): waited for here, asleep, without holding
-        the event loop, as SQLite's own busy wait would (`bot.storage.db`)."""
+        """`attempt()`, again while another process holds SQLite's write lock: waited for
+        here, asleep, for the inline engine's own busy wait is short (`bot.storage.db`)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LOCKED_PATIENCE_S
         pause = _FIRST_RETRY_S
@@ -148,13 +89,15 @@ class UnitOfWork:
             try:
                 return await attempt()
             except OperationalError as error:
-                if self._lock is None or not _locked(error) or loop.time() >= deadline:
+                locked = "database is locked" in str(error.orig).lower()
+                if self._inline is None or not locked or loop.time() >= deadline:
                     raise
             await asyncio.sleep(pause)
             pause = min(pause * 2, _LAST_RETRY_S)
 
     async def commit(self) -> None:
         await self.orders.save_touched()
+        await self.outbox.flush()
         await self.conn.commit()
         self.committed = True
 
@@ -165,6 +108,7 @@ class UnitOfWork:
     def forget_loaded(self) -> None:
         """After a rollback, objects loaded before may hold undone changes."""
         self.orders.forget()
+        self.outbox.queued.clear()
 
     async def restart(self) -> None:
         """Roll back everything done so far and go on in a new transaction, on the same
@@ -176,7 +120,7 @@ class UnitOfWork:
 
     async def _go_on(self) -> None:
         """After a restart's rollback: a new transaction."""
-        await self._begin(self.conn)
+        await self._patiently(self.conn.begin)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction is committed (to wake the sender, say)."""
@@ -193,27 +137,22 @@ class UnitOfWork:
             if self._lock is not None and self._lock.locked():
                 self._lock.release()
 
-    def _bind(self, conn: AsyncConnection) -> None:
-        self.orders = OrderRepository(conn, table_of(OrderRow), Order, self.events)
-        self.requests = RequestRepository(conn, table_of(ReviewRequestRow), ReviewRequest,
-                                          self.events)
-        self.ratings = RatingRepository(conn, table_of(RatingRow), Rating)
-        self.revisions = RevisionRepository(conn, table_of(RevisionRow), Revision)
-        self.proposals = ProposalRepository(conn, table_of(DeliveryProposalRow), DeliveryProposal)
-        self.prompts = PromptRepository(conn, table_of(PromptRow), Prompt)
-        self.people = PeopleRepository(conn)
-        self.moderators = ModeratorRepository(conn)
-        self.audit = AuditRepository(conn)
-        self.chats = ChatRepository(conn)
+    def _bind(self, conn: Conn) -> None:
+        self.orders = order_repos.OrderRepository(conn, self.events)
+        self.requests = order_repos.RequestRepository(conn, self.events)
+        self.ratings = order_repos.RatingRepository(conn)
+        self.revisions = order_repos.RevisionRepository(conn)
+        self.proposals = order_repos.ProposalRepository(conn)
+        self.prompts = order_repos.PromptRepository(conn)
+        self.people = support_repos.PeopleRepository(conn)
+        self.moderators = support_repos.ModeratorRepository(conn)
+        self.audit = support_repos.AuditRepository(conn)
+        self.chats = support_repos.ChatRepository(conn)
         self.inbox = InboxRepository(conn)
-        self.outbox = OutboxRepository(conn)
-        self.refs = MessageRefRepository(conn)
+        self.outbox = support_repos.OutboxRepository(conn)
+        self.refs = support_repos.MessageRefRepository(conn)
         self.hooks = HookEventRepository(conn)
         self.exports = ExportReader(conn)
-
-
-def _locked(error: OperationalError) -> bool:
-    return "database is locked" in str(error.orig).lower()
 
 
 class UnitOfWorkFactory:
@@ -221,7 +160,10 @@ class UnitOfWorkFactory:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._lock = asyncio.Lock() if is_sqlite(str(engine.url)) else None
+        sqlite = engine.dialect.name == "sqlite"
+        # SQLite's units of work run on this sync engine (`bot.storage.inline`).
+        self.sync_engine = inline_engine(engine) if sqlite else None
+        self._lock = asyncio.Lock() if sqlite else None
         # Told when a unit of work has to wait for the writer's turn: an open commit group
         # (`bot.storage.commit_group`) then commits, so that the turn passes on.
         self._writer_waiting_listeners: list[Callable[[], None]] = []
@@ -232,7 +174,7 @@ class UnitOfWorkFactory:
         return self._lock is not None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self._lock, self._writer_waiting)
+        return UnitOfWork(self.engine, self._lock, self._writer_waiting, self.sync_engine)
 
     def when_a_writer_waits(self, listener: Callable[[], None]) -> None:
         """Call `listener` whenever a unit of work has to wait for the writer's turn."""

@@ -23,7 +23,7 @@ from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.storage.migrate import upgrade
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.conftest import PG_SERVER
 from tests.delivery.fakes import FakeTimer, FakeTransport

@@ -21,7 +21,7 @@ from bot.delivery.sender import OutboxSender
 from bot.frameworks.aiogram import AiogramAdapter
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 
 TOKEN = "123456:CRASH"

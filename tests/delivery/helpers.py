@@ -16,10 +16,12 @@ from bot.storage.uow import UnitOfWorkFactory
 
 
 async def enqueue(uow_factory: UnitOfWorkFactory, clock: FakeClock, *effects: Effect) -> list[int]:
+    """Queue `effects` in one unit of work; their rows' ids, in order."""
     async with uow_factory() as uow:
-        ids = [await uow.outbox.add(effect, clock.now()) for effect in effects]
+        for effect in effects:
+            await uow.outbox.add(effect, clock.now())
         await uow.commit()
-    return ids
+    return [row["id"] for row in await rows(uow_factory)][-len(effects):]
 
 
 async def rows(uow_factory: UnitOfWorkFactory) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from bot.metrics import Metrics
 from bot.runner import load_adapter
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.helpers import enqueue, rows

@@ -18,7 +18,7 @@ from bot.delivery.transport import (
     TransientError,
 )
 from bot.metrics import Metrics
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport

@@ -19,7 +19,7 @@ from bot.core.outbox import Pace
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import RetryAfter
 from bot.metrics import Metrics
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTransport, ScaledTime

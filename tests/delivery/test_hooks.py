@@ -24,7 +24,7 @@ from bot.domain.order import NotGoingAheadReason, Order, Status
 from bot.metrics import Metrics
 from bot.services import hooks
 from bot.services.published import publish
-from bot.storage.hook_store import SqlHookEvents
+from bot.storage.hook_repos import SqlHookEvents
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.helpers import count
 from tests.hook_receiver import HookReceiver, Received

@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.delivery import inbox_pruner
 from bot.delivery.inbox_pruner import InboxPruner
-from bot.storage.inbox_store import SqlInbox
+from bot.storage.inbox_repo import SqlInbox
 from bot.storage.models import InboxRow
 from bot.storage.uow import UnitOfWorkFactory
 

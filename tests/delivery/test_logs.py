@@ -15,7 +15,7 @@ from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import BadRequest, Forbidden, TransientError
 from bot.logging_setup import JsonFormatter
 from bot.metrics import Metrics
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport

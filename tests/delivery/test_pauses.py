@@ -15,7 +15,7 @@ from bot.delivery.redis_limits import RedisGlobalLimiter
 from bot.delivery.sender import OutboxSender
 from bot.delivery.transport import RetryAfter
 from bot.metrics import Metrics
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import REDIS_URL, delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport

@@ -11,7 +11,7 @@ from bot.clock import FakeClock
 from bot.core.events import SendMessage
 from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
-from bot.storage.outbox_store import SqlOutbox
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport, max_in_window

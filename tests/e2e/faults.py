@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.uow import UnitOfWorkFactory
+
 
 class ReadOnly:
     def __init__(self, engine: AsyncEngine) -> None:
@@ -34,10 +36,11 @@ class ReadOnly:
 
 
 @contextmanager
-def read_only(engine: AsyncEngine) -> Iterator[ReadOnly]:
-    """Read-only from the next connection taken from the pool on, until `clear()`."""
-    fault = ReadOnly(engine)
-    event.listen(engine.sync_engine, "checkout", fault.apply)
+def read_only(factory: UnitOfWorkFactory) -> Iterator[ReadOnly]:
+    """Read-only from the next connection the units of work take from the pool on (SQLite's
+    sync engine's, or PostgreSQL's async engine's), until `clear()`."""
+    fault = ReadOnly(factory.engine)
+    event.listen(factory.sync_engine or factory.engine.sync_engine, "checkout", fault.apply)
     try:
         yield fault
     finally:

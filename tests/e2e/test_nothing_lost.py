@@ -39,7 +39,7 @@ async def read_only_then_writable(world: World) -> None:
     """Three /help while the database is read-only: none answered (and none acknowledged);
     once it is writable again, each answered exactly once."""
     ana = await world.user("Ana", "en")
-    with read_only(world.app.uow_factory.engine) as fault:
+    with read_only(world.app.uow_factory) as fault:
         for _ in range(3):
             await world.say(ana, ana, "/help")
         await asyncio.sleep(1.5)
@@ -57,7 +57,7 @@ async def read_only_then_writable(world: World) -> None:
 
 async def test_a_tap_while_the_database_is_read_only_is_answered_at_once(world: World) -> None:
     th = await open_order(world)
-    with read_only(world.app.uow_factory.engine) as fault:
+    with read_only(world.app.uow_factory) as fault:
         query_id = await world.tap(th.group, th.pro, "Update")
         answer = await world.wait_answer(query_id)
         assert answer["text"] == "Temporarily unavailable: please try again in a minute."
@@ -73,7 +73,7 @@ async def test_a_tap_while_the_database_is_read_only_is_answered_at_once(world: 
 async def test_health_fails_while_the_database_is_read_only(
         world: World, settings: Settings) -> None:
     ana = await world.user("Ana", "en")
-    with read_only(world.app.uow_factory.engine) as fault:
+    with read_only(world.app.uow_factory) as fault:
         await world.say(ana, ana, "/help")
         for _ in range(100):
             if world.app.outage.stopped:

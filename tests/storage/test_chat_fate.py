@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.clock import FakeClock
 from bot.core.events import SendMessage
-from bot.storage.chat_fate import lose_chat, migrate_chat
+from bot.storage.outbox import lose_chat, migrate_chat
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.helpers import add_order, enqueue, order_chat, rows
 

@@ -17,8 +17,8 @@ from sqlalchemy import insert
 from bot.domain.order import Role, Status
 from bot.services import export
 from bot.storage import export_reader
-from bot.storage.mapping import to_values
 from bot.storage.models import AuditRow, OrderRow, StatusChangeRow, table_of
+from bot.storage.repositories import to_values
 from bot.storage.uow import UnitOfWorkFactory
 from tests.storage.factories import MOD, PRO, T0, order
 

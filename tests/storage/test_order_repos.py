@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from bot.core.errors import ConcurrentChange
 from bot.domain.order import NotGoingAheadReason, Role, Status
@@ -297,31 +296,3 @@ async def test_proposals(uow_factory: UnitOfWorkFactory) -> None:
     assert stored is not None and stored.state is ProposalState.ACCEPTED
     assert stored.answered_at == T0 + H
 
-
-async def test_a_save_writes_only_the_changed_columns(uow_factory: UnitOfWorkFactory) -> None:
-    written: list[str] = []
-
-    def capture(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.startswith("UPDATE orders"):
-            written.append(statement.split(" SET ", 1)[1].split(" WHERE ", 1)[0])
-
-    async with uow_factory() as uow:
-        new = await uow.orders.add(order())
-        await uow.commit()
-    event.listen(uow_factory.engine.sync_engine, "before_cursor_execute", capture)
-    try:
-        async with uow_factory() as uow:
-            loaded = await uow.orders.get(new.id)
-            assert loaded is not None
-            loaded.title = "only this"
-            await uow.orders.save(loaded)
-            await uow.orders.save(loaded)  # nothing changed since: the version alone
-            await uow.commit()
-    finally:
-        event.remove(uow_factory.engine.sync_engine, "before_cursor_execute", capture)
-    assert [set(part.split("=")[0].strip() for part in sets.split(",")) for sets in written] \
-        == [{"title", "version"}, {"version"}]
-    async with uow_factory() as uow:
-        stored = await uow.orders.get(new.id)
-    assert stored is not None and (stored.title, stored.version) == ("only this", 2)
-    assert stored.pro_name == new.pro_name and stored.status == new.status

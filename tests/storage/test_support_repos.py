@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.core.events import EditMessage, Ref, SendMessage
-from bot.storage.models import PersonRow, table_of
+from bot.storage.models import OutboxRow, PersonRow, table_of
 from bot.storage.support_repos import PersonInfo
 from bot.storage.uow import UnitOfWorkFactory
 from tests.storage.factories import CHAT, MOD, T0
@@ -71,16 +71,19 @@ async def test_inbox_prune_keeps_recent_and_unhandled(uow_factory: UnitOfWorkFac
         assert await uow.inbox.record(4, now) is False
 
 
-async def test_outbox_add(uow_factory: UnitOfWorkFactory) -> None:
+async def test_outbox_rows_are_written_in_order_at_commit(
+        uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
-        first = await uow.outbox.add(SendMessage(CHAT, "hola", ref=Ref("card", 1), order_id=1),
-                                     T0)
-        second = await uow.outbox.add(EditMessage(CHAT, "hola 2", ref=Ref("card", 1)), T0)
-        assert second > first
-        assert await uow.outbox.pending_count() == 2
+        await uow.outbox.add(SendMessage(CHAT, "hola", ref=Ref("card", 1), order_id=1), T0)
+        await uow.outbox.add(EditMessage(CHAT, "hola 2", ref=Ref("card", 1)), T0)
+        assert await uow.outbox.pending_count() == 0  # queued until the commit
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.outbox.pending_count() == 2
+    table = table_of(OutboxRow)
+    async with uow_factory() as uow:
+        kinds = (await uow.conn.execute(select(table.c.kind).order_by(table.c.id))).scalars()
+        assert list(kinds) == ["send", "edit"]
 
 
 async def test_outbox_is_empty_after_a_rollback(uow_factory: UnitOfWorkFactory) -> None:

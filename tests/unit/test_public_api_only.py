@@ -13,8 +13,9 @@ reads every file with ast and reports:
   as a string literal;
 * an import of a `_private` module, or of a `_name`, from a package not the project's.
 
-ALLOWED lists, one entry per file, the uses still waiting for their rewrite, each with what it does;
-only files under bot/storage/ may be listed, and an entry whose names are no longer used fails.
+ALLOWED is empty: it would list, one entry per file, a use still waiting for its rewrite, with what
+it does; only files under bot/storage/ may be listed, and an entry whose names are no longer used
+fails.
 """
 
 from __future__ import annotations
@@ -28,18 +29,7 @@ SCANNED = ("bot", "handlers", "scheduler", "bench", "tests")
 ALLOWED_UNDER = "bot/storage/"
 
 # path -> (the private names the file still uses, what for)
-ALLOWED: dict[str, tuple[frozenset[str], str]] = {
-    "bot/storage/prepared.py": (
-        frozenset({"_echo", "_collected_params", "_result_columns", "_cached_result_processor",
-                   "_bind_processors"}),
-        "re-derives parameter binding and result conversion from SQLAlchemy's compiled "
-        "statements: shared statements run straight on the DBAPI cursor for SQLite's speed"),
-    "bot/storage/sqlite_inline.py": (
-        frozenset({"_is_url_file_db", "_assign_proxied", "_proxied", "_connection_cls",
-                   "_max_overflow"}),
-        "the inline SQLite dialect: the async engine's connection and transaction run on the "
-        "sync ones directly, without the greenlet, and a connect skips it when the pool has one"),
-}
+ALLOWED: dict[str, tuple[frozenset[str], str]] = {}
 
 
 def findings() -> list[Finding]:
