@@ -33,6 +33,17 @@ START_TIMEOUT = 30.0  # a loaded 2-core machine can take several seconds to star
 STOP_TIMEOUT = 10.0
 
 
+async def until(condition: Any, timeout: float, step: float = 0.01) -> bool:
+    """True as soon as `await condition()` is, False if it is not within `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if await condition():
+            return True
+        await asyncio.sleep(step)
+    return False
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 

@@ -18,7 +18,6 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -31,7 +30,7 @@ from bot.storage.migrate import upgrade
 from bot.storage.models import InboxRow
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import migrated_pg_database
-from tests.e2e.conftest import FRAMEWORKS, sqlite_url
+from tests.e2e.conftest import FRAMEWORKS, sqlite_url, until
 
 pytestmark = pytest.mark.e2e
 
@@ -117,16 +116,6 @@ def _answers(sandbox: SandboxServer, people: list[int]) -> Counter[int]:
                    and e["chat_id"] in wanted and HELP in (e.get("text") or ""))
 
 
-async def _until(condition: Any, timeout: float, step: float = 0.01) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if await condition():
-            return True
-        await asyncio.sleep(step)
-    return False
-
-
 async def test_a_bot_killed_with_updates_in_flight_acknowledged_only_what_it_committed(
         database_url: str, framework: str, tmp_path: Path) -> None:
     sandbox = SandboxServer(bot_token=TOKEN)
@@ -152,7 +141,7 @@ async def test_a_bot_killed_with_updates_in_flight_acknowledged_only_what_it_com
                 return bot.returncode is not None \
                     or len(await _committed(uow_factory)) >= KILL_AFTER
 
-            assert await _until(some_committed, WAIT), log.read_text()
+            assert await until(some_committed, WAIT), log.read_text()
             with contextlib.suppress(ProcessLookupError):
                 bot.send_signal(signal.SIGKILL)
             assert await bot.wait() == -signal.SIGKILL, log.read_text()
@@ -167,7 +156,7 @@ async def test_a_bot_killed_with_updates_in_flight_acknowledged_only_what_it_com
                 answered = _answers(sandbox, people)
                 return all(answered[person] >= EACH for person in people)
 
-            assert await _until(everyone_answered, WAIT, step=0.1), log.read_text()
+            assert await until(everyone_answered, WAIT, step=0.1), log.read_text()
         assert await _committed(uow_factory) == sent
     finally:
         await engine.dispose()

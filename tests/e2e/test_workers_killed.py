@@ -33,6 +33,7 @@ from bot.storage.db import create_engine
 from bot.storage.models import InboxRow, OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import migrated_pg_database
+from tests.e2e.conftest import until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -174,16 +175,6 @@ async def _open_work(uow_factory: UnitOfWorkFactory) -> tuple[int, int]:
             await _count(uow_factory, outbox, outbox.c.state.in_(("pending", "sending"))))
 
 
-async def _until(condition: Any, timeout: float, step: float = 0.02) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if await condition():
-            return True
-        await asyncio.sleep(step)
-    return False
-
-
 async def test_a_killed_worker_leaves_nothing_undone(database_url: str, tmp_path: Path) -> None:
     sandbox = SandboxServer(bot_token=TOKEN)
     await sandbox.start()
@@ -204,14 +195,14 @@ async def test_a_killed_worker_leaves_nothing_undone(database_url: str, tmp_path
                 return set(_answers(sandbox, others)) == set(others) \
                     and await _open_work(uow_factory) == (0, 0)
 
-            assert await _until(others_done, 30.0), "the other workers did not answer"
+            assert await until(others_done, 30.0), "the other workers did not answer"
             half = len(shares[0]) // 2
             await _post_all(session, victim, shares[0][:half])
 
             async def claimed() -> bool:
                 return await _count(uow_factory, outbox, outbox.c.state == "sending") >= 2
 
-            assert await _until(claimed, 10.0), "the worker to be killed claimed nothing"
+            assert await until(claimed, 10.0), "the worker to be killed claimed nothing"
             await _post_all(session, victim, shares[0][half:])
             victim.process.send_signal(signal.SIGKILL)
             loop = asyncio.get_running_loop()
@@ -227,7 +218,7 @@ async def test_a_killed_worker_leaves_nothing_undone(database_url: str, tmp_path
                 return len(_answers(sandbox, people)) == PEOPLE \
                     and await _open_work(uow_factory) == (0, 0)
 
-            finished = await _until(done, DEADLINE + 1.0, step=0.05)
+            finished = await until(done, DEADLINE + 1.0, step=0.05)
             took = loop.time() - killed_at
             print(f"\nat the kill: {stored} of its updates not finished, {claims} messages "
                   f"claimed; everything done {took:.2f} s after the kill")
