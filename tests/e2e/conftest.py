@@ -111,6 +111,10 @@ def settings(sandbox: SandboxServer, framework: str, database_url: str,
         "database_url": database_url, "default_language": "en", "moderator_ids": (),
         "webhook_secret": SECRET, "webhook_host": "127.0.0.1", "webhook_port": 0,
         "webhook_url": None, "metrics_port": None,
+        # The fake clock jumps whenever a task sleeps on it (ClockTimer), so a claim leased for
+        # 6 s of it can run out while its message is still on the way, and be sent again. Here
+        # leases outlast any jump; they are tested in real time (tests/delivery, the kills).
+        "outbox_lease_seconds": 600.0,
     }
     return Settings(_env_file=None, **(values | settings_overrides))  # type: ignore[call-arg]
 
