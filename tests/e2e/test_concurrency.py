@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from bot.storage.models import StatusChangeRow
 from bot.storage.uow import UnitOfWorkFactory
-from tests.e2e.test_inbox import _count, database_url, pg_template  # noqa: F401 (fixtures)
-from tests.e2e.test_order_thread import open_order, step
+from tests.e2e.test_inbox import (  # noqa: F401 (fixtures)
+    database_url,
+    pg_template,
+    tap_and_help_at_once,
+)
 from tests.e2e.world import World
 
 pytestmark = pytest.mark.e2e
@@ -91,31 +93,10 @@ async def test_two_bots_updates_at_once_on_one_order_are_both_handled(world: Wor
     another bot on the same database (each handling updates at once): on PostgreSQL the later
     save finds the order changed and runs its update again; both are handled, and nobody is
     told someone else changed the order."""
-    th = await open_order(world)
-    panel = await step(world, th.group, th.pro, "Update", "at what stage is the job?")
-    await world.flush()
-    changes = StatusChangeRow.__table__
-    before = await _count(world.app, changes, changes.c.to_status == "in_progress")
-    await world.running.adapter.stop_polling()  # the updates are handed over together, below
-    seen = await world.mark(th.group)
-    tap = await world.tap(th.group, th.pro, "In progress", int(panel["message_id"]))
-    asked = await world.say(th.group, th.client, "/help")
-    history = world.sandbox.state.primary_bot().updates.history.values()
-    [tapped] = [u.as_dict() for u in history
-                if u.kind == "callback_query" and u.payload["id"] == tap]
-    [helped] = [u.as_dict() for u in history
-                if u.kind == "message" and u.payload.get("message_id") == asked]
-    this_bot, other_bot = world.app.pipeline, world.app.pipeline_without_delivery()
-    await asyncio.gather(world.running.adapter.process(tapped, this_bot),
-                         world.running.adapter.process(helped, other_bot))
-    await asyncio.gather(this_bot.settle(), other_bot.settle())
-    assert (await world.wait_answer(tap)).get("text") in (None, "")  # done, no alert
-    assert await _count(world.app, changes, changes.c.to_status == "in_progress") == before + 1
-    await world.flush()
-    await world.wait_text(th.group, "order thread", after=seen, timeout=WAIT)
-    texts = [e.get("text") or "" for e in await world.entries(th.group, after=seen)]
-    assert not any("Someone else changed this order" in text for text in texts)
-    async with world.app.uow_factory() as uow:
-        order = await uow.orders.get(1)
-    assert order is not None and order.status == "in_progress"
-    assert order.last_client_message_at is not None and order.last_pro_message_at is not None
+    async def to_two_bots(tapped: dict[str, Any], helped: dict[str, Any]) -> None:
+        this_bot, other_bot = world.app.pipeline, world.app.pipeline_without_delivery()
+        await asyncio.gather(world.running.adapter.process(tapped, this_bot),
+                             world.running.adapter.process(helped, other_bot))
+        await asyncio.gather(this_bot.settle(), other_bot.settle())
+
+    await tap_and_help_at_once(world, to_two_bots)

@@ -7,7 +7,7 @@ import asyncio
 import json
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -134,6 +134,20 @@ async def test_two_peoples_updates_at_once_on_one_order_are_both_handled(world: 
     as activity on the order, so both save it. Handled at the same moment (two instances of
     the bot), on PostgreSQL the later save finds the order changed: that update is run again
     on the order as it is then, and neither person is told someone else changed it."""
+    async def each_alone(tapped: dict[str, Any], helped: dict[str, Any]) -> None:
+        alone = Immediate(world.app.handle)  # each in its own transaction, as in two processes
+        await asyncio.gather(*(world.running.adapter.process(u, alone) for u in (tapped, helped)))
+
+    await tap_and_help_at_once(world, each_alone)
+
+
+HandOver = Callable[[dict[str, Any], dict[str, Any]], Awaitable[None]]
+
+
+async def tap_and_help_at_once(world: World, hand_over: HandOver) -> None:
+    """The professional's "In progress" tap and the client's /help, handed over together by
+    `hand_over(tap, help)`: both are handled, the status changes once, the help is shown, and
+    nobody is told someone else changed the order."""
     th = await open_order(world)
     panel = await step(world, th.group, th.pro, "Update", "at what stage is the job?")
     await world.flush()
@@ -144,12 +158,11 @@ async def test_two_peoples_updates_at_once_on_one_order_are_both_handled(world: 
     tap = await world.tap(th.group, th.pro, "In progress", int(panel["message_id"]))
     asked = await world.say(th.group, th.client, "/help")
     history = world.sandbox.state.primary_bot().updates.history.values()
-    updates = [u.as_dict() for u in history
-               if (u.kind == "callback_query" and u.payload["id"] == tap)
-               or (u.kind == "message" and u.payload.get("message_id") == asked)]
-    assert len(updates) == 2
-    alone = Immediate(world.app.handle)  # each in its own transaction, as in two processes
-    await asyncio.gather(*(world.running.adapter.process(u, alone) for u in updates))
+    [tapped] = [u.as_dict() for u in history
+                if u.kind == "callback_query" and u.payload["id"] == tap]
+    [helped] = [u.as_dict() for u in history
+                if u.kind == "message" and u.payload.get("message_id") == asked]
+    await hand_over(tapped, helped)
     assert (await world.wait_answer(tap)).get("text") in (None, "")  # done, no alert
     assert await _count(world.app, changes, changes.c.to_status == "in_progress") == before + 1
     await world.flush()
