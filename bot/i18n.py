@@ -20,6 +20,7 @@ import datetime as dt
 import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -291,4 +292,12 @@ def _locale(language: str, territory: str) -> Locale:
 def _load(locales_dir: Path, language: str) -> gettext.NullTranslations:
     if language == SOURCE:
         return gettext.NullTranslations()
-    return load_catalog(catalog_path(locales_dir, language))
+    path = catalog_path(locales_dir, language)
+    return _compiled(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _compiled(po_path: Path, _mtime_ns: int) -> gettext.GNUTranslations:
+    """A catalog is compiled once per process while its file is unchanged (the modification
+    time is part of the key): every `Translations` of the process shares it, read only."""
+    return load_catalog(po_path)

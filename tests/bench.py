@@ -3,7 +3,6 @@ clock, and neutral events in; the queued outbox effects and callback answers out
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,10 +19,10 @@ from bot.domain.note_check import NoteChecker
 from bot.i18n import Translations
 from bot.pipeline import Pipeline
 from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
 from bot.storage.models import OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router
+from tests.databases import templates
 
 
 @dataclass
@@ -95,8 +94,7 @@ class Bench:
 
 
 async def make_bench(tmp_path: Path, **settings: object) -> Bench:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
-    await asyncio.to_thread(upgrade, url)
+    url = templates().sqlite_copy(tmp_path, "bench.db")
     # Quiet hours off unless asked for: these tests move the clock by the cadence's hours,
     # not around the night (tests/scheduler/test_quiet_hours.py covers the night).
     config = Settings(database_url=url, _env_file=None,  # type: ignore[call-arg]

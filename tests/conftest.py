@@ -1,107 +1,50 @@
-"""Shared fixtures: databases for the storage tests, on SQLite and on PostgreSQL.
-
-PostgreSQL is shared with other test runs, so every test gets a database of its own,
-`orderbot_test_<random>`, created through the server's `postgres` database and dropped after.
-When no server answers, the PostgreSQL cases are skipped with the reason shown (`pytest -rs`).
-"""
+"""Shared fixtures: the databases (`tests.databases`: each test its own copy of a migrated
+template, on SQLite and on PostgreSQL), the hook receiver, and the reports' hooks."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import shutil
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
+from hypothesis import HealthCheck, settings
 
 from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
 from bot.storage.uow import UnitOfWorkFactory
+from tests.databases import Templates, open_templates, skip_without_pg
 from tests.hang_report import add_task_stacks
 from tests.hook_receiver import HookReceiver
-
-PG_SERVER = os.environ.get(
-    "ORDERBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+from tests.run_timeout import configure as configure_run_timeout
 
 
-def _dsn(database: str) -> str:
-    """A plain asyncpg DSN for `database` on the test server."""
-    url = make_url(PG_SERVER).set(drivername="postgresql", database=database)
-    return url.render_as_string(hide_password=False)
-
-
-def _sqlalchemy_url(database: str) -> str:
-    return make_url(PG_SERVER).set(database=database).render_as_string(hide_password=False)
-
-
-async def _admin(*statements: str) -> None:
-    conn = await asyncpg.connect(_dsn("postgres"), timeout=5)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-async def _probe() -> str | None:
-    """None when the server answers, else why not."""
-    try:
-        await _admin("SELECT 1")
-    except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def _new_name() -> str:
-    return f"orderbot_test_{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> str:
-    """The server's URL, or a visible skip when no PostgreSQL answers."""
-    problem = asyncio.run(_probe())
-    if problem is not None:
-        pytest.skip(f"no PostgreSQL at {make_url(PG_SERVER).host}:{make_url(PG_SERVER).port} "
-                    f"({problem}); set ORDERBOT_TEST_PG to run these tests")
-    return PG_SERVER
-
-
-@pytest.fixture(scope="session")
-def pg_template(pg_server: str) -> Iterator[str]:
-    """A migrated database that the per-test databases are copied from."""
-    name = _new_name() + "_tpl"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        upgrade(_sqlalchemy_url(name))
-        yield name
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _own_database(template: str | None) -> Iterator[str]:
-    name = _new_name()
-    suffix = f' TEMPLATE "{template}"' if template else ""
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"{suffix}'))
-    try:
-        yield _sqlalchemy_url(name)
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+@pytest.fixture(scope="session", autouse=True)
+def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """This process's migrated templates; the SQLite one is made now, before any test's event
+    loop runs (migrating runs one of its own)."""
+    with open_templates(tmp_path_factory.mktemp("templates")) as made:
+        made.sqlite()
+        yield made
 
 
 @pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
+def pg_server() -> None:
+    """A visible skip when no PostgreSQL answers."""
+    skip_without_pg()
+
+
+@pytest.fixture
+def pg_url(database_templates: Templates) -> Iterator[str]:
     """An empty PostgreSQL database of this test's own (no schema)."""
-    yield from _own_database(None)
+    with database_templates.pg_database(migrated=False) as url:
+        yield url
 
 
 @pytest.fixture
-def pg_migrated_url(pg_template: str) -> Iterator[str]:
+def pg_migrated_url(database_templates: Templates) -> Iterator[str]:
     """A PostgreSQL database of this test's own, at the head revision."""
-    yield from _own_database(pg_template)
+    with database_templates.pg_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -111,10 +54,8 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("orderbot") / "template.db"
-    upgrade(f"sqlite+aiosqlite:///{path}")
-    return path
+def sqlite_template(database_templates: Templates) -> Path:
+    return database_templates.sqlite()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -125,14 +66,12 @@ def empty_db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+           database_templates: Templates) -> str:
     """A database at the head revision, of this test's own, on each backend."""
     if request.param == "postgres":
         return str(request.getfixturevalue("pg_migrated_url"))
-    template: Path = request.getfixturevalue("sqlite_template")
-    path = tmp_path / "orderbot.db"
-    shutil.copyfile(template, path)
-    return f"sqlite+aiosqlite:///{path}"
+    return database_templates.sqlite_copy(tmp_path)
 
 
 @pytest.fixture
@@ -151,6 +90,17 @@ async def receiver() -> AsyncIterator[HookReceiver]:
     await receiver.start()
     yield receiver
     await receiver.stop()
+
+
+# Tests run in parallel, beside PostgreSQL and the sandbox: a moment's wait for a core says
+# nothing about a strategy or the code, so Hypothesis's timing checks are off. The rest is the
+# profile active before (under CI, Hypothesis's own "ci": the same examples every run).
+settings.register_profile("orderbot", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("orderbot")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    configure_run_timeout(config)
 
 
 SERVICE_SKIPS = ("no PostgreSQL", "no Redis")

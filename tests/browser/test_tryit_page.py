@@ -27,6 +27,8 @@ from handlers.labels import stars, status_name
 from tests.browser.chat_page import ChatPage
 from tests.tryit_process import orderbot_try
 
+pytestmark = pytest.mark.slow
+
 RATED = (("on_time", 5), ("quality", 4), ("communication", 5))
 
 

@@ -3,6 +3,5 @@
 from tests.e2e.conftest import (  # noqa: F401
     database_url,
     framework,
-    migrated_database,
     sandbox,
 )

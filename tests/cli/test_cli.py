@@ -25,6 +25,8 @@ from handlers.labels import aspect_name, stars, status_name
 from handlers.review_request import refusal_text
 from scheduler.setup import ReviewScheduler
 
+pytestmark = pytest.mark.slow
+
 
 def _orderbot(*args: str, env: dict[str, str] | None = None,
               timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -21,6 +21,8 @@ from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
 from tests.e2e.conftest import TOKEN
 
+pytestmark = pytest.mark.slow
+
 HOOK = "https://127.0.0.1:9/hook"  # refuses connections: Telegram keeps what it holds
 STARTED = " running ("  # the runner's "bot @name running (framework, mode)" line
 WAIT = 60.0

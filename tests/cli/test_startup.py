@@ -17,6 +17,8 @@ import pytest
 
 from bot.storage.migrate import head_revision, upgrade
 
+pytestmark = pytest.mark.slow
+
 BOT_ENV = {"ORDERBOT_BOT_TOKEN": "1:X", "ORDERBOT_API_BASE_URL": "http://127.0.0.1:9"}
 NOBODY = 65534
 # The child imports what the failing path needs, then drops to nobody (what `runuser -u nobody`

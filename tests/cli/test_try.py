@@ -14,6 +14,8 @@ import pytest
 
 from tests.tryit_process import orderbot_try
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def taken_port() -> Iterator[tuple[str, int]]:

@@ -1,7 +1,9 @@
 """End-to-end harness: the sandbox, a migrated SQLite database, the bot through a framework.
 
-`world` is parametrized over the frameworks ("aiogram", "ptb") and the modes ("polling",
-"webhook"); a test that needs one mode pins it (`@pytest.mark.parametrize("mode", ["polling"])`).
+`world` is parametrized over the frameworks ("aiogram", "ptb") and runs in long polling; a
+representative set of scenarios also runs on the webhook intake
+(`@pytest.mark.parametrize("mode", MODES)`), whose own behaviour (secret, bodies, replay, order,
+the queue) is tested in tests/frameworks and tests/e2e/test_inbox.py.
 Override `app_factory` to run a stand-in core, `settings_overrides` to change settings.
 """
 
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from bot.clock import ClockTimer, FakeClock
 from bot.config import Settings
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
+from tests.databases import Templates
 from tests.e2e.world import World
 
 if TYPE_CHECKING:
@@ -44,28 +46,10 @@ async def until(condition: Any, timeout: float, step: float = 0.01) -> bool:
     return False
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
-
-
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated database per session; each test gets a copy (migrating is the slow part)."""
-    from bot.storage.migrate import upgrade
-
-    path = tmp_path_factory.mktemp("template") / "orderbot.db"
-    upgrade(sqlite_url(path))
-    return path
-
-
 @pytest.fixture
-def database_url(migrated_database: Path, tmp_path: Path) -> str:
-    target = tmp_path / "orderbot.db"
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{migrated_database}{suffix}")
-        if source.exists():
-            shutil.copy(source, f"{target}{suffix}")
-    return sqlite_url(target)
+def database_url(database_templates: Templates, tmp_path: Path) -> str:
+    """A copy of the migrated SQLite template (tests/conftest.py); `db_url` has both backends."""
+    return database_templates.sqlite_copy(tmp_path)
 
 
 @pytest.fixture(params=FRAMEWORKS)
@@ -73,10 +57,10 @@ def framework(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(params=MODES)
-def mode(request: pytest.FixtureRequest) -> str:
-    """Every scenario runs in long polling and in webhook mode, unless a test pins one."""
-    return str(request.param)
+@pytest.fixture
+def mode() -> str:
+    """Long polling, unless a test asks for the webhook too (`parametrize("mode", MODES)`)."""
+    return "polling"
 
 
 @pytest.fixture

@@ -96,6 +96,7 @@ async def _create_order(world: World, title: str, pro: int, name: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.slow
 async def test_the_deep_link_binds_the_group_the_bot_is_added_to(world: World) -> None:
     ana, luis = await world.user("Ana", "en", "ana"), await world.user("Luis", "en", "luis")
     token = await _create_order(world, "Paint the hall", ana, "Ana")

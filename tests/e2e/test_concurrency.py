@@ -12,7 +12,6 @@ import pytest
 from bot.storage.uow import UnitOfWorkFactory
 from tests.e2e.test_inbox import (  # noqa: F401 (fixtures)
     database_url,
-    pg_template,
     tap_and_help_at_once,
 )
 from tests.e2e.world import World

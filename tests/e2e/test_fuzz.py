@@ -29,11 +29,14 @@ from sqlalchemy import select
 
 from bot.storage.models import Base, InboxRow, RatingRow, ReviewRequestRow
 from tests.e2e import fuzz_steps as fs
+from tests.e2e.conftest import MODES
 from tests.e2e.world import Entry, World
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-EXAMPLES = {"polling": 100, "webhook": 100}  # 200 per framework, split over the intakes
+# Per framework, split over the intakes; ORDERBOT_FUZZ_EXAMPLES=N runs N on each for a deeper
+# search than the suite's.
+EXAMPLES = {"polling": 50, "webhook": 25}
 STEP_TIMEOUT = 15.0  # a wait of days delivers what every earlier example's orders had due
 EXAMPLE_TIMEOUT = 120.0
 TEST_TIMEOUT = 1800
@@ -338,6 +341,7 @@ async def retire(ex: Example) -> None:
 
 # --- the test ------------------------------------------------------------------------------------
 @pytest.mark.timeout(TEST_TIMEOUT)
+@pytest.mark.parametrize("mode", MODES)
 async def test_random_steps_keep_the_bot_sound(world: World, mode: str,
                                                caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="orderbot")
@@ -348,7 +352,9 @@ async def test_random_steps_keep_the_bot_sound(world: World, mode: str,
     # In CI the same examples every run, and no example database carried between runs.
     repeatable: dict[str, Any] = {"derandomize": True, "database": None} if ci else {}
 
-    @settings(max_examples=EXAMPLES[mode], deadline=None, print_blob=True,
+    examples = int(os.environ.get("ORDERBOT_FUZZ_EXAMPLES") or EXAMPLES[mode])
+
+    @settings(max_examples=examples, deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
               **repeatable)
     @given(stage=fs.stages, steps=st.lists(fs.steps, max_size=8))

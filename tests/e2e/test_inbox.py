@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,10 +20,7 @@ from bot.frameworks.base import Immediate
 from bot.runner import Running, start
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
-from bot.storage.migrate import upgrade
 from bot.storage.models import InboxRow, OutboxRow, StatusChangeRow
-from tests.delivery.conftest import PG_ADMIN, _execute, _pg_answers
-from tests.e2e.conftest import sqlite_url
 from tests.e2e.test_order_thread import open_order, step
 from tests.e2e.world import World
 
@@ -35,38 +29,10 @@ HELP = "order thread"  # in the English /help text
 WAIT = 10.0
 
 
-@pytest.fixture(scope="session")
-def pg_template() -> Iterator[str | None]:
-    """A migrated PostgreSQL database to copy (CREATE DATABASE ... TEMPLATE), or None."""
-    if not asyncio.run(_pg_answers()):
-        yield None
-        return
-    name = f"e2e_inbox_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(f'CREATE DATABASE "{name}"'))
-    upgrade(_async_url(name))
-    yield name
-    asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _async_url(name: str) -> str:
-    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, migrated_database: Path, tmp_path: Path,
-                 pg_template: str | None) -> Iterator[str]:
-    """This module's tests run on a copy of a migrated SQLite file, and on PostgreSQL."""
-    if request.param == "sqlite":
-        target = tmp_path / "orderbot.db"
-        shutil.copy(migrated_database, target)
-        yield sqlite_url(target)
-        return
-    if pg_template is None:
-        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}")
-    name = f"e2e_inbox_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-    yield _async_url(name)
-    asyncio.run(_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+@pytest.fixture
+def database_url(db_url: str) -> str:
+    """This module's tests run on SQLite and on PostgreSQL (tests/conftest.py's `db_url`)."""
+    return db_url
 
 
 async def _count(world_app: Any, table: Any, *where: Any) -> int:

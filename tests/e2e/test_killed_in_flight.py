@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +26,11 @@ from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
 from bot.sandbox.updates import UpdateQueue
 from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
 from bot.storage.models import InboxRow
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import migrated_pg_database
-from tests.e2e.conftest import FRAMEWORKS, sqlite_url, until
+from tests.e2e.conftest import FRAMEWORKS, until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:killed-in-flight"
@@ -43,16 +41,10 @@ KILL_AFTER = 30  # committed updates, of the first batch of 100
 WAIT = 60.0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated database: a SQLite file, or a fresh PostgreSQL database dropped after."""
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path / "orderbot.db")
-        upgrade(url)
-        yield url
-        return
-    with migrated_pg_database("e2e_in_flight") as url:
-        yield url
+@pytest.fixture
+def database_url(db_url: str) -> str:
+    """A migrated database of the test's own, on SQLite and on PostgreSQL."""
+    return db_url
 
 
 @pytest.fixture(params=FRAMEWORKS)

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_inbox import database_url, pg_template  # noqa: F401 (fixtures)
 from tests.e2e.test_nothing_lost import read_only_then_writable
 from tests.e2e.world import World
 
@@ -19,7 +18,11 @@ def settings_overrides() -> dict[str, Any]:
     return {"intake_backoff_max_seconds": 0.05}
 
 
-@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+@pytest.fixture
+def database_url(pg_migrated_url: str) -> str:
+    return pg_migrated_url
+
+
 async def test_updates_sent_while_postgres_is_read_only_are_answered_once_it_clears(
         world: World) -> None:
     await read_only_then_writable(world)

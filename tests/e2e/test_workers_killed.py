@@ -18,7 +18,7 @@ import signal
 import socket
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,9 @@ from bot.sandbox.server import SandboxServer
 from bot.storage.db import create_engine
 from bot.storage.models import InboxRow, OutboxRow
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.conftest import migrated_pg_database
 from tests.e2e.conftest import until
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow, pytest.mark.e2e, pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:workers-killed"
@@ -48,10 +47,9 @@ DEADLINE = 10.0  # seconds after the kill
 
 
 @pytest.fixture
-def database_url() -> Iterator[str]:
-    """A fresh PostgreSQL database migrated to head, dropped afterwards."""
-    with migrated_pg_database("e2e_killed") as url:
-        yield url
+def database_url(pg_migrated_url: str) -> str:
+    """A PostgreSQL database of the test's own, migrated to head."""
+    return pg_migrated_url
 
 
 def _free_port() -> int:

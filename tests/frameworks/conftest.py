@@ -5,7 +5,6 @@ from tests.e2e.conftest import (  # noqa: F401
     clock,
     database_url,
     framework,
-    migrated_database,
     mode,
     sandbox,
     settings,

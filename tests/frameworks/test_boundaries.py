@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("bot", "handlers", "scheduler")
 ALLOWED = ROOT / "bot" / "frameworks"
@@ -40,6 +42,7 @@ def test_the_scan_sees_both_import_forms() -> None:
     assert imported_roots("from .telegram import x\nimport telegramx\n") == {"telegramx"}
 
 
+@pytest.mark.slow
 def test_runner_imports_only_the_chosen_framework() -> None:
     code = (
         "import sys\n"

@@ -46,6 +46,7 @@ def sandbox_command() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 async def test_the_sandbox_command_serves_both_frameworks(sandbox_command: str) -> None:
     async with SandboxControl(sandbox_command) as control:

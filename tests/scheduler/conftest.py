@@ -1,33 +1,23 @@
-"""Each test gets a fresh database: a SQLite file, and (when a server answers) its own
-PostgreSQL database created from the server at ORDERBOT_TEST_PG, dropped afterwards."""
+"""Each test gets a database of its own, a copy of a migrated template (`tests.databases`),
+on SQLite and (when a server answers) on PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.i18n import Translations
 from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
 from bot.storage.uow import UnitOfWorkFactory
 from scheduler.setup import ReviewScheduler
 from tests.scheduler.fakes import T0, FakeRenderer
 
-PG_SERVER = os.environ.get("ORDERBOT_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 MODERATORS = (7001, 7002)
-_names = itertools.count()
 
 
 @dataclass
@@ -46,49 +36,20 @@ class Db:
             await factory.engine.dispose()
 
 
-async def _admin(sql: str) -> None:
-    engine = create_async_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(sql))
-    finally:
-        await engine.dispose()
-
-
-async def _postgres_url() -> str:
-    name = f"orderbot_sched_{os.getpid()}_{next(_names)}"
-    try:
-        await asyncio.wait_for(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'), 10)
-    except (OSError, TimeoutError) as error:
-        pytest.skip(f"no PostgreSQL server answers at {PG_SERVER}: {error}")
-    await _admin(f'CREATE DATABASE "{name}"')
-    return make_url(PG_SERVER).set(database=name).render_as_string(hide_password=False)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Db]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'orderbot.db'}"
-    else:
-        url = await _postgres_url()
-    await asyncio.to_thread(upgrade, url)
-    database = Db(url)
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Db]:
+    """A migrated database of the test's own, on each backend (tests/conftest.py)."""
+    database = Db(db_url)
     yield database
     await database.dispose()
-    if request.param == "postgres":
-        name = make_url(url).database
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
-async def pg(tmp_path: Path) -> AsyncIterator[Db]:
+async def pg(pg_migrated_url: str) -> AsyncIterator[Db]:
     """PostgreSQL only (leader election by advisory lock)."""
-    url = await _postgres_url()
-    await asyncio.to_thread(upgrade, url)
-    database = Db(url)
+    database = Db(pg_migrated_url)
     yield database
     await database.dispose()
-    await _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 @pytest.fixture

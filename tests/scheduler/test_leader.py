@@ -20,6 +20,8 @@ from scheduler.setup import ReviewScheduler
 from tests.scheduler.conftest import Db
 from tests.scheduler.fakes import T0, FakeRenderer, add_note, add_order, get_request, outbox, texts
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,5 +1,5 @@
 """APScheduler 3's job-store traps (the 4th and 5th of tests/scheduler/test_traps.py's list),
-shown on APScheduler itself where it can be, and defused in ours.
+defused in ours.
 
 4. The SQLAlchemy job store is synchronous: its SQL runs on the event loop's thread and blocks
    every other coroutine meanwhile. Ours keeps no job in a database at all (memory job store),
@@ -11,18 +11,9 @@ shown on APScheduler itself where it can be, and defused in ours.
 from __future__ import annotations
 
 import asyncio
-import io
 import itertools
-import threading
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
-
-from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-from sqlalchemy import event
 
 from bot.clock import FakeClock
 from bot.domain.reviews import ReviewRequest
@@ -37,43 +28,6 @@ from tests.scheduler.fakes import (
     started_and_planned,
     texts,
 )
-
-
-def _post_note() -> None:
-    return None
-
-
-async def test_trap4_the_sqlalchemy_job_store_runs_its_sql_on_the_event_loop(
-        tmp_path: Path) -> None:
-    store = SQLAlchemyJobStore(url=f"sqlite:///{tmp_path / 'jobs.sqlite'}")
-    threads: list[int] = []
-
-    def executed(*_args: Any) -> None:
-        threads.append(threading.get_ident())
-
-    event.listen(store.engine, "before_cursor_execute", executed)
-    aps = AsyncIOScheduler(jobstores={"default": store})
-    aps.start(paused=True)
-    try:
-        threads.clear()
-        aps.add_job(_post_note, DateTrigger(datetime.now(UTC) + timedelta(days=1)), id="note-1")
-        aps.get_jobs()
-    finally:
-        aps.shutdown(wait=False)
-    assert threads and set(threads) == {threading.get_ident()}  # the loop's own thread
-
-
-async def test_trap4_ours_keeps_no_job_in_a_database(make_scheduler: MakeScheduler) -> None:
-    scheduler = make_scheduler()
-    await started_and_planned(scheduler)
-    listing = io.StringIO()
-    scheduler.aps.print_jobs(out=listing)  # a running scheduler lists its stores by alias
-    stores = [line for line in listing.getvalue().splitlines() if line.startswith("Jobstore ")]
-    assert stores == ["Jobstore default:"]
-    assert isinstance(scheduler.job_store, MemoryJobStore)
-    jobs = {job.id for job in scheduler.aps.get_jobs()}
-    assert jobs and jobs == {job.id for job in scheduler.aps.get_jobs(jobstore="default")} \
-        == {job.id for job in scheduler.job_store.get_all_jobs()}
 
 
 async def test_trap4_ours_the_loop_keeps_running_during_a_sweep_of_many_rows(

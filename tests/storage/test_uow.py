@@ -78,13 +78,20 @@ async def test_the_connection_is_closed_after_the_unit_of_work(
         _ = uow.conn
 
 
-async def test_units_of_work_take_turns_on_sqlite(uow_factory: UnitOfWorkFactory) -> None:
-    """After a failed one, the next unit of work still opens (the writer lock is released)."""
+async def test_units_of_work_take_turns_on_sqlite(factory: UnitOfWorkFactory) -> None:
+    """A failed unit of work hands the writer's turn on: the next one does not wait for it."""
+    waits: list[str] = []
+    factory.when_a_writer_waits(lambda: waits.append("waited"))
+    assert factory.takes_turns
     with pytest.raises(ValueError):
-        async with uow_factory():
+        async with factory():
             raise ValueError
-    async with uow_factory() as uow:
-        assert isinstance(uow, UnitOfWork)
+    async with factory():
+        assert waits == []  # the turn was free
+        second = asyncio.create_task(factory().__aenter__())
+        await asyncio.sleep(0)
+        assert waits == ["waited"] and not second.done()  # while one writes, the next waits
+    await (await second).__aexit__(None, None, None)
 
 
 async def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
