@@ -4,7 +4,7 @@
 own limit, so that a hang is reported with its cause instead of being killed without a word.
 The deadline is fixed when the run starts and handed to pytest-xdist's workers through the
 environment. At the deadline each process prints:
-- the tests it has started and not finished (a worker runs one at a time);
+- the tests it has started and not finished (a worker runs one at a time), and those failed;
 - every thread's stack, and every pending asyncio task's (`tests.hang_report`);
 and ends itself with SIGTERM (a shell sees status 143). faulthandler stands behind it: if
 the process is stuck where Python code cannot run, it dumps the threads' stacks and exits a few
@@ -32,6 +32,7 @@ class RunTimeout:
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.running: dict[str, float] = {}  # test id -> when it started
+        self.failed: list[str] = []  # the run's summary is never printed: say these here
         # The terminal's stderr, kept now: while a test runs, pytest captures descriptor 2.
         self.out = os.fdopen(os.dup(2), "w")
 
@@ -42,6 +43,11 @@ class RunTimeout:
     @pytest.hookimpl
     def pytest_runtest_logfinish(self, nodeid: str) -> None:
         self.running.pop(nodeid, None)
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed:
+            self.failed.append(f"{report.nodeid} ({report.when})")
 
     def start(self) -> None:
         wait = max(self.deadline - time.time(), 0.0)
@@ -60,6 +66,7 @@ class RunTimeout:
             out.write(f"  {nodeid} (for {now - started:.0f} s)\n")
         if not self.running:
             out.write("  (no test)\n")
+        out.write("failed so far:\n" + "".join(f"  {test}\n" for test in self.failed))
         out.write("--- threads ---\n")
         out.flush()
         faulthandler.dump_traceback(file=out, all_threads=True)
