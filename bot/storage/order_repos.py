@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, Table, and_, bindparam, func, select
 
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
@@ -18,42 +18,57 @@ from bot.domain.reviews import (
 )
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
 from bot.storage import models
+from bot.storage.inline import Conn
 from bot.storage.repositories import TableRepository, to_domain
 from bot.storage.statements import by_params, cached
 
+T = TypeVar("T")
+
 
 class OrderRepository(TableRepository[Order]):
-    """Within one unit of work an order is loaded once: `get` and `by_chat` give the same
-    object each time (an update's watchers and its handler work on one order). `touch` marks
-    a change to be saved when the unit of work commits, unless a `save` stores it first."""
+    """Within one unit of work an order is loaded once: `get`, `by_chat` and `with_review` give
+    the same object each time (an update's watchers and its handler work on one order).
+    `touch` marks a change to be saved when the unit of work commits, unless a `save` stores
+    it first."""
 
     table, cls = models.table_of(models.OrderRow), Order
+    keeps_loaded = True
 
-    def __init__(self, conn: Any, events: list[DomainEvent] | None = None) -> None:
+    def __init__(self, conn: Conn, events: list[DomainEvent], requests: RequestRepository,
+                 ratings: RatingRepository) -> None:
         super().__init__(conn, events)
-        self._loaded: dict[int, Order] = {}
+        self._requests, self._ratings = requests, ratings
         self._of_chat: dict[tuple[int, int | None], Order | None] = {}
         self._touched: dict[int, Order] = {}
 
-    async def get(self, id_: int) -> Order | None:
-        if id_ in self._loaded:
-            return self._loaded[id_]
-        return await super().get(id_)
-
-    async def load(self, query: Select[Any], params: dict[str, Any] | None = None
-                   ) -> list[Order]:
-        # the object already loaded for an order, if any (it may hold unsaved changes)
-        return [self._loaded.setdefault(order.id, order)
-                for order in await super().load(query, params)]
+    async def with_review(self, id_: int) -> Order | None:
+        """The order, its latest review request and its rating, in one SELECT (none if all
+        three are known already); `requests` and `ratings` then know the two, so their
+        `latest_for`, `active_for` and `for_order` of this order ask the database nothing."""
+        if id_ in self.loaded and self._requests.knows(id_) and self._ratings.knows(id_):
+            return self.loaded[id_]
+        query = cached(("order_with_review", "id"), lambda: _order_with_review(
+            self.table.c.id == bindparam("_id")))
+        return await self._load_with_review(query, {"_id": id_})
 
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
-        a topic is given: a forum can hold one order per topic)."""
+        a topic is given: a forum can hold one order per topic), loaded as `with_review`."""
         key = (chat_id, thread_id)
         if key not in self._of_chat:
-            topic = {} if thread_id is None else {"thread_id": thread_id}
-            self._of_chat[key] = await self.first(newest_first=True, chat_id=chat_id, **topic)
+            self._of_chat[key] = await self._load_with_review(*_of_chat_query(
+                self.table, chat_id, thread_id))
         return self._of_chat[key]
+
+    async def _load_with_review(self, query: Select[Any], params: dict[str, Any]
+                                ) -> Order | None:
+        row = (await self.conn.execute(query, params)).mappings().first()
+        if row is None:
+            return None
+        order, request, rating = _split(row)
+        self._requests.prime(order["id"], request)
+        self._ratings.prime(order["id"], rating)
+        return self.known(to_domain(Order, order))
 
     def touch(self, order: Order) -> None:
         """Save `order` at commit (a change nothing else in the update depends on)."""
@@ -71,8 +86,7 @@ class OrderRepository(TableRepository[Order]):
                 del self._of_chat[key]
 
     def forget(self) -> None:
-        """Drop what was loaded (its changes were rolled back): the next load reads the row."""
-        self._loaded.clear()
+        super().forget()
         self._of_chat.clear()
         self._touched.clear()
 
@@ -81,9 +95,7 @@ class OrderRepository(TableRepository[Order]):
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
-        if obj.id:
-            self._touched.pop(obj.id, None)
-            self._loaded[obj.id] = obj  # the stored state now
+        self._touched.pop(obj.id, None)
         self._drop_chat_of(obj)
         changes = StatusChangeRepository(self.conn)
         for change in obj.pending:
@@ -94,8 +106,6 @@ class OrderRepository(TableRepository[Order]):
     async def add(self, obj: Order) -> Order:
         await super().add(obj)
         self._drop_chat_of(obj)
-        if obj.id:
-            self._loaded[obj.id] = obj
         return obj
 
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
@@ -112,15 +122,101 @@ class OrderRepository(TableRepository[Order]):
         return await StatusChangeRepository(self.conn).load_by(order_id=order_id)
 
 
+_REQUEST, _RATING = "request__", "rating__"
+
+
+def _order_with_review(*where: ColumnElement[bool]) -> Select[Any]:
+    """The order LEFT OUTER JOIN its latest review request LEFT OUTER JOIN its rating; the
+    request's columns are labelled `request__<name>`, the rating's `rating__<name>`."""
+    orders, requests, ratings = (models.table_of(row) for row in (
+        models.OrderRow, models.ReviewRequestRow, models.RatingRow))
+    newer = requests.alias("newer")
+    latest = (select(func.max(newer.c.id)).where(newer.c.order_id == orders.c.id)
+              .correlate(orders).scalar_subquery())
+    return select(
+        orders, *(c.label(_REQUEST + c.name) for c in requests.c),
+        *(c.label(_RATING + c.name) for c in ratings.c),
+    ).select_from(orders.outerjoin(requests, requests.c.id == latest).outerjoin(
+        ratings, ratings.c.order_id == orders.c.id)).where(*where)
+
+
+def _of_chat_query(orders: Table, chat_id: int, thread_id: int | None
+                   ) -> tuple[Select[Any], dict[str, Any]]:
+    """The newest order of the chat (of its forum topic, if given), with its review."""
+    def build() -> Select[Any]:
+        topic = [] if thread_id is None else [orders.c.thread_id == bindparam("_thread_id")]
+        return _order_with_review(orders.c.chat_id == bindparam("_chat_id"), *topic
+                                  ).order_by(orders.c.id.desc()).limit(1)
+    query = cached(("order_with_review", "chat", thread_id is None), build)
+    return query, by_params(chat_id=chat_id, thread_id=thread_id)
+
+
+def _split(row: RowMapping) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """`_order_with_review`'s row: the order's columns, the request's, the rating's."""
+    order: dict[str, Any] = {}
+    request: dict[str, Any] = {}
+    rating: dict[str, Any] = {}
+    for name, value in row.items():
+        if name.startswith(_REQUEST):
+            request[name.removeprefix(_REQUEST)] = value
+        elif name.startswith(_RATING):
+            rating[name.removeprefix(_RATING)] = value
+        else:
+            order[name] = value
+    return order, request, rating
+
+
 class StatusChangeRepository(TableRepository[StatusChange]):
     table, cls = models.table_of(models.StatusChangeRow), StatusChange
 
 
-class RequestRepository(TableRepository[ReviewRequest]):
+class OfOrder(TableRepository[T]):
+    """A table whose row of an order (the latest, for several) `with_review` may have
+    loaded already: `of_order` keeps its id (or None: none) for the unit of work."""
+
+    keeps_loaded = True
+
+    def __init__(self, conn: Conn, events: list[DomainEvent] | None = None) -> None:
+        super().__init__(conn, events)
+        self._of_order: dict[int, int | None] = {}
+
+    def knows(self, order_id: int) -> bool:
+        return order_id in self._of_order
+
+    def prime(self, order_id: int, values: dict[str, Any]) -> None:
+        """`with_review`'s columns of this table (all None: the order has no such row)."""
+        if order_id not in self._of_order:
+            obj = None if values["id"] is None else self.known(to_domain(self.cls, values))
+            self._remember(order_id, obj)
+
+    def _remember(self, order_id: int, obj: T | None) -> T | None:
+        self._of_order[order_id] = None if obj is None else obj.id  # type: ignore[attr-defined]
+        return obj
+
+    async def of_order(self, order_id: int) -> T | None:
+        if order_id in self._of_order:
+            id_ = self._of_order[order_id]
+            return None if id_ is None else self.loaded[id_]
+        return self._remember(order_id, await self.first(newest_first=True, order_id=order_id))
+
+    async def add(self, obj: T) -> T:
+        await super().add(obj)
+        self._remember(obj.order_id, obj)  # type: ignore[attr-defined]  # the newest now
+        return obj
+
+    def forget(self) -> None:
+        super().forget()
+        self._of_order.clear()
+
+
+class RequestRepository(OfOrder[ReviewRequest]):
     table, cls = models.table_of(models.ReviewRequestRow), ReviewRequest
 
     async def active_for(self, order_id: int) -> ReviewRequest | None:
-        c = self.table.c
+        latest = await self.latest_for(order_id)
+        if latest is None or latest.state in ACTIVE_REQUEST_STATES:
+            return latest
+        c = self.table.c  # an older request may still be active
         query = cached(("active_request", self.table), lambda: select(self.table).where(
             c.order_id == bindparam("_order_id"), c.state.in_(sorted(ACTIVE_REQUEST_STATES))
         ).order_by(c.id.desc()).limit(1))
@@ -128,7 +224,7 @@ class RequestRepository(TableRepository[ReviewRequest]):
         return rows[0] if rows else None
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
-        return await self.first(newest_first=True, order_id=order_id)
+        return await self.of_order(order_id)
 
     async def next_due(self, after_id: int, limit: int) -> list[ReviewRequest]:
         """Pending work, in pages, for the scheduler's reconciliation."""
@@ -138,11 +234,11 @@ class RequestRepository(TableRepository[ReviewRequest]):
                                c.frozen_at.is_(None), order_by=c.id, limit=limit)
 
 
-class RatingRepository(TableRepository[Rating]):
+class RatingRepository(OfOrder[Rating]):
     table, cls = models.table_of(models.RatingRow), Rating
 
     async def for_order(self, order_id: int) -> Rating | None:
-        return await self.first(order_id=order_id)
+        return await self.of_order(order_id)
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:
         c = self.table.c

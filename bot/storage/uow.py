@@ -107,7 +107,8 @@ class UnitOfWork:
 
     def forget_loaded(self) -> None:
         """After a rollback, objects loaded before may hold undone changes."""
-        self.orders.forget()
+        for repository in (self.orders, self.requests, self.ratings):
+            repository.forget()
         self.outbox.queued.clear()
 
     async def restart(self) -> None:
@@ -138,9 +139,10 @@ class UnitOfWork:
                 self._lock.release()
 
     def _bind(self, conn: Conn) -> None:
-        self.orders = order_repos.OrderRepository(conn, self.events)
         self.requests = order_repos.RequestRepository(conn, self.events)
         self.ratings = order_repos.RatingRepository(conn)
+        self.orders = order_repos.OrderRepository(conn, self.events, self.requests,
+                                                  self.ratings)
         self.revisions = order_repos.RevisionRepository(conn)
         self.proposals = order_repos.ProposalRepository(conn)
         self.prompts = order_repos.PromptRepository(conn)
