@@ -266,13 +266,8 @@ class ChatRow(Base):
 
 
 class InboxRow(Base):
-    """Every update id seen (kept at least 48 h); a webhook update is stored before its 200.
-
-    `state` is "received" (stored, not yet finished) or final: "handled", "ignored" (with
-    its `reason`), "parked" (it failed every attempt: `reason` is the error, `event` the
-    update as the core saw it, to be run again). `handled_at` is when it reached its final
-    state. A stored update is leased by the worker handling it (`lease_owner` until
-    `lease_until`), and taken over by another once the lease runs out."""
+    """Every update id seen (kept at least 48 h); a webhook update is stored before its 200,
+    leased by the worker handling it. The states: `bot.storage.inbox_repo`."""
 
     __tablename__ = "inbox"
     __table_args__ = (Index("ix_inbox_state_lease", "state", "lease_until"),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, RowMapping, Select, Table, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, and_, bindparam, func, select
 
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
@@ -47,17 +47,20 @@ class OrderRepository(TableRepository[Order]):
         `latest_for`, `active_for` and `for_order` of this order ask the database nothing."""
         if id_ in self.loaded and self._requests.knows(id_) and self._ratings.knows(id_):
             return self.loaded[id_]
-        query = cached(("order_with_review", "id"), lambda: _order_with_review(
+        query = cached(("order_with_review", "id"), lambda: _with_review(
             self.table.c.id == bindparam("_id")))
         return await self._load_with_review(query, {"_id": id_})
 
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
         a topic is given: a forum can hold one order per topic), loaded as `with_review`."""
-        key = (chat_id, thread_id)
+        key, c = (chat_id, thread_id), self.table.c
         if key not in self._of_chat:
-            self._of_chat[key] = await self._load_with_review(*_of_chat_query(
-                self.table, chat_id, thread_id))
+            topic = [] if thread_id is None else [c.thread_id == bindparam("_thread_id")]
+            query = cached(("order_with_review", "chat", bool(topic)), lambda: _with_review(
+                c.chat_id == bindparam("_chat_id"), *topic).order_by(c.id.desc()).limit(1))
+            self._of_chat[key] = await self._load_with_review(
+                query, by_params(chat_id=chat_id, thread_id=thread_id))
         return self._of_chat[key]
 
     async def _load_with_review(self, query: Select[Any], params: dict[str, Any]
@@ -65,10 +68,9 @@ class OrderRepository(TableRepository[Order]):
         row = (await self.conn.execute(query, params)).mappings().first()
         if row is None:
             return None
-        order, request, rating = _split(row)
-        self._requests.prime(order["id"], request)
-        self._ratings.prime(order["id"], rating)
-        return self.known(to_domain(Order, order))
+        self._requests.prime(row["id"], _labelled(row, _REQUEST))
+        self._ratings.prime(row["id"], _labelled(row, _RATING))
+        return self.known(to_domain(Order, row))  # the labelled columns are no field of it
 
     def touch(self, order: Order) -> None:
         """Save `order` at commit (a change nothing else in the update depends on)."""
@@ -125,7 +127,7 @@ class OrderRepository(TableRepository[Order]):
 _REQUEST, _RATING = "request__", "rating__"
 
 
-def _order_with_review(*where: ColumnElement[bool]) -> Select[Any]:
+def _with_review(*where: ColumnElement[bool]) -> Select[Any]:
     """The order LEFT OUTER JOIN its latest review request LEFT OUTER JOIN its rating; the
     request's columns are labelled `request__<name>`, the rating's `rating__<name>`."""
     orders, requests, ratings = (models.table_of(row) for row in (
@@ -140,30 +142,9 @@ def _order_with_review(*where: ColumnElement[bool]) -> Select[Any]:
         ratings, ratings.c.order_id == orders.c.id)).where(*where)
 
 
-def _of_chat_query(orders: Table, chat_id: int, thread_id: int | None
-                   ) -> tuple[Select[Any], dict[str, Any]]:
-    """The newest order of the chat (of its forum topic, if given), with its review."""
-    def build() -> Select[Any]:
-        topic = [] if thread_id is None else [orders.c.thread_id == bindparam("_thread_id")]
-        return _order_with_review(orders.c.chat_id == bindparam("_chat_id"), *topic
-                                  ).order_by(orders.c.id.desc()).limit(1)
-    query = cached(("order_with_review", "chat", thread_id is None), build)
-    return query, by_params(chat_id=chat_id, thread_id=thread_id)
-
-
-def _split(row: RowMapping) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """`_order_with_review`'s row: the order's columns, the request's, the rating's."""
-    order: dict[str, Any] = {}
-    request: dict[str, Any] = {}
-    rating: dict[str, Any] = {}
-    for name, value in row.items():
-        if name.startswith(_REQUEST):
-            request[name.removeprefix(_REQUEST)] = value
-        elif name.startswith(_RATING):
-            rating[name.removeprefix(_RATING)] = value
-        else:
-            order[name] = value
-    return order, request, rating
+def _labelled(row: RowMapping, prefix: str) -> dict[str, Any]:
+    """The columns of `row` labelled `<prefix><name>`, by name."""
+    return {name[len(prefix):]: value for name, value in row.items() if name.startswith(prefix)}
 
 
 class StatusChangeRepository(TableRepository[StatusChange]):
@@ -171,8 +152,8 @@ class StatusChangeRepository(TableRepository[StatusChange]):
 
 
 class OfOrder(TableRepository[T]):
-    """A table whose row of an order (the latest, for several) `with_review` may have
-    loaded already: `of_order` keeps its id (or None: none) for the unit of work."""
+    """A table whose row of an order (the latest, if it has several) `with_review` may have
+    loaded already: `of_order` keeps its id (None: it has none) for the unit of work."""
 
     keeps_loaded = True
 
@@ -184,24 +165,23 @@ class OfOrder(TableRepository[T]):
         return order_id in self._of_order
 
     def prime(self, order_id: int, values: dict[str, Any]) -> None:
-        """`with_review`'s columns of this table (all None: the order has no such row)."""
+        """`with_review`'s columns of this table (an `id` of None: the order has no row)."""
         if order_id not in self._of_order:
-            obj = None if values["id"] is None else self.known(to_domain(self.cls, values))
-            self._remember(order_id, obj)
-
-    def _remember(self, order_id: int, obj: T | None) -> T | None:
-        self._of_order[order_id] = None if obj is None else obj.id  # type: ignore[attr-defined]
-        return obj
+            if values["id"] is not None:
+                self.known(to_domain(self.cls, values))
+            self._of_order[order_id] = values["id"]
 
     async def of_order(self, order_id: int) -> T | None:
-        if order_id in self._of_order:
-            id_ = self._of_order[order_id]
-            return None if id_ is None else self.loaded[id_]
-        return self._remember(order_id, await self.first(newest_first=True, order_id=order_id))
+        if order_id not in self._of_order:
+            found = await self.first(newest_first=True, order_id=order_id)
+            self._of_order[order_id] = getattr(found, "id", None)
+        id_ = self._of_order[order_id]
+        return None if id_ is None else self.loaded[id_]
 
     async def add(self, obj: T) -> T:
         await super().add(obj)
-        self._remember(obj.order_id, obj)  # type: ignore[attr-defined]  # the newest now
+        # the newest row of its order now
+        self._of_order[obj.order_id] = obj.id  # type: ignore[attr-defined]
         return obj
 
     def forget(self) -> None:

@@ -30,9 +30,10 @@ from bot.core.events import EditKeyboard, EditMessage, Ref
 from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
 from bot.storage.inline import Conn
 from bot.storage.models import ChatRow, OrderRow, OutboxRow, table_of
+from bot.storage.repositories import Transactions
 from bot.storage.statements import cached
 from bot.storage.support_repos import ChatRepository, MessageRefRepository
-from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from bot.storage.uow import UnitOfWork
 
 OPEN_STATES = ("pending", "sending")
 DEFAULT_PACE = Pace()
@@ -101,17 +102,6 @@ def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnEleme
     group = (after // pace.group_limit) * pace.group_window \
         + (after % pace.group_limit) * pace.spacing
     return case((o.c.chat_id < 0, group), else_=after * pace.spacing)
-
-
-async def renew(conn: Conn, ids: Collection[int], until: datetime) -> int:
-    """Extend the lease of those of `ids` still being sent to `until` (a row already recorded
-    as sent, failed or put back keeps its state); return how many were extended."""
-    if not ids:
-        return 0
-    o = OUTBOX
-    result = await conn.execute(update(o).where(o.c.id.in_(sorted(ids)), o.c.state == "sending")
-                                .values(claimed_until=until))
-    return int(result.rowcount)
 
 
 async def retry_later(conn: Conn, row_id: int, at: datetime, reason: str,
@@ -237,69 +227,62 @@ async def lose_chat(uow: ChatTables, chat_id: int, reason: str, now: datetime) -
     return True
 
 
-class SqlOutbox:
+class SqlOutbox(Transactions):
     """The sender's transactions. Implements `bot.delivery.ports.Outbox`."""
-
-    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
-        self._uow = uow_factory
 
     async def claim(self, now: datetime, lease: timedelta, limit: int, *,
                     skip: Collection[int], pace: Pace) -> Claim:
-        async with self._uow() as uow:
+        async def claimed(uow: UnitOfWork) -> Claim:
             rows = await claim(uow.conn, now, lease, limit, skip=skip, pace=pace)
-            held = await pending_chats(uow.conn, skip) if not rows and skip else set()
-            await uow.commit()
-        return Claim(rows, held)
+            return Claim(rows, await pending_chats(uow.conn, skip) if not rows and skip
+                         else set())
+        return await self.committed(claimed)
 
     async def renew(self, ids: Collection[int], until: datetime) -> int:
-        async with self._uow() as uow:
-            count = await renew(uow.conn, ids, until)
-            await uow.commit()
-        return count
+        """Extend the lease of those of `ids` still being sent to `until` (a row already
+        recorded as sent, failed or put back keeps its state); return how many."""
+        if not ids:
+            return 0
+        o = OUTBOX
+        result = await self.committed(lambda uow: uow.conn.execute(update(o).where(
+            o.c.id.in_(sorted(ids)), o.c.state == "sending").values(claimed_until=until)))
+        return int(result.rowcount)
 
     async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:
-        async with self._uow() as uow:
-            verdict = await _prepare(uow, row, ref_wait)
-            await uow.commit()
-        return verdict
+        return await self.committed(lambda uow: _prepare(uow, row, ref_wait))
 
     async def sent(self, row: Claimed, chat_id: int, message_id: int | None,
                    now: datetime) -> None:
         """Mark the row sent; a send that carries a ref records where its message went."""
-        async with self._uow() as uow:
+        async def sent(uow: UnitOfWork) -> None:
             await _mark(uow.conn, row.id, state="sent", sent_at=now, sent_message_id=message_id,
                         claimed_until=None, outcome_reason=None)
             if message_id is not None and row.ref_kind and row.ref_id is not None \
                     and row.kind in ("send", "document"):
                 await uow.refs.record(chat_id, message_id, Ref(row.ref_kind, row.ref_id), now)
-            await uow.commit()
+        await self.committed(sent)
 
     async def failed(self, row_id: int, reason: str, now: datetime) -> None:
-        async with self._uow() as uow:
-            await _mark(uow.conn, row_id, state="failed", sent_at=None, claimed_until=None,
-                        outcome_reason=reason[:1000], next_attempt_at=now)
-            await uow.commit()
+        await self.committed(lambda uow: _mark(
+            uow.conn, row_id, state="failed", sent_at=None, claimed_until=None,
+            outcome_reason=reason[:1000], next_attempt_at=now))
 
     async def retry_later(self, row_id: int, at: datetime, reason: str,
                           count_attempt: bool) -> None:
-        async with self._uow() as uow:
-            await retry_later(uow.conn, row_id, at, reason, count_attempt)
-            await uow.commit()
+        await self.committed(lambda uow: retry_later(uow.conn, row_id, at, reason,
+                                                     count_attempt))
 
     async def migrated(self, row: Claimed, new_id: int, now: datetime) -> None:
         """The chat moved: its orders, rows and refs follow, and the row is ready again."""
-        async with self._uow() as uow:
+        async def migrated(uow: UnitOfWork) -> None:
             await migrate_chat(uow, row.chat_id, new_id, now)
             await move_chat(uow.conn, row.chat_id, new_id)
             await retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
                               count_attempt=False)
-            await uow.commit()
+        await self.committed(migrated)
 
     async def lose_chat(self, chat_id: int, reason: str, now: datetime) -> bool:
-        async with self._uow() as uow:
-            first = await lose_chat(uow, chat_id, reason, now)
-            await uow.commit()
-        return first
+        return await self.committed(lambda uow: lose_chat(uow, chat_id, reason, now))
 
     async def backlog(self, skip: Collection[int]) -> Backlog:
         async with self._uow() as uow:

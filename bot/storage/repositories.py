@@ -9,10 +9,10 @@ versioning is `update_by_id`'s `WHERE version = :_version`. Columns are named as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import fields
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
 
@@ -20,6 +20,9 @@ from bot.core.errors import ConcurrentChange
 from bot.domain.events import DomainEvent, RecordsEvents
 from bot.storage.inline import Conn
 from bot.storage.statements import insert_row, select_where, update_by_id
+
+if TYPE_CHECKING:  # the unit of work imports the repositories
+    from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
 
@@ -142,3 +145,17 @@ class TableRepository(Repository, Generic[T]):
         result = await self.conn.execute(
             select(func.count()).select_from(self.table).where(*where))
         return int(result.scalar_one())
+
+
+class Transactions:
+    """A port's transactions (the sender's, the pruner's), each a short unit of work of its
+    own, never held across a network call."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def committed(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        async with self._uow() as uow:
+            result = await work(uow)
+            await uow.commit()
+        return result
