@@ -91,10 +91,6 @@ class HookEventRepository(Repository):
         found = {str(state): int(count) for state, count in result.all()}
         return {PENDING: found.get(PENDING, 0), FAILED: found.get(FAILED, 0)}
 
-    async def all(self) -> list[dict[str, Any]]:
-        result = await self.conn.execute(select(self.table).order_by(self.table.c.id))
-        return [dict(row) for row in result.mappings().all()]
-
 
 def _first_of_order(h: Any) -> Any:
     older = h.alias("older")

@@ -40,12 +40,8 @@ class InboxRepository(Repository):
                 "update_id": update_id, "received_at": now, "payload": None,
                 "handled_at": now, "state": HANDLED}):
             return True
-        if again:
-            return await self._finish(update_id, now, (RECEIVED, PARKED), HANDLED) == 1
-        return await self.mark_handled(update_id, now)
-
-    async def mark_handled(self, update_id: int, now: datetime) -> bool:
-        return await self._finish(update_id, now, (RECEIVED,), HANDLED) == 1
+        states = (RECEIVED, PARKED) if again else (RECEIVED,)
+        return await self._finish(update_id, now, states, HANDLED) == 1
 
     async def ignore(self, update_id: int, now: datetime, reason: str) -> bool:
         """A stored update the bot does not handle (a kind it does not take, a service
@@ -57,13 +53,11 @@ class InboxRepository(Repository):
                    payload: str | None = None) -> None:
         """Keep an update that failed every attempt, with its error, out of the way (`event`
         None: no framework could read it, so it cannot be run again)."""
+        final = {"handled_at": now, "state": PARKED, "chat_id": chat_id, "event": event,
+                 "reason": error, "attempts": attempts, "lease_owner": None, "lease_until": None}
         await upsert(self.conn, self.table, {
-            "update_id": update_id, "received_at": now, "payload": payload,
-            "handled_at": now, "state": PARKED,
-            "chat_id": chat_id, "event": event, "reason": error, "attempts": attempts,
-            "lease_owner": None, "lease_until": None}, ["update_id"],
-            ["handled_at", "state", "chat_id", "event", "reason", "attempts", "lease_owner",
-             "lease_until"])
+            "update_id": update_id, "received_at": now, "payload": payload, **final},
+            ["update_id"], list(final))
 
     async def moderators_told(self, update_id: int, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(
@@ -84,13 +78,6 @@ class InboxRepository(Repository):
         return [ParkedUpdate(int(u), chat, received, parked, int(attempts or 0), reason or "",
                              event)
                 for u, chat, received, parked, attempts, reason, event in rows.all()]
-
-    async def unhandled(self, limit: int) -> list[tuple[int, str]]:
-        """Stored updates not yet finished, in arrival order."""
-        c = self.table.c
-        rows = await self.conn.execute(select(c.update_id, c.payload).where(
-            c.state == RECEIVED, c.payload.is_not(None)).order_by(c.update_id).limit(limit))
-        return [(int(u), str(p)) for u, p in rows.all()]
 
     async def renew_leases(self, owner: str, until: datetime) -> int:
         """Extend the leases `owner` holds on updates it has not finished."""

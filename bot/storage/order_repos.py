@@ -10,7 +10,6 @@ from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
 from bot.domain.reviews import (
-    ACTIVE_REQUEST_STATES,
     Rating,
     RatingEdit,
     RequestState,
@@ -193,15 +192,10 @@ class RequestRepository(OfOrder[ReviewRequest]):
     table, cls = models.table_of(models.ReviewRequestRow), ReviewRequest
 
     async def active_for(self, order_id: int) -> ReviewRequest | None:
+        """The order's request under way: the latest, while it is active (a request is
+        started only while none is, and one that ended never becomes active again)."""
         latest = await self.latest_for(order_id)
-        if latest is None or latest.state in ACTIVE_REQUEST_STATES:
-            return latest
-        c = self.table.c  # an older request may still be active
-        query = cached(("active_request", self.table), lambda: select(self.table).where(
-            c.order_id == bindparam("_order_id"), c.state.in_(sorted(ACTIVE_REQUEST_STATES))
-        ).order_by(c.id.desc()).limit(1))
-        rows = await self.load(query, by_params(order_id=order_id))
-        return rows[0] if rows else None
+        return latest if latest is not None and latest.active else None
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
         return await self.of_order(order_id)

@@ -29,7 +29,7 @@ from bot.core import codec
 from bot.core.events import EditKeyboard, EditMessage, Ref
 from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
 from bot.storage.inline import Conn
-from bot.storage.models import ChatRow, OrderRow, OutboxRow, table_of
+from bot.storage.models import OrderRow, OutboxRow, table_of
 from bot.storage.repositories import Transactions
 from bot.storage.statements import cached
 from bot.storage.support_repos import ChatRepository, MessageRefRepository
@@ -143,15 +143,6 @@ async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) ->
     return (await conn.execute(query)).first() is not None
 
 
-async def chat_state(conn: Conn, chat_id: int) -> tuple[bool, str | None, int | None]:
-    """Whether deliveries may go to the chat, why not, and where it moved (none recorded: an
-    active chat)."""
-    c = table_of(ChatRow).c
-    row = (await conn.execute(select(c.active, c.inactive_reason, c.migrated_to)
-                              .where(c.id == chat_id))).first()
-    return (True, None, None) if row is None else (bool(row[0]), row[1], row[2])
-
-
 async def open_rows(conn: Conn) -> tuple[int, datetime | None]:
     """How many rows are open, and when the oldest was queued."""
     o = OUTBOX
@@ -202,7 +193,7 @@ async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime)
     False (and nothing changed) if this migration was already recorded."""
     if old_id == new_id:
         return False
-    if (await chat_state(uow.conn, old_id))[2] == new_id:
+    if (await uow.chats.state(old_id))[2] == new_id:
         return False
     orders = table_of(OrderRow)
     await uow.conn.execute(update(orders).where(orders.c.chat_id == old_id)
@@ -298,7 +289,7 @@ class SqlOutbox(Transactions):
 
 async def _prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
     """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
-    active, reason, migrated_to = await chat_state(uow.conn, row.chat_id)
+    active, reason, migrated_to = await uow.chats.state(row.chat_id)
     if migrated_to is not None:
         await move_chat(uow.conn, row.chat_id, migrated_to)
         return Verdict(wait=0.0, reason=f"chat migrated to {migrated_to}")

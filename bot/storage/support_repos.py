@@ -32,11 +32,8 @@ class PersonInfo:
     telegram_language: str | None
 
 
-PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
-
-
-class PeopleRepository(Repository):
-    table = models.table_of(models.PersonRow)
+class PeopleRepository(TableRepository[PersonInfo]):
+    table, cls = models.table_of(models.PersonRow), PersonInfo
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
@@ -54,12 +51,9 @@ class PeopleRepository(Repository):
         values = {"id": id_, "name": name, "telegram_language": telegram_language,
                   "updated_at": now, "chosen_language": None}
         stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
-                          ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
+                          ("name", "telegram_language", "updated_at"),
+                          returning=tuple(self.table.c.keys()))
         return to_domain(PersonInfo, (await self.conn.execute(stmt, values)).mappings().one())
-
-    async def get(self, id_: int) -> PersonInfo | None:
-        row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
-        return to_domain(PersonInfo, row) if row else None
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -93,9 +87,6 @@ class AuditRepository(TableRepository[AuditEntry]):
     async def for_order(self, order_id: int) -> list[AuditEntry]:
         return await self.load_by(order_id=order_id)
 
-    async def all(self) -> list[AuditEntry]:
-        return await self.find()
-
 
 class ChatRepository(Repository):
     table = models.table_of(models.ChatRow)
@@ -110,9 +101,15 @@ class ChatRepository(Repository):
                          now: datetime) -> None:
         await self._set(chat_id, now, active=active, inactive_reason=reason)
 
-    async def is_active(self, chat_id: int) -> bool:
+    async def state(self, chat_id: int) -> tuple[bool, str | None, int | None]:
+        """Whether deliveries may go to the chat, why not, and where it moved (none recorded:
+        an active chat)."""
         row = await self._row(chat_id)
-        return bool(row["active"]) if row else True
+        return (True, None, None) if row is None else (
+            bool(row["active"]), row["inactive_reason"], row["migrated_to"])
+
+    async def is_active(self, chat_id: int) -> bool:
+        return (await self.state(chat_id))[0]
 
     async def _row(self, chat_id: int) -> RowMapping | None:
         return (await self.conn.execute(*select_where(self.table, id=chat_id))).mappings().first()

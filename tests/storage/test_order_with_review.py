@@ -92,16 +92,18 @@ async def test_by_chat_loads_the_review_too(uow_factory: UnitOfWorkFactory) -> N
     assert found == expected and found[0] is current
 
 
-async def test_an_older_active_request_is_still_found(uow_factory: UnitOfWorkFactory) -> None:
+@pytest.mark.parametrize("state", [RequestState.RATED, RequestState.CLOSED,
+                                   RequestState.CANCELLED])
+async def test_an_ended_latest_request_is_none_active(uow_factory: UnitOfWorkFactory,
+                                                      state: RequestState) -> None:
     new = await _stored(uow_factory)
     async with uow_factory() as uow:
-        active = await uow.requests.add(request(new.id, state=RequestState.POSTED))
-        await uow.requests.add(request(new.id, state=RequestState.CANCELLED))
+        await uow.requests.add(request(new.id, state=state))
         await uow.commit()
     async with uow_factory() as uow:
         await uow.orders.with_review(new.id)
-        found = await uow.requests.active_for(new.id)
-    assert found is not None and found.id == active.id
+        assert await uow.requests.active_for(new.id) is None
+        assert await uow.requests.latest_for(new.id) is not None
 
 
 async def test_what_is_added_after_the_load_is_what_later_reads_give(
