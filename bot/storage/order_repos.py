@@ -26,9 +26,7 @@ T = TypeVar("T")
 
 class OrderRepository(TableRepository[Order]):
     """Within one unit of work an order is loaded once: `get`, `by_chat` and `with_review` give
-    the same object each time (an update's watchers and its handler work on one order).
-    `touch` marks a change to be saved when the unit of work commits, unless a `save` stores
-    it first."""
+    the same object each time (an update's watchers and its handler work on one order)."""
 
     table, cls = models.table_of(models.OrderRow), Order
     keeps_loaded = True

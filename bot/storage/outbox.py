@@ -1,7 +1,6 @@
-"""The outbox: the sender's queries and its transactions (`SqlOutbox`), each a short unit of
-work, never across a network call; and what a lost or migrated chat changes. Rows go pending ->
-sending (claimed, with a lease) -> sent | failed; a retry or a pause puts a row back to pending
-with a later `next_attempt_at`."""
+"""The outbox: the sender's queries and its transactions (`SqlOutbox`), and what a lost or
+migrated chat changes. Rows go pending -> sending (claimed, with a lease) -> sent | failed; a
+retry or a pause puts a row back to pending with a later `next_attempt_at`."""
 
 from __future__ import annotations
 
