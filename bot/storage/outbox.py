@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     Select,
@@ -28,13 +28,12 @@ from bot.core import codec
 from bot.core.events import EditKeyboard, EditMessage, Ref
 from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
 from bot.storage.inline import Conn
-from bot.storage.models import OrderRow, OutboxRow, table_of
+from bot.storage.models import OutboxRow, table_of
 from bot.storage.repositories import Transactions
 from bot.storage.statements import cached
-from bot.storage.support_repos import ChatRepository, MessageRefRepository
+from bot.storage.support_repos import OPEN_STATES
 from bot.storage.uow import UnitOfWork
 
-OPEN_STATES = ("pending", "sending")
 DEFAULT_PACE = Pace()
 OUTBOX = table_of(OutboxRow)
 
@@ -116,23 +115,6 @@ async def _mark(conn: Conn, row_id: int, **values: Any) -> None:
     await conn.execute(update(o).where(o.c.id == row_id).values(**values))
 
 
-async def move_chat(conn: Conn, old_id: int, new_id: int) -> int:
-    """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
-    o = OUTBOX
-    result = await conn.execute(update(o).where(
-        o.c.chat_id == old_id, o.c.state.in_(OPEN_STATES)).values(chat_id=new_id))
-    return int(result.rowcount)
-
-
-async def give_up_chat(conn: Conn, chat_id: int, reason: str, now: datetime) -> int:
-    """Give up every open row of a chat (403: nothing more can be delivered there)."""
-    o = OUTBOX
-    result = await conn.execute(update(o).where(
-        o.c.chat_id == chat_id, o.c.state.in_(OPEN_STATES)).values(
-        state="failed", claimed_until=None, outcome_reason=reason[:1000], next_attempt_at=now))
-    return int(result.rowcount)
-
-
 async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) -> bool:
     """True if a send carrying this ref is still open (the edit must wait for its id)."""
     o = OUTBOX
@@ -175,46 +157,6 @@ async def pending_chats(conn: Conn, chats: Collection[int]) -> set[int]:
     result = await conn.execute(select(o.c.chat_id).distinct().where(
         o.c.chat_id.in_(list(chats)), o.c.state == "pending"))
     return {int(chat) for chat in result.scalars()}
-
-
-class ChatTables(Protocol):
-    """What of a unit of work a chat's fate changes (any unit of work has it)."""
-
-    refs: MessageRefRepository
-    chats: ChatRepository
-
-    @property
-    def conn(self) -> Conn: ...
-
-
-async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime) -> bool:
-    """Move the orders, the open outbox rows and the message refs of `old_id` to `new_id`;
-    False (and nothing changed) if this migration was already recorded."""
-    if old_id == new_id:
-        return False
-    if (await uow.chats.state(old_id))[2] == new_id:
-        return False
-    orders = table_of(OrderRow)
-    await uow.conn.execute(update(orders).where(orders.c.chat_id == old_id)
-                           .values(chat_id=new_id))
-    await move_chat(uow.conn, old_id, new_id)
-    await uow.refs.move_chat(old_id, new_id)
-    await uow.chats.mark_migrated(old_id, new_id, now)
-    return True
-
-
-async def lose_chat(uow: ChatTables, chat_id: int, reason: str, now: datetime) -> bool:
-    """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows;
-    True the first time (tell the moderators then), False if it was already inactive."""
-    if not await uow.chats.is_active(chat_id):
-        await give_up_chat(uow.conn, chat_id, reason, now)
-        return False
-    await uow.chats.set_active(chat_id, False, reason, now)
-    orders = table_of(OrderRow)
-    await uow.conn.execute(update(orders).where(orders.c.chat_id == chat_id)
-                           .values(chat_active=False))
-    await give_up_chat(uow.conn, chat_id, reason, now)
-    return True
 
 
 class SqlOutbox(Transactions):
@@ -265,14 +207,14 @@ class SqlOutbox(Transactions):
     async def migrated(self, row: Claimed, new_id: int, now: datetime) -> None:
         """The chat moved: its orders, rows and refs follow, and the row is ready again."""
         async def migrated(uow: UnitOfWork) -> None:
-            await migrate_chat(uow, row.chat_id, new_id, now)
-            await move_chat(uow.conn, row.chat_id, new_id)
+            await uow.chats.migrate(row.chat_id, new_id, now)
+            await uow.outbox.move_chat(row.chat_id, new_id)
             await retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
                               count_attempt=False)
         await self.committed(migrated)
 
     async def lose_chat(self, chat_id: int, reason: str, now: datetime) -> bool:
-        return await self.committed(lambda uow: lose_chat(uow, chat_id, reason, now))
+        return await self.committed(lambda uow: uow.chats.lose(chat_id, reason, now))
 
     async def backlog(self, skip: Collection[int]) -> Backlog:
         async with self._uow() as uow:
@@ -290,7 +232,7 @@ async def _prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
     """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
     active, reason, migrated_to = await uow.chats.state(row.chat_id)
     if migrated_to is not None:
-        await move_chat(uow.conn, row.chat_id, migrated_to)
+        await uow.outbox.move_chat(row.chat_id, migrated_to)
         return Verdict(wait=0.0, reason=f"chat migrated to {migrated_to}")
     if not active:
         return Verdict(give_up=f"chat inactive: {reason or 'unknown'}")

@@ -97,10 +97,6 @@ class ChatRepository(Repository):
                   "bot_admin": False, "updated_at": now, **changes}
         await upsert(self.conn, self.table, values, ["id"], [*changes, "updated_at"])
 
-    async def set_active(self, chat_id: int, active: bool, reason: str | None,
-                         now: datetime) -> None:
-        await self._set(chat_id, now, active=active, inactive_reason=reason)
-
     async def state(self, chat_id: int) -> tuple[bool, str | None, int | None]:
         """Whether deliveries may go to the chat, why not, and where it moved (none recorded:
         an active chat)."""
@@ -130,8 +126,33 @@ class ChatRepository(Repository):
         row = await self._row(chat_id)
         return bool(row["bot_admin"]) if row else False
 
-    async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> bool:
+        """Move the chat's orders, open outbox rows and message refs to `new_id`; False (and
+        nothing changed) if this migration was already recorded."""
+        if old_id == new_id or (await self.state(old_id))[2] == new_id:
+            return False
+        await self._orders_of(old_id, chat_id=new_id)
+        await OutboxRepository(self.conn).move_chat(old_id, new_id)
+        await MessageRefRepository(self.conn).move_chat(old_id, new_id)
         await self._set(old_id, now, active=False, inactive_reason="migrated", migrated_to=new_id)
+        return True
+
+    async def lose(self, chat_id: int, reason: str, now: datetime) -> bool:
+        """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows;
+        True the first time (tell the moderators then), False if it was already inactive."""
+        first = await self.is_active(chat_id)
+        if first:
+            await self._set(chat_id, now, active=False, inactive_reason=reason)
+            await self._orders_of(chat_id, chat_active=False)
+        await OutboxRepository(self.conn).give_up_chat(chat_id, reason, now)
+        return first
+
+    async def _orders_of(self, chat_id: int, /, **values: Any) -> None:
+        orders = models.table_of(models.OrderRow)
+        await self.conn.execute(update(orders).where(orders.c.chat_id == chat_id).values(**values))
+
+
+OPEN_STATES = ("pending", "sending")  # an outbox row's, until it is sent or given up
 
 
 class OutboxRepository(Repository):
@@ -163,6 +184,21 @@ class OutboxRepository(Repository):
         result = await self.conn.execute(select(func.count()).select_from(self.table).where(
             self.table.c.state == "pending"))
         return int(result.scalar_one())
+
+    async def move_chat(self, old_id: int, new_id: int) -> int:
+        """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
+        return await self._open_rows_of(old_id, chat_id=new_id)
+
+    async def give_up_chat(self, chat_id: int, reason: str, now: datetime) -> int:
+        """Give up every open row of a chat (403: nothing more can be delivered there)."""
+        return await self._open_rows_of(chat_id, state="failed", claimed_until=None,
+                                        outcome_reason=reason[:1000], next_attempt_at=now)
+
+    async def _open_rows_of(self, chat_id: int, /, **values: Any) -> int:
+        c = self.table.c
+        result = await self.conn.execute(update(self.table).where(
+            c.chat_id == chat_id, c.state.in_(OPEN_STATES)).values(**values))
+        return int(result.rowcount)
 
 
 class MessageRefRepository(Repository):
