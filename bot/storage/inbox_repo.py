@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.parking import ParkedUpdate
 from bot.storage.models import InboxRow, table_of
-from bot.storage.repositories import Repository, Transactions
+from bot.storage.repositories import Repository, Transactions, to_domain
 from bot.storage.statements import cached, insert_ignore, upsert
 
 RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
@@ -57,7 +57,7 @@ class InboxRepository(Repository):
                  "reason": error, "attempts": attempts, "lease_owner": None, "lease_until": None}
         await upsert(self.conn, self.table, {
             "update_id": update_id, "received_at": now, "payload": payload, **final},
-            ["update_id"], list(final))
+            ("update_id",), tuple(final))
 
     async def moderators_told(self, update_id: int, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(
@@ -70,14 +70,12 @@ class InboxRepository(Repository):
     async def parked(self, limit: int, update_id: int | None = None) -> list[ParkedUpdate]:
         """Parked updates, oldest first (or the one asked for)."""
         c = self.table.c
-        query = select(c.update_id, c.chat_id, c.received_at, c.handled_at, c.attempts,
-                       c.reason, c.event).where(c.state == PARKED)
+        query = select(c.update_id, c.chat_id, c.received_at, c.handled_at.label("parked_at"),
+                       c.attempts, c.reason.label("error"), c.event).where(c.state == PARKED)
         if update_id is not None:
             query = query.where(c.update_id == update_id)
         rows = await self.conn.execute(query.order_by(c.update_id).limit(limit))
-        return [ParkedUpdate(int(u), chat, received, parked, int(attempts or 0), reason or "",
-                             event)
-                for u, chat, received, parked, attempts, reason, event in rows.all()]
+        return [to_domain(ParkedUpdate, row) for row in rows.mappings()]
 
     async def renew_leases(self, owner: str, until: datetime) -> int:
         """Extend the leases `owner` holds on updates it has not finished."""

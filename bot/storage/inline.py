@@ -73,9 +73,6 @@ class InlineConnection:
     async def execute(self, statement: Executable, parameters: Any = None) -> Rows:
         return self.sync_connection.execute(statement, parameters)
 
-    async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
-        return self.sync_connection.scalar(statement, parameters)
-
     async def begin(self) -> InlineTransaction:
         return InlineTransaction(self.sync_connection.begin())
 

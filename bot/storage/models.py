@@ -309,8 +309,7 @@ class OutboxRow(Base):
 
 
 class HookEventRow(Base):
-    """An event for the marketplace's hook (`ORDERBOT_HOOK_URL`), written in the transaction
-    of the change it reports and deleted once the hook has taken it."""
+    """An event for the marketplace's hook (`ORDERBOT_HOOK_URL`): `bot.storage.hook_repos`."""
 
     __tablename__ = "hook_events"
     __table_args__ = (Index("ix_hook_events_ready", "state", "next_attempt_at"),)

@@ -9,12 +9,7 @@ from sqlalchemy import ColumnElement, RowMapping, Select, and_, bindparam, func,
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
-from bot.domain.reviews import (
-    Rating,
-    RatingEdit,
-    RequestState,
-    ReviewRequest,
-)
+from bot.domain.reviews import Rating, RatingEdit, RequestState, ReviewRequest
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
 from bot.storage import models
 from bot.storage.inline import Conn

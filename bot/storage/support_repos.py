@@ -14,14 +14,7 @@ from bot.domain.audit import AuditEntry
 from bot.storage import models
 from bot.storage.inline import Conn
 from bot.storage.repositories import Repository, TableRepository, to_domain
-from bot.storage.statements import (
-    cached,
-    insert_ignore,
-    insert_row,
-    select_where,
-    upsert,
-    upsert_row,
-)
+from bot.storage.statements import cached, insert_ignore, insert_row, select_where, upsert
 
 
 @dataclass
@@ -50,10 +43,10 @@ class PeopleRepository(TableRepository[PersonInfo]):
                 return known
         values = {"id": id_, "name": name, "telegram_language": telegram_language,
                   "updated_at": now, "chosen_language": None}
-        stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
-                          ("name", "telegram_language", "updated_at"),
-                          returning=tuple(self.table.c.keys()))
-        return to_domain(PersonInfo, (await self.conn.execute(stmt, values)).mappings().one())
+        result = await upsert(self.conn, self.table, values, ("id",),
+                              ("name", "telegram_language", "updated_at"),
+                              returning=tuple(self.table.c.keys()))
+        return to_domain(PersonInfo, result.mappings().one())
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -95,7 +88,7 @@ class ChatRepository(Repository):
         """The chat's row with `changes` (a new row: an active chat the bot is no admin of)."""
         values = {"id": chat_id, "active": True, "inactive_reason": None, "migrated_to": None,
                   "bot_admin": False, "updated_at": now, **changes}
-        await upsert(self.conn, self.table, values, ["id"], [*changes, "updated_at"])
+        await upsert(self.conn, self.table, values, ("id",), (*changes, "updated_at"))
 
     async def state(self, chat_id: int) -> tuple[bool, str | None, int | None]:
         """Whether deliveries may go to the chat, why not, and where it moved (none recorded:
