@@ -4,9 +4,11 @@
 
 Runs `bench/updates.py` as it is (same setup, warm-up and measured passes; any of its options)
 with a `before_cursor_execute` listener on every engine; a statement counts for the update whose
-handling ran it (a context variable set around the pipeline's `receive`, inherited by the tasks
-it starts), so the outbox sender's own statements are not counted. Prints, as one JSON line,
-the statements per update overall and per kind of update (a tap's prefix, a command).
+handling ran it (a context variable set around the pipeline's `receive`), so the outbox sender's
+own statements are not counted. The updates are handled one at a time (`--concurrency 1` unless
+given): concurrent lanes run updates in tasks that outlive the one that started them, where the
+variable would name the wrong update. Prints, as one JSON line, the statements per update
+overall and per kind of update (a tap's prefix, a command).
 """
 
 from __future__ import annotations
@@ -71,7 +73,10 @@ def main(argv: list[str] | None = None) -> None:
     quiet()
     event.listen(Engine, "before_cursor_execute", _count)
     updates.Timed = Counted  # type: ignore[misc]
-    result = asyncio.run(updates.run(updates.parse(argv)))
+    args = updates.parse(argv)
+    if args.concurrency is None:
+        args.concurrency = 1
+    result = asyncio.run(updates.run(args))
     emit({"framework": result["framework"], "db": result["db"], **figures()})
 
 
