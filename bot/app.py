@@ -27,9 +27,9 @@ from bot.metrics import Metrics
 from bot.pipeline import Pipeline
 from bot.services import notices
 from bot.services.blocked import person_blocked
+from bot.startup import check_schema
 from bot.storage.db import create_engine
 from bot.storage.hook_repos import SqlHookEvents
-from bot.storage.migrate import check_schema
 from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
 from handlers import build_router

@@ -147,7 +147,7 @@ def _command(args: argparse.Namespace) -> int:
 def _one_line_errors(command: Callable[[], int]) -> int:
     """What keeps the bot from starting (a database that cannot be used, a webhook set when
     polling) is told in one line for the operator, exit status 2."""
-    from bot.storage.preflight import StartupError
+    from bot.startup import StartupError
 
     try:
         return command()
@@ -157,8 +157,7 @@ def _one_line_errors(command: Callable[[], int]) -> int:
 
 
 def _migrate(settings: Settings) -> int:
-    from bot.storage.migrate import migrate
-    from bot.storage.preflight import describe
+    from bot.startup import describe, migrate
 
     before, head = asyncio.run(migrate(settings.database_url))
     where = describe(settings.database_url)
@@ -171,7 +170,7 @@ def _migrate(settings: Settings) -> int:
 
 def _run_bot(settings: Settings, mode: str, drop_webhook: bool = False) -> int:
     from bot.runner import run
-    from bot.storage.migrate import check_schema
+    from bot.startup import check_schema
 
     if not settings.bot_token:
         print("orderbot: ORDERBOT_BOT_TOKEN is not set", file=sys.stderr)
@@ -187,8 +186,8 @@ def _run_bot(settings: Settings, mode: str, drop_webhook: bool = False) -> int:
 async def _create_order(settings: Settings, args: argparse.Namespace, region: str) -> int:
     from bot.clock import SystemClock
     from bot.services.orders import create_order, new_bind_token
+    from bot.startup import check_schema
     from bot.storage.db import create_engine
-    from bot.storage.migrate import check_schema
     from bot.storage.uow import UnitOfWorkFactory
 
     language = args.language or settings.default_language

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.startup import check_schema
 from bot.storage.db import create_engine
-from bot.storage.migrate import check_schema
 from bot.storage.uow import UnitOfWorkFactory
 
 

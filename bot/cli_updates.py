@@ -13,7 +13,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.core.event_codec import event_from_json, redacted
 from bot.domain.parking import ParkedUpdate
-from bot.storage.migrate import check_schema
+from bot.startup import check_schema
 
 LISTED = 10_000
 

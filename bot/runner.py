@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.storage.preflight import StartupError
+from bot.startup import StartupError
 
 if TYPE_CHECKING:
     from bot.delivery.inbox_pruner import InboxPruner

@@ -11,12 +11,11 @@ from bot.i18n import Translations
 from bot.services import notices
 from bot.services.blocked import BLOCKED_REASON, person_blocked
 from bot.services.ports import UnitOfWork
-from bot.storage.outbox import lose_chat, migrate_chat
 
 
 async def migrate(uow: UnitOfWork, old: int, new: int, now: datetime) -> Order | None:
     """Everything of the old chat follows it (once); the order now in the new chat."""
-    await migrate_chat(uow, old, new, now)
+    await uow.chats.migrate(old, new, now)
     return await uow.orders.by_chat(new)
 
 
@@ -45,7 +44,7 @@ async def bot_is_gone(uow: UnitOfWork, chat_id: int, private: bool, status: str,
                       now: datetime, name: str | None) -> None:
     """Deliveries to the chat stop with a reason; moderators are told the first time."""
     reason = BLOCKED_REASON if private else f"bot {status}"
-    if not await lose_chat(uow, chat_id, reason, now):
+    if not await uow.chats.lose(chat_id, reason, now):
         return
     if private:  # the person blocked the bot: no order lives in a private chat
         await person_blocked(uow, chat_id, moderators, translations, default, now, name)

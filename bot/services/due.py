@@ -176,7 +176,7 @@ async def refresh_checkin(ctx: DueContext, order_id: int) -> bool:
     """The check-in window opened, closed or ended early: record it, and refresh the card
     when it starts or stops offering the button (bot.domain.checkin)."""
     async with ctx.uow_factory() as uow:
-        order = await uow.orders.get(order_id)
+        order = await uow.orders.with_review(order_id)
         if order is None:
             return False
         rating = await uow.ratings.for_order(order_id)

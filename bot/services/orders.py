@@ -63,7 +63,8 @@ async def order_in_chat(uow: UnitOfWork, chat_id: int, thread_id: int | None = N
 
 
 async def find_order(uow: UnitOfWork, order_id: int) -> Order | None:
-    return await uow.orders.get(order_id)
+    """The order, its review request and rating loaded with it (one statement for the three)."""
+    return await uow.orders.with_review(order_id)
 
 
 async def get_order(uow: UnitOfWork, order_id: int) -> Order:

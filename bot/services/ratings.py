@@ -96,7 +96,7 @@ async def comment(uow: UnitOfWork, rating_id: int, order_id: int, user_id: int,
                   text: str | None, now: datetime, policy: Policy) -> Rated | None:
     """The client's comment, a reply to the bot's question; None if the rating is gone."""
     rating = await uow.ratings.get(rating_id)
-    order = await uow.orders.get(order_id)
+    order = await uow.orders.with_review(order_id)
     request = await uow.requests.latest_for(order_id)
     if rating is None or order is None or request is None:
         return None

@@ -1,10 +1,7 @@
-"""Several units of work in one SQLite transaction: a savepoint each, one COMMIT for all.
-
-A group takes the writer's turn, a connection, BEGIN IMMEDIATE and a COMMIT once for several
-units of work; each member runs in a savepoint of its own, so a member that rolls back (a
-refused tap) undoes only itself. Nothing a member queued (outbox rows) is visible to anyone
-else before the group's COMMIT, and the members' after-commit callbacks run only after it.
-"""
+"""Several units of work in one SQLite transaction: the writer's turn, a connection, BEGIN
+IMMEDIATE and a COMMIT once for all; each member runs in a savepoint of its own, so a member
+that rolls back (a refused tap) undoes only itself. Nothing a member queued (outbox rows) is
+visible to anyone else before the group's COMMIT, nor do its after-commit callbacks run."""
 
 from __future__ import annotations
 
@@ -15,8 +12,7 @@ from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
 class MemberUnitOfWork(UnitOfWork):
-    """A unit of work in a savepoint (`begin_nested`) of its group's transaction; its
-    after-commit callbacks wait for the group's COMMIT."""
+    """A unit of work in a savepoint (`begin_nested`) of its group's transaction."""
 
     _savepoint: Savepoint  # from its start on
 
@@ -44,15 +40,8 @@ class MemberUnitOfWork(UnitOfWork):
             for callback in self._after_commit:
                 self._group.after_commit(callback)
 
-    async def commit(self) -> None:
-        await self.orders.save_touched()
-        await self.outbox.flush()
-        await self._savepoint.commit()
-        self.committed = True
-
-    async def rollback(self) -> None:
-        await self._savepoint.rollback()
-        self.forget_loaded()
+    def _transaction(self) -> Savepoint:
+        return self._savepoint
 
     async def _go_on(self) -> None:
         """A restarted member goes on in a new savepoint."""

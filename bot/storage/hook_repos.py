@@ -14,10 +14,10 @@ from sqlalchemy import delete, exists, func, or_, select, update
 
 from bot.core.hook_events import HookBacklog, HookEvent, HookFate
 from bot.storage.models import HookEventRow, UTCDateTime, table_of
-from bot.storage.repositories import Repository, to_domain
+from bot.storage.repositories import Repository, Transactions, to_domain
 
 if TYPE_CHECKING:  # the unit of work imports this module
-    from bot.storage.uow import UnitOfWorkFactory
+    from bot.storage.uow import UnitOfWork
 
 PENDING, FAILED = "pending", "failed"
 
@@ -91,10 +91,6 @@ class HookEventRepository(Repository):
         found = {str(state): int(count) for state, count in result.all()}
         return {PENDING: found.get(PENDING, 0), FAILED: found.get(FAILED, 0)}
 
-    async def all(self) -> list[dict[str, Any]]:
-        result = await self.conn.execute(select(self.table).order_by(self.table.c.id))
-        return [dict(row) for row in result.mappings().all()]
-
 
 def _first_of_order(h: Any) -> Any:
     older = h.alias("older")
@@ -106,25 +102,20 @@ def _unclaimed(h: Any, now: datetime) -> Any:
     return or_(h.c.claimed_until.is_(None), h.c.claimed_until <= now)
 
 
-class SqlHookEvents:
-    """The hook sender's transactions, each a short unit of work of its own. Implements
-    `bot.delivery.ports.HookEvents`."""
-
-    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
-        self._uow = uow_factory
+class SqlHookEvents(Transactions):
+    """The hook sender's transactions. Implements `bot.delivery.ports.HookEvents`."""
 
     async def claim(self, now: datetime, until: datetime, limit: int) -> list[HookEvent]:
         """Take up to `limit` due events, each first of its order, until `until`; each comes
         back with its attempts as the claim counted them."""
-        async with self._uow() as uow:
-            claimed = [replace(event, attempts=event.attempts + 1)
-                       for event in await uow.hooks.heads(now, limit)
-                       if await uow.hooks.claim(event.id, now, until)]
-            await uow.commit()
-        return claimed
+        async def claim(uow: UnitOfWork) -> list[HookEvent]:
+            return [replace(event, attempts=event.attempts + 1)
+                    for event in await uow.hooks.heads(now, limit)
+                    if await uow.hooks.claim(event.id, now, until)]
+        return await self.committed(claim)
 
     async def record(self, fates: Sequence[HookFate]) -> None:
-        async with self._uow() as uow:
+        async def record(uow: UnitOfWork) -> None:
             for fate in fates:
                 if fate.delivered:
                     await uow.hooks.delivered(fate.id)
@@ -132,7 +123,7 @@ class SqlHookEvents:
                     await uow.hooks.retry_at(fate.id, fate.retry_at, fate.error)
                 else:
                     await uow.hooks.give_up(fate.id, fate.error)
-            await uow.commit()
+        await self.committed(record)
 
     async def backlog(self) -> HookBacklog:
         async with self._uow() as uow:

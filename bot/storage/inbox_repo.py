@@ -1,23 +1,22 @@
 """The inbox: every update id seen, the stored webhook updates, their final states.
 
-An update ends in exactly one final state: handled, ignored (with a reason), or parked (it
-failed every attempt; kept with its error until it is run again or pruned)."""
+An update is "received" (stored, not yet finished) until it ends in exactly one final state
+(`handled_at` is when): handled, ignored (`reason`: why), or parked (it failed every attempt;
+`reason` is the error, `event` the update as the core saw it, kept until it is run again or
+pruned). A stored update is leased by the worker handling it (`lease_owner` until
+`lease_until`) and taken over by another once the lease runs out."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.parking import ParkedUpdate
 from bot.storage.models import InboxRow, table_of
-from bot.storage.repositories import Repository
+from bot.storage.repositories import Repository, Transactions, to_domain
 from bot.storage.statements import cached, insert_ignore, upsert
-
-if TYPE_CHECKING:  # the unit of work imports this module
-    from bot.storage.uow import UnitOfWorkFactory
 
 RECEIVED, HANDLED, IGNORED, PARKED = "received", "handled", "ignored", "parked"
 
@@ -41,20 +40,8 @@ class InboxRepository(Repository):
                 "update_id": update_id, "received_at": now, "payload": None,
                 "handled_at": now, "state": HANDLED}):
             return True
-        if again:
-            return await self._finish(update_id, now, (RECEIVED, PARKED), HANDLED) == 1
-        return await self.mark_handled(update_id, now)
-
-    async def mark_handled(self, update_id: int, now: datetime) -> bool:
-        query = cached(("mark_handled", self.table), self._mark_query)
-        result = await self.conn.execute(query, {"_update_id": update_id, "handled_at": now})
-        return bool(result.rowcount == 1)
-
-    def _mark_query(self) -> Any:
-        c = self.table.c
-        return update(self.table).where(
-            c.update_id == bindparam("_update_id"), c.state == RECEIVED
-        ).values(state=HANDLED, lease_owner=None, lease_until=None)
+        states = (RECEIVED, PARKED) if again else (RECEIVED,)
+        return await self._finish(update_id, now, states, HANDLED) == 1
 
     async def ignore(self, update_id: int, now: datetime, reason: str) -> bool:
         """A stored update the bot does not handle (a kind it does not take, a service
@@ -66,13 +53,11 @@ class InboxRepository(Repository):
                    payload: str | None = None) -> None:
         """Keep an update that failed every attempt, with its error, out of the way (`event`
         None: no framework could read it, so it cannot be run again)."""
+        final = {"handled_at": now, "state": PARKED, "chat_id": chat_id, "event": event,
+                 "reason": error, "attempts": attempts, "lease_owner": None, "lease_until": None}
         await upsert(self.conn, self.table, {
-            "update_id": update_id, "received_at": now, "payload": payload,
-            "handled_at": now, "state": PARKED,
-            "chat_id": chat_id, "event": event, "reason": error, "attempts": attempts,
-            "lease_owner": None, "lease_until": None}, ["update_id"],
-            ["handled_at", "state", "chat_id", "event", "reason", "attempts", "lease_owner",
-             "lease_until"])
+            "update_id": update_id, "received_at": now, "payload": payload, **final},
+            ("update_id",), tuple(final))
 
     async def moderators_told(self, update_id: int, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(
@@ -85,21 +70,12 @@ class InboxRepository(Repository):
     async def parked(self, limit: int, update_id: int | None = None) -> list[ParkedUpdate]:
         """Parked updates, oldest first (or the one asked for)."""
         c = self.table.c
-        query = select(c.update_id, c.chat_id, c.received_at, c.handled_at, c.attempts,
-                       c.reason, c.event).where(c.state == PARKED)
+        query = select(c.update_id, c.chat_id, c.received_at, c.handled_at.label("parked_at"),
+                       c.attempts, c.reason.label("error"), c.event).where(c.state == PARKED)
         if update_id is not None:
             query = query.where(c.update_id == update_id)
         rows = await self.conn.execute(query.order_by(c.update_id).limit(limit))
-        return [ParkedUpdate(int(u), chat, received, parked, int(attempts or 0), reason or "",
-                             event)
-                for u, chat, received, parked, attempts, reason, event in rows.all()]
-
-    async def unhandled(self, limit: int) -> list[tuple[int, str]]:
-        """Stored updates not yet finished, in arrival order."""
-        c = self.table.c
-        rows = await self.conn.execute(select(c.update_id, c.payload).where(
-            c.state == RECEIVED, c.payload.is_not(None)).order_by(c.update_id).limit(limit))
-        return [(int(u), str(p)) for u, p in rows.all()]
+        return [to_domain(ParkedUpdate, row) for row in rows.mappings()]
 
     async def renew_leases(self, owner: str, until: datetime) -> int:
         """Extend the leases `owner` holds on updates it has not finished."""
@@ -138,22 +114,17 @@ class InboxRepository(Repository):
     async def _finish(self, update_id: int, now: datetime, states: tuple[str, ...],
                       state: str, reason: str | None = None) -> int:
         c = self.table.c
-        result = await self.conn.execute(update(self.table).where(
-            c.update_id == update_id, c.state.in_(states)).values(
-            state=state, handled_at=now, reason=reason, lease_owner=None, lease_until=None))
+        query = cached(("inbox_finish", states, state), lambda: update(self.table).where(
+            c.update_id == bindparam("_update_id"), c.state.in_(states)
+        ).values(state=state, lease_owner=None, lease_until=None))
+        result = await self.conn.execute(
+            query, {"_update_id": update_id, "handled_at": now, "reason": reason})
         return int(result.rowcount)
 
 
-class SqlInbox:
+class SqlInbox(Transactions):
     """The inbox pruner's transaction. Implements `bot.delivery.ports.Inbox`."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
-        self._uow = uow_factory
-
     async def prune(self, before: datetime, limit: int) -> int:
-        """Forget up to `limit` handled update ids received before `before`, in a
-        transaction of its own; return how many."""
-        async with self._uow() as uow:
-            count = await uow.inbox.prune(before, limit=limit)
-            await uow.commit()
-        return count
+        """Forget up to `limit` finished updates received before `before`; return how many."""
+        return await self.committed(lambda uow: uow.inbox.prune(before, limit=limit))

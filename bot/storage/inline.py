@@ -62,9 +62,6 @@ class InlineTransaction:
     async def rollback(self) -> None:
         self.transaction.rollback()
 
-    async def close(self) -> None:
-        self.transaction.close()
-
 
 class InlineConnection:
     """Each method runs its statement at once, on the calling (the loop's) thread."""
@@ -72,16 +69,9 @@ class InlineConnection:
     def __init__(self, sync_connection: Connection) -> None:
         self.sync_connection = sync_connection
         self.dialect = sync_connection.dialect
-        self.in_transaction = sync_connection.in_transaction
 
     async def execute(self, statement: Executable, parameters: Any = None) -> Rows:
         return self.sync_connection.execute(statement, parameters)
-
-    async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
-        return self.sync_connection.scalar(statement, parameters)
-
-    async def exec_driver_sql(self, statement: str, parameters: Any = None) -> Rows:
-        return self.sync_connection.exec_driver_sql(statement, parameters)
 
     async def begin(self) -> InlineTransaction:
         return InlineTransaction(self.sync_connection.begin())

@@ -266,13 +266,8 @@ class ChatRow(Base):
 
 
 class InboxRow(Base):
-    """Every update id seen (kept at least 48 h); a webhook update is stored before its 200.
-
-    `state` is "received" (stored, not yet finished) or final: "handled", "ignored" (with
-    its `reason`), "parked" (it failed every attempt: `reason` is the error, `event` the
-    update as the core saw it, to be run again). `handled_at` is when it reached its final
-    state. A stored update is leased by the worker handling it (`lease_owner` until
-    `lease_until`), and taken over by another once the lease runs out."""
+    """Every update id seen (kept at least 48 h); a webhook update is stored before its 200,
+    leased by the worker handling it. The states: `bot.storage.inbox_repo`."""
 
     __tablename__ = "inbox"
     __table_args__ = (Index("ix_inbox_state_lease", "state", "lease_until"),)
@@ -314,8 +309,7 @@ class OutboxRow(Base):
 
 
 class HookEventRow(Base):
-    """An event for the marketplace's hook (`ORDERBOT_HOOK_URL`), written in the transaction
-    of the change it reports and deleted once the hook has taken it."""
+    """An event for the marketplace's hook (`ORDERBOT_HOOK_URL`): `bot.storage.hook_repos`."""
 
     __tablename__ = "hook_events"
     __table_args__ = (Index("ix_hook_events_ready", "state", "next_attempt_at"),)

@@ -2,58 +2,67 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, RowMapping, Select, and_, bindparam, func, select
 
 from bot.domain.events import DomainEvent
 from bot.domain.order import Order, Status, StatusChange
 from bot.domain.prompts import Prompt
-from bot.domain.reviews import (
-    ACTIVE_REQUEST_STATES,
-    Rating,
-    RatingEdit,
-    RequestState,
-    ReviewRequest,
-)
+from bot.domain.reviews import Rating, RatingEdit, RequestState, ReviewRequest
 from bot.domain.revisions import DeliveryProposal, ProposalState, Revision
 from bot.storage import models
+from bot.storage.inline import Conn
 from bot.storage.repositories import TableRepository, to_domain
 from bot.storage.statements import by_params, cached
 
+T = TypeVar("T")
+
 
 class OrderRepository(TableRepository[Order]):
-    """Within one unit of work an order is loaded once: `get` and `by_chat` give the same
-    object each time (an update's watchers and its handler work on one order). `touch` marks
-    a change to be saved when the unit of work commits, unless a `save` stores it first."""
+    """Within one unit of work an order is loaded once: `get`, `by_chat` and `with_review` give
+    the same object each time (an update's watchers and its handler work on one order)."""
 
     table, cls = models.table_of(models.OrderRow), Order
+    keeps_loaded = True
 
-    def __init__(self, conn: Any, events: list[DomainEvent] | None = None) -> None:
+    def __init__(self, conn: Conn, events: list[DomainEvent], requests: RequestRepository,
+                 ratings: RatingRepository) -> None:
         super().__init__(conn, events)
-        self._loaded: dict[int, Order] = {}
+        self._requests, self._ratings = requests, ratings
         self._of_chat: dict[tuple[int, int | None], Order | None] = {}
         self._touched: dict[int, Order] = {}
 
-    async def get(self, id_: int) -> Order | None:
-        if id_ in self._loaded:
-            return self._loaded[id_]
-        return await super().get(id_)
-
-    async def load(self, query: Select[Any], params: dict[str, Any] | None = None
-                   ) -> list[Order]:
-        # the object already loaded for an order, if any (it may hold unsaved changes)
-        return [self._loaded.setdefault(order.id, order)
-                for order in await super().load(query, params)]
+    async def with_review(self, id_: int) -> Order | None:
+        """The order, its latest review request and its rating, in one SELECT (none if all
+        three are known already); `requests` and `ratings` then know the two, so their
+        `latest_for`, `active_for` and `for_order` of this order ask the database nothing."""
+        if id_ in self.loaded and self._requests.knows(id_) and self._ratings.knows(id_):
+            return self.loaded[id_]
+        query = cached(("order_with_review", "id"), lambda: _with_review(
+            self.table.c.id == bindparam("_id")))
+        return await self._load_with_review(query, {"_id": id_})
 
     async def by_chat(self, chat_id: int, thread_id: int | None = None) -> Order | None:
         """The chat's current order: the latest one bound to it (to that forum topic, when
-        a topic is given: a forum can hold one order per topic)."""
-        key = (chat_id, thread_id)
+        a topic is given: a forum can hold one order per topic), loaded as `with_review`."""
+        key, c = (chat_id, thread_id), self.table.c
         if key not in self._of_chat:
-            topic = {} if thread_id is None else {"thread_id": thread_id}
-            self._of_chat[key] = await self.first(newest_first=True, chat_id=chat_id, **topic)
+            topic = [] if thread_id is None else [c.thread_id == bindparam("_thread_id")]
+            query = cached(("order_with_review", "chat", bool(topic)), lambda: _with_review(
+                c.chat_id == bindparam("_chat_id"), *topic).order_by(c.id.desc()).limit(1))
+            self._of_chat[key] = await self._load_with_review(
+                query, by_params(chat_id=chat_id, thread_id=thread_id))
         return self._of_chat[key]
+
+    async def _load_with_review(self, query: Select[Any], params: dict[str, Any]
+                                ) -> Order | None:
+        row = (await self.conn.execute(query, params)).mappings().first()
+        if row is None:
+            return None
+        self._requests.prime(row["id"], _labelled(row, _REQUEST))
+        self._ratings.prime(row["id"], _labelled(row, _RATING))
+        return self.known(to_domain(Order, row))  # the labelled columns are no field of it
 
     def touch(self, order: Order) -> None:
         """Save `order` at commit (a change nothing else in the update depends on)."""
@@ -71,8 +80,7 @@ class OrderRepository(TableRepository[Order]):
                 del self._of_chat[key]
 
     def forget(self) -> None:
-        """Drop what was loaded (its changes were rolled back): the next load reads the row."""
-        self._loaded.clear()
+        super().forget()
         self._of_chat.clear()
         self._touched.clear()
 
@@ -81,9 +89,7 @@ class OrderRepository(TableRepository[Order]):
 
     async def save(self, obj: Order) -> Order:
         await super().save(obj)
-        if obj.id:
-            self._touched.pop(obj.id, None)
-            self._loaded[obj.id] = obj  # the stored state now
+        self._touched.pop(obj.id, None)
         self._drop_chat_of(obj)
         changes = StatusChangeRepository(self.conn)
         for change in obj.pending:
@@ -94,8 +100,6 @@ class OrderRepository(TableRepository[Order]):
     async def add(self, obj: Order) -> Order:
         await super().add(obj)
         self._drop_chat_of(obj)
-        if obj.id:
-            self._loaded[obj.id] = obj
         return obj
 
     async def listing(self, status: Status | None, limit: int, offset: int) -> list[Order]:
@@ -112,23 +116,82 @@ class OrderRepository(TableRepository[Order]):
         return await StatusChangeRepository(self.conn).load_by(order_id=order_id)
 
 
+_REQUEST, _RATING = "request__", "rating__"
+
+
+def _with_review(*where: ColumnElement[bool]) -> Select[Any]:
+    """The order LEFT OUTER JOIN its latest review request LEFT OUTER JOIN its rating; the
+    request's columns are labelled `request__<name>`, the rating's `rating__<name>`."""
+    orders, requests, ratings = (models.table_of(row) for row in (
+        models.OrderRow, models.ReviewRequestRow, models.RatingRow))
+    newer = requests.alias("newer")
+    latest = (select(func.max(newer.c.id)).where(newer.c.order_id == orders.c.id)
+              .correlate(orders).scalar_subquery())
+    return select(
+        orders, *(c.label(_REQUEST + c.name) for c in requests.c),
+        *(c.label(_RATING + c.name) for c in ratings.c),
+    ).select_from(orders.outerjoin(requests, requests.c.id == latest).outerjoin(
+        ratings, ratings.c.order_id == orders.c.id)).where(*where)
+
+
+def _labelled(row: RowMapping, prefix: str) -> dict[str, Any]:
+    """The columns of `row` labelled `<prefix><name>`, by name."""
+    return {name[len(prefix):]: value for name, value in row.items() if name.startswith(prefix)}
+
+
 class StatusChangeRepository(TableRepository[StatusChange]):
     table, cls = models.table_of(models.StatusChangeRow), StatusChange
 
 
-class RequestRepository(TableRepository[ReviewRequest]):
+class OfOrder(TableRepository[T]):
+    """A table whose row of an order (the latest, if it has several) `with_review` may have
+    loaded already: `of_order` keeps its id (None: it has none) for the unit of work."""
+
+    keeps_loaded = True
+
+    def __init__(self, conn: Conn, events: list[DomainEvent] | None = None) -> None:
+        super().__init__(conn, events)
+        self._of_order: dict[int, int | None] = {}
+
+    def knows(self, order_id: int) -> bool:
+        return order_id in self._of_order
+
+    def prime(self, order_id: int, values: dict[str, Any]) -> None:
+        """`with_review`'s columns of this table (an `id` of None: the order has no row)."""
+        if order_id not in self._of_order:
+            if values["id"] is not None:
+                self.known(to_domain(self.cls, values))
+            self._of_order[order_id] = values["id"]
+
+    async def of_order(self, order_id: int) -> T | None:
+        if order_id not in self._of_order:
+            found = await self.first(newest_first=True, order_id=order_id)
+            self._of_order[order_id] = getattr(found, "id", None)
+        id_ = self._of_order[order_id]
+        return None if id_ is None else self.loaded[id_]
+
+    async def add(self, obj: T) -> T:
+        await super().add(obj)
+        # the newest row of its order now
+        self._of_order[obj.order_id] = obj.id  # type: ignore[attr-defined]
+        return obj
+
+    def forget(self) -> None:
+        super().forget()
+        self._of_order.clear()
+
+
+class RequestRepository(OfOrder[ReviewRequest]):
     table, cls = models.table_of(models.ReviewRequestRow), ReviewRequest
 
     async def active_for(self, order_id: int) -> ReviewRequest | None:
-        c = self.table.c
-        query = cached(("active_request", self.table), lambda: select(self.table).where(
-            c.order_id == bindparam("_order_id"), c.state.in_(sorted(ACTIVE_REQUEST_STATES))
-        ).order_by(c.id.desc()).limit(1))
-        rows = await self.load(query, by_params(order_id=order_id))
-        return rows[0] if rows else None
+        """The order's request under way: the latest, while it is active (a request is
+        started only while none is, and one that ended never becomes active again)."""
+        latest = await self.latest_for(order_id)
+        return latest if latest is not None and latest.active else None
 
     async def latest_for(self, order_id: int) -> ReviewRequest | None:
-        return await self.first(newest_first=True, order_id=order_id)
+        return await self.of_order(order_id)
 
     async def next_due(self, after_id: int, limit: int) -> list[ReviewRequest]:
         """Pending work, in pages, for the scheduler's reconciliation."""
@@ -138,11 +201,11 @@ class RequestRepository(TableRepository[ReviewRequest]):
                                c.frozen_at.is_(None), order_by=c.id, limit=limit)
 
 
-class RatingRepository(TableRepository[Rating]):
+class RatingRepository(OfOrder[Rating]):
     table, cls = models.table_of(models.RatingRow), Rating
 
     async def for_order(self, order_id: int) -> Rating | None:
-        return await self.first(order_id=order_id)
+        return await self.of_order(order_id)
 
     async def for_pro(self, pro_id: int, include_hidden: bool = False) -> list[Rating]:
         c = self.table.c

@@ -1,14 +1,13 @@
-"""The outbox: the sender's queries and its transactions (`SqlOutbox`), each a short unit of
-work, never across a network call; and what a lost or migrated chat changes. Rows go pending ->
-sending (claimed, with a lease) -> sent | failed; a retry or a pause puts a row back to pending
-with a later `next_attempt_at`."""
+"""The outbox: the sender's queries and its transactions (`SqlOutbox`), and what a lost or
+migrated chat changes. Rows go pending -> sending (claimed, with a lease) -> sent | failed; a
+retry or a pause puts a row back to pending with a later `next_attempt_at`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     Select,
@@ -29,12 +28,12 @@ from bot.core import codec
 from bot.core.events import EditKeyboard, EditMessage, Ref
 from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, Verdict
 from bot.storage.inline import Conn
-from bot.storage.models import ChatRow, OrderRow, OutboxRow, table_of
+from bot.storage.models import OutboxRow, table_of
+from bot.storage.repositories import Transactions
 from bot.storage.statements import cached
-from bot.storage.support_repos import ChatRepository, MessageRefRepository
-from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from bot.storage.support_repos import OPEN_STATES
+from bot.storage.uow import UnitOfWork
 
-OPEN_STATES = ("pending", "sending")
 DEFAULT_PACE = Pace()
 OUTBOX = table_of(OutboxRow)
 
@@ -103,17 +102,6 @@ def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnEleme
     return case((o.c.chat_id < 0, group), else_=after * pace.spacing)
 
 
-async def renew(conn: Conn, ids: Collection[int], until: datetime) -> int:
-    """Extend the lease of those of `ids` still being sent to `until` (a row already recorded
-    as sent, failed or put back keeps its state); return how many were extended."""
-    if not ids:
-        return 0
-    o = OUTBOX
-    result = await conn.execute(update(o).where(o.c.id.in_(sorted(ids)), o.c.state == "sending")
-                                .values(claimed_until=until))
-    return int(result.rowcount)
-
-
 async def retry_later(conn: Conn, row_id: int, at: datetime, reason: str,
                       count_attempt: bool) -> None:
     """Back to pending until `at`; a 429 or a rate-limit deferral does not count an attempt."""
@@ -127,23 +115,6 @@ async def _mark(conn: Conn, row_id: int, **values: Any) -> None:
     await conn.execute(update(o).where(o.c.id == row_id).values(**values))
 
 
-async def move_chat(conn: Conn, old_id: int, new_id: int) -> int:
-    """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
-    o = OUTBOX
-    result = await conn.execute(update(o).where(
-        o.c.chat_id == old_id, o.c.state.in_(OPEN_STATES)).values(chat_id=new_id))
-    return int(result.rowcount)
-
-
-async def give_up_chat(conn: Conn, chat_id: int, reason: str, now: datetime) -> int:
-    """Give up every open row of a chat (403: nothing more can be delivered there)."""
-    o = OUTBOX
-    result = await conn.execute(update(o).where(
-        o.c.chat_id == chat_id, o.c.state.in_(OPEN_STATES)).values(
-        state="failed", claimed_until=None, outcome_reason=reason[:1000], next_attempt_at=now))
-    return int(result.rowcount)
-
-
 async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) -> bool:
     """True if a send carrying this ref is still open (the edit must wait for its id)."""
     o = OUTBOX
@@ -151,15 +122,6 @@ async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) ->
                                  o.c.kind.in_(("send", "document")), o.c.id < before_id,
                                  o.c.state.in_(OPEN_STATES)).limit(1)
     return (await conn.execute(query)).first() is not None
-
-
-async def chat_state(conn: Conn, chat_id: int) -> tuple[bool, str | None, int | None]:
-    """Whether deliveries may go to the chat, why not, and where it moved (none recorded: an
-    active chat)."""
-    c = table_of(ChatRow).c
-    row = (await conn.execute(select(c.active, c.inactive_reason, c.migrated_to)
-                              .where(c.id == chat_id))).first()
-    return (True, None, None) if row is None else (bool(row[0]), row[1], row[2])
 
 
 async def open_rows(conn: Conn) -> tuple[int, datetime | None]:
@@ -197,109 +159,62 @@ async def pending_chats(conn: Conn, chats: Collection[int]) -> set[int]:
     return {int(chat) for chat in result.scalars()}
 
 
-class ChatTables(Protocol):
-    """What of a unit of work a chat's fate changes (any unit of work has it)."""
-
-    refs: MessageRefRepository
-    chats: ChatRepository
-
-    @property
-    def conn(self) -> Conn: ...
-
-
-async def migrate_chat(uow: ChatTables, old_id: int, new_id: int, now: datetime) -> bool:
-    """Move the orders, the open outbox rows and the message refs of `old_id` to `new_id`;
-    False (and nothing changed) if this migration was already recorded."""
-    if old_id == new_id:
-        return False
-    if (await chat_state(uow.conn, old_id))[2] == new_id:
-        return False
-    orders = table_of(OrderRow)
-    await uow.conn.execute(update(orders).where(orders.c.chat_id == old_id)
-                           .values(chat_id=new_id))
-    await move_chat(uow.conn, old_id, new_id)
-    await uow.refs.move_chat(old_id, new_id)
-    await uow.chats.mark_migrated(old_id, new_id, now)
-    return True
-
-
-async def lose_chat(uow: ChatTables, chat_id: int, reason: str, now: datetime) -> bool:
-    """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows;
-    True the first time (tell the moderators then), False if it was already inactive."""
-    if not await uow.chats.is_active(chat_id):
-        await give_up_chat(uow.conn, chat_id, reason, now)
-        return False
-    await uow.chats.set_active(chat_id, False, reason, now)
-    orders = table_of(OrderRow)
-    await uow.conn.execute(update(orders).where(orders.c.chat_id == chat_id)
-                           .values(chat_active=False))
-    await give_up_chat(uow.conn, chat_id, reason, now)
-    return True
-
-
-class SqlOutbox:
+class SqlOutbox(Transactions):
     """The sender's transactions. Implements `bot.delivery.ports.Outbox`."""
-
-    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
-        self._uow = uow_factory
 
     async def claim(self, now: datetime, lease: timedelta, limit: int, *,
                     skip: Collection[int], pace: Pace) -> Claim:
-        async with self._uow() as uow:
+        async def claimed(uow: UnitOfWork) -> Claim:
             rows = await claim(uow.conn, now, lease, limit, skip=skip, pace=pace)
-            held = await pending_chats(uow.conn, skip) if not rows and skip else set()
-            await uow.commit()
-        return Claim(rows, held)
+            return Claim(rows, await pending_chats(uow.conn, skip) if not rows and skip
+                         else set())
+        return await self.committed(claimed)
 
     async def renew(self, ids: Collection[int], until: datetime) -> int:
-        async with self._uow() as uow:
-            count = await renew(uow.conn, ids, until)
-            await uow.commit()
-        return count
+        """Extend the lease of those of `ids` still being sent to `until` (a row already
+        recorded as sent, failed or put back keeps its state); return how many."""
+        if not ids:
+            return 0
+        o = OUTBOX
+        result = await self.committed(lambda uow: uow.conn.execute(update(o).where(
+            o.c.id.in_(sorted(ids)), o.c.state == "sending").values(claimed_until=until)))
+        return int(result.rowcount)
 
     async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:
-        async with self._uow() as uow:
-            verdict = await _prepare(uow, row, ref_wait)
-            await uow.commit()
-        return verdict
+        return await self.committed(lambda uow: _prepare(uow, row, ref_wait))
 
     async def sent(self, row: Claimed, chat_id: int, message_id: int | None,
                    now: datetime) -> None:
         """Mark the row sent; a send that carries a ref records where its message went."""
-        async with self._uow() as uow:
+        async def sent(uow: UnitOfWork) -> None:
             await _mark(uow.conn, row.id, state="sent", sent_at=now, sent_message_id=message_id,
                         claimed_until=None, outcome_reason=None)
             if message_id is not None and row.ref_kind and row.ref_id is not None \
                     and row.kind in ("send", "document"):
                 await uow.refs.record(chat_id, message_id, Ref(row.ref_kind, row.ref_id), now)
-            await uow.commit()
+        await self.committed(sent)
 
     async def failed(self, row_id: int, reason: str, now: datetime) -> None:
-        async with self._uow() as uow:
-            await _mark(uow.conn, row_id, state="failed", sent_at=None, claimed_until=None,
-                        outcome_reason=reason[:1000], next_attempt_at=now)
-            await uow.commit()
+        await self.committed(lambda uow: _mark(
+            uow.conn, row_id, state="failed", sent_at=None, claimed_until=None,
+            outcome_reason=reason[:1000], next_attempt_at=now))
 
     async def retry_later(self, row_id: int, at: datetime, reason: str,
                           count_attempt: bool) -> None:
-        async with self._uow() as uow:
-            await retry_later(uow.conn, row_id, at, reason, count_attempt)
-            await uow.commit()
+        await self.committed(lambda uow: retry_later(uow.conn, row_id, at, reason,
+                                                     count_attempt))
 
     async def migrated(self, row: Claimed, new_id: int, now: datetime) -> None:
         """The chat moved: its orders, rows and refs follow, and the row is ready again."""
-        async with self._uow() as uow:
-            await migrate_chat(uow, row.chat_id, new_id, now)
-            await move_chat(uow.conn, row.chat_id, new_id)
+        async def migrated(uow: UnitOfWork) -> None:
+            await uow.chats.migrate(row.chat_id, new_id, now)
+            await uow.outbox.move_chat(row.chat_id, new_id)
             await retry_later(uow.conn, row.id, now, f"chat migrated to {new_id}",
                               count_attempt=False)
-            await uow.commit()
+        await self.committed(migrated)
 
     async def lose_chat(self, chat_id: int, reason: str, now: datetime) -> bool:
-        async with self._uow() as uow:
-            first = await lose_chat(uow, chat_id, reason, now)
-            await uow.commit()
-        return first
+        return await self.committed(lambda uow: uow.chats.lose(chat_id, reason, now))
 
     async def backlog(self, skip: Collection[int]) -> Backlog:
         async with self._uow() as uow:
@@ -315,9 +230,9 @@ class SqlOutbox:
 
 async def _prepare(uow: UnitOfWork, row: Claimed, ref_wait: float) -> Verdict:
     """Check the chat, follow a recorded migration, and resolve an edit's ref to a message id."""
-    active, reason, migrated_to = await chat_state(uow.conn, row.chat_id)
+    active, reason, migrated_to = await uow.chats.state(row.chat_id)
     if migrated_to is not None:
-        await move_chat(uow.conn, row.chat_id, migrated_to)
+        await uow.outbox.move_chat(row.chat_id, migrated_to)
         return Verdict(wait=0.0, reason=f"chat migrated to {migrated_to}")
     if not active:
         return Verdict(give_up=f"chat inactive: {reason or 'unknown'}")

@@ -3,16 +3,16 @@
 On SQLAlchemy Core, with explicit statements, rather than the ORM: the domain's dataclasses
 stay plain (no instrumented attributes, no session state), every statement an update runs is
 visible here, and nothing is loaded lazily, which asyncio forbids anyway. The identity map the
-behaviour needs, an order loaded once per unit of work, is `OrderRepository`'s; optimistic
+behaviour needs, a row loaded once per unit of work, is `keeps_loaded`; optimistic
 versioning is `update_by_id`'s `WHERE version = :_version`. Columns are named as the fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import fields
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
 
@@ -20,6 +20,9 @@ from bot.core.errors import ConcurrentChange
 from bot.domain.events import DomainEvent, RecordsEvents
 from bot.storage.inline import Conn
 from bot.storage.statements import insert_row, select_where, update_by_id
+
+if TYPE_CHECKING:  # the unit of work imports the repositories
+    from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
 
@@ -57,14 +60,30 @@ class TableRepository(Repository, Generic[T]):
     """Plain CRUD for one table and one dataclass with an `id` (and maybe a `version`)."""
 
     cls: type[T]
+    # One object per row within the unit of work (an identity map): every load of a row
+    # gives the object loaded first, which may hold changes not saved yet.
+    keeps_loaded = False
 
     def __init__(self, conn: Conn, events: list[DomainEvent] | None = None) -> None:
         super().__init__(conn)
         # Where the events an aggregate recorded go when it is stored (the unit of work's).
         self.events: list[DomainEvent] = [] if events is None else events
         self._versioned = "version" in self.table.c
+        self.loaded: dict[int, T] = {}
+
+    def known(self, obj: T) -> T:
+        """The object already loaded for `obj`'s row, else `obj` (kept, if `keeps_loaded`)."""
+        if not self.keeps_loaded:
+            return obj
+        return self.loaded.setdefault(obj.id, obj)  # type: ignore[attr-defined]
+
+    def forget(self) -> None:
+        """Drop what was loaded (its changes were rolled back): the next load reads the row."""
+        self.loaded.clear()
 
     async def get(self, id_: int) -> T | None:
+        if id_ in self.loaded:
+            return self.loaded[id_]
         return await self.first(id=id_)
 
     async def first(self, newest_first: bool = False, **values: Any) -> T | None:
@@ -77,7 +96,7 @@ class TableRepository(Repository, Generic[T]):
 
     async def load(self, query: Select[Any], params: dict[str, Any] | None = None) -> list[T]:
         result = await self.conn.execute(query, params)
-        return [to_domain(self.cls, row) for row in result.mappings()]
+        return [self.known(to_domain(self.cls, row)) for row in result.mappings()]
 
     async def find(
         self, *where: ColumnElement[bool], order_by: Any = None, limit: int | None = None,
@@ -101,6 +120,8 @@ class TableRepository(Repository, Generic[T]):
         result = await self.conn.execute(insert_row(self.table), values)
         if "id" in self.table.c and not getattr(obj, "id", 0):
             obj.id = result.inserted_primary_key[0]  # type: ignore[attr-defined,index]
+        if self.keeps_loaded:
+            self.loaded[obj.id] = obj  # type: ignore[attr-defined]
         return obj
 
     async def save(self, obj: T) -> T:
@@ -116,9 +137,25 @@ class TableRepository(Repository, Generic[T]):
             raise ConcurrentChange("the row changed meanwhile", table=self.table.name, id=id_)
         if self._versioned:
             obj.version = version + 1  # type: ignore[attr-defined]
+        if self.keeps_loaded:
+            self.loaded[id_] = obj  # the stored state now
         return obj
 
     async def count(self, *where: ColumnElement[bool]) -> int:
         result = await self.conn.execute(
             select(func.count()).select_from(self.table).where(*where))
         return int(result.scalar_one())
+
+
+class Transactions:
+    """A port's transactions (the sender's, the pruner's), each a short unit of work of its
+    own, never held across a network call."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow = uow_factory
+
+    async def committed(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        async with self._uow() as uow:
+            result = await work(uow)
+            await uow.commit()
+        return result

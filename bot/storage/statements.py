@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Delete, Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.storage.inline import Conn
+from bot.storage.inline import Conn, Rows
 
 S = TypeVar("S", Insert, Update, Delete, Select[Any])
 _cache: dict[tuple[Any, ...], Any] = {}
@@ -67,9 +67,11 @@ async def insert_ignore(conn: Conn, table: Table, values: dict[str, Any]) -> boo
     return bool((await conn.execute(statement, values)).rowcount == 1)
 
 
-def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
-               update_columns: tuple[str, ...], returning: tuple[str, ...] = ()) -> Insert:
+async def upsert(conn: Conn, table: Table, values: dict[str, Any], keys: tuple[str, ...],
+                 update_columns: tuple[str, ...], returning: tuple[str, ...] = ()) -> Rows:
     """INSERT ... ON CONFLICT (keys) DO UPDATE SET the `update_columns` [RETURNING ...]."""
+    dialect_name = conn.dialect.name
+
     def build() -> Insert:
         stmt = _insert_of(dialect_name)(table)
         stmt = stmt.on_conflict_do_update(
@@ -77,10 +79,5 @@ def upsert_row(table: Table, dialect_name: str, keys: tuple[str, ...],
         if returning:
             stmt = stmt.returning(*(table.c[name] for name in returning))
         return cast(Insert, stmt)
-    return cached(("upsert", table, dialect_name, keys, update_columns, returning), build)
-
-
-async def upsert(conn: Conn, table: Table, values: dict[str, Any], keys: list[str],
-                 update_columns: list[str]) -> None:
-    await conn.execute(upsert_row(table, conn.dialect.name, tuple(keys), tuple(update_columns)),
-                       values)
+    key = ("upsert", table, dialect_name, keys, update_columns, returning)
+    return await conn.execute(cached(key, build), values)

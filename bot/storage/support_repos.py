@@ -14,14 +14,7 @@ from bot.domain.audit import AuditEntry
 from bot.storage import models
 from bot.storage.inline import Conn
 from bot.storage.repositories import Repository, TableRepository, to_domain
-from bot.storage.statements import (
-    cached,
-    insert_ignore,
-    insert_row,
-    select_where,
-    upsert,
-    upsert_row,
-)
+from bot.storage.statements import cached, insert_ignore, insert_row, select_where, upsert
 
 
 @dataclass
@@ -32,11 +25,8 @@ class PersonInfo:
     telegram_language: str | None
 
 
-PERSON_COLUMNS = ("id", "name", "chosen_language", "telegram_language")
-
-
-class PeopleRepository(Repository):
-    table = models.table_of(models.PersonRow)
+class PeopleRepository(TableRepository[PersonInfo]):
+    table, cls = models.table_of(models.PersonRow), PersonInfo
 
     async def seen(self, id_: int, name: str, telegram_language: str | None,
                    now: datetime) -> PersonInfo:
@@ -53,13 +43,10 @@ class PeopleRepository(Repository):
                 return known
         values = {"id": id_, "name": name, "telegram_language": telegram_language,
                   "updated_at": now, "chosen_language": None}
-        stmt = upsert_row(self.table, self.conn.dialect.name, ("id",),
-                          ("name", "telegram_language", "updated_at"), returning=PERSON_COLUMNS)
-        return to_domain(PersonInfo, (await self.conn.execute(stmt, values)).mappings().one())
-
-    async def get(self, id_: int) -> PersonInfo | None:
-        row = (await self.conn.execute(*select_where(self.table, id=id_))).mappings().first()
-        return to_domain(PersonInfo, row) if row else None
+        result = await upsert(self.conn, self.table, values, ("id",),
+                              ("name", "telegram_language", "updated_at"),
+                              returning=tuple(self.table.c.keys()))
+        return to_domain(PersonInfo, result.mappings().one())
 
     async def choose_language(self, id_: int, language: str, now: datetime) -> None:
         await self.conn.execute(update(self.table).where(self.table.c.id == id_)
@@ -93,9 +80,6 @@ class AuditRepository(TableRepository[AuditEntry]):
     async def for_order(self, order_id: int) -> list[AuditEntry]:
         return await self.load_by(order_id=order_id)
 
-    async def all(self) -> list[AuditEntry]:
-        return await self.find()
-
 
 class ChatRepository(Repository):
     table = models.table_of(models.ChatRow)
@@ -104,15 +88,17 @@ class ChatRepository(Repository):
         """The chat's row with `changes` (a new row: an active chat the bot is no admin of)."""
         values = {"id": chat_id, "active": True, "inactive_reason": None, "migrated_to": None,
                   "bot_admin": False, "updated_at": now, **changes}
-        await upsert(self.conn, self.table, values, ["id"], [*changes, "updated_at"])
+        await upsert(self.conn, self.table, values, ("id",), (*changes, "updated_at"))
 
-    async def set_active(self, chat_id: int, active: bool, reason: str | None,
-                         now: datetime) -> None:
-        await self._set(chat_id, now, active=active, inactive_reason=reason)
+    async def state(self, chat_id: int) -> tuple[bool, str | None, int | None]:
+        """Whether deliveries may go to the chat, why not, and where it moved (none recorded:
+        an active chat)."""
+        row = await self._row(chat_id)
+        return (True, None, None) if row is None else (
+            bool(row["active"]), row["inactive_reason"], row["migrated_to"])
 
     async def is_active(self, chat_id: int) -> bool:
-        row = await self._row(chat_id)
-        return bool(row["active"]) if row else True
+        return (await self.state(chat_id))[0]
 
     async def _row(self, chat_id: int) -> RowMapping | None:
         return (await self.conn.execute(*select_where(self.table, id=chat_id))).mappings().first()
@@ -133,8 +119,33 @@ class ChatRepository(Repository):
         row = await self._row(chat_id)
         return bool(row["bot_admin"]) if row else False
 
-    async def mark_migrated(self, old_id: int, new_id: int, now: datetime) -> None:
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> bool:
+        """Move the chat's orders, open outbox rows and message refs to `new_id`; False (and
+        nothing changed) if this migration was already recorded."""
+        if old_id == new_id or (await self.state(old_id))[2] == new_id:
+            return False
+        await self._orders_of(old_id, chat_id=new_id)
+        await OutboxRepository(self.conn).move_chat(old_id, new_id)
+        await MessageRefRepository(self.conn).move_chat(old_id, new_id)
         await self._set(old_id, now, active=False, inactive_reason="migrated", migrated_to=new_id)
+        return True
+
+    async def lose(self, chat_id: int, reason: str, now: datetime) -> bool:
+        """Mark the chat inactive, its orders' chat inactive, and give up its open outbox rows;
+        True the first time (tell the moderators then), False if it was already inactive."""
+        first = await self.is_active(chat_id)
+        if first:
+            await self._set(chat_id, now, active=False, inactive_reason=reason)
+            await self._orders_of(chat_id, chat_active=False)
+        await OutboxRepository(self.conn).give_up_chat(chat_id, reason, now)
+        return first
+
+    async def _orders_of(self, chat_id: int, /, **values: Any) -> None:
+        orders = models.table_of(models.OrderRow)
+        await self.conn.execute(update(orders).where(orders.c.chat_id == chat_id).values(**values))
+
+
+OPEN_STATES = ("pending", "sending")  # an outbox row's, until it is sent or given up
 
 
 class OutboxRepository(Repository):
@@ -166,6 +177,21 @@ class OutboxRepository(Repository):
         result = await self.conn.execute(select(func.count()).select_from(self.table).where(
             self.table.c.state == "pending"))
         return int(result.scalar_one())
+
+    async def move_chat(self, old_id: int, new_id: int) -> int:
+        """Move every open row of a chat to its new id (a group upgraded to a supergroup)."""
+        return await self._open_rows_of(old_id, chat_id=new_id)
+
+    async def give_up_chat(self, chat_id: int, reason: str, now: datetime) -> int:
+        """Give up every open row of a chat (403: nothing more can be delivered there)."""
+        return await self._open_rows_of(chat_id, state="failed", claimed_until=None,
+                                        outcome_reason=reason[:1000], next_attempt_at=now)
+
+    async def _open_rows_of(self, chat_id: int, /, **values: Any) -> int:
+        c = self.table.c
+        result = await self.conn.execute(update(self.table).where(
+            c.chat_id == chat_id, c.state.in_(OPEN_STATES)).values(**values))
+        return int(result.rowcount)
 
 
 class MessageRefRepository(Repository):

@@ -17,7 +17,7 @@ from bot.storage.db import inline_engine
 from bot.storage.export_reader import ExportReader
 from bot.storage.hook_repos import HookEventRepository
 from bot.storage.inbox_repo import InboxRepository
-from bot.storage.inline import Conn, InlineConnection
+from bot.storage.inline import Conn, InlineConnection, Savepoint
 
 T = TypeVar("T")
 
@@ -98,16 +98,21 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.orders.save_touched()
         await self.outbox.flush()
-        await self.conn.commit()
+        await self._transaction().commit()
         self.committed = True
 
     async def rollback(self) -> None:
-        await self.conn.rollback()
+        await self._transaction().rollback()
         self.forget_loaded()
+
+    def _transaction(self) -> Conn | Savepoint:
+        """What `commit` and `rollback` end: the connection's transaction."""
+        return self.conn
 
     def forget_loaded(self) -> None:
         """After a rollback, objects loaded before may hold undone changes."""
-        self.orders.forget()
+        for repository in (self.orders, self.requests, self.ratings):
+            repository.forget()
         self.outbox.queued.clear()
 
     async def restart(self) -> None:
@@ -138,9 +143,10 @@ class UnitOfWork:
                 self._lock.release()
 
     def _bind(self, conn: Conn) -> None:
-        self.orders = order_repos.OrderRepository(conn, self.events)
         self.requests = order_repos.RequestRepository(conn, self.events)
         self.ratings = order_repos.RatingRepository(conn)
+        self.orders = order_repos.OrderRepository(conn, self.events, self.requests,
+                                                  self.ratings)
         self.revisions = order_repos.RevisionRepository(conn)
         self.proposals = order_repos.ProposalRepository(conn)
         self.prompts = order_repos.PromptRepository(conn)

@@ -208,6 +208,7 @@ def test_hook_events_lists_the_given_up_ones_and_queues_them_again(
 
     from bot.storage.db import create_engine
     from bot.storage.uow import UnitOfWorkFactory
+    from tests.storage.factories import hook_rows
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     monkeypatch.setenv("ORDERBOT_DATABASE_URL", url)
@@ -218,13 +219,13 @@ def test_hook_events_lists_the_given_up_ones_and_queues_them_again(
     async def events() -> list[dict[str, object]]:
         engine = create_engine(url)
         async with UnitOfWorkFactory(engine)() as uow:
-            if not await uow.hooks.all():
+            if not await hook_rows(uow):
                 await uow.hooks.add("a" * 32, "refund.eligible", 1, "{}", queued)
                 await uow.hooks.add("b" * 32, "refund.decided", 2, "{}", queued)
                 await uow.hooks.claim(1, queued, queued)
                 await uow.hooks.give_up(1, "HTTP 401")
                 await uow.commit()
-            rows = await uow.hooks.all()
+            rows = await hook_rows(uow)
         await engine.dispose()
         return rows
 

@@ -26,7 +26,7 @@ NOBODY = 65534
 # started as nobody.
 AS_NOBODY = f"""
 import os, sys
-import bot.cli, bot.storage.migrate, bot.storage.preflight, sqlalchemy.dialects.sqlite
+import bot.cli, bot.startup, bot.storage.migrate, sqlalchemy.dialects.sqlite
 if os.geteuid() == 0:
     os.setgroups([]); os.setgid({NOBODY}); os.setuid({NOBODY})
 sys.exit(bot.cli.main(sys.argv[1:]))

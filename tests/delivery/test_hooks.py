@@ -28,6 +28,7 @@ from bot.storage.hook_repos import SqlHookEvents
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.helpers import count
 from tests.hook_receiver import HookReceiver, Received
+from tests.storage.factories import hook_rows
 
 SECRET = "s3cret-hook"
 S = timedelta(seconds=1)
@@ -99,7 +100,7 @@ def _wake_senders() -> None:
 
 async def _rows(uow_factory: UnitOfWorkFactory) -> list[dict[str, Any]]:
     async with uow_factory() as uow:
-        return await uow.hooks.all()
+        return await hook_rows(uow)
 
 
 async def _until_empty(uow_factory: UnitOfWorkFactory) -> None:

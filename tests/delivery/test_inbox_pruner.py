@@ -26,7 +26,7 @@ async def _store(uow_factory: UnitOfWorkFactory, clock: FakeClock, *ids: int,
         for update_id in ids:
             await uow.inbox.record(update_id, clock.now(), None if handled else "{}")
             if handled:
-                await uow.inbox.mark_handled(update_id, clock.now())
+                await uow.inbox.claim(update_id, clock.now())
         await uow.commit()
 
 

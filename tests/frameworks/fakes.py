@@ -46,7 +46,6 @@ class EchoCore:
         async with self.uow_factory() as uow:
             if not await uow.inbox.claim(event.update_id, self.clock.now()):
                 return []
-            await uow.inbox.mark_handled(event.update_id, self.clock.now())
             await uow.commit()
         self.events.append(event)
         if event.kind == EventKind.CALLBACK and event.callback_id:

@@ -21,6 +21,7 @@ from bot.storage.uow import UnitOfWorkFactory
 from tests.e2e.conftest import SECRET
 from tests.e2e.world import World
 from tests.frameworks.fakes import EchoCore
+from tests.storage.factories import unfinished_updates
 
 pytestmark = pytest.mark.e2e
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -55,7 +56,7 @@ async def test_the_200_does_not_wait_for_a_slow_handler(database_url: str) -> No
                                      headers={HEADER: SECRET})
         assert response.status == 200 and not handled.is_set()
         async with uow_factory() as uow:  # stored, committed, not yet handled
-            assert await uow.inbox.unhandled(10) == [(7, json.dumps(private_command(7, 5, "/x")))]
+            assert await unfinished_updates(uow) == [(7, json.dumps(private_command(7, 5, "/x")))]
         bad = await client.post("/hook", json=private_command(8, 5, "/x"), headers={HEADER: "x"})
         assert bad.status == 403
         release.set()
@@ -81,7 +82,7 @@ async def test_stored_but_unhandled_updates_are_handled_at_start(
             assert running.webhook is not None
             await running.webhook.idle()
             async with running.app.uow_factory() as uow:
-                assert await uow.inbox.unhandled(10) == []
+                assert await unfinished_updates(uow) == []
         finally:
             await running.stop()
 

@@ -115,7 +115,7 @@ async def test_finished_updates_are_pruned_and_unfinished_ones_kept(
     async with uow_factory() as uow:
         for update_id in (1, 2, 3, 4):
             await uow.inbox.record(update_id, clock.now(), "{}")
-        await uow.inbox.mark_handled(1, clock.now())
+        await uow.inbox.claim(1, clock.now())
         await uow.inbox.ignore(2, clock.now(), "not taken by the bot: inline_query")
         await uow.inbox.park(3, clock.now(), chat_id=5, event=None, error="E", attempts=4)
         await uow.commit()

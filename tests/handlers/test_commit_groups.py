@@ -44,8 +44,9 @@ def committed_inbox(bench: Bench) -> set[int]:
 async def status_changes(bench: Bench, to_status: str) -> int:
     table = StatusChangeRow.__table__
     async with bench.uow_factory() as uow:
-        return int(await uow.conn.scalar(select(func.count()).select_from(table).where(
-            table.c.to_status == to_status)) or 0)
+        result = await uow.conn.execute(select(func.count()).select_from(table).where(
+            table.c.to_status == to_status))
+        return int(result.scalar_one())
 
 
 async def grouped_bench(tmp_path: Path, **settings: object) -> Bench:

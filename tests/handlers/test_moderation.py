@@ -38,7 +38,7 @@ async def bench(tmp_path):  # type: ignore[no-untyped-def]
 
 async def _audit(bench: Bench, action: str) -> list:  # type: ignore[type-arg]
     async with bench.uow_factory() as uow:
-        return [e for e in await uow.audit.all() if e.action == action]
+        return [e for e in await uow.audit.find() if e.action == action]
 
 
 @pytest.mark.parametrize("text", COMMANDS)

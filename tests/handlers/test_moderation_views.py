@@ -172,7 +172,7 @@ async def test_export_three_csv_files(bench: Bench) -> None:
     assert ("audit", "review_hidden", str(order_id)) in actions
     assert [row["at"] for row in audit] == sorted(row["at"] for row in audit)
     async with bench.uow_factory() as uow:
-        assert [e.actor_id for e in await uow.audit.all() if e.action == "export"] == [MOD]
+        assert [e.actor_id for e in await uow.audit.find() if e.action == "export"] == [MOD]
 
 
 async def test_export_of_an_empty_database(bench: Bench) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.domain.order import Order
 from bot.domain.reviews import Rating, RequestMode, ReviewRequest
+from bot.storage.models import HookEventRow, InboxRow, table_of
+from bot.storage.uow import UnitOfWork
 
 T0 = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
 PRO, CLIENT, MOD = 5_000_000_001, 5_000_000_002, 7001
@@ -34,3 +38,18 @@ def rating(order_id: int, **kwargs: Any) -> Rating:
                               "stars": 4, "created_at": T0, "updated_at": T0}
     values.update(kwargs)
     return Rating(**values)
+
+
+async def unfinished_updates(uow: UnitOfWork) -> list[tuple[int, str]]:
+    """The stored updates not yet finished (update id, payload), in arrival order."""
+    c = table_of(InboxRow).c
+    rows = await uow.conn.execute(select(c.update_id, c.payload).where(
+        c.state == "received", c.payload.is_not(None)).order_by(c.update_id))
+    return [(int(update_id), str(payload)) for update_id, payload in rows.all()]
+
+
+async def hook_rows(uow: UnitOfWork) -> list[dict[str, Any]]:
+    """Every row of `hook_events`, by id."""
+    table = table_of(HookEventRow)
+    result = await uow.conn.execute(select(table).order_by(table.c.id))
+    return [dict(row) for row in result.mappings().all()]

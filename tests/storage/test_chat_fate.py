@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.clock import FakeClock
 from bot.core.events import SendMessage
-from bot.storage.outbox import lose_chat, migrate_chat
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.helpers import add_order, enqueue, order_chat, rows
 
@@ -16,7 +15,7 @@ async def test_migrate_and_lose_are_idempotent(
     results = []
     for _ in range(2):
         async with uow_factory() as uow:
-            results.append(await migrate_chat(uow, -1, -1002, clock.now()))
+            results.append(await uow.chats.migrate(-1, -1002, clock.now()))
             await uow.commit()
     assert results == [True, False]
     assert await order_chat(uow_factory, order_id) == (-1002, True)
@@ -24,7 +23,7 @@ async def test_migrate_and_lose_are_idempotent(
     lost = []
     for _ in range(2):
         async with uow_factory() as uow:
-            lost.append(await lose_chat(uow, -1002, "forbidden: kicked", clock.now()))
+            lost.append(await uow.chats.lose(-1002, "forbidden: kicked", clock.now()))
             await uow.commit()
     assert lost == [True, False]
     assert await order_chat(uow_factory, order_id) == (-1002, False)

@@ -13,18 +13,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, make_url
 
+from bot.startup import SchemaOutdated, StartupError, check_schema, sqlite_path
 from bot.storage.db import create_engine
-from bot.storage.migrate import (
-    SchemaOutdated,
-    alembic_config,
-    check_schema,
-    current_revision,
-    downgrade,
-    head_revision,
-    upgrade,
-)
+from bot.storage.migrate import alembic_config, current_revision, downgrade, head_revision, upgrade
 from bot.storage.models import Base
-from bot.storage.preflight import StartupError, sqlite_path
 
 APP_TABLES = set(Base.metadata.tables)
 

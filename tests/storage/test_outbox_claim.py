@@ -22,6 +22,7 @@ from bot.storage import outbox
 from bot.storage.db import create_engine
 from bot.storage.models import OutboxRow, table_of
 from bot.storage.outbox import OPEN_STATES
+from bot.storage.support_repos import OutboxRepository
 from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.helpers import enqueue, rows
 
@@ -275,8 +276,9 @@ async def test_a_chats_open_rows_are_found_from_the_same_index(
     """Moving a migrated chat's rows and giving up a lost chat's: by state and chat, no scan."""
     db = tmp_path / "plan.db"
     shutil.copy(sqlite_template, db)
-    for call in (lambda conn: outbox.move_chat(conn, GROUP, -200),
-                 lambda conn: outbox.give_up_chat(conn, GROUP, "forbidden", clock.now())):
+    for call in (lambda conn: OutboxRepository(conn).move_chat(GROUP, -200),
+                 lambda conn: OutboxRepository(conn).give_up_chat(GROUP, "forbidden",
+                                                                  clock.now())):
         plan = await _select_plan(db, call, "UPDATE outbox")
         assert "USING INDEX ix_outbox_state_chat (state=? AND chat_id=?)" in plan, plan
         assert "SCAN" not in plan, plan

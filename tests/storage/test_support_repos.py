@@ -10,7 +10,7 @@ from bot.core.events import EditMessage, Ref, SendMessage
 from bot.storage.models import OutboxRow, PersonRow, table_of
 from bot.storage.support_repos import PersonInfo
 from bot.storage.uow import UnitOfWorkFactory
-from tests.storage.factories import CHAT, MOD, T0
+from tests.storage.factories import CHAT, MOD, T0, unfinished_updates
 
 H = timedelta(hours=1)
 
@@ -31,14 +31,13 @@ async def test_inbox_claim(uow_factory: UnitOfWorkFactory) -> None:
         assert await uow.inbox.record(11, T0, payload='{"update_id": 11}') is True
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.inbox.unhandled(10) == [(11, '{"update_id": 11}')]
+        assert await unfinished_updates(uow) == [(11, '{"update_id": 11}')]
         assert await uow.inbox.claim(11, T0 + H) is True  # stored by the webhook, unhandled
-        assert await uow.inbox.mark_handled(11, T0 + H) is False  # claiming marked it
         assert await uow.inbox.claim(11, T0 + H) is False  # handled: a repeat
         assert await uow.inbox.claim(10, T0 + H) is False
         await uow.commit()
     async with uow_factory() as uow:
-        assert await uow.inbox.unhandled(10) == []
+        assert await unfinished_updates(uow) == []
 
 
 async def test_a_claim_rolled_back_leaves_the_update_to_handle(
@@ -61,7 +60,7 @@ async def test_inbox_prune_keeps_recent_and_unhandled(uow_factory: UnitOfWorkFac
         await uow.inbox.record(3, now - 60 * H, payload="{}")  # old but unhandled: kept
         await uow.inbox.record(4, now - 48 * H)  # exactly 48 h: kept
         for update_id in (1, 2, 4):
-            await uow.inbox.mark_handled(update_id, now - 40 * H)
+            await uow.inbox.claim(update_id, now - 40 * H)
         assert await uow.inbox.prune(now - 48 * H) == 1
         await uow.commit()
     async with uow_factory() as uow:

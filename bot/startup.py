@@ -1,4 +1,6 @@
-"""Before start-up touches the database: one line for the operator when it cannot be used.
+"""Before start-up uses the database: whether it can be used as configured, and one line for
+the operator when it cannot. The storage adapter migrates (`bot.storage.migrate`); what the
+operator is told, and which command to run, is decided here.
 
 `check_database` reads ORDERBOT_DATABASE_URL and, for an SQLite file, looks at the path without
 opening it (so checking never creates a file): the directory and the file exist, may be read and
@@ -8,12 +10,19 @@ SQLite database. `orderbot migrate` may create a missing file in an existing dir
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from bot.storage.migrate import current_revision, head_revision, known_revisions, upgrade
+
+T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATE_HINT = "run `orderbot migrate` to create it"
@@ -77,6 +86,53 @@ def _check_sqlite_file(path: Path, may_create: bool) -> None:
         header = file.read(len(SQLITE_HEADER))
     if header and header != SQLITE_HEADER:
         raise StartupError(f"the database file is not an SQLite database: {path}")
+
+
+class SchemaOutdated(StartupError):
+    """The database is not at the code's schema: run `orderbot migrate`."""
+
+
+class SchemaUnknown(StartupError):
+    """The database is at a revision this code does not have: migrating cannot help."""
+
+
+async def check_schema(url: str) -> None:
+    """StartupError (one line) unless the database exists, can be used and is at head.
+    Never creates the database."""
+    check_database(url)
+    current, head = await opened(url, current_revision(url)), head_revision(url)
+    _refuse_unknown(url, current, head)
+    if current != head:
+        raise SchemaOutdated(
+            f"the database schema is at {current or 'nothing'}, the code needs {head}: "
+            "run `orderbot migrate` first")
+
+
+async def migrate(url: str) -> tuple[str | None, str | None]:
+    """`orderbot migrate`: upgrade to head from any known revision (or an empty database);
+    return the revisions before and after. StartupError (one line) when it cannot."""
+    check_database(url, may_create=True)
+    before, head = await opened(url, current_revision(url)), head_revision(url)
+    _refuse_unknown(url, before, head)
+    if before != head:
+        await opened(url, asyncio.to_thread(upgrade, url))
+    return before, head
+
+
+def _refuse_unknown(url: str, current: str | None, head: str | None) -> None:
+    if current is not None and current not in known_revisions(url):
+        raise SchemaUnknown(
+            f"the database schema is at revision {current}, which this orderbot does not know "
+            f"(it needs {head}): the database was written by a newer orderbot or another program")
+
+
+async def opened(url: str, work: Awaitable[T]) -> T:
+    """`work` on the database, with a failure to open or use it as one line."""
+    try:
+        return await work
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(f"cannot use the database {describe(url)}: "
+                           f"{first_line(error)}") from None
 
 
 def _user() -> str:
