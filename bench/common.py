@@ -117,9 +117,11 @@ def settings(database_url: str, api_base_url: str, framework: str = "aiogram",
              **extra: Any) -> Any:
     from bot.config import Settings
 
+    # Quiet hours off: a benchmark's notes are due now whatever the hour it runs at.
+    values: dict[str, Any] = {"quiet_hours": ""} | extra
     return Settings(bot_token=TOKEN, framework=framework, api_base_url=api_base_url,
                     database_url=database_url, default_language="en", moderator_ids=(),
-                    **extra)
+                    **values)
 
 
 # --- the sandbox in a child process ---------------------------------------------------------
