@@ -39,6 +39,17 @@ def test_updates_reports_rates_and_latencies_with_the_sender_running() -> None:
     assert figures["outbox_sent_while_measured"] > 0
 
 
+def test_statements_counts_each_kind_of_update() -> None:
+    figures = run_bench("statements.py", "--n", "60", "--orders", "5", "--warmup", "2")
+    assert figures["updates"] == 62  # the measured updates and the warm-up's
+    kinds = figures["per_kind"]
+    assert {"/help", "/profile", "star:", "card:"} <= set(kinds)
+    # every update reads its inbox row and person at least; a star tap also stores a rating
+    assert all(count >= 2 for count in kinds.values())
+    assert kinds["star:"] > kinds["/help"]
+    assert figures["statements_per_update"] > 2
+
+
 @pytest.mark.parametrize("redis", [False, True], ids=["limits-in-process", "limits-in-redis"])
 def test_delivery_delivers_every_message_once(redis: bool) -> None:
     shared = ["--redis", REDIS_URL] if redis else []
