@@ -20,6 +20,7 @@ fails.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from tests.unit.public_api_scan import Finding, scan
@@ -32,6 +33,7 @@ ALLOWED_UNDER = "bot/storage/"
 ALLOWED: dict[str, tuple[frozenset[str], str]] = {}
 
 
+@cache  # one scan of the tree for both tests (in one process)
 def findings() -> list[Finding]:
     return scan(ROOT, SCANNED)
 
