@@ -1,5 +1,6 @@
 """Three webhook workers on one PostgreSQL, one SIGKILLed with updates stored and messages
-claimed: every update is handled once and every message sent, within 10 s of the kill.
+claimed: every update is handled once and every message sent, within 10 s of the kill (only
+the message on its way at the kill, if any, is sent twice).
 
 The workers are `orderbot webhook` processes on ports of their own, with one secret, the
 sandbox (in this process) as their Telegram, and leases of 3 s. Telegram delivers a bot's
@@ -225,7 +226,12 @@ async def test_a_killed_worker_leaves_nothing_undone(database_url: str, tmp_path
                 f"open work {await _open_work(uow_factory)}")
             await asyncio.sleep(1.0)  # a duplicate would come now (a lease taken twice)
             answers = _answers(sandbox, people)
-            assert answers == Counter(dict.fromkeys(people, 1))  # each answered exactly once
+            assert set(answers) == set(people)  # each answered
+            # ... once, but for the one message the victim may have had on its way to Telegram
+            # at the kill (it sends one at a time): Telegram has no idempotency key, so the
+            # worker that takes the row over sends it again. Nothing else is sent twice.
+            twice = [person for person, count in answers.items() if count > 1]
+            assert len(twice) <= 1 and max(answers.values()) <= 2, answers
             assert await _count(uow_factory, inbox, inbox.c.state == "handled") == PEOPLE
             assert await _open_work(uow_factory) == (0, 0)
     finally:
