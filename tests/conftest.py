@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from bot.storage.db import create_engine
 from bot.storage.uow import UnitOfWorkFactory
-from tests.databases import Templates, open_templates, skip_without_pg
+from tests.databases import Templates, open_templates
 from tests.hang_report import add_task_stacks
 from tests.hook_receiver import HookReceiver
 from tests.run_timeout import configure as configure_run_timeout
@@ -25,12 +25,6 @@ def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tem
     with open_templates(tmp_path_factory.mktemp("templates")) as made:
         made.sqlite()
         yield made
-
-
-@pytest.fixture
-def pg_server() -> None:
-    """A visible skip when no PostgreSQL answers."""
-    skip_without_pg()
 
 
 @pytest.fixture
