@@ -107,6 +107,8 @@ def done_and_review_on_a_date(chat: ChatPage, t: Translator, script: Any) -> Non
     chat.tap(status_name(t, Status.DONE))
     card = chat.bot_message(t._("Status: {status}").format(status=status_name(t, Status.DONE)))
     expect(card.locator(".edited")).to_be_visible()  # the card was edited in place
+    command = chat.page.locator(".msg[data-sender=pro]", has_text="/neworder").last
+    command.evaluate("node => { node.keptAcrossDraws = true; }")
     chat.tap(t._("Yes, on a date"))
     day = START.date() + timedelta(days=2)
     chat.tap_data("cal:", day.strftime("%Y%m%d"))
@@ -115,6 +117,9 @@ def done_and_review_on_a_date(chat: ChatPage, t: Translator, script: Any) -> Non
     chat.send(script.note)
     chat.bot_message(_before(t._("Scheduled: on {date} your note is posted here with the "
                                  "rating buttons.")))
+    # The messages that did not change were not drawn again, so no click can land on a node
+    # that a redraw has just replaced.
+    assert command.evaluate("node => node.keptAcrossDraws === true")
 
 
 def move_the_clock(chat: ChatPage, t: Translator, script: Any) -> None:

@@ -8,6 +8,7 @@ const chats = new Chats();
 const page = {
   you: "pro", chatId: null, reply: null, dismissed: new Set(),
   mine: new Set(), answers: new Map(), clockAt: 0, drawing: false,
+  drawn: { chats: new Map(), messages: new Map() },
 };
 
 // --- live updates ----------------------------------------------------------------------------
@@ -56,9 +57,34 @@ function draw() {
   }, 0);
 }
 
+// A draw keeps every node whose content did not change: a click that lands while entries
+// arrive must reach the node it was aimed at, not one that a redraw has just replaced.
+// items: [key, build] pairs, the key saying everything the node shows.
+function drawList(kind, items) {
+  const before = page.drawn[kind];
+  const now = new Map();
+  const nodes = items.map(([key, build]) => {
+    const node = before.get(key) || build();
+    now.set(key, node);
+    return node;
+  });
+  page.drawn[kind] = now;
+  return nodes;
+}
+
+function replaceIfChanged(box, nodes) {
+  const same = nodes.length === box.children.length
+    && nodes.every((node, index) => box.children[index] === node);
+  if (!same) box.replaceChildren(...nodes);
+}
+
 function drawChats() {
-  $("chats").replaceChildren(...chats.visibleTo(page.you).map((chat) =>
-    chatItem(chat, chat.id === page.chatId, (id) => { page.chatId = id; closeMenu(); draw(); })));
+  const select = (id) => { page.chatId = id; closeMenu(); draw(); };
+  const items = chats.visibleTo(page.you).map((chat) => {
+    const active = chat.id === page.chatId;
+    return [JSON.stringify([chat, active]), () => chatItem(chat, active, select)];
+  });
+  replaceIfChanged($("chats"), drawList("chats", items));
   const chat = chats.visibleTo(page.you).find((item) => item.id === page.chatId);
   $("chat-title").replaceChildren(el("span", { dir: "auto" }, chat?.title || ""), " ",
     el("span", { class: "kind" }, chat ? `· ${chat.kind}` : ""));
@@ -72,8 +98,14 @@ function drawMessages() {
     tap, replyTo: (view) => { page.reply = view; drawReply(); $("text").focus(); },
   };
   const shown = chats.shown(page.chatId);
-  box.replaceChildren(...shown.map((view) => messageNode(view, ctx)));
-  if (chats.group(page.chatId) && shown.every((view) => view.service)) box.append(hint());
+  const items = shown.map((view) => [
+    JSON.stringify([page.you, chats.status.language, chats.status.timezone, view,
+      view.reply_to && chats.quote(view.chat_id, view.reply_to)]),
+    () => messageNode(view, ctx)]);
+  if (chats.group(page.chatId) && shown.every((view) => view.service)) {
+    items.push([`hint ${chats.group(page.chatId).title}`, hint]);
+  }
+  replaceIfChanged(box, drawList("messages", items));
   if (atBottom) box.scrollTop = box.scrollHeight;
 }
 
