@@ -12,6 +12,11 @@ class Notifier:
     def __init__(self) -> None:
         self._waiters: set[asyncio.Future[None]] = set()
 
+    @property
+    def waiting(self) -> int:
+        """How many waiters are waiting now."""
+        return len(self._waiters)
+
     def notify(self) -> None:
         for waiter in self._waiters:
             if not waiter.done():

@@ -44,7 +44,10 @@ class SandboxServer:
 
     async def start(self) -> str:
         await self.webhooks.start()
-        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=1.0)
+        # As Telegram does, a request whose client has gone (a long poll of a bot that stopped
+        # or was killed) ends at once, instead of holding the server's shutdown.
+        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=1.0,
+                                     handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

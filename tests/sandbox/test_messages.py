@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+
+import aiohttp
 
 from bot.sandbox.control import SandboxControl
-from tests.sandbox.helpers import BOT_ID, BotApi, kinds, updates
+from bot.sandbox.server import SandboxServer
+from tests.sandbox.helpers import BOT_ID, TOKEN, BotApi, kinds, updates
 
 KEYBOARD = {"inline_keyboard": [[{"text": "Done", "callback_data": "st:1:done"}]]}
 
@@ -154,6 +158,29 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(
     batch = (await asyncio.wait_for(poll, timeout=5)).result
     assert kinds(batch) == ["message"]
     assert batch[0]["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 7}]
+
+
+async def test_a_long_poll_whose_client_has_gone_stops_waiting(
+    server: SandboxServer, api: BotApi
+) -> None:
+    """As on Telegram, a bot that stops (or dies) mid-poll leaves no request behind: nothing
+    holds the sandbox's shutdown for the rest of the poll's timeout."""
+    waiting = server.state.bots[BOT_ID].updates.changed
+    async with aiohttp.ClientSession() as session:
+        poll = asyncio.create_task(BotApi(session, server.base_url, TOKEN)("getUpdates",
+                                                                           timeout=30))
+        assert await until(lambda: waiting.waiting == 1)
+        poll.cancel()
+    assert await until(lambda: waiting.waiting == 0)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
 
 
 async def test_offset_limit_and_allowed_updates(api: BotApi, control: SandboxControl) -> None:
