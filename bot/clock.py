@@ -62,3 +62,10 @@ class ClockTimer:
         target = self.monotonic() + max(0.0, seconds)
         while self.monotonic() < target:
             await asyncio.sleep(0.005)
+
+    async def idle(self, seconds: float) -> None:
+        """Wait in real time, leaving the clock where it is: an idle bot's clock does not
+        race ahead of the world it shares with the people and the scheduler."""
+        import asyncio
+
+        await asyncio.sleep(max(0.0, seconds))

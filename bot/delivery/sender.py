@@ -332,12 +332,15 @@ class OutboxSender:
 
     async def _idle(self) -> None:
         try:
-            _, wait = await self._open_and_wait()
+            count, wait = await self._open_and_wait()
         except Exception:
             log.exception("could not read the outbox")
-            wait = self._cfg.poll
+            count, wait = 1, self._cfg.poll
         wait = max(min(wait, self._cfg.poll), await self._pause_left(), 0.001)
-        sleeper = asyncio.create_task(self._timer.sleep(wait))
+        # With no row open, nothing waits for time to pass: only a wake, or a look for rows
+        # that another process queued.
+        pause = self._timer.sleep(wait) if count else self._timer.idle(self._cfg.poll)
+        sleeper = asyncio.create_task(pause)
         waker = asyncio.create_task(self._wake.wait())
         await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
         for task in (sleeper, waker):

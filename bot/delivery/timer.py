@@ -21,6 +21,12 @@ class Timer(Protocol):
         far, never moved by the follower itself."""
         ...
 
+    async def idle(self, seconds: float) -> None:
+        """Wait up to `seconds` when nothing is due, only to look again for work that came
+        unannounced (from another process). Real time waits as `sleep` does; simulated time
+        is not moved, since nothing waits for it to pass: the wait is in real time."""
+        ...
+
 
 class LoopTimer:
     """The running event loop's clock, the one asyncio uses."""
@@ -32,4 +38,7 @@ class LoopTimer:
         await asyncio.sleep(max(0.0, seconds))
 
     async def follow(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+    async def idle(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds))

@@ -46,6 +46,10 @@ class FakeTimer:
             self._following.append((target, woken))
             await woken
 
+    async def idle(self, seconds: float) -> None:
+        """As ClockTimer's: a real wait that leaves time where it is."""
+        await asyncio.sleep(max(0.0, seconds))
+
     def advance_to(self, target: float) -> None:
         if target > self.now:
             self.clock.advance(timedelta(seconds=target - self.now))
@@ -137,6 +141,9 @@ class ScaledTime:
         await asyncio.sleep(max(0.0, seconds) / self.speed)
 
     async def follow(self, seconds: float) -> None:
+        await self.sleep(seconds)
+
+    async def idle(self, seconds: float) -> None:
         await self.sleep(seconds)
 
     def now(self) -> datetime:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from bot.clock import FakeClock
+import asyncio
+
+from bot.clock import ClockTimer, FakeClock
 from bot.core.events import EditKeyboard, EditMessage, Ref, SendMessage
 from bot.delivery.sender import OutboxSender
+from bot.metrics import Metrics
+from bot.storage.outbox import SqlOutbox
 from bot.storage.uow import UnitOfWorkFactory
-from tests.delivery.fakes import FakeTransport
+from tests.delivery.conftest import delivery_config
+from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import count, enqueue, rows
 
 GROUP, PRIVATE = -100, 42
@@ -61,3 +66,28 @@ async def test_flush_waits_until_nothing_is_open(
     await sender.flush()
     assert len(transport.performed) == 5
     assert {r["state"] for r in await rows(uow_factory)} == {"sent"}
+
+
+async def test_an_idle_sender_leaves_simulated_time_where_it_is(
+        uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
+    """On a ClockTimer (the demo, the try-out page, the end-to-end world) a sender with
+    nothing to send waits for a wake in real time: the world's clock does not race ahead of
+    the people and the scheduler while the bot idles. A wake still sends at once."""
+    transport = FakeTransport(FakeTimer(clock))
+    sender = OutboxSender(SqlOutbox(uow_factory), transport, clock, delivery_config(),
+                          timer=ClockTimer(clock), metrics=Metrics())
+    start = clock.now()
+    await sender.start()
+    try:
+        for _ in range(50):  # many turns of the loop, a few real milliseconds
+            await asyncio.sleep(0.002)
+        assert clock.now() == start
+        await enqueue(uow_factory, clock, SendMessage(PRIVATE, "p0"))
+        sender.wake()
+        for _ in range(500):
+            if transport.performed:
+                break
+            await asyncio.sleep(0.01)
+        assert [a.effect.text for a in transport.performed] == ["p0"]  # type: ignore[union-attr]
+    finally:
+        await sender.stop()
