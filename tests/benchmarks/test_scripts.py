@@ -72,7 +72,8 @@ def test_scheduler_reports_startup_memory_lateness_and_catchup() -> None:
     assert figures["pending"] == 200 and figures["peak_rss_mb"] > 0
 
 
-@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+# On PostgreSQL; SQLite's run is tests/delivery/test_crash.py, the same kills and checks.
+@pytest.mark.parametrize("db", [pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_crash_loses_nothing_and_every_duplicate_was_in_flight_at_a_kill(db: str) -> None:
     figures = run_bench("crash.py", "--kills", "1", "--notes", "30", "--max-after", "0.2",
                         "--seed", "1", "--timeout", "100", "--db", db)

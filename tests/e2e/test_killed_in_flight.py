@@ -43,7 +43,7 @@ WAIT = 60.0
 
 @pytest.fixture
 def database_url(db_url: str) -> str:
-    """A migrated database of the test's own, on SQLite and on PostgreSQL."""
+    """A migrated database of the test's own, on SQLite or PostgreSQL."""
     return db_url
 
 
@@ -108,6 +108,12 @@ def _answers(sandbox: SandboxServer, people: list[int]) -> Counter[int]:
                    and e["chat_id"] in wanted and HELP in (e.get("text") or ""))
 
 
+# Each database once, and each framework's way of holding back the next getUpdates once: the
+# pairs where a naive task per update was seen to fail (SQLite's commit group keeps PTB's
+# updates in order even then).
+@pytest.mark.parametrize(("framework", "db_url"), [
+    ("aiogram", "sqlite"), pytest.param("ptb", "postgres", marks=pytest.mark.postgres),
+], indirect=True)
 async def test_a_bot_killed_with_updates_in_flight_acknowledged_only_what_it_committed(
         database_url: str, framework: str, tmp_path: Path) -> None:
     sandbox = SandboxServer(bot_token=TOKEN)
