@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.tryit.world import Group, World
 
-STORM_ANSWERS = 4  # the next sends to the chat are answered 429 this many times
-STORM_RETRY_AFTER = 3  # seconds, on the virtual clock (the bot's delivery timer runs on it)
+STORM_ANSWERS = 2  # the next sends to the chat are answered 429 this many times
+STORM_RETRY_AFTER = 2  # seconds, on the virtual clock (the bot's delivery timer runs on it)
 FAULTS = ("storm", "upgrade", "bot", "block")
 
 

@@ -99,6 +99,9 @@ def settings(sandbox: SandboxServer, framework: str, database_url: str,
         # 6 s of it can run out while its message is still on the way, and be sent again. Here
         # leases outlast any jump; they are tested in real time (tests/delivery, the kills).
         "outbox_lease_seconds": 600.0,
+        # What a command queues from outside the bot (`orderbot updates --retry`) is found by
+        # the idle sender's next look, in real time.
+        "outbox_poll_seconds": 0.2,
     }
     return Settings(_env_file=None, **(values | settings_overrides))  # type: ignore[call-arg]
 

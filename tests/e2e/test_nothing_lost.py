@@ -42,7 +42,11 @@ async def read_only_then_writable(world: World) -> None:
     with read_only(world.app.uow_factory) as fault:
         for _ in range(3):
             await world.say(ana, ana, "/help")
-        await asyncio.sleep(1.5)
+        for _ in range(100):
+            if world.app.outage.stopped:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # several more tries (intake_backoff_max_seconds: 0.05)
         assert await _help_answers(world, ana) == 0
         assert world.app.outage.stopped
         fault.clear()
