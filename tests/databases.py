@@ -2,8 +2,10 @@
 
 A template is migrated once per process (a pytest-xdist worker is a process of its own):
 - SQLite: a migrated file, copied per test into the test's `tmp_path`;
-- PostgreSQL: a migrated database `orderbot_tpl_<random>`, copied per test with
-  `CREATE DATABASE ... TEMPLATE` (a copy on the server, no migration) and dropped after.
+- PostgreSQL: a migrated database `orderbot_tpl_<random>`, copied with
+  `CREATE DATABASE ... TEMPLATE` (a copy on the server, no migration). After a test its copy is
+  emptied (TRUNCATE) and given to the next test, unless the test changed its schema or its
+  settings: then it is dropped. A copy costs the server about 0.3 s of CPU, a TRUNCATE 0.02 s.
 
 PostgreSQL is shared with other test runs, hence the random names. When no server answers, the
 PostgreSQL cases are skipped with the reason shown (`pytest -rs`); under CI=true such a skip
@@ -56,6 +58,72 @@ async def pg_admin(*statements: str) -> None:
         await conn.close()
 
 
+# Everything a test could change in a database besides its rows: its objects, columns,
+# constraints, and the revision it is at.
+FINGERPRINT = """
+SELECT md5(string_agg(item, ';' ORDER BY item)) FROM (
+  SELECT format('%s %s %s', c.relkind, n.nspname, c.relname) AS item
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  UNION ALL
+  SELECT format('%s %s %s %s %s', table_name, column_name, data_type, is_nullable,
+                column_default)
+    FROM information_schema.columns WHERE table_schema = 'public'
+  UNION ALL
+  SELECT conname || ' ' || pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+  UNION ALL
+  SELECT 'revision ' || version_num FROM alembic_version
+) AS schema
+"""
+
+
+async def _fingerprint(database: str) -> str:
+    conn = await asyncpg.connect(pg_dsn(database), timeout=5)
+    try:
+        return str(await conn.fetchval(FINGERPRINT))
+    finally:
+        await conn.close()
+
+
+async def _emptied(database: str, fingerprint: str) -> bool:
+    """Empty `database` for the next test, if the last one left its schema and settings as
+    they were; False if it did not (or the database is gone): then it is not used again."""
+    try:
+        await _end_sessions(database)
+        return await _truncated_if_unchanged(database, fingerprint)
+    except (TimeoutError, OSError, asyncpg.PostgresError):
+        return False
+
+
+async def _end_sessions(database: str) -> None:
+    """End the connections a test left open; refuse a database whose settings it changed."""
+    admin = await asyncpg.connect(pg_dsn("postgres"), timeout=5)
+    try:
+        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = $1 AND pid <> pg_backend_pid()", database)
+        if await admin.fetchval("SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d "
+                                "ON d.oid = s.setdatabase WHERE d.datname = $1", database):
+            raise asyncpg.PostgresError(f"{database} has settings of its own")
+    finally:
+        await admin.close()
+
+
+async def _truncated_if_unchanged(database: str, fingerprint: str) -> bool:
+    conn = await asyncpg.connect(pg_dsn(database), timeout=5)
+    try:
+        if await conn.fetchval(FINGERPRINT) != fingerprint:
+            return False
+        tables = await conn.fetch("SELECT quote_ident(tablename) AS name FROM pg_tables "
+                                  "WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+        await conn.execute("SET lock_timeout = '5s'")
+        await conn.execute(f"TRUNCATE {', '.join(t['name'] for t in tables)} "
+                           "RESTART IDENTITY CASCADE")
+        return True
+    finally:
+        await conn.close()
+
+
 async def _probe() -> str | None:
     try:
         await pg_admin("SELECT 1")
@@ -85,6 +153,8 @@ class Templates:
         self.directory = directory
         self._sqlite: Path | None = None
         self._pg: str | None = None
+        self._pg_fingerprint = ""
+        self._pg_spare: list[str] = []
 
     def sqlite(self) -> Path:
         if self._sqlite is None:
@@ -106,26 +176,40 @@ class Templates:
             name = f"orderbot_tpl_{uuid.uuid4().hex[:12]}"
             asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
             upgrade(pg_url(name))
+            self._pg_fingerprint = asyncio.run(_fingerprint(name))
             self._pg = name
         return self._pg
 
     @contextlib.contextmanager
     def pg_database(self, migrated: bool = True) -> Iterator[str]:
-        """A PostgreSQL database of the caller's own (its URL), migrated or empty, dropped
-        afterwards."""
+        """A PostgreSQL database of the caller's own (its URL): migrated with no rows, or empty
+        (no schema)."""
         skip_without_pg()
-        template = f' TEMPLATE "{self.pg()}"' if migrated else ""
-        name = f"orderbot_test_{uuid.uuid4().hex[:12]}"
-        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"{template}'))
+        if migrated and self._pg_spare:
+            name = self._pg_spare.pop()
+        else:
+            template = f' TEMPLATE "{self.pg()}"' if migrated else ""
+            name = f"orderbot_test_{uuid.uuid4().hex[:12]}"
+            asyncio.run(pg_admin(f'CREATE DATABASE "{name}"{template}'))
         try:
             yield pg_url(name)
         finally:
-            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if migrated and asyncio.run(_emptied(name, self._pg_fingerprint)):
+                self._pg_spare.append(name)
+            else:
+                _drop(name)
 
     def close(self) -> None:
+        for name in self._pg_spare:
+            _drop(name)
+        self._pg_spare.clear()
         if self._pg is not None:
-            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{self._pg}" WITH (FORCE)'))
+            _drop(self._pg)
             self._pg = None
+
+
+def _drop(database: str) -> None:
+    asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
 _templates: Templates | None = None
