@@ -13,6 +13,7 @@ from bot.storage.uow import UnitOfWorkFactory
 from tests.delivery.conftest import delivery_config
 from tests.delivery.fakes import FakeTimer, FakeTransport
 from tests.delivery.helpers import count, enqueue, rows
+from tests.e2e.conftest import until
 
 GROUP, PRIVATE = -100, 42
 
@@ -84,10 +85,7 @@ async def test_an_idle_sender_leaves_simulated_time_where_it_is(
         assert clock.now() == start
         await enqueue(uow_factory, clock, SendMessage(PRIVATE, "p0"))
         sender.wake()
-        for _ in range(500):
-            if transport.performed:
-                break
-            await asyncio.sleep(0.01)
+        assert await until(lambda: asyncio.sleep(0, bool(transport.performed)), 5.0)
         assert [a.effect.text for a in transport.performed] == ["p0"]  # type: ignore[union-attr]
     finally:
         await sender.stop()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import aiohttp
 
 from bot.sandbox.control import SandboxControl
 from bot.sandbox.server import SandboxServer
+from tests.e2e.conftest import until
 from tests.sandbox.helpers import BOT_ID, TOKEN, BotApi, kinds, updates
 
 KEYBOARD = {"inline_keyboard": [[{"text": "Done", "callback_data": "st:1:done"}]]}
@@ -169,18 +169,9 @@ async def test_a_long_poll_whose_client_has_gone_stops_waiting(
     async with aiohttp.ClientSession() as session:
         poll = asyncio.create_task(BotApi(session, server.base_url, TOKEN)("getUpdates",
                                                                            timeout=30))
-        assert await until(lambda: waiting.waiting == 1)
+        assert await until(lambda: asyncio.sleep(0, waiting.waiting == 1), 5.0)
         poll.cancel()
-    assert await until(lambda: waiting.waiting == 0)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.01)
-    return True
+    assert await until(lambda: asyncio.sleep(0, waiting.waiting == 0), 5.0)
 
 
 async def test_offset_limit_and_allowed_updates(api: BotApi, control: SandboxControl) -> None:
