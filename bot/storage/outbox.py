@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     Table,
+    Update,
     and_,
     bindparam,
     case,
@@ -61,8 +62,8 @@ async def claim(conn: Conn, now: datetime, lease: timedelta, limit: int, *,
     rows = (await conn.execute(query, params)).mappings().all()
     if not rows:
         return []
-    await conn.execute(update(o).where(o.c.id.in_([r["id"] for r in rows]))
-                       .values(state="sending", claimed_until=now + lease))
+    await conn.execute(_lease_statement(), {"_ids": [r["id"] for r in rows],
+                                            "_until": now + lease})
     return [Claimed(r["id"], r["chat_id"], r["kind"], r["payload"], r["ref_kind"], r["ref_id"],
                     r["attempts"], r["created_at"], r["order_id"], int(r["backlog"]),
                     float(r["work_left"])) for r in rows]
@@ -102,49 +103,84 @@ def _work_left(o: Table, backlog: ColumnElement[int], pace: Pace) -> ColumnEleme
     return case((o.c.chat_id < 0, group), else_=after * pace.spacing)
 
 
+def _lease_statement() -> Update:
+    """Lease the rows `:_ids` to this sender until `:_until`."""
+    o = OUTBOX
+    return cached(("outbox_lease",), lambda: update(o).where(
+        o.c.id.in_(bindparam("_ids", expanding=True))).values(
+        state="sending", claimed_until=bindparam("_until")))
+
+
 async def retry_later(conn: Conn, row_id: int, at: datetime, reason: str,
                       count_attempt: bool) -> None:
     """Back to pending until `at`; a 429 or a rate-limit deferral does not count an attempt."""
-    attempts = {"attempts": OUTBOX.c.attempts + 1} if count_attempt else {}
-    await _mark(conn, row_id, state="pending", next_attempt_at=at, claimed_until=None,
-                outcome_reason=reason[:1000], **attempts)
+    await _mark(conn, row_id, count_attempt, state="pending", next_attempt_at=at,
+                claimed_until=None, outcome_reason=reason[:1000])
 
 
-async def _mark(conn: Conn, row_id: int, **values: Any) -> None:
+async def _mark(conn: Conn, row_id: int, count_attempt: bool = False, **values: Any) -> None:
+    """SET `values` on the row (and one more attempt if `count_attempt`); the statement is
+    built once for each set of columns."""
     o = OUTBOX
-    await conn.execute(update(o).where(o.c.id == row_id).values(**values))
+
+    def build() -> Update:
+        statement = update(o).where(o.c.id == bindparam("_id"))
+        return statement.values(attempts=o.c.attempts + 1) if count_attempt else statement
+    statement = cached(("outbox_mark", count_attempt), build)
+    await conn.execute(statement, {"_id": row_id, **values})
+
+
+def _ref_pending_query() -> Select[Any]:
+    o = OUTBOX
+    return select(o.c.id).where(
+        o.c.ref_kind == bindparam("_ref_kind"), o.c.ref_id == bindparam("_ref_id"),
+        o.c.kind.in_(("send", "document")), o.c.id < bindparam("_before"),
+        o.c.state.in_(OPEN_STATES)).limit(1)
 
 
 async def ref_pending(conn: Conn, ref_kind: str, ref_id: int, before_id: int) -> bool:
     """True if a send carrying this ref is still open (the edit must wait for its id)."""
+    query = cached(("outbox_ref_pending",), _ref_pending_query)
+    params = {"_ref_kind": ref_kind, "_ref_id": ref_id, "_before": before_id}
+    return (await conn.execute(query, params)).first() is not None
+
+
+def _open_rows_query() -> Select[int, Any]:
     o = OUTBOX
-    query = select(o.c.id).where(o.c.ref_kind == ref_kind, o.c.ref_id == ref_id,
-                                 o.c.kind.in_(("send", "document")), o.c.id < before_id,
-                                 o.c.state.in_(OPEN_STATES)).limit(1)
-    return (await conn.execute(query)).first() is not None
+    return select(func.count(), func.min(o.c.created_at)).where(o.c.state.in_(OPEN_STATES))
 
 
 async def open_rows(conn: Conn) -> tuple[int, datetime | None]:
     """How many rows are open, and when the oldest was queued."""
-    o = OUTBOX
-    count, oldest = (await conn.execute(select(func.count(), func.min(o.c.created_at))
-                                        .where(o.c.state.in_(OPEN_STATES)))).one()
+    query = cached(("outbox_open_rows",), _open_rows_query)
+    count, oldest = (await conn.execute(query)).one()
     return int(count), oldest
+
+
+def _first_due_query(skipping: bool) -> Select[Any]:
+    """The earliest `next_attempt_at` of a pending row that heads its chat (and, if
+    `skipping`, whose chat is not in `:_skip`)."""
+    o, earlier = OUTBOX, OUTBOX.alias("earlier")
+    heads_its_chat = ~exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
+                                     earlier.c.state.in_(OPEN_STATES))
+    first = (select(o.c.next_attempt_at).where(o.c.state == "pending", heads_its_chat)
+             .order_by(o.c.next_attempt_at).limit(1))
+    if skipping:
+        first = first.where(o.c.chat_id.not_in(bindparam("_skip", expanding=True)))
+    return first
 
 
 async def next_due(conn: Conn, skip: Collection[int] = ()) -> datetime | None:
     """When the next open row becomes claimable (a pending retry or an expiring lease); the
     pending rows of the chats in `skip` are left out (their limits say when). The pending
     rows are walked in `next_attempt_at` order up to the first that heads its chat."""
-    o, earlier = OUTBOX, OUTBOX.alias("earlier")
-    heads_its_chat = ~exists().where(earlier.c.chat_id == o.c.chat_id, earlier.c.id < o.c.id,
-                                     earlier.c.state.in_(OPEN_STATES))
-    first = (select(o.c.next_attempt_at).where(o.c.state == "pending", heads_its_chat)
-             .order_by(o.c.next_attempt_at).limit(1))
-    if skip:
-        first = first.where(o.c.chat_id.not_in(list(skip)))
-    leased = select(func.min(o.c.claimed_until)).where(o.c.state == "sending")
-    times = [(await conn.execute(q)).scalar() for q in (first, leased)]
+    o = OUTBOX
+    first = cached(("outbox_first_due", bool(skip)), lambda: _first_due_query(bool(skip)))
+    leased = cached(("outbox_lease_ends",), lambda: select(
+        func.min(o.c.claimed_until)).where(o.c.state == "sending"))
+    params = {"_skip": list(skip)} if skip else {}
+    times = [(await conn.execute(first, params)).scalar(),
+             (await conn.execute(leased)).scalar()]
     present = [t for t in times if t is not None]
     return min(present) if present else None
 
@@ -154,8 +190,9 @@ async def pending_chats(conn: Conn, chats: Collection[int]) -> set[int]:
     if not chats:
         return set()
     o = OUTBOX
-    result = await conn.execute(select(o.c.chat_id).distinct().where(
-        o.c.chat_id.in_(list(chats)), o.c.state == "pending"))
+    query = cached(("outbox_pending_chats",), lambda: select(o.c.chat_id).distinct().where(
+        o.c.chat_id.in_(bindparam("_chats", expanding=True)), o.c.state == "pending"))
+    result = await conn.execute(query, {"_chats": list(chats)})
     return {int(chat) for chat in result.scalars()}
 
 
@@ -176,8 +213,10 @@ class SqlOutbox(Transactions):
         if not ids:
             return 0
         o = OUTBOX
-        result = await self.committed(lambda uow: uow.conn.execute(update(o).where(
-            o.c.id.in_(sorted(ids)), o.c.state == "sending").values(claimed_until=until)))
+        statement = cached(("outbox_renew",), lambda: update(o).where(
+            o.c.id.in_(bindparam("_ids", expanding=True)), o.c.state == "sending"))
+        result = await self.committed(lambda uow: uow.conn.execute(
+            statement, {"_ids": sorted(ids), "claimed_until": until}))
         return int(result.rowcount)
 
     async def prepare(self, row: Claimed, ref_wait: float) -> Verdict:

@@ -7,12 +7,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Delete, Insert, Select, Table, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    Executable,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.storage.inline import Conn, Rows
 
-S = TypeVar("S", Insert, Update, Delete, Select[Any])
+S = TypeVar("S", bound=Executable)
 _cache: dict[tuple[Any, ...], Any] = {}
 
 
