@@ -19,9 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from bot.domain.checkin import closes_after
 from bot.domain.order import Status
@@ -58,18 +59,29 @@ _orders = OrderRow.__table__
 _OPEN = [RequestState.SCHEDULED, RequestState.POSTED]
 
 
-def _after(column: ColumnElement[datetime], id_column: ColumnElement[int],
-           cursor: Cursor) -> list[ColumnElement[bool]]:
-    if cursor is None:
-        return []
-    key, id_ = cursor
-    return [or_(column > key, and_(column == key, id_column > id_))]
+# The statements are built once for each kind and policy; what changes from one sweep to the
+# next (the time, the cursor, the page size) is bound at execution.
+_OPENS_SINCE = "_opens_since"  # CHECKIN_OPENS: the pro's last message no older than this
 
 
-def _key_and_offset(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], timedelta]:
+def _after(column: ColumnElement[datetime], id_column: ColumnElement[int]
+           ) -> ColumnElement[bool]:
+    """After the cursor `(:_cursor_key, :_cursor_id)`."""
+    key = bindparam("_cursor_key", type_=column.type)
+    id_ = bindparam("_cursor_id", type_=id_column.type)
+    return or_(column > key, and_(column == key, id_column > id_))
+
+
+def _params(kind: Kind, policy: Policy, now: datetime) -> dict[str, Any]:
+    return {_OPENS_SINCE: now - policy.checkin_max} if kind is Kind.CHECKIN_OPENS else {}
+
+
+def _key_and_offset(kind: Kind, policy: Policy) -> tuple[Select[Any], timedelta]:
+    """The kind's items (id, key) and how long after its key an item is due; the check-in's
+    opening binds `:_opens_since` (`_params`)."""
     r, o = _requests.c, _orders.c
     if kind in (Kind.CHECKIN_OPENS, Kind.CHECKIN_ENDS, Kind.CHECKIN_CLOSES):
-        return _checkin(kind, policy, now)
+        return _checkin(kind, policy)
     if kind is Kind.NOTE:
         return (select(r.id, r.due_at).where(r.state == RequestState.SCHEDULED,
                                              r.frozen_at.is_(None)), timedelta(0))
@@ -93,12 +105,12 @@ def _not_indexed(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return func.coalesce(column, column)
 
 
-def _checkin(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], timedelta]:
+def _checkin(kind: Kind, policy: Policy) -> tuple[Select[Any], timedelta]:
     o = _orders.c
     last, shown_for = o.last_pro_message_at, o.checkin_window_for
     if kind is Kind.CHECKIN_OPENS:
         not_yet = or_(shown_for.is_(None), shown_for != last)
-        return (select(o.id, last).where(not_yet, last >= now - policy.checkin_max),
+        return (select(o.id, last).where(not_yet, last >= bindparam(_OPENS_SINCE)),
                 policy.checkin_min)
     offered = select(o.id, shown_for).where(o.checkin_offered.is_(True))
     if kind is Kind.CHECKIN_CLOSES:
@@ -107,16 +119,33 @@ def _checkin(kind: Kind, policy: Policy, now: datetime) -> tuple[Select[Any], ti
     return offered.where(or_(last != shown_for, answered)), timedelta(0)
 
 
+@lru_cache(maxsize=64)
+def _page_query(kind: Kind, policy: Policy, after_cursor: bool) -> tuple[Select[Any], timedelta]:
+    """A page of the kind's items due by `:_due_by` (after the cursor), `:_limit` of them."""
+    query, offset = _key_and_offset(kind, policy)
+    id_col, key_col = query.selected_columns[0], query.selected_columns[1]
+    query = query.where(key_col.is_not(None), key_col <= bindparam("_due_by"),
+                        *([_after(key_col, id_col)] if after_cursor else []))
+    return query.order_by(key_col, id_col).limit(bindparam("_limit")), offset
+
+
 async def due_page(conn: Conn, kind: Kind, policy: Policy, now: datetime,
                    cursor: Cursor, limit: int) -> list[DueItem]:
     """Up to `limit` items of one kind due at `now`, after `cursor`, in due order."""
-    query, offset = _key_and_offset(kind, policy, now)
-    id_col, key_col = query.selected_columns[0], query.selected_columns[1]
-    query = query.where(key_col.is_not(None), key_col <= now - offset,
-                        *_after(key_col, id_col, cursor))
-    query = query.order_by(key_col, id_col).limit(limit)
-    rows = (await conn.execute(query)).all()
+    query, offset = _page_query(kind, policy, cursor is not None)
+    params = {"_due_by": now - offset, "_limit": limit, **_params(kind, policy, now)}
+    if cursor is not None:
+        params |= {"_cursor_key": cursor[0], "_cursor_id": cursor[1]}
+    rows = (await conn.execute(query, params)).all()
     return [DueItem(_utc(key) + offset, kind, int(id_), _utc(key)) for id_, key in rows]
+
+
+@lru_cache(maxsize=64)
+def _earliest_query(kind: Kind, policy: Policy) -> tuple[Select[Any], timedelta]:
+    """The kind's earliest key after `:_after`."""
+    query, offset = _key_and_offset(kind, policy)
+    key_col = query.selected_columns[1]
+    return query.with_only_columns(func.min(key_col)).where(key_col > bindparam("_after")), offset
 
 
 async def earliest_due(conn: Conn, policy: Policy, after: datetime
@@ -124,10 +153,9 @@ async def earliest_due(conn: Conn, policy: Policy, after: datetime
     """The earliest due time strictly after `after`, over every kind (for the wake-up job)."""
     found: list[datetime] = []
     for kind in Kind:
-        query, offset = _key_and_offset(kind, policy, after)
-        key_col = query.selected_columns[1]
-        query = query.with_only_columns(func.min(key_col)).where(key_col > after - offset)
-        value = (await conn.execute(query)).scalar_one_or_none()
+        query, offset = _earliest_query(kind, policy)
+        params = {"_after": after - offset, **_params(kind, policy, after)}
+        value = (await conn.execute(query, params)).scalar_one_or_none()
         if value is not None:
             found.append(_utc(value) + offset)
     return min(found, default=None)

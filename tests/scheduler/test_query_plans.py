@@ -18,7 +18,7 @@ NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 
 
 async def _plan(url: str, kind: Kind, earliest: bool) -> str:
-    query, offset = _key_and_offset(kind, Policy(), NOW)
+    query, offset = _key_and_offset(kind, Policy())
     key = query.selected_columns[1]
     if earliest:
         query = query.with_only_columns(func.min(key)).where(key > NOW - offset)
