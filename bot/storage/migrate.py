@@ -3,6 +3,7 @@ Whether a database may be used at start-up is `bot.startup`'s."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -15,11 +16,19 @@ import migrations
 from bot.storage.db import create_engine
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(Path(migrations.__file__).parent))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    """The code's migration scripts, read once: they do not change while the process runs,
+    and reading them (every script imported) costs more than a start-up check."""
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def upgrade(url: str, revision: str = "head") -> None:
@@ -31,7 +40,8 @@ def downgrade(url: str, revision: str) -> None:
 
 
 def head_revision(url: str) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    """The revision the code needs (the same whatever the database `url`)."""
+    return _scripts().get_current_head()
 
 
 def _current(connection: Connection) -> str | None:
@@ -48,5 +58,5 @@ async def current_revision(url: str) -> str | None:
 
 
 def known_revisions(url: str) -> set[str]:
-    return {script.revision for script in
-            ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+    """The revisions the code knows (the same whatever the database `url`)."""
+    return {script.revision for script in _scripts().walk_revisions()}
