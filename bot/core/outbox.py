@@ -67,11 +67,13 @@ class Verdict:
 @dataclass(frozen=True)
 class Backlog:
     """The open rows: how many, when the next becomes claimable (a retry falls due or a lease
-    runs out; the chats left out not counted), and which of those chats have a row waiting."""
+    runs out; the chats left out not counted), which of those chats have a row waiting, and
+    when the oldest open row was queued."""
 
     count: int
     next_due: datetime | None
     held_back: set[int]
+    oldest: datetime | None = None
 
 
 @dataclass(frozen=True)

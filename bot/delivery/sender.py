@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
 
@@ -170,7 +170,8 @@ class OutboxSender:
             for task in finished:
                 if task.exception() is not None:
                     log.error("delivery failed unexpectedly", exc_info=task.exception())
-        await self._update_gauges()
+        if handled:  # else the backlog's next look (`_open_and_wait`) sets the gauges
+            await self._update_gauges()
         return handled
 
     async def _claim(self, limit: int) -> tuple[list[Claimed], float | None]:
@@ -336,14 +337,16 @@ class OutboxSender:
         except Exception:
             log.exception("could not read the outbox")
             count, wait = 1, self._cfg.poll
-        wait = max(min(wait, self._cfg.poll), await self._pause_left(), 0.001)
-        # With no row open, nothing waits for time to pass: only a wake, or a look for rows
-        # that another process queued.
-        pause = self._timer.sleep(wait) if count else self._timer.idle(self._cfg.poll)
-        sleeper = asyncio.create_task(pause)
-        waker = asyncio.create_task(self._wake.wait())
-        await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (sleeper, waker):
+        wait = max(wait, await self._pause_left(), 0.001)
+        # Until a wake, the next look for rows another process queued (`poll`, in real time)
+        # or, if rows are open, their own time (a retry, a lease, a chat's limit): on
+        # simulated time that wait moves the clock in one step, not in `poll`-sized ones.
+        pauses = [self._timer.idle(self._cfg.poll), self._wake.wait()]
+        if count:
+            pauses.append(self._timer.sleep(wait))
+        tasks = [asyncio.create_task(pause) for pause in pauses]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -353,15 +356,18 @@ class OutboxSender:
         is due, its lease expires, or its chat's limit is about to free)."""
         cooling = self._chats.cooling(self._ahead)
         backlog = await self._outbox.backlog(cooling)
+        self._set_gauges(backlog.count, backlog.oldest)
         held = self._cooling_wait(cooling, backlog.held_back)
-        wait = self._cfg.poll
+        waits = [] if held is None else [held]
         if backlog.count and backlog.next_due is not None:
-            wait = max(0.0, (backlog.next_due - self._clock.now()).total_seconds())
-        return backlog.count, wait if held is None else min(wait, held)
+            waits.append(max(0.0, (backlog.next_due - self._clock.now()).total_seconds()))
+        return backlog.count, min(waits, default=self._cfg.poll)
 
     async def _update_gauges(self) -> None:
         depth = await self._outbox.depth()
-        self.metrics.outbox_depth.set(depth.count)
-        oldest = depth.oldest
+        self._set_gauges(depth.count, depth.oldest)
+
+    def _set_gauges(self, count: int, oldest: datetime | None) -> None:
+        self.metrics.outbox_depth.set(count)
         age = (self._clock.now() - oldest).total_seconds() if oldest else 0.0
         self.metrics.outbox_oldest_age_seconds.set(max(0.0, age))

@@ -257,10 +257,10 @@ class SqlOutbox(Transactions):
 
     async def backlog(self, skip: Collection[int]) -> Backlog:
         async with self._uow() as uow:
-            count, _oldest = await open_rows(uow.conn)
+            count, oldest = await open_rows(uow.conn)
             due = await next_due(uow.conn, skip=skip)
             held = await pending_chats(uow.conn, skip) if count and skip else set()
-        return Backlog(count, due, held)
+        return Backlog(count, due, held, oldest)
 
     async def depth(self) -> Depth:
         async with self._uow() as uow:

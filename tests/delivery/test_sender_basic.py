@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 
 from bot.clock import ClockTimer, FakeClock
 from bot.core.events import EditKeyboard, EditMessage, Ref, SendMessage
+from bot.core.outbox import Backlog
 from bot.delivery.sender import OutboxSender
 from bot.metrics import Metrics
 from bot.storage.outbox import SqlOutbox
@@ -89,3 +91,35 @@ async def test_an_idle_sender_leaves_simulated_time_where_it_is(
         assert [a.effect.text for a in transport.performed] == ["p0"]  # type: ignore[union-attr]
     finally:
         await sender.stop()
+
+
+class CountingOutbox(SqlOutbox):
+    """The outbox, counting the sender's looks at it."""
+
+    looks = 0
+
+    async def backlog(self, skip: Collection[int]) -> Backlog:
+        self.looks += 1
+        return await super().backlog(skip)
+
+
+async def test_a_chat_held_back_by_its_limit_is_waited_for_in_one_step(
+        uow_factory: UnitOfWorkFactory, clock: FakeClock) -> None:
+    """On a ClockTimer a group past its 20 messages a minute is waited for through the clock
+    in one step, not looked at again every `poll` of simulated time (some 200 looks for a
+    minute of 0.2 s polls); the messages still keep the group's limit."""
+    transport = FakeTransport(FakeTimer(clock))
+    outbox = CountingOutbox(uow_factory)
+    sender = OutboxSender(outbox, transport, clock, delivery_config(outbox_poll_seconds=0.2),
+                          timer=ClockTimer(clock), metrics=Metrics())
+    await enqueue(uow_factory, clock, *[SendMessage(GROUP, f"g{i}") for i in range(22)])
+    start = clock.now()
+    await sender.start()
+    try:
+        sender.wake()
+        assert await until(lambda: asyncio.sleep(0, len(transport.performed) == 22), 10.0)
+    finally:
+        await sender.stop()
+    waited = (clock.now() - start).total_seconds()
+    assert 40 <= waited <= 70, waited  # the 21st and 22nd wait for the group's minute
+    assert outbox.looks <= 10, outbox.looks
