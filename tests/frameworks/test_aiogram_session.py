@@ -1,5 +1,6 @@
 """KeepingSession holds the `Response[...]` models it parses with, so that a garbage collection
-does not make the next answer rebuild one (pydantic caches them only weakly)."""
+does not make the next answer rebuild one (pydantic caches them only weakly); closing it closes
+its aiohttp session."""
 
 from __future__ import annotations
 
@@ -46,3 +47,17 @@ async def test_a_plain_session_lets_the_model_be_collected() -> None:
         assert model() is None
     finally:
         await session.close()
+
+
+async def test_close_closes_the_aiohttp_session_and_a_new_one_can_be_made() -> None:
+    session = KeepingSession()
+    await session.close()  # never used: nothing to close
+    first = await session.create_session()
+    assert await session.create_session() is first  # one session for the bot's life
+    await session.close()
+    assert first.closed
+    await session.close()  # closing twice is harmless
+    second = await session.create_session()
+    assert second is not first and not second.closed
+    await session.close()
+    assert second.closed
