@@ -247,10 +247,12 @@ async def test_ids_older_than_the_retention_are_forgotten_and_handled_again(
             await asyncio.wait_for(running.pruner.wait_runs(running.pruner.runs + 2), WAIT)
             assert await _received(running, old) is None
             kept = await _received(running, recent)
-            before = await _bot_messages(control, ana)
+            before, seen = await _bot_messages(control, ana), await _last_seq(control, ana)
             await control.redeliver(recent)
             await control.redeliver(old)
-            await _help(sandbox, control, running, ana)  # handled after both repeats (in order)
+            # The old one's answer first: else the next /help's wait could take it for its own.
+            await control.wait_for(ana, lambda e: HELP in (e.get("text") or ""), WAIT, after=seen)
+            await _help(sandbox, control, running, ana)
             assert await _bot_messages(control, ana) == before + 2  # the old one, and the new
             again = await _received(running, old)
             assert again is not None and again >= pruned_at  # recorded again
