@@ -7,9 +7,10 @@ The mix exercises each of Telegram's limits: `--heavy-groups` groups get
 `--heavy-privates` private chats get `--heavy-private-messages` each (paced by 1/s), and the rest
 of the N messages is spread round robin over the other chats (the bot's 30/s holds the bulk
 back). Each chat's messages are spread evenly through the backlog. The rows are queued in the
-outbox, then `OutboxSender.flush()` delivers them through the aiogram adapter's transport to the
-sandbox (own process) with its limits on (30/s per bot, 1/s per private chat with a burst of 3,
-20/min per group; 429 with retry_after when over). This runs in real time. Figures:
+outbox, then `OutboxSender.flush()` delivers them through a framework adapter's transport
+(`--framework`, aiogram unless told) to the sandbox (own process) with its limits on (30/s per
+bot, 1/s per private chat with a burst of 3, 20/min per group; 429 with retry_after when over).
+This runs in real time. Figures:
 - seconds: from the start of the flush to the last row's `sent_at`;
 - minimum_seconds: the least time any schedule within Telegram's limits needs for this mix
   (30/s for the bot, 1/s in every chat, 20/min per group; see bench/telegram_bound.py);
@@ -162,7 +163,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         groups, privates = await _chats(control, args.groups, args.privates)
         chats = groups + privates
         shared = {"redis_url": args.redis, "redis_rate_key": f"orderbot:bench:{uuid.uuid4().hex}"}
-        settings = make_settings(url, base_url, "aiogram", **(shared if args.redis else {}))
+        settings = make_settings(url, base_url, args.framework,
+                                 **(shared if args.redis else {}))
         app = build_app(settings)
         adapter = load_adapter(settings)
         try:
@@ -182,7 +184,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     duplicates = sum(seen[text] - 1 for _, text in messages if seen[text] > 1)
     mix = [(chat, count, group) for chat, (count, group) in zip(chats, counts, strict=True)]
     return {"messages": args.messages, "groups": args.groups, "privates": args.privates,
-            "limits_in": "redis" if args.redis else "process",
+            "limits_in": "redis" if args.redis else "process", "framework": args.framework,
             "seconds": round(seconds, 3), "minimum_seconds": bound.lower,
             "minimum_exact": bound.exact, "share_of_limit": _share(bound.lower, seconds) or 0.0,
             "per_limit": per_limit(bound, mix, finish),
@@ -203,6 +205,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--heavy-privates", type=int, default=3)
     parser.add_argument("--heavy-private-messages", type=int, default=60)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--framework", choices=["aiogram", "ptb"], default="aiogram")
     parser.add_argument("--redis", metavar="URL",
                         help="keep the limits in this Redis, as several senders do")
     parser.add_argument("--quick", action="store_true",

@@ -1,9 +1,11 @@
-"""Run in a subprocess by test_crash.py: drain the outbox through aiogram until it is empty.
+"""Run in a subprocess by test_crash.py: drain the outbox through the python-telegram-bot
+adapter until it is empty (the sender is what is killed; importing aiogram would cost each
+child three seconds of CPU, PTB a third of one).
 
 python -m tests.delivery.crash_child <sandbox base url> <database url>
 
 It imports everything, then waits for a line on stdin before it starts (so the parent can
-start the next child while the current one runs, and importing aiogram costs no time). The
+start the next child while the current one runs, and importing costs no time). The
 parent SIGKILLs it at random moments and starts it again; on a clean finish it prints "done".
 Limits are set high (the sandbox enforces none here) and the lease short, so a restarted
 child picks up the rows a killed one had claimed within a second.
@@ -18,7 +20,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.delivery.config import DeliveryConfig
 from bot.delivery.sender import OutboxSender
-from bot.frameworks.aiogram import AiogramAdapter
+from bot.frameworks.ptb import PtbAdapter
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.storage.outbox import SqlOutbox
@@ -38,8 +40,9 @@ def delivery_settings() -> DeliveryConfig:
 
 
 async def drain(base_url: str, database_url: str) -> None:
-    settings = Settings(_env_file=None, bot_token=TOKEN, api_base_url=base_url)  # type: ignore[call-arg]
-    adapter = AiogramAdapter(settings)
+    settings = Settings(_env_file=None, bot_token=TOKEN, api_base_url=base_url,  # type: ignore[call-arg]
+                        framework="ptb")
+    adapter = PtbAdapter(settings)
     await adapter.open()
     engine = create_engine(database_url)
     try:

@@ -2,7 +2,7 @@
 was in flight (claimed, not yet recorded) at a kill.
 
 The parent runs the sandbox and queues ~100 messages to several chats; a child process
-(tests/delivery/crash_child.py) drains them through aiogram; the parent kills it at random
+(tests/delivery/crash_child.py) drains them through PTB; the parent kills it at random
 moments (after a random number of messages arrived), restarts it, and finally lets it finish.
 """
 

@@ -3,7 +3,9 @@ claimed: every update is handled once and every message sent, within 10 s of the
 the message on its way at the kill, if any, is sent twice).
 
 The workers are `orderbot webhook` processes on ports of their own, with one secret, the
-sandbox (in this process) as their Telegram, and leases of 3 s. Telegram delivers a bot's
+sandbox (in this process) as their Telegram, and leases of 3 s. They run python-telegram-bot:
+the webhook intake and the outbox are the bot's own, and aiogram's import would cost each
+worker three seconds of CPU. Telegram delivers a bot's
 webhook to one address, so the test plays the load balancer: it POSTs 30 `/help` updates
 from 30 people itself, ten to each worker. The worker to be killed sends at most one message
 a second (a bot-wide limit), so that its claimed messages are still waiting when it dies;
@@ -75,7 +77,8 @@ async def _start_worker(base_url: str, database_url: str, log: Path,
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ORDERBOT_BOT_TOKEN": TOKEN,
            "ORDERBOT_API_BASE_URL": base_url, "ORDERBOT_DATABASE_URL": database_url,
-           "ORDERBOT_WEBHOOK_SECRET": SECRET, "ORDERBOT_WEBHOOK_HOST": "127.0.0.1",
+           "ORDERBOT_FRAMEWORK": "ptb", "ORDERBOT_WEBHOOK_SECRET": SECRET,
+           "ORDERBOT_WEBHOOK_HOST": "127.0.0.1",
            "ORDERBOT_WEBHOOK_PORT": str(port), "ORDERBOT_WEBHOOK_LEASE_SECONDS": LEASE,
            "ORDERBOT_OUTBOX_LEASE_SECONDS": LEASE, "ORDERBOT_DEFAULT_LANGUAGE": "en",
            "ORDERBOT_REDIS_URL": "", "ORDERBOT_METRICS_PORT": ""}
