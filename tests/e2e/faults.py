@@ -27,11 +27,11 @@ class ReadOnly:
         if self.engine.dialect.name == "sqlite":
             cursor.execute(f"PRAGMA query_only = {int(self.on)}")
         else:
-            # The driver's cursor opens the connection's transaction with this statement, so
-            # the default applies from the next one: the current one is made read-only too.
+            # The driver's cursor opens a transaction for this statement, which takes the
+            # default it had: committed at once, the setting stays with the session (a rolled
+            # back one would undo it) and the unit of work's transaction starts under it.
             cursor.execute(f"SET default_transaction_read_only = {'on' if self.on else 'off'}")
-            if self.on:
-                cursor.execute("SET TRANSACTION READ ONLY")
+            dbapi_connection.commit()
         cursor.close()
 
 
