@@ -93,6 +93,15 @@ settings.register_profile("orderbot", deadline=None, suppress_health_check=[Heal
 settings.load_profile("orderbot")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: three workers for every two cores. About a quarter of a worker's time is
+    spent waiting (on the processes, sockets and real-time waits of the slow tests), which a
+    worker per core leaves idle; on 2 cores, 3 workers ran the suite some 20 s faster than 2
+    (227 and 254 s against 247 and 271 s, measured in pairs)."""
+    cores = len(os.sched_getaffinity(0))
+    return max(1, cores * 3 // 2)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     configure_run_timeout(config)
 
