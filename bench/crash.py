@@ -4,10 +4,10 @@
 
 The parent runs the sandbox (own process) and a database (SQLite, or a fresh PostgreSQL one
 with `--db postgres`) holding `--notes` scheduled notes, all due now, each in its own order and
-group, each text unique. A child process
-(`python bench/crash.py --child ...`) runs the whole bot (`bot.runner.run`: the aiogram adapter
-polling the sandbox, the scheduler posting the notes, the outbox sender delivering them), with
-the outbox lease shortened to 3 s so that rows claimed at a kill are retried within the run.
+group, each text unique. A child process (`python bench/crash.py --child ...`) runs the whole
+bot (`bot.runner.run`: the aiogram adapter, or PTB's with `--framework ptb`, polling the
+sandbox, the scheduler posting the notes, the outbox sender delivering them), with the outbox
+lease shortened to 3 s so that rows claimed at a kill are retried within the run.
 The child appends to its own hand-off log `handed <order>` just before a note goes to the
 transport and `sent <order>` once the transport returned. The parent waits for the child's
 first `sent` (so every kill lands on a bot that is draining, not one still importing), waits a
@@ -118,8 +118,9 @@ async def _not_sent(url: str, orders: set[int]) -> set[int]:
 class Children:
     """The child processes, one at a time; the current one is killed on any way out."""
 
-    def __init__(self, url: str, base_url: str, folder: Path) -> None:
+    def __init__(self, url: str, base_url: str, folder: Path, framework: str) -> None:
         self.url, self.base_url, self.folder = url, base_url, folder
+        self.framework = framework
         self.current: asyncio.subprocess.Process | None = None
         self.spawned = 0
 
@@ -129,8 +130,8 @@ class Children:
         with open(self.folder / f"child{self.spawned}.err", "wb") as err:
             self.current = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "bench" / "crash.py"), "--child", self.url,
-                self.base_url, str(log), cwd=str(ROOT), stdout=asyncio.subprocess.DEVNULL,
-                stderr=err)
+                self.base_url, str(log), "--framework", self.framework, cwd=str(ROOT),
+                stdout=asyncio.subprocess.DEVNULL, stderr=err)
         return self.current, log
 
     async def kill(self) -> None:
@@ -182,7 +183,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         expected = await _setup(url, control, args.notes)
         began = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="orderbot_crash_") as folder:
-            children = Children(url, base_url, Path(folder))
+            children = Children(url, base_url, Path(folder), args.framework)
             try:
                 await asyncio.wait_for(_kill_loop(children, args, in_flight, progress),
                                        timeout=args.timeout)
@@ -203,7 +204,8 @@ def _figures(args: argparse.Namespace, progress: dict[str, Any],
     figures = {"kills": progress["kills"], "lost": sum(1 for o in expected if seen[o] == 0),
                "duplicates": sum(extra.values()), "duplicates_unexplained": unexplained,
                "in_flight_at_kills": sum(in_flight.values()), "notes": args.notes,
-               "kills_asked": args.kills, "db": args.db, "seconds": round(seconds, 2),
+               "kills_asked": args.kills, "db": args.db, "framework": args.framework,
+               "seconds": round(seconds, 2),
                "last_child_exit": progress["last_child_exit"]}
     if error:
         figures["error"] = error
@@ -278,10 +280,10 @@ def _logging_app(log: str) -> Any:
     return factory
 
 
-async def child(url: str, base_url: str, log: str) -> None:
+async def child(url: str, base_url: str, log: str, framework: str) -> None:
     from bot.runner import run as run_bot
 
-    settings = make_settings(url, base_url, "aiogram", outbox_lease_seconds=LEASE_SECONDS)
+    settings = make_settings(url, base_url, framework, outbox_lease_seconds=LEASE_SECONDS)
     stop = asyncio.Event()
 
     async def watch() -> None:
@@ -311,6 +313,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds for the kills and the last child together")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--framework", choices=["aiogram", "ptb"], default="aiogram")
     parser.add_argument("--child", nargs=3, metavar=("URL", "BASE_URL", "LOG"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="3 kills, 60 notes")
@@ -325,7 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     quiet()
     args = parse(argv)
     if args.child:
-        asyncio.run(child(*args.child))
+        asyncio.run(child(*args.child, args.framework))
         return
     emit(asyncio.run(run(args)))
 

@@ -80,8 +80,8 @@ def test_scheduler_reports_startup_memory_lateness_and_catchup() -> None:
 @pytest.mark.parametrize("db", [pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_crash_loses_nothing_and_every_duplicate_was_in_flight_at_a_kill(db: str) -> None:
     figures = run_bench("crash.py", "--kills", "1", "--notes", "30", "--max-after", "0.2",
-                        "--seed", "1", "--timeout", "100", "--db", db)
+                        "--seed", "1", "--timeout", "100", "--db", db, "--framework", "ptb")
     assert {"kills", "lost", "duplicates"} <= set(figures)
     assert "error" not in figures
     assert (figures["kills"], figures["lost"], figures["duplicates_unexplained"]) == (1, 0, 0)
-    assert (figures["last_child_exit"], figures["db"]) == (0, db)
+    assert (figures["last_child_exit"], figures["db"], figures["framework"]) == (0, db, "ptb")
