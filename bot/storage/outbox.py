@@ -31,7 +31,7 @@ from bot.core.outbox import Backlog, Claim, Claimed, Depth, Pace, QueuedEffect, 
 from bot.storage.inline import Conn
 from bot.storage.models import OutboxRow, table_of
 from bot.storage.repositories import Transactions
-from bot.storage.statements import cached
+from bot.storage.statements import cached, update_by_id
 from bot.storage.support_repos import OPEN_STATES
 from bot.storage.uow import UnitOfWork
 
@@ -119,15 +119,15 @@ async def retry_later(conn: Conn, row_id: int, at: datetime, reason: str,
 
 
 async def _mark(conn: Conn, row_id: int, count_attempt: bool = False, **values: Any) -> None:
-    """SET `values` on the row (and one more attempt if `count_attempt`); the statement is
-    built once for each set of columns."""
-    o = OUTBOX
-
-    def build() -> Update:
-        statement = update(o).where(o.c.id == bindparam("_id"))
-        return statement.values(attempts=o.c.attempts + 1) if count_attempt else statement
-    statement = cached(("outbox_mark", count_attempt), build)
+    """SET `values` on the row, and one more attempt if `count_attempt`."""
+    statement = _counting_update() if count_attempt else update_by_id(OUTBOX, versioned=False)
     await conn.execute(statement, {"_id": row_id, **values})
+
+
+def _counting_update() -> Update:
+    """`update_by_id` that also counts an attempt."""
+    return cached(("outbox_count_attempt",), lambda: update_by_id(OUTBOX, versioned=False)
+                  .values(attempts=OUTBOX.c.attempts + 1))
 
 
 def _ref_pending_query() -> Select[Any]:
