@@ -179,6 +179,9 @@ def export_as_the_moderator(chat: ChatPage, tmp_path: Path) -> None:
     chat.be("moderator")
     chat.open_chat("orderbot")
     chat.command("export")
+    # Orders, reviews and the audit trail come one after the other: a click while the next
+    # arrives and scrolls the chat could land beside the link.
+    expect(chat.page.locator("a.document")).to_have_count(3)
     link = chat.page.locator("a.document", has_text="orders-")
     with chat.page.expect_download() as download:
         link.click()
